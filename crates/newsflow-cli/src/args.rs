@@ -1,0 +1,222 @@
+//! The command line. Every option also reads a `NEWSFLOW_*` environment
+//! variable, which is how containers configure it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use newsflow_enricher::EnrichOptions;
+use newsflow_kafka::KafkaConfig;
+use newsflow_sink::{JsonlOptions, SinkOptions};
+
+use crate::logging::LogFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsflow",
+    version,
+    about = "Streaming news enrichment over Kafka"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub kafka: KafkaArgs,
+    /// Log format on stderr.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSFLOW_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct KafkaArgs {
+    /// Kafka bootstrap servers (host:port, comma-separated).
+    #[arg(
+        short = 'b',
+        long,
+        global = true,
+        env = "NEWSFLOW_BROKERS",
+        default_value = "127.0.0.1:9092"
+    )]
+    pub brokers: String,
+    /// Any librdkafka property, applied after newsflow's defaults
+    /// (repeatable): -X security.protocol=SASL_SSL
+    #[arg(short = 'X', value_name = "KEY=VALUE", global = true, value_parser = KafkaConfig::parse_property)]
+    pub properties: Vec<(String, String)>,
+}
+
+impl KafkaArgs {
+    pub fn config(&self) -> KafkaConfig {
+        KafkaConfig {
+            brokers: self.brokers.clone(),
+            properties: self.properties.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send articles from files, directories or stdin to the raw topic.
+    Produce(ProduceArgs),
+    /// Enrich raw articles as a member of a consumer group.
+    Enrich(EnrichArgs),
+    /// Write enriched articles to a sink.
+    Sink(SinkArgs),
+    /// Enrich files offline, without a broker.
+    Annotate(AnnotateArgs),
+    /// Run the whole pipeline on an in-process broker over bundled samples.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProduceArgs {
+    /// Files (.txt, .json, .jsonl), directories, or - for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
+    pub topic: String,
+    /// Partitions for the topic if it has to be created.
+    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
+    pub partitions: i32,
+    /// Replication factor for the topic if it has to be created.
+    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
+    pub replication: i32,
+    /// Do not create the topic when it is missing.
+    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
+    pub no_create_topic: bool,
+    /// Largest record accepted, in bytes.
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Seconds to wait for the broker to acknowledge a record.
+    #[arg(long, env = "NEWSFLOW_TIMEOUT_SECS", default_value_t = 30)]
+    pub timeout_secs: u64,
+}
+
+impl ProduceArgs {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EnrichArgs {
+    #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
+    pub input_topic: String,
+    #[arg(
+        long,
+        env = "NEWSFLOW_ENRICHED_TOPIC",
+        default_value = "articles.enriched"
+    )]
+    pub output_topic: String,
+    #[arg(long, env = "NEWSFLOW_DLQ_TOPIC", default_value = "articles.dlq")]
+    pub dlq_topic: String,
+    #[arg(long, env = "NEWSFLOW_GROUP", default_value = "newsflow-enrich")]
+    pub group: String,
+    /// Raw records larger than this go to the DLQ.
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Partitions for output topics if they have to be created.
+    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
+    pub partitions: i32,
+    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
+    pub replication: i32,
+    /// Do not create the output topics when they are missing.
+    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
+    pub no_create_topic: bool,
+}
+
+impl EnrichArgs {
+    pub fn options(&self) -> EnrichOptions {
+        EnrichOptions {
+            input_topic: self.input_topic.clone(),
+            output_topic: self.output_topic.clone(),
+            dlq_topic: self.dlq_topic.clone(),
+            group_id: self.group.clone(),
+            max_record_bytes: self.max_record_bytes,
+            create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SinkArgs {
+    /// Where to write: jsonl:DIR
+    #[arg(
+        long,
+        env = "NEWSFLOW_SINK_TO",
+        default_value = "jsonl:./newsflow-output"
+    )]
+    pub to: String,
+    #[arg(
+        long,
+        env = "NEWSFLOW_ENRICHED_TOPIC",
+        default_value = "articles.enriched"
+    )]
+    pub input_topic: String,
+    #[arg(long, env = "NEWSFLOW_DLQ_TOPIC", default_value = "articles.dlq")]
+    pub dlq_topic: String,
+    #[arg(long, env = "NEWSFLOW_GROUP", default_value = "newsflow-sink")]
+    pub group: String,
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_sink::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Start a new JSONL file after this many bytes.
+    #[arg(long, env = "NEWSFLOW_ROTATE_BYTES", default_value_t = 128 << 20)]
+    pub rotate_bytes: u64,
+    /// Start a new JSONL file after this many seconds.
+    #[arg(long, env = "NEWSFLOW_ROTATE_SECS", default_value_t = 3600)]
+    pub rotate_secs: u64,
+}
+
+pub enum SinkTarget {
+    Jsonl(JsonlOptions),
+}
+
+impl SinkArgs {
+    pub fn target(&self) -> anyhow::Result<SinkTarget> {
+        match self.to.split_once(':') {
+            Some(("jsonl", dir)) if !dir.is_empty() => {
+                let mut options = JsonlOptions::new(dir);
+                options.rotate_bytes = self.rotate_bytes;
+                options.rotate_after = Duration::from_secs(self.rotate_secs);
+                Ok(SinkTarget::Jsonl(options))
+            }
+            _ => anyhow::bail!("unsupported sink target {:?}: expected jsonl:DIR", self.to),
+        }
+    }
+
+    pub fn options(&self) -> SinkOptions {
+        SinkOptions {
+            input_topic: self.input_topic.clone(),
+            dlq_topic: self.dlq_topic.clone(),
+            group_id: self.group.clone(),
+            max_record_bytes: self.max_record_bytes,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// RawArticle JSONL / JSON files, .txt files, directories, or - for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory for the JSONL output.
+    #[arg(long, default_value = "demo-output")]
+    pub output: PathBuf,
+    /// Give up if the pipeline has not finished after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout_secs: u64,
+}

@@ -1,0 +1,197 @@
+//! `newsflow demo`: the whole pipeline in one process, on librdkafka's
+//! in-process mock broker, over the bundled samples. The same produce,
+//! enrich and sink code runs as in production; only the broker is embedded.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use newsflow_core::{EnrichedArticle, RawArticle};
+use newsflow_enricher::EnrichOptions;
+use newsflow_kafka::{KafkaConfig, PipelineStats};
+use newsflow_nlp::Annotator;
+use newsflow_producer::{Item, Origin};
+use newsflow_sink::{JsonlOptions, SinkOptions};
+use rdkafka::mocking::MockCluster;
+use tokio_util::sync::CancellationToken;
+
+use crate::args::DemoArgs;
+use crate::samples::SAMPLES;
+
+const RAW: &str = "articles.raw";
+const ENRICHED: &str = "articles.enriched";
+const DLQ: &str = "articles.dlq";
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let cluster = MockCluster::new(1).context("starting the in-process broker")?;
+    for topic in [RAW, ENRICHED, DLQ] {
+        cluster.create_topic(topic, 3, 1)?;
+    }
+    let kafka = KafkaConfig::new(cluster.bootstrap_servers());
+    println!("newsflow demo: in-process broker at {}", kafka.brokers);
+
+    let items = SAMPLES
+        .iter()
+        .map(|(name, text)| match RawArticle::from_text(text) {
+            Some(article) => Item::Article {
+                origin: Origin::Named((*name).to_string()),
+                article: Box::new(article),
+            },
+            None => Item::Failed {
+                origin: Origin::Named((*name).to_string()),
+                reason: "empty sample".into(),
+            },
+        });
+    let produced = newsflow_producer::produce(&kafka, RAW, items, Duration::from_secs(10)).await?;
+    println!("produced {} sample articles to {RAW}", produced.sent);
+
+    let run_dir = args.output.join(chrono_stamp());
+    let shutdown = CancellationToken::new();
+    let enrich_stats = Arc::new(PipelineStats::default());
+    let sink_stats = Arc::new(PipelineStats::default());
+    let enrich = {
+        let kafka = kafka.clone();
+        let options = EnrichOptions {
+            input_topic: RAW.into(),
+            output_topic: ENRICHED.into(),
+            dlq_topic: DLQ.into(),
+            group_id: "newsflow-demo-enrich".into(),
+            max_record_bytes: newsflow_enricher::DEFAULT_MAX_RECORD_BYTES,
+            create_topics: None,
+        };
+        let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            newsflow_enricher::run(
+                &kafka,
+                &options,
+                Arc::new(Annotator::new()),
+                stats,
+                shutdown,
+            )
+            .await
+        })
+    };
+    let sink = {
+        let kafka = kafka.clone();
+        let options = SinkOptions {
+            input_topic: ENRICHED.into(),
+            dlq_topic: DLQ.into(),
+            group_id: "newsflow-demo-sink".into(),
+            max_record_bytes: newsflow_sink::DEFAULT_MAX_RECORD_BYTES,
+        };
+        let jsonl = JsonlOptions::new(&run_dir);
+        let (stats, shutdown) = (sink_stats.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            newsflow_sink::run_jsonl(&kafka, &options, jsonl, stats, shutdown).await
+        })
+    };
+
+    let deadline = Instant::now() + Duration::from_secs(args.timeout_secs);
+    let expected = produced.sent;
+    while sink_stats.delivered() + sink_stats.dead_lettered() + enrich_stats.dead_lettered()
+        < expected
+    {
+        if Instant::now() > deadline || enrich.is_finished() || sink.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shutdown.cancel();
+    enrich.await.context("enricher task")??;
+    sink.await.context("sink task")??;
+
+    let records = read_output(&run_dir)?;
+    print_summary(&records, &enrich_stats, &run_dir, started.elapsed());
+    Ok(if records.len() as u64 == expected {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "error: expected {expected} enriched articles, found {}",
+            records.len()
+        );
+        ExitCode::FAILURE
+    })
+}
+
+fn chrono_stamp() -> String {
+    format!(
+        "run-{}",
+        newsflow_core::now_rfc3339().replace([':', '.'], "-")
+    )
+}
+
+fn read_output(dir: &Path) -> anyhow::Result<Vec<EnrichedArticle>> {
+    let mut records = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file)?;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            records.push(
+                serde_json::from_str(line)
+                    .with_context(|| format!("reading {}", file.display()))?,
+            );
+        }
+    }
+    Ok(records)
+}
+
+fn print_summary(
+    records: &[EnrichedArticle],
+    enrich: &PipelineStats,
+    dir: &Path,
+    elapsed: Duration,
+) {
+    let mut languages: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut entity_types: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut tokens = 0;
+    for r in records {
+        *languages.entry(r.language.code.as_str()).or_default() += 1;
+        for e in &r.entities {
+            *entity_types.entry(e.kind.as_str()).or_default() += 1;
+        }
+        if let Some(top) = r.topics.first() {
+            *topics.entry(top.label.as_str()).or_default() += 1;
+        }
+        tokens += r.stats.title_tokens + r.stats.body_tokens;
+    }
+    println!();
+    println!("articles enriched:  {}", records.len());
+    println!("dead-lettered:      {}", enrich.dead_lettered());
+    println!("tokens analysed:    {tokens}");
+    println!("languages:          {}", join(&languages));
+    println!(
+        "entities by type:   {}",
+        if entity_types.is_empty() {
+            "(no entity model yet)".into()
+        } else {
+            join(&entity_types)
+        }
+    );
+    println!(
+        "top topics:         {}",
+        if topics.is_empty() {
+            "(no topic model yet)".into()
+        } else {
+            join(&topics)
+        }
+    );
+    println!("output:             {}", dir.display());
+    println!("took:               {:.1} s", elapsed.as_secs_f64());
+}
+
+fn join(counts: &BTreeMap<&str, usize>) -> String {
+    let mut v: Vec<_> = counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

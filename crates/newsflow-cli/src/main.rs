@@ -1,0 +1,102 @@
+//! `newsflow`: one binary for every role of the pipeline. This crate parses
+//! arguments and wires the other crates together; it holds no logic of its
+//! own beyond that.
+
+mod annotate;
+mod args;
+mod demo;
+mod logging;
+mod samples;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use newsflow_kafka::topics::{ensure_topics, TopicSpec};
+use newsflow_kafka::PipelineStats;
+use newsflow_nlp::Annotator;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The demo prints its own summary; routine logs would bury it.
+    let default_level = if matches!(cli.command, Command::Demo(_)) {
+        "warn"
+    } else {
+        "info"
+    };
+    logging::init(cli.log_format, default_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2),
+        )
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let kafka = cli.kafka.config();
+    match cli.command {
+        Command::Produce(args) => {
+            kafka.validate().map_err(anyhow::Error::msg)?;
+            if !args.no_create_topic {
+                ensure_topics(
+                    &kafka,
+                    &[TopicSpec::new(
+                        &args.topic,
+                        args.partitions,
+                        args.replication,
+                    )],
+                )
+                .await?;
+            }
+            let timeout = args.timeout();
+            let items = newsflow_producer::sources::read_inputs(args.inputs, args.max_record_bytes);
+            let summary = newsflow_producer::produce(&kafka, &args.topic, items, timeout).await?;
+            eprintln!("produce: {summary} (topic {})", args.topic);
+            Ok(if summary.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Enrich(args) => {
+            let annotator = Arc::new(Annotator::new());
+            let stats = Arc::new(PipelineStats::default());
+            let shutdown = newsflow_kafka::shutdown::on_signals();
+            newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sink(args) => {
+            let target = args.target()?;
+            let stats = Arc::new(PipelineStats::default());
+            let shutdown = newsflow_kafka::shutdown::on_signals();
+            match target {
+                args::SinkTarget::Jsonl(options) => {
+                    newsflow_sink::run_jsonl(&kafka, &args.options(), options, stats, shutdown)
+                        .await?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Annotate(args) => annotate::run(args),
+        Command::Demo(args) => demo::run(args).await,
+    }
+}

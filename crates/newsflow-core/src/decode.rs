@@ -1,0 +1,227 @@
+//! Validation of records read from a topic. Every way a record can be bad
+//! maps to a [`RecordErrorKind`] with a stable name, which the dead-letter
+//! headers carry so that operators can count and filter failures.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{EnrichedArticle, RawArticle, ENRICHED_SCHEMA, RAW_SCHEMA};
+
+/// Why a record was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordErrorKind {
+    TooLarge,
+    InvalidUtf8,
+    InvalidJson,
+    WrongSchema,
+    MissingField,
+    InvalidField,
+}
+
+impl RecordErrorKind {
+    /// The stable name used in DLQ headers and metrics labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordErrorKind::TooLarge => "too_large",
+            RecordErrorKind::InvalidUtf8 => "invalid_utf8",
+            RecordErrorKind::InvalidJson => "invalid_json",
+            RecordErrorKind::WrongSchema => "wrong_schema",
+            RecordErrorKind::MissingField => "missing_field",
+            RecordErrorKind::InvalidField => "invalid_field",
+        }
+    }
+}
+
+/// A record that cannot be processed, with a message for a person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RecordError {
+    pub kind: RecordErrorKind,
+    pub message: String,
+}
+
+impl RecordError {
+    pub fn new(kind: RecordErrorKind, message: impl Into<String>) -> Self {
+        RecordError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Decodes and validates a RawArticle. Records larger than `max_bytes` are
+/// rejected before parsing. A missing `schema`, `id` or `ingested_at` is
+/// filled in (records from other producers may lack them); a wrong `schema`
+/// is an error.
+pub fn decode_raw(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, RecordError> {
+    let object = decode_object(bytes, max_bytes)?;
+    check_schema(&object, RAW_SCHEMA, true)?;
+    for field in ["title", "body"] {
+        require_string(&object, field)?;
+    }
+    let mut article: RawArticle = from_object(object)?;
+    if let Some(published) = &article.published_at {
+        check_timestamp("published_at", published)?;
+    }
+    article.fill_defaults();
+    Ok(article)
+}
+
+/// Decodes and validates an EnrichedArticle, as sinks read them.
+pub fn decode_enriched(bytes: &[u8], max_bytes: usize) -> Result<EnrichedArticle, RecordError> {
+    let object = decode_object(bytes, max_bytes)?;
+    check_schema(&object, ENRICHED_SCHEMA, false)?;
+    for field in ["id", "title", "body", "ingested_at"] {
+        require_string(&object, field)?;
+    }
+    let article: EnrichedArticle = from_object(object)?;
+    if article.id.trim().is_empty() {
+        return Err(RecordError::new(
+            RecordErrorKind::InvalidField,
+            "field `id` is empty",
+        ));
+    }
+    Ok(article)
+}
+
+type Object = serde_json::Map<String, Value>;
+
+fn decode_object(bytes: &[u8], max_bytes: usize) -> Result<Object, RecordError> {
+    if bytes.len() > max_bytes {
+        return Err(RecordError::new(
+            RecordErrorKind::TooLarge,
+            format!(
+                "record is {} bytes, more than the limit of {max_bytes} bytes",
+                bytes.len()
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        RecordError::new(
+            RecordErrorKind::InvalidUtf8,
+            format!("record is not valid UTF-8: {e}"),
+        )
+    })?;
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(other) => Err(RecordError::new(
+            RecordErrorKind::InvalidJson,
+            format!(
+                "record is JSON but not an object (found {})",
+                kind_of(&other)
+            ),
+        )),
+        Err(e) => Err(RecordError::new(
+            RecordErrorKind::InvalidJson,
+            format!("record is not valid JSON: {e}"),
+        )),
+    }
+}
+
+fn check_schema(object: &Object, expected: &str, may_be_absent: bool) -> Result<(), RecordError> {
+    match object.get("schema") {
+        None if may_be_absent => Ok(()),
+        None => Err(RecordError::new(
+            RecordErrorKind::MissingField,
+            format!("field `schema` is missing; expected \"{expected}\""),
+        )),
+        Some(Value::String(s)) if s == expected => Ok(()),
+        Some(other) => Err(RecordError::new(
+            RecordErrorKind::WrongSchema,
+            format!("field `schema` is {other}; expected \"{expected}\""),
+        )),
+    }
+}
+
+fn require_string(object: &Object, field: &str) -> Result<(), RecordError> {
+    match object.get(field) {
+        Some(Value::String(_)) => Ok(()),
+        None | Some(Value::Null) => Err(RecordError::new(
+            RecordErrorKind::MissingField,
+            format!("field `{field}` is missing"),
+        )),
+        Some(other) => Err(RecordError::new(
+            RecordErrorKind::InvalidField,
+            format!("field `{field}` must be a string, found {}", kind_of(other)),
+        )),
+    }
+}
+
+fn check_timestamp(field: &str, value: &str) -> Result<(), RecordError> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|_| ())
+        .map_err(|e| {
+            RecordError::new(
+                RecordErrorKind::InvalidField,
+                format!("field `{field}` is not an RFC 3339 timestamp ({value:?}): {e}"),
+            )
+        })
+}
+
+fn from_object<T: DeserializeOwned>(object: Object) -> Result<T, RecordError> {
+    serde_json::from_value(Value::Object(object)).map_err(|e| {
+        RecordError::new(
+            RecordErrorKind::InvalidField,
+            format!("record does not match the schema: {e}"),
+        )
+    })
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: usize = 1 << 20;
+
+    fn kind(bytes: &[u8]) -> RecordErrorKind {
+        decode_raw(bytes, LIMIT).unwrap_err().kind
+    }
+
+    #[test]
+    fn accepts_minimal_record_and_fills_defaults() {
+        let a = decode_raw(br#"{"title":"T","body":"B","x":1}"#, LIMIT).unwrap();
+        assert_eq!(a.schema, RAW_SCHEMA);
+        assert_eq!(a.id.len(), 32);
+        assert!(!a.ingested_at.is_empty());
+        assert_eq!(a.extra.get("x"), Some(&Value::from(1)));
+    }
+
+    #[test]
+    fn names_each_kind_of_bad_input() {
+        assert_eq!(kind(b"{not json"), RecordErrorKind::InvalidJson);
+        assert_eq!(kind(b"[1,2]"), RecordErrorKind::InvalidJson);
+        assert_eq!(kind(b"{\"title\":\"\xff\"}"), RecordErrorKind::InvalidUtf8);
+        assert_eq!(kind(br#"{"title":"T"}"#), RecordErrorKind::MissingField);
+        assert_eq!(
+            kind(br#"{"title":"T","body":3}"#),
+            RecordErrorKind::InvalidField
+        );
+        assert_eq!(
+            kind(br#"{"schema":"newsflow.raw/9","title":"T","body":"B"}"#),
+            RecordErrorKind::WrongSchema
+        );
+        assert_eq!(
+            kind(br#"{"title":"T","body":"B","published_at":"yesterday"}"#),
+            RecordErrorKind::InvalidField
+        );
+        let big = format!(r#"{{"title":"T","body":"{}"}}"#, "a".repeat(LIMIT));
+        assert_eq!(kind(big.as_bytes()), RecordErrorKind::TooLarge);
+    }
+
+    #[test]
+    fn enriched_requires_its_schema() {
+        let err = decode_enriched(br#"{"title":"T","body":"B"}"#, LIMIT).unwrap_err();
+        assert_eq!(err.kind, RecordErrorKind::MissingField);
+    }
+}

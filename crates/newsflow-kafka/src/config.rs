@@ -1,0 +1,162 @@
+//! Client configuration: typed options plus librdkafka passthrough.
+//!
+//! Defaults encode the delivery contract (idempotent producer with
+//! `acks=all`; manual offset storage on the consumer). Properties given with
+//! `-X key=value` are applied last, so they win over every default; a
+//! passthrough that would break the contract is refused with an error.
+
+use rdkafka::ClientConfig;
+
+/// Broker address and raw librdkafka properties.
+#[derive(Debug, Clone, Default)]
+pub struct KafkaConfig {
+    pub brokers: String,
+    /// `-X key=value` properties, applied after newsflow's defaults.
+    pub properties: Vec<(String, String)>,
+}
+
+/// Properties newsflow sets itself because correctness depends on them.
+const PROTECTED: &[(&str, &str)] = &[
+    (
+        "enable.auto.offset.store",
+        "offsets are stored only after delivery",
+    ),
+    ("enable.idempotence", "the producer must be idempotent"),
+    (
+        "acks",
+        "output must be acknowledged by all in-sync replicas",
+    ),
+];
+
+impl KafkaConfig {
+    pub fn new(brokers: impl Into<String>) -> Self {
+        KafkaConfig {
+            brokers: brokers.into(),
+            properties: Vec::new(),
+        }
+    }
+
+    /// Parses a `key=value` passthrough property.
+    pub fn parse_property(s: &str) -> Result<(String, String), String> {
+        match s.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => Err(format!("expected key=value, got {s:?}")),
+        }
+    }
+
+    /// Refuses passthrough properties that would silently weaken delivery
+    /// guarantees.
+    pub fn validate(&self) -> Result<(), String> {
+        for (key, value) in &self.properties {
+            if let Some((_, why)) = PROTECTED.iter().find(|(k, _)| k == key) {
+                let keeps = matches!(
+                    (key.as_str(), value.as_str()),
+                    ("enable.auto.offset.store", "false")
+                        | ("enable.idempotence", "true")
+                        | ("acks", "all" | "-1")
+                );
+                if !keeps {
+                    return Err(format!("-X {key}={value} is not allowed: {why}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn base(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config.set("bootstrap.servers", &self.brokers);
+        config.set("client.id", "newsflow");
+        config
+    }
+
+    fn apply_properties(&self, config: &mut ClientConfig) {
+        for (key, value) in &self.properties {
+            config.set(key, value);
+        }
+    }
+
+    /// Producer for pipeline output: idempotent, `acks=all`, and retrying
+    /// without a deadline, so that a broker outage delays output instead of
+    /// failing it.
+    pub fn pipeline_producer(&self) -> ClientConfig {
+        let mut config = self.producer(0);
+        self.apply_properties(&mut config);
+        config
+    }
+
+    /// Producer for `newsflow produce`, which gives up on a record after
+    /// `timeout_ms` and reports it as failed.
+    pub fn ingest_producer(&self, timeout_ms: u64) -> ClientConfig {
+        let mut config = self.producer(timeout_ms);
+        self.apply_properties(&mut config);
+        config
+    }
+
+    fn producer(&self, timeout_ms: u64) -> ClientConfig {
+        let mut config = self.base();
+        config
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("message.timeout.ms", timeout_ms.to_string())
+            .set("linger.ms", "5")
+            // large enough for dead-lettering an oversized input whole
+            .set("message.max.bytes", (16 << 20).to_string());
+        config
+    }
+
+    /// Consumer-group member: offsets are stored by the pipeline once output
+    /// is durable, and committed in the background and on rebalance or
+    /// shutdown.
+    pub fn group_consumer(&self, group_id: &str) -> ClientConfig {
+        let mut config = self.base();
+        config
+            .set("group.id", group_id)
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", "1000")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("enable.partition.eof", "false");
+        self.apply_properties(&mut config);
+        config
+    }
+
+    /// Client for admin requests (topic creation, metadata).
+    pub fn admin(&self) -> ClientConfig {
+        let mut config = self.base();
+        self.apply_properties(&mut config);
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passthrough_wins_over_defaults() {
+        let mut k = KafkaConfig::new("127.0.0.1:9092");
+        k.properties.push(("linger.ms".into(), "50".into()));
+        assert_eq!(k.pipeline_producer().get("linger.ms"), Some("50"));
+        assert_eq!(k.pipeline_producer().get("acks"), Some("all"));
+    }
+
+    #[test]
+    fn refuses_properties_that_weaken_delivery() {
+        let mut k = KafkaConfig::new("b");
+        k.properties.push(("acks".into(), "1".into()));
+        assert!(k.validate().unwrap_err().contains("acks=1"));
+        let mut k = KafkaConfig::new("b");
+        k.properties.push(("acks".into(), "all".into()));
+        assert!(k.validate().is_ok());
+    }
+
+    #[test]
+    fn parses_key_value() {
+        assert_eq!(
+            KafkaConfig::parse_property("security.protocol=SASL_SSL"),
+            Ok(("security.protocol".into(), "SASL_SSL".into()))
+        );
+        assert!(KafkaConfig::parse_property("novalue").is_err());
+    }
+}

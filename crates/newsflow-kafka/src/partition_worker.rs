@@ -1,0 +1,181 @@
+//! One partition's work: process → deliver → store offset.
+//!
+//! Three tasks joined by bounded channels form a pipeline, so a partition
+//! can have several records being processed, several outputs awaiting
+//! acknowledgement, and still keep order:
+//!
+//! 1. *intake* starts `Stage::process` on the blocking pool for each record
+//!    as it arrives (CPU work never runs on the async threads);
+//! 2. *emit* takes the results in arrival order and hands each to
+//!    `Stage::deliver` (or to the dead-letter topic), so outputs are
+//!    enqueued in source order;
+//! 3. *commit* awaits the acknowledgements in that same order and stores
+//!    each offset only after its record's output is durable. An offset is
+//!    therefore never stored past a record that was not delivered.
+//!
+//! Closing the input channel drains the three in turn; the worker is done
+//! when the commit task has stored the last offset.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::dlq::DeadLetters;
+use crate::pipeline::Failure;
+use crate::{Ack, DeliveryFailure, PipelineStats, Rejection, SourceRecord, Stage};
+
+/// Stores "everything up to and including this offset is done" for a
+/// partition.
+pub(crate) type OffsetStore = Arc<dyn Fn(&str, i32, i64) + Send + Sync>;
+
+/// What every partition worker of one pipeline shares.
+pub(crate) struct WorkerEnv<S: Stage> {
+    pub stage: Arc<S>,
+    pub dead_letters: DeadLetters,
+    pub store_offset: OffsetStore,
+    pub stats: Arc<PipelineStats>,
+    pub failure: Arc<Failure>,
+    pub max_in_flight: usize,
+}
+
+/// Handle on a running partition worker.
+pub(crate) struct PartitionWorker {
+    pub input: mpsc::Sender<SourceRecord>,
+    pub done: JoinHandle<()>,
+}
+
+enum Outcome {
+    Delivered,
+    DeadLettered,
+}
+
+type Processed<O> = (SourceRecord, Result<O, Rejection>);
+
+pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
+    let depth = env.max_in_flight.max(1);
+    let (input, mut records) = mpsc::channel::<SourceRecord>(depth);
+    let (to_emit, mut processed) = mpsc::channel::<JoinHandle<Processed<S::Output>>>(depth);
+    let (to_commit, mut acks) = mpsc::channel::<(SourceRecord, Ack, Outcome)>(depth * 4);
+
+    let intake_env = env.clone();
+    tokio::spawn(async move {
+        while let Some(record) = records.recv().await {
+            let stage = intake_env.stage.clone();
+            let job = tokio::task::spawn_blocking(move || {
+                let result = process_catching_panics(&*stage, &record);
+                (record, result)
+            });
+            if to_emit.send(job).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let emit_env = env.clone();
+    tokio::spawn(async move {
+        while let Some(job) = processed.recv().await {
+            let Ok((record, result)) = job.await else {
+                emit_env
+                    .failure
+                    .fail("a processing task was cancelled".into());
+                break;
+            };
+            let stage = &emit_env.stage;
+            let (ack, outcome) = match result {
+                Ok(output) => (stage.deliver(output, &record).await, Outcome::Delivered),
+                Err(rejection) => {
+                    tracing::warn!(
+                        stage = stage.name(),
+                        topic = record.topic,
+                        partition = record.partition,
+                        offset = record.offset,
+                        kind = rejection.kind,
+                        reason = rejection.message,
+                        "record dead-lettered"
+                    );
+                    let ack = emit_env
+                        .dead_letters
+                        .send(&record, stage.name(), &rejection)
+                        .await;
+                    (ack, Outcome::DeadLettered)
+                }
+            };
+            if to_commit.send((record, ack, outcome)).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let done = tokio::spawn(async move {
+        while let Some((record, ack, outcome)) = acks.recv().await {
+            let result = match ack.await {
+                Err(DeliveryFailure::Rejected(rejection)) => {
+                    // The output itself was refused (too large, say): the
+                    // input goes to the dead-letter topic instead.
+                    let name = env.stage.name();
+                    tracing::warn!(
+                        stage = name,
+                        offset = record.offset,
+                        reason = rejection.message,
+                        "output refused; dead-lettering the input"
+                    );
+                    match env.dead_letters.send(&record, name, &rejection).await.await {
+                        Ok(()) => Ok(Outcome::DeadLettered),
+                        Err(e) => Err(e),
+                    }
+                }
+                other => other.map(|()| outcome),
+            };
+            match result {
+                Ok(outcome) => {
+                    (env.store_offset)(&record.topic, record.partition, record.offset);
+                    match outcome {
+                        Outcome::Delivered => env.stats.record_delivered(),
+                        Outcome::DeadLettered => env.stats.record_dead_lettered(),
+                    }
+                }
+                Err(failure) => {
+                    let reason = match failure {
+                        DeliveryFailure::Fatal(reason) => reason,
+                        DeliveryFailure::Rejected(r) => r.message,
+                    };
+                    env.failure.fail(format!(
+                        "{} of {}[{}] offset {}: {reason}",
+                        env.stage.name(),
+                        record.topic,
+                        record.partition,
+                        record.offset
+                    ));
+                    // Store nothing more for this partition: everything from
+                    // here on is read again after a restart.
+                    break;
+                }
+            }
+        }
+    });
+
+    PartitionWorker { input, done }
+}
+
+/// A panic while processing one record must not take the partition down
+/// with it: the record is dead-lettered with the panic message.
+fn process_catching_panics<S: Stage>(
+    stage: &S,
+    record: &SourceRecord,
+) -> Result<S::Output, Rejection> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stage.process(record))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(Rejection::new(
+                "panic",
+                format!("processing panicked: {message}"),
+            ))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Consumer context that drains revoked partitions before giving them up.
+//!
+//! When the group takes partitions away, their in-flight records must be
+//! delivered and their offsets committed first; otherwise the new owner
+//! would process them again. librdkafka calls `pre_rebalance` before it
+//! revokes the assignment, so draining there is the one safe place.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::KafkaError;
+use rdkafka::ClientContext;
+use tokio::task::JoinHandle;
+
+use crate::partition_worker::PartitionWorker;
+
+pub(crate) type PartitionKey = (String, i32);
+pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
+
+pub(crate) struct RebalanceContext {
+    pub workers: Arc<Workers>,
+    pub drain_timeout: Duration,
+}
+
+impl ClientContext for RebalanceContext {}
+
+impl ConsumerContext for RebalanceContext {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Revoke(list) => {
+                let revoked: Vec<PartitionKey> = list
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_string(), e.partition()))
+                    .collect();
+                let handles = take_workers(&self.workers, |key| revoked.contains(key));
+                let count = handles.len();
+                block_until_drained(handles, self.drain_timeout);
+                commit_sync(consumer);
+                tracing::info!(partitions = ?revoked, drained = count, "partitions revoked after draining");
+            }
+            Rebalance::Assign(list) => {
+                let assigned: Vec<PartitionKey> = list
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_string(), e.partition()))
+                    .collect();
+                tracing::info!(partitions = ?assigned, "partitions assigned");
+            }
+            Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
+        }
+    }
+}
+
+/// Removes the matching workers and closes their input, returning what to
+/// wait on.
+pub(crate) fn take_workers(
+    workers: &Workers,
+    matches: impl Fn(&PartitionKey) -> bool,
+) -> Vec<JoinHandle<()>> {
+    let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
+    let keys: Vec<PartitionKey> = workers.keys().filter(|k| matches(k)).cloned().collect();
+    keys.into_iter()
+        .filter_map(|k| workers.remove(&k))
+        .map(|w| w.done) // dropping `w.input` closes the worker's channel
+        .collect()
+}
+
+/// Waits for drained workers from inside a librdkafka callback, which runs
+/// on a runtime thread in the middle of `recv()`: `block_in_place` lets the
+/// other runtime threads keep driving the workers meanwhile.
+fn block_until_drained(handles: Vec<JoinHandle<()>>, timeout: Duration) {
+    if handles.is_empty() {
+        return;
+    }
+    let wait =
+        async move { tokio::time::timeout(timeout, futures::future::join_all(handles)).await };
+    let finished = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => tokio::task::block_in_place(|| runtime.block_on(wait)).is_ok(),
+        Err(_) => false,
+    };
+    if !finished {
+        tracing::warn!(
+            ?timeout,
+            "in-flight work not drained in time; it will be processed again by the next owner"
+        );
+    }
+}
+
+/// Commits stored offsets now; "nothing to commit" is not an error.
+pub(crate) fn commit_sync<C: Consumer<X>, X: ConsumerContext>(consumer: &C) {
+    match consumer.commit_consumer_state(CommitMode::Sync) {
+        Ok(()) => {}
+        Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "committing offsets failed; they will be committed later")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! What a pipeline stage implements.
+
+use futures::future::BoxFuture;
+use rdkafka::message::{Headers, Message, OwnedMessage};
+
+/// A record read from a topic, owned so that it can cross threads.
+#[derive(Debug, Clone)]
+pub struct SourceRecord {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    pub payload: Option<Vec<u8>>,
+    pub headers: Vec<(String, Option<Vec<u8>>)>,
+    /// Milliseconds since the epoch, when the broker gave one.
+    pub timestamp: Option<i64>,
+}
+
+impl SourceRecord {
+    pub fn from_message<M: Message>(message: &M) -> Self {
+        let headers = message
+            .headers()
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        SourceRecord {
+            topic: message.topic().to_string(),
+            partition: message.partition(),
+            offset: message.offset(),
+            key: message.key().map(<[u8]>::to_vec),
+            payload: message.payload().map(<[u8]>::to_vec),
+            headers,
+            timestamp: message.timestamp().to_millis(),
+        }
+    }
+
+    pub fn from_owned(message: OwnedMessage) -> Self {
+        Self::from_message(&message)
+    }
+
+    /// The payload, or no bytes for a tombstone.
+    pub fn payload(&self) -> &[u8] {
+        self.payload.as_deref().unwrap_or_default()
+    }
+}
+
+/// A record that a stage cannot process: it goes to the dead-letter topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Stable, machine-readable name (`invalid_json`, `too_large`, ...).
+    pub kind: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Self {
+        Rejection {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<newsflow_core::RecordError> for Rejection {
+    fn from(e: newsflow_core::RecordError) -> Self {
+        Rejection::new(e.kind.as_str(), e.message)
+    }
+}
+
+/// Why an output could not be made durable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryFailure {
+    /// This record can never be delivered (too large for the topic, refused
+    /// by the database's constraints...): dead-letter it and go on.
+    Rejected(Rejection),
+    /// Delivery cannot go on at all: stop without storing this offset, so
+    /// the record is read again after a restart.
+    Fatal(String),
+}
+
+/// Resolves once an output is durable downstream.
+pub type Ack = BoxFuture<'static, Result<(), DeliveryFailure>>;
+
+/// One step of the pipeline: a pure transformation, then a delivery.
+///
+/// `process` may run for several records of one partition at once (on the
+/// blocking thread pool); `deliver` is called strictly in source order, so
+/// outputs leave in the order their inputs arrived.
+pub trait Stage: Send + Sync + 'static {
+    type Output: Send + 'static;
+
+    /// Name used in DLQ headers, logs and metrics (`enrich`, `sink`, ...).
+    fn name(&self) -> &'static str;
+
+    /// The CPU part: decode, validate, transform. An `Err` dead-letters the
+    /// record.
+    fn process(&self, record: &SourceRecord) -> Result<Self::Output, Rejection>;
+
+    /// Hands `output` downstream. The returned future completes once the
+    /// output is enqueued in order (waiting out back-pressure); the [`Ack`]
+    /// it yields completes once the output is durable.
+    fn deliver<'a>(&'a self, output: Self::Output, source: &'a SourceRecord) -> BoxFuture<'a, Ack>;
+}

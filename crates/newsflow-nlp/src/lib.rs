@@ -1,0 +1,22 @@
+//! Text analysis for newsflow, free of Kafka and of I/O.
+//!
+//! [`Annotator`] turns a [`RawArticle`] into an [`EnrichedArticle`]; it is
+//! the one code path behind `newsflow enrich` and `newsflow annotate`, so
+//! offline and streaming output agree.
+//!
+//! ```
+//! use newsflow_core::RawArticle;
+//! use newsflow_nlp::Annotator;
+//! let annotator = Annotator::new();
+//! let raw = RawArticle::new("Markets rally", "Shares rose sharply on Monday after the central bank held rates.");
+//! let enriched = annotator.annotate(raw, None);
+//! assert_eq!(enriched.language.code, "en");
+//! ```
+
+mod annotator;
+mod language;
+pub mod sentences;
+pub mod tokenizer;
+
+pub use annotator::Annotator;
+pub use language::detect_language;
