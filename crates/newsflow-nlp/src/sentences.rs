@@ -18,7 +18,9 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usiz
             None => true,
             Some(next) => {
                 blank_line_between(text, &tokens[i], next)
-                    || (is_terminal(text, tokens, i) && opens_sentence(next.text(text)))
+                    || (is_terminal(text, tokens, i)
+                        && opens_sentence(next.text(text))
+                        && !closes_quote(&tokens[i], next, text))
             }
         };
         if ends {
@@ -45,6 +47,12 @@ fn opens_sentence(word: &str) -> bool {
     word.chars().next().is_some_and(|c| {
         c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '‘' | '(')
     })
+}
+
+/// A quote glued to the period before it closes the sentence rather than
+/// opening the next one: `"No."` ends at the second quote.
+fn closes_quote(terminal: &Token, next: &Token, text: &str) -> bool {
+    terminal.byte_end == next.byte_start && matches!(next.text(text), "\"" | "'" | "”" | "’" | ")")
 }
 
 fn blank_line_between(text: &str, a: &Token, b: &Token) -> bool {

@@ -36,13 +36,12 @@ impl Token {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt",
     "cpl", "pvt", "gov", "sen", "rep", "rev", "fr", "st", "jr", "sr", "sen", "pres", "amb", "supt",
-    "insp", "messrs", "mme", "mlle", "hon", "co", "corp", "inc", "ltd", "plc", "bros", "no", "nos",
-    "vol", "vs", "etc", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
-    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans",
-    "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore",
-    "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "ft", "mt", "e.g", "i.e", "u.s", "u.k",
-    "u.n",
+    "insp", "messrs", "mme", "mlle", "hon", "co", "corp", "inc", "ltd", "plc", "bros", "vol", "vs",
+    "etc", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "ala", "ariz",
+    "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky", "la",
+    "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn",
+    "tex", "va", "vt", "wash", "wis", "wyo", "ft", "mt", "e.g", "i.e", "u.s", "u.k", "u.n",
 ];
 
 /// True when `word` (without its period) is a known abbreviation.
@@ -162,7 +161,12 @@ fn scan_word(chars: &[(usize, char)], i: usize) -> (usize, TokenKind) {
                 end += 1;
             }
             // U.N., U.S.-led, e.g.: single letters joined by periods
-            Some('.') if is_initial_chain(chars, i, end) => {
+            Some('.')
+                if is_initial_chain(chars, i, end)
+                    && (chars[end - 1].1.is_uppercase()
+                        || end - i > 1
+                        || continues_chain(chars, end)) =>
+            {
                 end += 1;
                 if at(end).is_some_and(|c| c.is_alphabetic())
                     && at(end + 1).is_some_and(|c| c == '.')
@@ -206,6 +210,13 @@ fn is_initial_chain(chars: &[(usize, char)], start: usize, end: usize) -> bool {
     end - seg_start == 1 && chars[seg_start].1.is_alphabetic()
 }
 
+/// True when the period at `dot` is followed by another letter and period
+/// ("e.g.", "p.c."): lower-case initials count only inside such a chain.
+fn continues_chain(chars: &[(usize, char)], dot: usize) -> bool {
+    chars.get(dot + 1).is_some_and(|&(_, c)| c.is_alphabetic())
+        && chars.get(dot + 2).is_some_and(|&(_, c)| c == '.')
+}
+
 fn collect(chars: &[(usize, char)], start: usize, end: usize) -> String {
     chars[start..end].iter().map(|&(_, c)| c).collect()
 }
@@ -230,6 +241,11 @@ mod tests {
         );
         assert_eq!(words("Baku’s stance"), ["Baku", "’s", "stance"]);
         assert_eq!(words("John F. Kennedy"), ["John", "F.", "Kennedy"]);
+        assert_eq!(
+            words("150 km/h. Then"),
+            ["150", "km", "/", "h", ".", "Then"]
+        );
+        assert_eq!(words("e.g. this"), ["e.g.", "this"]);
     }
 
     #[test]
