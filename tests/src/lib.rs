@@ -1,1 +1,378 @@
-//! End-to-end test support; the tests are in this folder.
+//! Support for the end-to-end tests: the broker under test, the `newsflow`
+//! binary as a child process, and helpers to write and read topics.
+//!
+//! The tests need a real Kafka-compatible broker; `scripts/test.sh` starts
+//! one (Tansu) and sets `NEWSFLOW_TEST_BROKERS`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+
+/// Address of the broker under test.
+pub fn brokers() -> String {
+    std::env::var("NEWSFLOW_TEST_BROKERS").unwrap_or_else(|_| {
+        panic!("NEWSFLOW_TEST_BROKERS is not set: run the end-to-end tests with scripts/test.sh, which starts a broker")
+    })
+}
+
+/// Librdkafka properties every newsflow process in the tests gets: a short
+/// session timeout so that group joins and crash detection take seconds
+/// (Tansu waits for the session timeout on joins).
+pub const GROUP_PROPERTIES: &[&str] = &["session.timeout.ms=6000", "heartbeat.interval.ms=1000"];
+
+/// A name no other test run uses.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}-{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The `newsflow` binary: `NEWSFLOW_BIN`, or the debug build in the target
+/// directory.
+pub fn newsflow_bin() -> PathBuf {
+    if let Ok(path) = std::env::var("NEWSFLOW_BIN") {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target.join("debug/newsflow");
+    assert!(path.exists(), "{} does not exist: build it first (cargo build -p newsflow-cli)", path.display());
+    path
+}
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub async fn create_topic(name: &str, partitions: i32) {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .create()
+        .expect("admin client");
+    let results = admin
+        .create_topics(&[NewTopic::new(name, partitions, TopicReplication::Fixed(1))], &AdminOptions::new())
+        .await
+        .expect("create_topics request");
+    for r in results {
+        r.unwrap_or_else(|(t, e)| panic!("creating {t}: {e}"));
+    }
+}
+
+pub fn producer() -> FutureProducer {
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("message.max.bytes", (16 << 20).to_string())
+        .create()
+        .expect("producer")
+}
+
+/// Writes `(key, payload)` records to `topic` and waits for every ack.
+pub async fn produce(topic: &str, records: &[(String, Vec<u8>)]) {
+    let producer = producer();
+    let mut pending = Vec::with_capacity(records.len());
+    for (key, payload) in records {
+        let mut record = FutureRecord::to(topic)
+            .key(key.as_str())
+            .payload(payload.as_slice())
+            .headers(OwnedHeaders::new());
+        let delivery = loop {
+            match producer.send_result(record) {
+                Ok(d) => break d,
+                Err((e, returned)) => {
+                    assert!(format!("{e}").contains("Queue full"), "produce failed: {e}");
+                    record = returned;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        };
+        pending.push(delivery);
+    }
+    for d in pending {
+        d.await.expect("delivery future").map_err(|(e, _)| e).expect("delivered");
+    }
+}
+
+/// A RawArticle JSON record with a known id.
+pub fn raw_article(id: &str, n: usize) -> Vec<u8> {
+    serde_json::json!({
+        "schema": "newsflow.raw/1",
+        "id": id,
+        "title": format!("Council approves budget number {n}"),
+        "body": format!("The city council in Springfield approved budget {n} on Monday after a long debate. The mayor said the plan would fund schools and roads."),
+        "ingested_at": "2026-11-28T10:00:00Z",
+        "published_at": "2026-11-27T08:30:00Z",
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// A record read back from a topic.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<String>,
+    pub payload: Vec<u8>,
+    pub headers: HashMap<String, String>,
+}
+
+impl Read {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.payload).expect("record is JSON")
+    }
+}
+
+/// Reads `topic` from the start until `done` says the records are enough or
+/// `timeout` passes; returns what was read.
+pub fn read_topic_until(topic: &str, timeout: Duration, done: impl Fn(&[Read]) -> bool) -> Vec<Read> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", unique("reader"))
+        .set("enable.auto.commit", "false")
+        .set("fetch.message.max.bytes", (16 << 20).to_string())
+        .create()
+        .expect("consumer");
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    let mut assignment = TopicPartitionList::new();
+    for p in metadata.topics()[0].partitions() {
+        assignment
+            .add_partition_offset(topic, p.id(), Offset::Beginning)
+            .expect("assign");
+    }
+    consumer.assign(&assignment).expect("assign");
+    let mut out = Vec::new();
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline && !done(&out) {
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(m)) => {
+                let headers = m
+                    .headers()
+                    .map(|hs| {
+                        hs.iter()
+                            .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push(Read {
+                    partition: m.partition(),
+                    offset: m.offset(),
+                    key: m.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+                    payload: m.payload().unwrap_or_default().to_vec(),
+                    headers,
+                });
+            }
+            Some(Err(e)) => eprintln!("reader: {e}"),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Distinct keys among `records`.
+pub fn distinct_keys(records: &[Read]) -> std::collections::HashSet<String> {
+    records.iter().filter_map(|r| r.key.clone()).collect()
+}
+
+/// Committed offsets of `group` on `topic`, by partition (missing when none).
+pub fn committed_offsets(group: &str, topic: &str, partitions: i32) -> HashMap<i32, i64> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", group)
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition(topic, p);
+    }
+    let committed = consumer
+        .committed_offsets(tpl, Duration::from_secs(10))
+        .expect("committed offsets");
+    committed
+        .elements()
+        .iter()
+        .filter_map(|e| match e.offset() {
+            Offset::Offset(o) => Some((e.partition(), o)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// High watermarks of `topic`, by partition.
+pub fn high_watermarks(topic: &str, partitions: i32) -> HashMap<i32, i64> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .create()
+        .expect("consumer");
+    (0..partitions)
+        .map(|p| {
+            let (_, high) = consumer
+                .fetch_watermarks(topic, p, Duration::from_secs(10))
+                .expect("watermarks");
+            (p, high)
+        })
+        .collect()
+}
+
+/// A running `newsflow` process whose stderr goes to a log file.
+pub struct Newsflow {
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl Newsflow {
+    /// Starts `newsflow ARGS -b BROKERS -X ...GROUP_PROPERTIES`.
+    pub fn start(args: &[&str], log_dir: &Path, name: &str) -> Self {
+        let log = log_dir.join(format!("{name}.log"));
+        let stderr = std::fs::File::create(&log).expect("log file");
+        let mut command = Command::new(newsflow_bin());
+        command.args(args).arg("-b").arg(brokers());
+        for p in GROUP_PROPERTIES {
+            command.arg("-X").arg(p);
+        }
+        let child = command
+            .env("NEWSFLOW_LOG", "info,librdkafka=warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("starting newsflow");
+        Newsflow { child, log }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// `kill -9`: no chance to flush or commit.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then waits for the exit; returns the exit code.
+    pub fn terminate(mut self, timeout: Duration) -> Option<i32> {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("newsflow did not exit within {timeout:?} of SIGTERM; log: {}", self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the log contains `needle`.
+    pub fn wait_for_log(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.log_text().contains(needle) {
+                return;
+            }
+            assert!(self.is_running(), "newsflow exited early; log:\n{}", self.log_text());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{needle:?} not in the log after {timeout:?}; log:\n{}", self.log_text());
+    }
+}
+
+impl Drop for Newsflow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Validates JSON against one of the repository's schemas.
+pub struct Schemas {
+    raw: jsonschema::Validator,
+    enriched: jsonschema::Validator,
+}
+
+impl Schemas {
+    pub fn load() -> Self {
+        let load = |name: &str| {
+            let path = repo_root().join("schemas").join(name);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .expect("schema compiles")
+        };
+        Schemas {
+            raw: load("raw.schema.json"),
+            enriched: load("enriched.schema.json"),
+        }
+    }
+
+    pub fn assert_raw(&self, value: &serde_json::Value) {
+        let errors: Vec<String> = self.raw.iter_errors(value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "not a valid RawArticle: {errors:?}\n{value}");
+    }
+
+    pub fn assert_enriched(&self, value: &serde_json::Value) {
+        let errors: Vec<String> = self.enriched.iter_errors(value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "not a valid EnrichedArticle: {errors:?}\n{value}");
+    }
+}
+
+/// Partitions of the last `partitions assigned` event in a JSON log, or
+/// `None` when there was none.
+pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
+    let mut last = None;
+    for line in log.lines() {
+        let Ok(event) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let fields = &event["fields"];
+        if fields["message"] == "partitions assigned" {
+            let partitions = fields["partitions"].as_str().unwrap_or_default();
+            let mut parsed: Vec<i32> = partitions
+                .split_whitespace()
+                .filter_map(|tp| tp.rsplit_once('/').and_then(|(_, p)| p.parse().ok()))
+                .collect();
+            parsed.sort();
+            last = Some(parsed);
+        }
+    }
+    last
+}
+
+/// Runs `newsflow ARGS` to completion; returns (exit code, stderr).
+pub fn run_newsflow(args: &[&str]) -> (Option<i32>, String) {
+    let output = Command::new(newsflow_bin())
+        .args(args)
+        .arg("-b")
+        .arg(brokers())
+        .stdin(Stdio::null())
+        .output()
+        .expect("running newsflow");
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}

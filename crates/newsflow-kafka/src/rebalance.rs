@@ -39,7 +39,7 @@ impl ConsumerContext for RebalanceContext {
                 let count = handles.len();
                 block_until_drained(handles, self.drain_timeout);
                 commit_sync(consumer);
-                tracing::info!(partitions = ?revoked, drained = count, "partitions revoked after draining");
+                tracing::info!(partitions = describe(&revoked), drained = count, "partitions revoked after draining");
             }
             Rebalance::Assign(list) => {
                 let assigned: Vec<PartitionKey> = list
@@ -47,11 +47,17 @@ impl ConsumerContext for RebalanceContext {
                     .iter()
                     .map(|e| (e.topic().to_string(), e.partition()))
                     .collect();
-                tracing::info!(partitions = ?assigned, "partitions assigned");
+                tracing::info!(partitions = describe(&assigned), "partitions assigned");
             }
             Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
         }
     }
+}
+
+/// `topic/0 topic/1 ...`: easy to read, and to parse in tests.
+fn describe(partitions: &[PartitionKey]) -> String {
+    let names: Vec<String> = partitions.iter().map(|(t, p)| format!("{t}/{p}")).collect();
+    names.join(" ")
 }
 
 /// Removes the matching workers and closes their input, returning what to
