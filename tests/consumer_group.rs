@@ -14,19 +14,46 @@ fn wait_for_assignment(member: &mut Newsflow, accept: impl Fn(&[i32]) -> bool) -
                 return assigned;
             }
         }
-        assert!(Instant::now() < deadline, "assignment not reached; log:\n{}", member.log_text());
-        assert!(member.is_running(), "member exited; log:\n{}", member.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "assignment not reached; log:\n{}",
+            member.log_text()
+        );
+        assert!(
+            member.is_running(),
+            "member exited; log:\n{}",
+            member.log_text()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() {
-    let (raw, enriched, dlq, group) = (unique("raw"), unique("enriched"), unique("dlq"), unique("enrich"));
+    let (raw, enriched, dlq, group) = (
+        unique("raw"),
+        unique("enriched"),
+        unique("dlq"),
+        unique("enrich"),
+    );
     let partitions = 4;
     create_topic(&raw, partitions).await;
     let work = tempfile::tempdir().unwrap();
-    let args = ["--log-format", "json", "enrich", "--input-topic", &raw, "--output-topic", &enriched, "--dlq-topic", &dlq, "--group", &group, "--partitions", "4"];
+    let args = [
+        "--log-format",
+        "json",
+        "enrich",
+        "--input-topic",
+        &raw,
+        "--output-topic",
+        &enriched,
+        "--dlq-topic",
+        &dlq,
+        "--group",
+        &group,
+        "--partitions",
+        "4",
+    ];
 
     let mut a = Newsflow::start(&args, work.path(), "member-a");
     wait_for_assignment(&mut a, |p| p.len() == 4);
@@ -38,10 +65,14 @@ async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() 
     assert_eq!(all, (0..4).collect(), "together they cover every partition");
 
     let batch = |from: usize, n: usize| -> Vec<(String, Vec<u8>)> {
-        (from..from + n).map(|i| (format!("g-{i}"), raw_article(&format!("g-{i}"), i))).collect()
+        (from..from + n)
+            .map(|i| (format!("g-{i}"), raw_article(&format!("g-{i}"), i)))
+            .collect()
     };
     produce(&raw, &batch(0, 400)).await;
-    let out = read_topic_until(&enriched, Duration::from_secs(120), |r| distinct_keys(r).len() >= 400);
+    let out = read_topic_until(&enriched, Duration::from_secs(120), |r| {
+        distinct_keys(r).len() >= 400
+    });
     assert_eq!(distinct_keys(&out).len(), 400);
     let a_log = a.log_text();
     assert!(a_log.contains("\"delivered\"") || a_log.contains("partitions assigned"));
@@ -50,8 +81,18 @@ async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() 
     assert_eq!(b.terminate(Duration::from_secs(60)), Some(0));
     produce(&raw, &batch(400, 400)).await;
     wait_for_assignment(&mut a, |p| p.len() == 4);
-    let out = read_topic_until(&enriched, Duration::from_secs(120), |r| distinct_keys(r).len() >= 800);
-    assert_eq!(distinct_keys(&out).len(), 800, "no loss across the hand-over");
-    assert_eq!(out.len(), 800, "a graceful hand-over processes nothing twice");
+    let out = read_topic_until(&enriched, Duration::from_secs(120), |r| {
+        distinct_keys(r).len() >= 800
+    });
+    assert_eq!(
+        distinct_keys(&out).len(),
+        800,
+        "no loss across the hand-over"
+    );
+    assert_eq!(
+        out.len(),
+        800,
+        "a graceful hand-over processes nothing twice"
+    );
     assert_eq!(a.terminate(Duration::from_secs(60)), Some(0));
 }

@@ -15,7 +15,12 @@ fn output_count(topic: &str, partitions: i32) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn crash_after_produce_before_commit_loses_nothing() {
-    let (raw, enriched, dlq, group) = (unique("raw"), unique("enriched"), unique("dlq"), unique("enrich"));
+    let (raw, enriched, dlq, group) = (
+        unique("raw"),
+        unique("enriched"),
+        unique("dlq"),
+        unique("enrich"),
+    );
     let partitions = 4;
     create_topic(&raw, partitions).await;
     create_topic(&enriched, partitions).await;
@@ -35,34 +40,71 @@ async fn crash_after_produce_before_commit_loses_nothing() {
     });
 
     let work = tempfile::tempdir().unwrap();
-    let args = ["--log-format", "json", "enrich", "--input-topic", &raw, "--output-topic", &enriched, "--dlq-topic", &dlq, "--group", &group, "--no-create-topic"];
+    let args = [
+        "--log-format",
+        "json",
+        "enrich",
+        "--input-topic",
+        &raw,
+        "--output-topic",
+        &enriched,
+        "--dlq-topic",
+        &dlq,
+        "--group",
+        &group,
+        "--no-create-topic",
+    ];
     let mut member = Newsflow::start(&args, work.path(), "enrich-0");
     for kill in 1..=KILLS {
         let threshold = (kill * ARTICLES / (KILLS + 1)) as i64;
         let deadline = Instant::now() + Duration::from_secs(180);
         while output_count(&enriched, partitions) < threshold {
-            assert!(Instant::now() < deadline, "no progress to {threshold}; log:\n{}", member.log_text());
-            assert!(member.is_running(), "enricher died; log:\n{}", member.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "no progress to {threshold}; log:\n{}",
+                member.log_text()
+            );
+            assert!(
+                member.is_running(),
+                "enricher died; log:\n{}",
+                member.log_text()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let at = output_count(&enriched, partitions);
-        assert!(at < ARTICLES as i64, "kill {kill} came after the stream was done");
+        assert!(
+            at < ARTICLES as i64,
+            "kill {kill} came after the stream was done"
+        );
         eprintln!("kill -9 #{kill} at {at} output records");
         member.kill_hard();
         member = Newsflow::start(&args, work.path(), &format!("enrich-{kill}"));
     }
     stream.await.unwrap();
 
-    let out = read_topic_until(&enriched, Duration::from_secs(300), |r| distinct_keys(r).len() >= ARTICLES);
+    let out = read_topic_until(&enriched, Duration::from_secs(300), |r| {
+        distinct_keys(r).len() >= ARTICLES
+    });
     let keys = distinct_keys(&out);
-    let missing: Vec<String> = (0..ARTICLES).map(|i| format!("c-{i}")).filter(|k| !keys.contains(k)).collect();
-    assert!(missing.is_empty(), "{} ids lost, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
+    let missing: Vec<String> = (0..ARTICLES)
+        .map(|i| format!("c-{i}"))
+        .filter(|k| !keys.contains(k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} ids lost, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for r in &out {
         *seen.entry(r.key.as_deref().unwrap()).or_default() += 1;
     }
     let duplicates = out.len() - keys.len();
     eprintln!("crash test: {ARTICLES} articles, {KILLS} kills, {} output records, {duplicates} duplicates", out.len());
-    assert!(read_topic_until(&dlq, Duration::from_secs(2), |r| !r.is_empty()).is_empty(), "nothing dead-lettered");
+    assert!(
+        read_topic_until(&dlq, Duration::from_secs(2), |r| !r.is_empty()).is_empty(),
+        "nothing dead-lettered"
+    );
     assert_eq!(member.terminate(Duration::from_secs(60)), Some(0));
 }

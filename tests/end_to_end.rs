@@ -26,16 +26,24 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
         })
         .collect();
     std::fs::write(inputs.join("batch.jsonl"), lines.join("\n")).unwrap();
-    std::fs::write(inputs.join("one.json"), r#"{"id":"given-id-1","title":"Given id","body":"An article that names its own id."}"#).unwrap();
+    std::fs::write(
+        inputs.join("one.json"),
+        r#"{"id":"given-id-1","title":"Given id","body":"An article that names its own id."}"#,
+    )
+    .unwrap();
     std::fs::write(inputs.join("broken.json"), r#"{"title": "no body here"}"#).unwrap();
     std::fs::write(inputs.join("notes.md"), "not an article").unwrap();
     let expected = 51;
 
     // produce: the bad file is reported by name, the others still go, exit is non-zero
     let input_dir = inputs.to_str().unwrap();
-    let (code, stderr) = run_newsflow(&["produce", input_dir, "--topic", &raw, "--partitions", "3"]);
+    let (code, stderr) =
+        run_newsflow(&["produce", input_dir, "--topic", &raw, "--partitions", "3"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("broken.json: field `body` is missing"), "{stderr}");
+    assert!(
+        stderr.contains("broken.json: field `body` is missing"),
+        "{stderr}"
+    );
     assert!(stderr.contains("sent 51, skipped 1, failed 1"), "{stderr}");
 
     let produced = read_topic_until(&raw, Duration::from_secs(30), |r| r.len() >= expected);
@@ -53,26 +61,62 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
     let sink_dir = work.path().join("sink");
     let sink_to = format!("jsonl:{}", sink_dir.display());
     let mut enrich = Newsflow::start(
-        &["--log-format", "json", "enrich", "--input-topic", &raw, "--output-topic", &enriched, "--dlq-topic", &dlq, "--group", &unique("enrich"), "--partitions", "3"],
+        &[
+            "--log-format",
+            "json",
+            "enrich",
+            "--input-topic",
+            &raw,
+            "--output-topic",
+            &enriched,
+            "--dlq-topic",
+            &dlq,
+            "--group",
+            &unique("enrich"),
+            "--partitions",
+            "3",
+        ],
         work.path(),
         "enrich",
     );
     enrich.wait_for_log("partitions assigned", Duration::from_secs(60));
     let mut sink = Newsflow::start(
-        &["--log-format", "json", "sink", "--to", &sink_to, "--input-topic", &enriched, "--dlq-topic", &dlq, "--group", &unique("sink")],
+        &[
+            "--log-format",
+            "json",
+            "sink",
+            "--to",
+            &sink_to,
+            "--input-topic",
+            &enriched,
+            "--dlq-topic",
+            &dlq,
+            "--group",
+            &unique("sink"),
+        ],
         work.path(),
         "sink",
     );
 
-    let output = read_topic_until(&enriched, Duration::from_secs(120), |r| distinct_keys(r).len() >= expected);
-    assert_eq!(distinct_keys(&output), ids, "enriched ids equal produced ids");
+    let output = read_topic_until(&enriched, Duration::from_secs(120), |r| {
+        distinct_keys(r).len() >= expected
+    });
+    assert_eq!(
+        distinct_keys(&output),
+        ids,
+        "enriched ids equal produced ids"
+    );
     for record in &output {
         let value = record.json();
         schemas.assert_enriched(&value);
         assert_eq!(record.key.as_deref(), value["id"].as_str());
         assert_eq!(value["provenance"]["source"]["topic"], raw.as_str());
     }
-    let custom = output.iter().map(|r| r.json()).find(|v| v["x-custom"] == 7).expect("unknown fields are carried through");
+    let custom = output
+        .iter()
+        .map(|r| r.json())
+        .find(|v| v["x-custom"] == 7)
+        .expect("unknown fields are carried through");
     assert_eq!(custom["published_at"], "2026-11-27T08:30:00Z");
 
     let mut sunk = Vec::new();
@@ -85,7 +129,10 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
         assert!(sink.is_running(), "sink exited: {}", sink.log_text());
         std::thread::sleep(Duration::from_millis(200));
     }
-    let sunk_ids: HashSet<String> = sunk.iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    let sunk_ids: HashSet<String> = sunk
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(sunk.len(), expected, "one line per article");
     assert_eq!(sunk_ids, ids);
     for value in &sunk {
@@ -97,7 +144,9 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
 }
 
 fn read_jsonl_dir(dir: &std::path::Path) -> Vec<serde_json::Value> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let text = std::fs::read_to_string(entry.path()).unwrap();
@@ -115,12 +164,20 @@ fn annotate_writes_one_schema_valid_record_per_sample() {
     let out = work.path().join("out.jsonl");
     let samples = repo_root().join("samples");
     let status = std::process::Command::new(newsflow_bin())
-        .args(["annotate", samples.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .args([
+            "annotate",
+            samples.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
         .status()
         .unwrap();
     assert!(status.success());
     let text = std::fs::read_to_string(&out).unwrap();
-    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let sample_count = std::fs::read_dir(&samples).unwrap().count();
     assert_eq!(records.len(), sample_count);
     for r in &records {

@@ -7,24 +7,52 @@ use newsflow_tests::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_commits_and_a_restarted_member_resumes_without_loss_or_reprocessing() {
-    let (raw, enriched, dlq, group) = (unique("raw"), unique("enriched"), unique("dlq"), unique("enrich"));
+    let (raw, enriched, dlq, group) = (
+        unique("raw"),
+        unique("enriched"),
+        unique("dlq"),
+        unique("enrich"),
+    );
     let partitions = 3;
     create_topic(&raw, partitions).await;
     let batch = |from: usize, n: usize| -> Vec<(String, Vec<u8>)> {
-        (from..from + n).map(|i| (format!("a-{i}"), raw_article(&format!("a-{i}"), i))).collect()
+        (from..from + n)
+            .map(|i| (format!("a-{i}"), raw_article(&format!("a-{i}"), i)))
+            .collect()
     };
     produce(&raw, &batch(0, 300)).await;
 
     let work = tempfile::tempdir().unwrap();
-    let args = ["--log-format", "json", "enrich", "--input-topic", &raw, "--output-topic", &enriched, "--dlq-topic", &dlq, "--group", &group, "--partitions", "3"];
+    let args = [
+        "--log-format",
+        "json",
+        "enrich",
+        "--input-topic",
+        &raw,
+        "--output-topic",
+        &enriched,
+        "--dlq-topic",
+        &dlq,
+        "--group",
+        &group,
+        "--partitions",
+        "3",
+    ];
     let first = Newsflow::start(&args, work.path(), "enrich-1");
     let out = read_topic_until(&enriched, Duration::from_secs(120), |r| r.len() >= 300);
     assert_eq!(distinct_keys(&out).len(), 300);
 
     let log = first.log.clone();
-    assert_eq!(first.terminate(Duration::from_secs(60)), Some(0), "exit code after SIGTERM");
+    assert_eq!(
+        first.terminate(Duration::from_secs(60)),
+        Some(0),
+        "exit code after SIGTERM"
+    );
     let text = std::fs::read_to_string(log).unwrap();
-    assert!(text.contains("shutdown requested") && text.contains("\"stopped\""), "{text}");
+    assert!(
+        text.contains("shutdown requested") && text.contains("\"stopped\""),
+        "{text}"
+    );
     assert_eq!(
         committed_offsets(&group, &raw, partitions),
         high_watermarks(&raw, partitions),

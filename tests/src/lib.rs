@@ -36,7 +36,11 @@ pub fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{prefix}-{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The `newsflow` binary: `NEWSFLOW_BIN`, or the debug build in the target
@@ -49,7 +53,11 @@ pub fn newsflow_bin() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let path = target.join("debug/newsflow");
-    assert!(path.exists(), "{} does not exist: build it first (cargo build -p newsflow-cli)", path.display());
+    assert!(
+        path.exists(),
+        "{} does not exist: build it first (cargo build -p newsflow-cli)",
+        path.display()
+    );
     path
 }
 
@@ -64,7 +72,10 @@ pub async fn create_topic(name: &str, partitions: i32) {
         .create()
         .expect("admin client");
     let results = admin
-        .create_topics(&[NewTopic::new(name, partitions, TopicReplication::Fixed(1))], &AdminOptions::new())
+        .create_topics(
+            &[NewTopic::new(name, partitions, TopicReplication::Fixed(1))],
+            &AdminOptions::new(),
+        )
         .await
         .expect("create_topics request");
     for r in results {
@@ -104,7 +115,10 @@ pub async fn produce(topic: &str, records: &[(String, Vec<u8>)]) {
         pending.push(delivery);
     }
     for d in pending {
-        d.await.expect("delivery future").map_err(|(e, _)| e).expect("delivered");
+        d.await
+            .expect("delivery future")
+            .map_err(|(e, _)| e)
+            .expect("delivered");
     }
 }
 
@@ -140,7 +154,11 @@ impl Read {
 
 /// Reads `topic` from the start until `done` says the records are enough or
 /// `timeout` passes; returns what was read.
-pub fn read_topic_until(topic: &str, timeout: Duration, done: impl Fn(&[Read]) -> bool) -> Vec<Read> {
+pub fn read_topic_until(
+    topic: &str,
+    timeout: Duration,
+    done: impl Fn(&[Read]) -> bool,
+) -> Vec<Read> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers())
         .set("group.id", unique("reader"))
@@ -148,18 +166,31 @@ pub fn read_topic_until(topic: &str, timeout: Duration, done: impl Fn(&[Read]) -
         .set("fetch.message.max.bytes", (16 << 20).to_string())
         .create()
         .expect("consumer");
-    let metadata = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .expect("metadata");
+    // The topic may not exist yet (a newsflow process is about to create
+    // it): wait for it to have partitions.
+    let deadline = Instant::now() + timeout;
+    let partitions = loop {
+        let metadata = consumer
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .expect("metadata");
+        let ids: Vec<i32> = metadata.topics()[0]
+            .partitions()
+            .iter()
+            .map(|p| p.id())
+            .collect();
+        if !ids.is_empty() || Instant::now() > deadline {
+            break ids;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     let mut assignment = TopicPartitionList::new();
-    for p in metadata.topics()[0].partitions() {
+    for p in partitions {
         assignment
-            .add_partition_offset(topic, p.id(), Offset::Beginning)
+            .add_partition_offset(topic, p, Offset::Beginning)
             .expect("assign");
     }
     consumer.assign(&assignment).expect("assign");
     let mut out = Vec::new();
-    let deadline = Instant::now() + timeout;
     while Instant::now() < deadline && !done(&out) {
         match consumer.poll(Duration::from_millis(200)) {
             Some(Ok(m)) => {
@@ -167,7 +198,13 @@ pub fn read_topic_until(topic: &str, timeout: Duration, done: impl Fn(&[Read]) -
                     .headers()
                     .map(|hs| {
                         hs.iter()
-                            .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                            .map(|h| {
+                                (
+                                    h.key.to_string(),
+                                    String::from_utf8_lossy(h.value.unwrap_or_default())
+                                        .into_owned(),
+                                )
+                            })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -247,8 +284,18 @@ impl Newsflow {
         for p in GROUP_PROPERTIES {
             command.arg("-X").arg(p);
         }
+        // Extra properties for debugging a run, e.g. NEWSFLOW_TEST_X="debug=fetch"
+        if let Ok(extra) = std::env::var("NEWSFLOW_TEST_X") {
+            for p in extra.split_whitespace() {
+                command.arg("-X").arg(p);
+            }
+        }
         let child = command
-            .env("NEWSFLOW_LOG", "info,librdkafka=warn")
+            .env(
+                "NEWSFLOW_LOG",
+                std::env::var("NEWSFLOW_TEST_LOG")
+                    .unwrap_or_else(|_| "info,librdkafka=warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(stderr)
@@ -283,7 +330,10 @@ impl Newsflow {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
-        panic!("newsflow did not exit within {timeout:?} of SIGTERM; log: {}", self.log_text());
+        panic!(
+            "newsflow did not exit within {timeout:?} of SIGTERM; log: {}",
+            self.log_text()
+        );
     }
 
     pub fn log_text(&self) -> String {
@@ -297,15 +347,25 @@ impl Newsflow {
             if self.log_text().contains(needle) {
                 return;
             }
-            assert!(self.is_running(), "newsflow exited early; log:\n{}", self.log_text());
+            assert!(
+                self.is_running(),
+                "newsflow exited early; log:\n{}",
+                self.log_text()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("{needle:?} not in the log after {timeout:?}; log:\n{}", self.log_text());
+        panic!(
+            "{needle:?} not in the log after {timeout:?}; log:\n{}",
+            self.log_text()
+        );
     }
 }
 
 impl Drop for Newsflow {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- log of {} ---\n{}", self.log.display(), self.log_text());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -321,7 +381,8 @@ impl Schemas {
     pub fn load() -> Self {
         let load = |name: &str| {
             let path = repo_root().join("schemas").join(name);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
             jsonschema::options()
                 .should_validate_formats(true)
@@ -336,12 +397,22 @@ impl Schemas {
 
     pub fn assert_raw(&self, value: &serde_json::Value) {
         let errors: Vec<String> = self.raw.iter_errors(value).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "not a valid RawArticle: {errors:?}\n{value}");
+        assert!(
+            errors.is_empty(),
+            "not a valid RawArticle: {errors:?}\n{value}"
+        );
     }
 
     pub fn assert_enriched(&self, value: &serde_json::Value) {
-        let errors: Vec<String> = self.enriched.iter_errors(value).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "not a valid EnrichedArticle: {errors:?}\n{value}");
+        let errors: Vec<String> = self
+            .enriched
+            .iter_errors(value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "not a valid EnrichedArticle: {errors:?}\n{value}"
+        );
     }
 }
 
@@ -350,7 +421,9 @@ impl Schemas {
 pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
     let mut last = None;
     for line in log.lines() {
-        let Ok(event) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(event) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         let fields = &event["fields"];
         if fields["message"] == "partitions assigned" {
             let partitions = fields["partitions"].as_str().unwrap_or_default();
@@ -374,5 +447,8 @@ pub fn run_newsflow(args: &[&str]) -> (Option<i32>, String) {
         .stdin(Stdio::null())
         .output()
         .expect("running newsflow");
-    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }

@@ -116,7 +116,11 @@ impl KafkaConfig {
             .set("auto.commit.interval.ms", "1000")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            .set("enable.partition.eof", "false");
+            .set("enable.partition.eof", "false")
+            // Brokers that do not return an oversized first record anyway
+            // (KIP-74; Tansu among them) would stall a partition on one
+            // large record; fetch enough to read it and dead-letter it.
+            .set("max.partition.fetch.bytes", (16 << 20).to_string());
         self.apply_properties(&mut config);
         config
     }

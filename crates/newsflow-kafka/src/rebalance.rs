@@ -39,7 +39,11 @@ impl ConsumerContext for RebalanceContext {
                 let count = handles.len();
                 block_until_drained(handles, self.drain_timeout);
                 commit_sync(consumer);
-                tracing::info!(partitions = describe(&revoked), drained = count, "partitions revoked after draining");
+                tracing::info!(
+                    partitions = describe(&revoked),
+                    drained = count,
+                    "partitions revoked after draining"
+                );
             }
             Rebalance::Assign(list) => {
                 let assigned: Vec<PartitionKey> = list

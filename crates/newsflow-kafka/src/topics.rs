@@ -28,7 +28,9 @@ impl TopicSpec {
 }
 
 /// Creates every topic in `specs` that does not exist yet. Existing topics
-/// are left as they are (their partition count is not changed).
+/// are left as they are (their partition count is not changed). A request
+/// that gets no answer is sent again (an existing topic is not an error, so
+/// a retry after a lost answer is harmless); after a few tries it fails.
 pub async fn ensure_topics(kafka: &KafkaConfig, specs: &[TopicSpec]) -> anyhow::Result<()> {
     if specs.is_empty() {
         return Ok(());
@@ -37,6 +39,39 @@ pub async fn ensure_topics(kafka: &KafkaConfig, specs: &[TopicSpec]) -> anyhow::
         .admin()
         .create()
         .context("creating the Kafka admin client")?;
+    const ATTEMPTS: u32 = 4;
+    const TIMEOUT: Duration = Duration::from_secs(15);
+    for attempt in 1..=ATTEMPTS {
+        match tokio::time::timeout(
+            TIMEOUT + Duration::from_secs(5),
+            create(&admin, specs, TIMEOUT),
+        )
+        .await
+        {
+            Ok(result) => {
+                return result.with_context(|| format!("creating topics on {}", kafka.brokers))
+            }
+            Err(_) if attempt < ATTEMPTS => {
+                tracing::warn!(
+                    attempt,
+                    brokers = kafka.brokers,
+                    "no answer to CreateTopics; asking again"
+                )
+            }
+            Err(_) => {}
+        }
+    }
+    anyhow::bail!(
+        "creating topics on {}: no answer after {ATTEMPTS} tries; is the broker reachable?",
+        kafka.brokers
+    )
+}
+
+async fn create(
+    admin: &AdminClient<DefaultClientContext>,
+    specs: &[TopicSpec],
+    timeout: Duration,
+) -> anyhow::Result<()> {
     let new_topics: Vec<NewTopic<'_>> = specs
         .iter()
         .map(|s| {
@@ -47,12 +82,10 @@ pub async fn ensure_topics(kafka: &KafkaConfig, specs: &[TopicSpec]) -> anyhow::
             )
         })
         .collect();
-    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-    let results = admin
-        .create_topics(&new_topics, &options)
-        .await
-        .with_context(|| format!("creating topics on {}", kafka.brokers))?;
-    for result in results {
+    let options = AdminOptions::new()
+        .request_timeout(Some(timeout))
+        .operation_timeout(Some(timeout));
+    for result in admin.create_topics(&new_topics, &options).await? {
         match result {
             Ok(name) => tracing::info!(topic = name, "topic created"),
             Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => {
