@@ -75,6 +75,8 @@ impl Stage for EnrichStage {
         })
     }
 
+    // Yielding a future is the point: enqueue now, acknowledge later.
+    #[allow(clippy::async_yields_async)]
     fn deliver<'a>(&'a self, output: OutRecord, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
         async move {
             match enqueue(&self.producer, &self.output_topic, &output).await {
@@ -122,4 +124,57 @@ pub async fn run(
     let pipeline =
         PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
     newsflow_kafka::pipeline::run(kafka, pipeline, stage, producer, stats, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage() -> EnrichStage {
+        let producer: FutureProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", "127.0.0.1:1")
+            .create()
+            .expect("a producer needs no connection to be created");
+        EnrichStage::new(
+            Arc::new(Annotator::new()),
+            producer,
+            "out".into(),
+            DEFAULT_MAX_RECORD_BYTES,
+        )
+    }
+
+    fn record(payload: Vec<u8>) -> SourceRecord {
+        SourceRecord {
+            topic: "raw".into(),
+            partition: 3,
+            offset: 17,
+            key: None,
+            payload: Some(payload),
+            headers: Vec::new(),
+            timestamp: None,
+        }
+    }
+
+    #[test]
+    fn a_ten_megabyte_record_is_rejected_as_too_large() {
+        let body = "x".repeat(10 << 20);
+        let payload = format!(r#"{{"title":"T","body":"{body}"}}"#).into_bytes();
+        let rejection = stage().process(&record(payload)).unwrap_err();
+        assert_eq!(rejection.kind, "too_large");
+        assert!(rejection.message.contains("10485"), "{}", rejection.message);
+    }
+
+    #[test]
+    fn output_is_keyed_by_article_id_and_records_its_source() {
+        let out = stage()
+            .process(&record(
+                br#"{"id":"a-1","title":"T","body":"Some text."}"#.to_vec(),
+            ))
+            .unwrap();
+        assert_eq!(out.key.as_deref(), Some(&b"a-1"[..]));
+        let value: serde_json::Value = serde_json::from_slice(&out.payload).unwrap();
+        assert_eq!(value["schema"], "newsflow.enriched/1");
+        assert_eq!(value["provenance"]["source"]["partition"], 3);
+        assert_eq!(value["provenance"]["source"]["offset"], 17);
+    }
 }

@@ -54,6 +54,8 @@ impl DeadLetters {
     /// broker holds it. If the broker refuses the record for its size, the
     /// payload is cut to its first 256 KiB and marked as truncated, so the
     /// failure is still recorded.
+    // Yielding a future is the point: enqueue now, acknowledge later.
+    #[allow(clippy::async_yields_async)]
     pub fn send<'a>(
         &'a self,
         source: &'a SourceRecord,

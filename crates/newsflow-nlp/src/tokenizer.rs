@@ -186,12 +186,10 @@ fn scan_word(chars: &[(usize, char)], i: usize) -> (usize, TokenKind) {
             _ => break,
         }
     }
-    let kind = if chars[i].1.is_ascii_digit() && all_digits {
-        TokenKind::Number
-    } else if chars[i..end]
+    let numeric = chars[i..end]
         .iter()
-        .all(|&(_, c)| c.is_ascii_digit() || matches!(c, ',' | '.' | ':'))
-    {
+        .all(|&(_, c)| c.is_ascii_digit() || matches!(c, ',' | '.' | ':'));
+    let kind = if numeric {
         TokenKind::Number
     } else {
         TokenKind::Word
