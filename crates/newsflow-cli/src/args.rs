@@ -71,6 +71,34 @@ pub enum Command {
     Annotate(AnnotateArgs),
     /// Run the whole pipeline on an in-process broker over bundled samples.
     Demo(DemoArgs),
+    /// Measure throughput (use a release build).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Offline: enrich the bundled samples over and over on one thread.
+    Annotate(BenchAnnotateArgs),
+    /// Produce articles to fresh topics on --brokers, then enrich and sink
+    /// them in this process; reports articles per second.
+    Pipeline(BenchPipelineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAnnotateArgs {
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPipelineArgs {
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+    #[arg(long, default_value_t = 6)]
+    pub partitions: i32,
+    #[arg(long, default_value_t = 600)]
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Args)]

@@ -5,20 +5,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use newsflow_core::{EnrichedArticle, RawArticle};
-use newsflow_enricher::EnrichOptions;
 use newsflow_kafka::{KafkaConfig, PipelineStats};
-use newsflow_nlp::Annotator;
 use newsflow_producer::{Item, Origin};
-use newsflow_sink::{JsonlOptions, SinkOptions};
 use rdkafka::mocking::MockCluster;
-use tokio_util::sync::CancellationToken;
 
 use crate::args::DemoArgs;
+use crate::in_process::{self, Topics};
 use crate::samples::SAMPLES;
 
 const RAW: &str = "articles.raw";
@@ -50,62 +46,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!("produced {} sample articles to {RAW}", produced.sent);
 
     let run_dir = args.output.join(chrono_stamp());
-    let shutdown = CancellationToken::new();
-    let enrich_stats = Arc::new(PipelineStats::default());
-    let sink_stats = Arc::new(PipelineStats::default());
-    let enrich = {
-        let kafka = kafka.clone();
-        let options = EnrichOptions {
-            input_topic: RAW.into(),
-            output_topic: ENRICHED.into(),
-            dlq_topic: DLQ.into(),
-            group_id: "newsflow-demo-enrich".into(),
-            max_record_bytes: newsflow_enricher::DEFAULT_MAX_RECORD_BYTES,
-            create_topics: None,
-        };
-        let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            newsflow_enricher::run(
-                &kafka,
-                &options,
-                Arc::new(Annotator::new()),
-                stats,
-                shutdown,
-            )
-            .await
-        })
+    let topics = Topics {
+        raw: RAW.into(),
+        enriched: ENRICHED.into(),
+        dlq: DLQ.into(),
+        group: "newsflow-demo".into(),
     };
-    let sink = {
-        let kafka = kafka.clone();
-        let options = SinkOptions {
-            input_topic: ENRICHED.into(),
-            dlq_topic: DLQ.into(),
-            group_id: "newsflow-demo-sink".into(),
-            max_record_bytes: newsflow_sink::DEFAULT_MAX_RECORD_BYTES,
-        };
-        let jsonl = JsonlOptions::new(&run_dir);
-        let (stats, shutdown) = (sink_stats.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            newsflow_sink::run_jsonl(&kafka, &options, jsonl, stats, shutdown).await
-        })
-    };
-
-    let deadline = Instant::now() + Duration::from_secs(args.timeout_secs);
     let expected = produced.sent;
-    while sink_stats.delivered() + sink_stats.dead_lettered() + enrich_stats.dead_lettered()
-        < expected
-    {
-        if Instant::now() > deadline || enrich.is_finished() || sink.is_finished() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    shutdown.cancel();
-    enrich.await.context("enricher task")??;
-    sink.await.context("sink task")??;
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let outcome = in_process::run(&kafka, &topics, run_dir.clone(), expected, timeout).await?;
 
     let records = read_output(&run_dir)?;
-    print_summary(&records, &enrich_stats, &run_dir, started.elapsed());
+    print_summary(&records, &outcome.enrich, &run_dir, started.elapsed());
     Ok(if records.len() as u64 == expected {
         ExitCode::SUCCESS
     } else {

@@ -4,7 +4,9 @@
 
 mod annotate;
 mod args;
+mod bench;
 mod demo;
+mod in_process;
 mod logging;
 mod samples;
 
@@ -98,5 +100,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Annotate(args) => annotate::run(args),
         Command::Demo(args) => demo::run(args).await,
+        Command::Bench(command) => bench::run(&kafka, command).await,
     }
 }

@@ -1,0 +1,55 @@
+//! Throughput of the NLP stage, the model loaded once: tokenising alone,
+//! and the whole `annotate` over the bundled sample articles.
+//!
+//!     cargo bench -p newsflow-nlp --bench annotate
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsflow_core::RawArticle;
+use newsflow_nlp::tokenizer::tokenize;
+use newsflow_nlp::Annotator;
+
+fn samples() -> Vec<RawArticle> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("samples folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| RawArticle::from_text(&std::fs::read_to_string(p).expect("sample")))
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let articles = samples();
+    let tokens: usize = articles
+        .iter()
+        .map(|a| tokenize(&a.title).len() + tokenize(&a.body).len())
+        .sum();
+    let annotator = Annotator::new();
+
+    let mut group = c.benchmark_group("samples");
+    group.throughput(Throughput::Elements(tokens as u64));
+    group.bench_function("tokenize", |b| {
+        b.iter(|| {
+            for a in &articles {
+                black_box(tokenize(black_box(&a.title)));
+                black_box(tokenize(black_box(&a.body)));
+            }
+        })
+    });
+    group.bench_function("annotate", |b| {
+        b.iter(|| {
+            for a in &articles {
+                black_box(annotator.annotate(a.clone(), None));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
