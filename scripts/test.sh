@@ -48,4 +48,5 @@ echo "test.sh: tansu $tansu_version listening on 127.0.0.1:$port" >&2
 
 export NEWSFLOW_TEST_BROKERS="127.0.0.1:$port"
 cargo build -p newsflow-cli
-cargo test --workspace "$@"
+# Show what tests print (the crash test reports its duplicate count).
+RUST_TEST_NOCAPTURE=1 cargo test --workspace "$@"

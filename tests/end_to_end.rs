@@ -185,3 +185,46 @@ fn annotate_writes_one_schema_valid_record_per_sample() {
         assert_eq!(r["language"]["code"], "en");
     }
 }
+
+#[test]
+fn demo_runs_the_whole_pipeline_and_writes_schema_valid_records() {
+    let schemas = Schemas::load();
+    let work = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(newsflow_bin())
+        .args(["demo", "--output", work.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("articles enriched:  12"), "{stdout}");
+    let run_dir = std::fs::read_dir(work.path()).unwrap().next().unwrap().unwrap().path();
+    let records = read_jsonl_dir(&run_dir);
+    assert_eq!(records.len(), 12);
+    for r in &records {
+        schemas.assert_enriched(r);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn produce_reads_json_lines_from_stdin() {
+    use std::io::Write;
+    let topic = unique("stdin");
+    let mut child = std::process::Command::new(newsflow_bin())
+        .args(["produce", "-", "--topic", &topic, "--partitions", "1", "-b", &brokers()])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"title\":\"One\",\"body\":\"First.\"}\n{\"title\":\"Two\",\"body\":\"Second.\"}\n")
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("sent 2, skipped 0, failed 0"), "{stderr}");
+    let records = read_topic_until(&topic, Duration::from_secs(30), |r| r.len() >= 2);
+    let titles: Vec<String> = records.iter().map(|r| r.json()["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(titles, ["One", "Two"]);
+}
