@@ -195,9 +195,18 @@ fn demo_runs_the_whole_pipeline_and_writes_schema_valid_records() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("articles enriched:  12"), "{stdout}");
-    let run_dir = std::fs::read_dir(work.path()).unwrap().next().unwrap().unwrap().path();
+    let run_dir = std::fs::read_dir(work.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let records = read_jsonl_dir(&run_dir);
     assert_eq!(records.len(), 12);
     for r in &records {
@@ -210,14 +219,25 @@ async fn produce_reads_json_lines_from_stdin() {
     use std::io::Write;
     let topic = unique("stdin");
     let mut child = std::process::Command::new(newsflow_bin())
-        .args(["produce", "-", "--topic", &topic, "--partitions", "1", "-b", &brokers()])
+        .args([
+            "produce",
+            "-",
+            "--topic",
+            &topic,
+            "--partitions",
+            "1",
+            "-b",
+            &brokers(),
+        ])
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin
-        .write_all(b"{\"title\":\"One\",\"body\":\"First.\"}\n{\"title\":\"Two\",\"body\":\"Second.\"}\n")
+        .write_all(
+            b"{\"title\":\"One\",\"body\":\"First.\"}\n{\"title\":\"Two\",\"body\":\"Second.\"}\n",
+        )
         .unwrap();
     drop(stdin);
     let output = child.wait_with_output().unwrap();
@@ -225,6 +245,9 @@ async fn produce_reads_json_lines_from_stdin() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("sent 2, skipped 0, failed 0"), "{stderr}");
     let records = read_topic_until(&topic, Duration::from_secs(30), |r| r.len() >= 2);
-    let titles: Vec<String> = records.iter().map(|r| r.json()["title"].as_str().unwrap().to_string()).collect();
+    let titles: Vec<String> = records
+        .iter()
+        .map(|r| r.json()["title"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(titles, ["One", "Two"]);
 }

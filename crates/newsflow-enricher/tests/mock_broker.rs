@@ -162,3 +162,90 @@ async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_
     run.await.unwrap().unwrap();
     assert_eq!((stats.delivered(), stats.dead_lettered()), (2, 1));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
+    let cluster = MockCluster::new(1).unwrap();
+    for topic in ["raw", "enriched", "dlq"] {
+        cluster.create_topic(topic, 1, 1).unwrap();
+    }
+    let brokers = cluster.bootstrap_servers();
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &brokers)
+        .set("message.timeout.ms", "0")
+        .create()
+        .unwrap();
+    let send = move |i: usize| {
+        let payload = format!(r#"{{"id":"a-{i}","title":"T {i}","body":"Body {i}."}}"#);
+        let key = format!("a-{i}");
+        let producer = producer.clone();
+        async move {
+            producer
+                .send(
+                    FutureRecord::to("raw").key(&key).payload(&payload),
+                    Duration::from_secs(10),
+                )
+                .await
+                .map_err(|(e, _)| e)
+                .unwrap();
+        }
+    };
+    for i in 0..50 {
+        send(i).await;
+    }
+
+    let options = EnrichOptions {
+        input_topic: "raw".into(),
+        output_topic: "enriched".into(),
+        dlq_topic: "dlq".into(),
+        group_id: "enrich".into(),
+        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        create_topics: None,
+    };
+    let stats = Arc::new(PipelineStats::default());
+    let shutdown = CancellationToken::new();
+    let run = {
+        let kafka = KafkaConfig::new(brokers.clone());
+        let (stats, shutdown) = (stats.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            newsflow_enricher::run(
+                &kafka,
+                &options,
+                Arc::new(Annotator::new()),
+                stats,
+                shutdown,
+            )
+            .await
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stats.delivered() < 50 {
+        assert!(Instant::now() < deadline, "first batch not delivered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    cluster.broker_down(1).unwrap();
+    let more = tokio::spawn(async move {
+        for i in 50..100 {
+            send(i).await;
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(!run.is_finished(), "the enricher waits out the outage");
+    cluster.broker_up(1).unwrap();
+    more.await.unwrap();
+
+    let enriched = tokio::task::spawn_blocking({
+        let brokers = brokers.clone();
+        move || read_all(&brokers, "enriched", 100)
+    })
+    .await
+    .unwrap();
+    let mut keys: Vec<String> = enriched.into_iter().map(|(k, _, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 100, "every record delivered after the outage");
+    shutdown.cancel();
+    run.await.unwrap().unwrap();
+    assert_eq!(stats.dead_lettered(), 0, "an outage is not bad input");
+}
