@@ -14,7 +14,9 @@
 //! ```
 
 mod annotator;
+pub mod conll;
 mod language;
+pub mod ner;
 pub mod sentences;
 pub mod tokenizer;
 

@@ -1,0 +1,213 @@
+//! Features of a token in context, hashed to 64-bit keys.
+//!
+//! Each feature is a template id plus a few strings, hashed with FNV-1a;
+//! the model stores weights by hash, so no feature dictionary is kept.
+
+use std::collections::HashSet;
+
+/// Facts about the whole document a sentence comes from: news copy names
+/// an entity several times, and the clearest mention disambiguates the
+/// others (a capitalised headline word also seen lower-case is probably not
+/// a name).
+#[derive(Debug, Default)]
+pub struct DocumentContext {
+    /// Words seen in lower case.
+    lower_seen: HashSet<String>,
+    /// Words seen capitalised away from the start of a sentence.
+    capitalised_inside: HashSet<String>,
+}
+
+impl DocumentContext {
+    pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
+        let mut ctx = DocumentContext::default();
+        for sentence in sentences {
+            let headline = is_headline(sentence);
+            for (i, word) in sentence.iter().enumerate() {
+                let first = word.chars().next();
+                if first.is_some_and(char::is_lowercase) {
+                    ctx.lower_seen.insert(word.to_string());
+                } else if i > 0 && !headline && first.is_some_and(char::is_uppercase) {
+                    ctx.capitalised_inside.insert(word.to_lowercase());
+                }
+            }
+        }
+        ctx
+    }
+}
+
+/// Mostly upper-case sentences (headlines, datelines) carry no case signal.
+fn is_headline(words: &[&str]) -> bool {
+    let letters: Vec<&&str> = words.iter().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
+}
+
+/// `Xxxx` → `Xx`, `IBM` → `X`, `1996-08-30` → `d-d-d`: the form of a word.
+fn shape(word: &str, short: bool) -> String {
+    let mut out = String::new();
+    let mut last = None;
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if short && last == Some(s) {
+            continue;
+        }
+        if !short && out.chars().count() >= 6 {
+            break;
+        }
+        out.push(s);
+        last = Some(s);
+    }
+    out
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn hash(template: u8, parts: &[&str]) -> u64 {
+    let mut h = FNV_OFFSET ^ u64::from(template);
+    h = h.wrapping_mul(FNV_PRIME);
+    for part in parts {
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+fn prefix(word: &str, n: usize) -> &str {
+    match word.char_indices().nth(n) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+fn suffix(word: &str, n: usize) -> &str {
+    let count = word.chars().count();
+    if count <= n {
+        return word;
+    }
+    match word.char_indices().nth(count - n) {
+        Some((i, _)) => &word[i..],
+        None => word,
+    }
+}
+
+/// Per-token facts computed once per sentence.
+struct TokenView<'a> {
+    word: &'a str,
+    lower: String,
+    shape: String,
+    short_shape: String,
+}
+
+/// Appends the features of every token of `words` to `out` (one vector per
+/// token, cleared first).
+/// `gazetteer[i]` names what a gazetteer matched at token `i` (e.g.
+/// `LOC-B`), if anything.
+pub fn sentence_features(words: &[&str], doc: &DocumentContext, gazetteer: &[Option<&str>], out: &mut Vec<Vec<u64>>) {
+    let views: Vec<TokenView> = words
+        .iter()
+        .map(|w| TokenView {
+            word: w,
+            lower: w.to_lowercase(),
+            shape: shape(w, false),
+            short_shape: shape(w, true),
+        })
+        .collect();
+    let headline = if is_headline(words) { "1" } else { "0" };
+    let gaz = gazetteer;
+    out.resize_with(words.len(), Vec::new);
+    let boundary = |i: isize| -> (&str, &str) {
+        if i < 0 {
+            ("<s>", "<s>")
+        } else if i as usize >= views.len() {
+            ("</s>", "</s>")
+        } else {
+            let v = &views[i as usize];
+            (v.lower.as_str(), v.short_shape.as_str())
+        }
+    };
+    for (i, v) in views.iter().enumerate() {
+        let f = &mut out[i];
+        f.clear();
+        let ii = i as isize;
+        let (l1, s1) = boundary(ii - 1);
+        let (l2, _) = boundary(ii - 2);
+        let (r1, rs1) = boundary(ii + 1);
+        let (r2, _) = boundary(ii + 2);
+        let first = if i == 0 { "1" } else { "0" };
+        f.push(hash(0, &[]));
+        f.push(hash(1, &[v.word]));
+        f.push(hash(2, &[&v.lower]));
+        f.push(hash(3, &[&v.shape]));
+        f.push(hash(4, &[&v.short_shape, first]));
+        for n in 1..=4 {
+            f.push(hash(5 + n as u8, &[prefix(&v.lower, n)]));
+            f.push(hash(10 + n as u8, &[suffix(&v.lower, n)]));
+        }
+        f.push(hash(20, &[l1]));
+        f.push(hash(21, &[r1]));
+        f.push(hash(22, &[l2]));
+        f.push(hash(23, &[r2]));
+        f.push(hash(24, &[s1, &v.short_shape]));
+        f.push(hash(25, &[&v.short_shape, rs1]));
+        f.push(hash(26, &[l1, &v.lower]));
+        f.push(hash(27, &[&v.lower, r1]));
+        f.push(hash(28, &[s1, &v.short_shape, rs1]));
+        f.push(hash(29, &[headline, &v.short_shape]));
+        f.push(hash(30, &[headline, &v.lower]));
+        let capitalised = v.word.chars().next().is_some_and(char::is_uppercase);
+        if capitalised {
+            let seen_lower = doc.lower_seen.contains(&v.lower);
+            let seen_inside = doc.capitalised_inside.contains(&v.lower);
+            f.push(hash(31, &[if seen_lower { "1" } else { "0" }, if seen_inside { "1" } else { "0" }, first, headline]));
+        }
+        if let Some(g) = gaz.get(i).copied().flatten() {
+            f.push(hash(32, &[g]));
+            f.push(hash(33, &[g, &v.short_shape]));
+        }
+        let lg = if i > 0 { gaz.get(i - 1).copied().flatten().unwrap_or("-") } else { "<s>" };
+        let rg = gaz.get(i + 1).copied().flatten().unwrap_or("-");
+        f.push(hash(34, &[lg, rg]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_describe_word_forms() {
+        assert_eq!(shape("Erdoğan", true), "Xx");
+        assert_eq!(shape("IBM", true), "X");
+        assert_eq!(shape("1996-08-30", true), "d-d-d");
+        assert_eq!(shape("U.N.", false), "X.X.");
+    }
+
+    #[test]
+    fn affixes_count_characters() {
+        assert_eq!(prefix("erdoğan", 4), "erdo");
+        assert_eq!(suffix("erdoğan", 3), "ğan");
+        assert_eq!(suffix("ab", 4), "ab");
+    }
+
+    #[test]
+    fn document_context_remembers_lower_case_and_inner_capitals() {
+        let s1: &[&str] = &["POLICE", "SAY"];
+        let s2: &[&str] = &["The", "police", "met", "Smith"];
+        let doc = DocumentContext::new([s1, s2]);
+        assert!(doc.lower_seen.contains("police"));
+        assert!(doc.capitalised_inside.contains("smith"));
+        assert!(!doc.capitalised_inside.contains("police"));
+    }
+}

@@ -1,0 +1,241 @@
+//! The tagger's weights: scoring, Viterbi decoding under BILOU constraints,
+//! and the model file format.
+//!
+//! File format (little-endian): magic `NFNER1\0\0`, a JSON metadata block
+//! (u32 length + bytes), `NUM_TAGS × NUM_TAGS` transition weights and
+//! `NUM_TAGS` start weights as f32, then the feature count (u32) and for
+//! each feature its hash (u64), the number of non-zero tags (u8) and that
+//! many (tag u8, weight f32) pairs.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::tags::{allowed, may_end, NUM_TAGS};
+
+/// Feature keys are already hashes: use them as they are.
+#[derive(Default)]
+pub struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type FeatureMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
+
+const MAGIC: &[u8; 8] = b"NFNER1\0\0";
+
+/// Weights of a trained tagger, ready for decoding.
+#[derive(Debug, Default, Clone)]
+pub struct Weights {
+    /// feature → range in `entries`
+    pub index: FeatureMap<(u32, u8)>,
+    pub entries: Vec<(u8, f32)>,
+    pub transitions: Vec<f32>,
+    pub start: Vec<f32>,
+    pub metadata: String,
+}
+
+impl Weights {
+    /// Adds the weights of `features` to `scores` (one per tag).
+    pub fn score(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
+        *scores = [0.0; NUM_TAGS];
+        for f in features {
+            if let Some(&(at, len)) = self.index.get(f) {
+                for &(tag, w) in &self.entries[at as usize..at as usize + len as usize] {
+                    scores[tag as usize] += w;
+                }
+            }
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.entries.len() * 5 + self.index.len() * 9);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(self.metadata.len() as u32).to_le_bytes());
+        out.extend_from_slice(self.metadata.as_bytes());
+        for w in self.transitions.iter().chain(&self.start) {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        let mut keys: Vec<&u64> = self.index.keys().collect();
+        keys.sort();
+        out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
+        for key in keys {
+            let (at, len) = self.index[key];
+            out.extend_from_slice(&key.to_le_bytes());
+            out.push(len);
+            for &(tag, w) in &self.entries[at as usize..at as usize + len as usize] {
+                out.push(tag);
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(8)? != MAGIC {
+            return Err("not a newsflow NER model (bad magic)".into());
+        }
+        let meta_len = r.u32()? as usize;
+        let metadata = String::from_utf8(r.take(meta_len)?.to_vec()).map_err(|e| format!("metadata: {e}"))?;
+        let mut transitions = Vec::with_capacity(NUM_TAGS * NUM_TAGS);
+        for _ in 0..NUM_TAGS * NUM_TAGS {
+            transitions.push(r.f32()?);
+        }
+        let mut start = Vec::with_capacity(NUM_TAGS);
+        for _ in 0..NUM_TAGS {
+            start.push(r.f32()?);
+        }
+        let count = r.u32()? as usize;
+        let mut index = FeatureMap::with_capacity_and_hasher(count, Default::default());
+        let mut entries = Vec::with_capacity(count * 3);
+        for _ in 0..count {
+            let key = r.u64()?;
+            let len = r.take(1)?[0];
+            let at = entries.len() as u32;
+            for _ in 0..len {
+                let tag = r.take(1)?[0];
+                if tag as usize >= NUM_TAGS {
+                    return Err(format!("tag {tag} out of range"));
+                }
+                entries.push((tag, r.f32()?));
+            }
+            index.insert(key, (at, len));
+        }
+        if r.at != bytes.len() {
+            return Err("trailing bytes after the model".into());
+        }
+        Ok(Weights {
+            index,
+            entries,
+            transitions,
+            start,
+            metadata,
+        })
+    }
+
+    /// The best well-formed tag sequence for per-token `scores`.
+    pub fn viterbi(&self, scores: &[[f32; NUM_TAGS]]) -> Vec<usize> {
+        viterbi(scores, &self.transitions, &self.start)
+    }
+}
+
+/// Viterbi over per-token scores plus transition and start weights, only
+/// through BILOU-legal transitions.
+pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -> Vec<usize> {
+    let n = scores.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    const NEG: f32 = f32::NEG_INFINITY;
+    let mut best = vec![[NEG; NUM_TAGS]; n];
+    let mut back = vec![[0usize; NUM_TAGS]; n];
+    for t in 0..NUM_TAGS {
+        if allowed(None, t) {
+            best[0][t] = scores[0][t] + start[t];
+        }
+    }
+    for i in 1..n {
+        for t in 0..NUM_TAGS {
+            let mut top = NEG;
+            let mut arg = 0;
+            for p in 0..NUM_TAGS {
+                if best[i - 1][p] == NEG || !allowed(Some(p), t) {
+                    continue;
+                }
+                let s = best[i - 1][p] + transitions[p * NUM_TAGS + t];
+                if s > top {
+                    top = s;
+                    arg = p;
+                }
+            }
+            if top > NEG {
+                best[i][t] = top + scores[i][t];
+                back[i][t] = arg;
+            }
+        }
+    }
+    let mut last = 0;
+    let mut top = NEG;
+    for t in 0..NUM_TAGS {
+        if may_end(t) && best[n - 1][t] > top {
+            top = best[n - 1][t];
+            last = t;
+        }
+    }
+    let mut tags = vec![0; n];
+    tags[n - 1] = last;
+    for i in (1..n).rev() {
+        tags[i - 1] = back[i][tags[i]];
+    }
+    tags
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("model file is truncated")?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "short read")?))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| "short read")?))
+    }
+    fn f32(&mut self) -> Result<f32, String> {
+        Ok(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "short read")?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_bytes_round_trip() {
+        let mut w = Weights {
+            transitions: (0..NUM_TAGS * NUM_TAGS).map(|i| i as f32).collect(),
+            start: vec![0.5; NUM_TAGS],
+            metadata: "{\"x\":1}".into(),
+            ..Default::default()
+        };
+        w.entries = vec![(1, 0.25), (4, -1.5)];
+        w.index.insert(42, (0, 2));
+        let back = Weights::from_bytes(&w.to_bytes()).unwrap();
+        assert_eq!(back.entries, w.entries);
+        assert_eq!(back.index[&42], (0, 2));
+        assert_eq!(back.metadata, w.metadata);
+        assert!(Weights::from_bytes(&w.to_bytes()[..20]).is_err());
+    }
+
+    #[test]
+    fn viterbi_never_returns_an_ill_formed_sequence() {
+        // scores favour I-PER everywhere, which is never legal alone
+        let mut s = [0.0f32; NUM_TAGS];
+        s[2] = 5.0;
+        let tags = viterbi(&[s, s, s], &vec![0.0; NUM_TAGS * NUM_TAGS], &[0.0; NUM_TAGS]);
+        let mut prev = None;
+        for &t in &tags {
+            assert!(allowed(prev, t));
+            prev = Some(t);
+        }
+        assert!(may_end(tags[2]));
+    }
+}

@@ -1,0 +1,287 @@
+//! Training the tagger: a structured perceptron with weight averaging.
+//!
+//! Gold tokens are re-tokenised with the project's tokenizer, so the model
+//! learns on the token boundaries it will see at run time. Features seen
+//! fewer than `min_count` times are left out of the model. Training is
+//! deterministic for a given seed.
+
+use super::features::{sentence_features, DocumentContext};
+use super::model::{viterbi, FeatureMap, Weights};
+use super::tags::{encode, TokenSpan, NUM_TAGS};
+use crate::conll::Document;
+use crate::tokenizer::tokenize;
+
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub seed: u64,
+    pub min_count: u32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 10,
+            seed: 1,
+            min_count: 2,
+        }
+    }
+}
+
+/// A training sentence with its features computed once.
+struct Example {
+    features: Vec<Vec<u64>>,
+    gold: Vec<usize>,
+}
+
+/// Splits gold tokens further where the project's tokenizer would, carrying
+/// the entity spans over to the new token positions.
+pub fn retokenize(tokens: &[String], spans: &[TokenSpan]) -> (Vec<String>, Vec<TokenSpan>) {
+    let mut words = Vec::with_capacity(tokens.len());
+    let mut first = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens {
+        first.push(words.len());
+        let pieces = tokenize(token);
+        if pieces.is_empty() {
+            words.push(token.clone());
+        } else {
+            words.extend(pieces.iter().map(|p| p.text(token).to_string()));
+        }
+    }
+    first.push(words.len());
+    let spans = spans
+        .iter()
+        .map(|s| TokenSpan {
+            kind: s.kind,
+            start: first[s.start],
+            end: first[s.end],
+        })
+        .collect();
+    (words, spans)
+}
+
+fn examples(documents: &[Document]) -> Vec<Example> {
+    let mut out = Vec::new();
+    for doc in documents {
+        let sentences: Vec<(Vec<String>, Vec<TokenSpan>)> =
+            doc.sentences.iter().map(|s| retokenize(&s.tokens, &s.spans)).collect();
+        let words: Vec<Vec<&str>> = sentences.iter().map(|(w, _)| w.iter().map(String::as_str).collect()).collect();
+        let context = DocumentContext::new(words.iter().map(Vec::as_slice));
+        for ((tokens, spans), words) in sentences.iter().zip(&words) {
+            let mut features = Vec::new();
+            let gaz = vec![None; words.len()];
+            sentence_features(words, &context, &gaz, &mut features);
+            features.truncate(words.len());
+            out.push(Example {
+                features,
+                gold: encode(tokens.len(), spans),
+            });
+        }
+    }
+    out
+}
+
+/// Weights being learnt: current values and the running sums for the
+/// average (`w - acc / steps` is the averaged weight).
+struct Learner {
+    w: FeatureMap<[f32; NUM_TAGS]>,
+    acc: FeatureMap<[f32; NUM_TAGS]>,
+    trans: Vec<f32>,
+    trans_acc: Vec<f32>,
+    start: Vec<f32>,
+    start_acc: Vec<f32>,
+    steps: f32,
+}
+
+impl Learner {
+    fn scores(&self, features: &[Vec<u64>]) -> Vec<[f32; NUM_TAGS]> {
+        features
+            .iter()
+            .map(|fs| {
+                let mut s = [0.0; NUM_TAGS];
+                for f in fs {
+                    if let Some(w) = self.w.get(f) {
+                        for t in 0..NUM_TAGS {
+                            s[t] += w[t];
+                        }
+                    }
+                }
+                s
+            })
+            .collect()
+    }
+
+    fn update(&mut self, example: &Example, predicted: &[usize]) {
+        let c = self.steps;
+        for (i, (&g, &p)) in example.gold.iter().zip(predicted).enumerate() {
+            if g != p {
+                for f in &example.features[i] {
+                    if let Some(w) = self.w.get_mut(f) {
+                        w[g] += 1.0;
+                        w[p] -= 1.0;
+                        let a = self.acc.get_mut(f).expect("acc mirrors w");
+                        a[g] += c;
+                        a[p] -= c;
+                    }
+                }
+            }
+            let (gp, pp) = if i == 0 { (None, None) } else { (Some(example.gold[i - 1]), Some(predicted[i - 1])) };
+            if (gp, g) != (pp, p) {
+                match gp {
+                    None => {
+                        self.start[g] += 1.0;
+                        self.start_acc[g] += c;
+                    }
+                    Some(gp) => {
+                        self.trans[gp * NUM_TAGS + g] += 1.0;
+                        self.trans_acc[gp * NUM_TAGS + g] += c;
+                    }
+                }
+                match pp {
+                    None => {
+                        self.start[p] -= 1.0;
+                        self.start_acc[p] -= c;
+                    }
+                    Some(pp) => {
+                        self.trans[pp * NUM_TAGS + p] -= 1.0;
+                        self.trans_acc[pp * NUM_TAGS + p] -= c;
+                    }
+                }
+            }
+        }
+    }
+
+    fn averaged(&self, metadata: String) -> Weights {
+        let c = self.steps.max(1.0);
+        let mut index = FeatureMap::default();
+        let mut entries = Vec::new();
+        let mut keys: Vec<&u64> = self.w.keys().collect();
+        keys.sort();
+        for key in keys {
+            let (w, a) = (&self.w[key], &self.acc[key]);
+            let at = entries.len() as u32;
+            for t in 0..NUM_TAGS {
+                let avg = w[t] - a[t] / c;
+                if avg.abs() > 1e-3 {
+                    entries.push((t as u8, avg));
+                }
+            }
+            let len = entries.len() as u32 - at;
+            if len > 0 {
+                index.insert(*key, (at, len as u8));
+            }
+        }
+        let avg = |w: &[f32], a: &[f32]| w.iter().zip(a).map(|(w, a)| w - a / c).collect();
+        Weights {
+            index,
+            entries,
+            transitions: avg(&self.trans, &self.trans_acc),
+            start: avg(&self.start, &self.start_acc),
+            metadata,
+        }
+    }
+}
+
+/// Deterministic shuffling without a dependency: xorshift64*.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// Trains on `train`. `on_epoch` sees each epoch's averaged weights (to
+/// report a development score); `metadata` is stored in the model.
+pub fn train(
+    train: &[Document],
+    options: &TrainOptions,
+    metadata: impl Fn(usize) -> String,
+    mut on_epoch: impl FnMut(usize, &Weights),
+) -> Weights {
+    let mut data = examples(train);
+    let mut counts: FeatureMap<u32> = FeatureMap::default();
+    for e in &data {
+        for fs in &e.features {
+            for f in fs {
+                *counts.entry(*f).or_default() += 1;
+            }
+        }
+    }
+    let mut learner = Learner {
+        w: FeatureMap::default(),
+        acc: FeatureMap::default(),
+        trans: vec![0.0; NUM_TAGS * NUM_TAGS],
+        trans_acc: vec![0.0; NUM_TAGS * NUM_TAGS],
+        start: vec![0.0; NUM_TAGS],
+        start_acc: vec![0.0; NUM_TAGS],
+        steps: 1.0,
+    };
+    for (f, n) in counts {
+        if n >= options.min_count {
+            learner.w.insert(f, [0.0; NUM_TAGS]);
+            learner.acc.insert(f, [0.0; NUM_TAGS]);
+        }
+    }
+    let mut rng = Rng(options.seed.max(1));
+    let mut weights = learner.averaged(metadata(0));
+    for epoch in 1..=options.epochs {
+        rng.shuffle(&mut data);
+        for example in &data {
+            let scores = learner.scores(&example.features);
+            let predicted = viterbi(&scores, &learner.trans, &learner.start);
+            if predicted != example.gold {
+                learner.update(example, &predicted);
+            }
+            learner.steps += 1.0;
+        }
+        weights = learner.averaged(metadata(epoch));
+        on_epoch(epoch, &weights);
+    }
+    weights
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conll::parse;
+    use crate::ner::Tagger;
+
+    #[test]
+    fn retokenize_moves_spans_with_split_tokens() {
+        let tokens = vec!["S&P".to_string(), "rose".to_string()];
+        let spans = [TokenSpan { kind: 1, start: 0, end: 1 }];
+        let (words, spans) = retokenize(&tokens, &spans);
+        assert_eq!(words, ["S", "&", "P", "rose"]);
+        assert_eq!(spans, [TokenSpan { kind: 1, start: 0, end: 3 }]);
+    }
+
+    #[test]
+    fn learns_a_toy_pattern_deterministically() {
+        let mut text = String::new();
+        for name in ["Smith", "Jones", "Brown", "Taylor"] {
+            for city in ["Paris", "Berlin", "Madrid"] {
+                text += &format!("Mr NNP O O\n{name} NNP O I-PER\nvisited VBD O O\n{city} NNP O I-LOC\n. . O O\n\n");
+            }
+        }
+        let docs = parse(&text);
+        let options = TrainOptions { epochs: 5, seed: 7, min_count: 1 };
+        let a = train(&docs, &options, |_| String::new(), |_, _| {});
+        let b = train(&docs, &options, |_| String::new(), |_, _| {});
+        assert_eq!(a.to_bytes(), b.to_bytes(), "same seed, same model");
+        let tagger = Tagger::new(a);
+        let spans = tagger.spans("Mr Jones visited Berlin .");
+        assert_eq!(spans.len(), 2);
+        assert_eq!((spans[0].kind, spans[0].start, spans[0].end), (0, 3, 8));
+        assert_eq!((spans[1].kind, spans[1].start, spans[1].end), (2, 17, 23));
+    }
+}
