@@ -10,7 +10,7 @@ use newsflow_producer::sources::{read_inputs, Item};
 use crate::args::AnnotateArgs;
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
-    let annotator = Annotator::new();
+    let annotator = Annotator::with_default_models().map_err(anyhow::Error::msg)?;
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

@@ -74,6 +74,46 @@ pub enum Command {
     /// Measure throughput (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Train and evaluate the NLP models.
+    #[command(subcommand)]
+    Nlp(NlpCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NlpCommand {
+    /// Train the entity tagger on CoNLL-format files.
+    TrainNer(TrainNerArgs),
+    /// Score an entity tagger on a CoNLL file, fed as raw text.
+    EvalNer(EvalNerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainNerArgs {
+    /// CoNLL-format training files (repeatable).
+    #[arg(long, required = true)]
+    pub train: Vec<PathBuf>,
+    /// A CoNLL file to report a score on after each epoch (not trained on).
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, default_value = "models/ner-conll2003.bin")]
+    pub output: PathBuf,
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Leave out features seen fewer times than this.
+    #[arg(long, default_value_t = 2)]
+    pub min_count: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalNerArgs {
+    /// CoNLL-format file with gold entities.
+    #[arg(long)]
+    pub conll: PathBuf,
+    #[arg(long, default_value = "models/ner-conll2003.bin")]
+    pub model: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

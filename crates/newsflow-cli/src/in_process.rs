@@ -56,7 +56,7 @@ pub async fn run(
             create_topics: None,
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
-        let annotator = Arc::new(Annotator::new());
+        let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
         tokio::spawn(async move {
             newsflow_enricher::run(&kafka, &options, annotator, stats, shutdown).await
         })

@@ -8,6 +8,7 @@ mod bench;
 mod demo;
 mod in_process;
 mod logging;
+mod nlp;
 mod samples;
 
 use std::process::ExitCode;
@@ -80,7 +81,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Enrich(args) => {
-            let annotator = Arc::new(Annotator::new());
+            let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
             newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
@@ -101,5 +102,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Annotate(args) => annotate::run(args),
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(command) => bench::run(&kafka, command).await,
+        Command::Nlp(command) => nlp::run(command),
     }
 }

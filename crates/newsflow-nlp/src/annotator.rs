@@ -1,22 +1,44 @@
 //! The one entry point of the NLP stage.
 
 use newsflow_core::{
-    now_rfc3339, EnrichedArticle, Provenance, RawArticle, SourcePosition, TextStats,
-    PIPELINE_VERSION,
+    now_rfc3339, EnrichedArticle, Mention, MentionField, Provenance, RawArticle, SourcePosition,
+    TextStats, PIPELINE_VERSION,
 };
 
 use crate::detect_language;
+use crate::entities::{self, Found};
+use crate::ner::Tagger;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize_into, Token};
 
+/// The entity model trained by `newsflow nlp train-ner`, built into the
+/// binary so that every role of the one image has it.
+const NER_MODEL: &[u8] = include_bytes!("../../../models/ner-conll2003.bin");
+
 /// Enriches raw articles. Cheap to share between threads; build one at
-/// start-up (it will own the loaded models).
+/// start-up: it owns the loaded models.
 #[derive(Debug, Default)]
-pub struct Annotator {}
+pub struct Annotator {
+    ner: Option<(Tagger, String)>,
+}
 
 impl Annotator {
+    /// An annotator without models: language and text statistics only.
     pub fn new() -> Self {
-        Annotator {}
+        Annotator { ner: None }
+    }
+
+    /// An annotator with the models shipped in `models/`.
+    pub fn with_default_models() -> Result<Self, String> {
+        let tagger = Tagger::from_bytes(NER_MODEL)
+            .map_err(|e| format!("loading the built-in NER model: {e}"))?;
+        Ok(Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL)))
+    }
+
+    /// Adds an entity tagger, recorded in provenance as `version`.
+    pub fn with_ner(mut self, tagger: Tagger, version: String) -> Self {
+        self.ner = Some((tagger, version));
+        self
     }
 
     /// Analyses one article. `source` is where it was read from, for
@@ -27,17 +49,30 @@ impl Annotator {
         let title_tokens = tokens.len();
         tokenize_into(&raw.body, &mut tokens);
         let body_tokens = tokens.len();
-        let sentences = split_sentences(&raw.body, &tokens).len() + usize::from(title_tokens > 0);
-        let characters = raw.title.chars().count() + raw.body.chars().count();
+        let body_sentences = split_sentences(&raw.body, &tokens);
+        let sentences = body_sentences.len() + usize::from(title_tokens > 0);
+        let title_chars = raw.title.chars().count();
+        let characters = title_chars + raw.body.chars().count();
+        // The lead: the first two sentences of the body.
+        let lead_end = body_sentences
+            .get(1)
+            .or(body_sentences.first())
+            .map_or(0, |r| tokens[r.end - 1].end);
 
         let sample = language_sample(&raw.title, &raw.body);
         let language = detect_language(&sample);
+        let mut models = std::collections::BTreeMap::new();
+        if let Some((_, version)) = &self.ner {
+            models.insert("ner".to_string(), version.clone());
+        }
         let provenance = Provenance {
             pipeline: PIPELINE_VERSION.to_string(),
-            models: Default::default(),
+            models,
             source,
             enriched_at: now_rfc3339(),
         };
+        let english = language.code == "en" || language.code == "und";
+        let language_code = language.code.clone();
         let mut enriched = EnrichedArticle::from_raw(raw, language, provenance);
         enriched.stats = TextStats {
             title_tokens,
@@ -45,8 +80,76 @@ impl Annotator {
             sentences,
             characters,
         };
+        match &self.ner {
+            Some(_) if !english => {
+                enriched.analysis_skipped = Some(format!(
+                    "language {language_code}: the entity model covers English only"
+                ));
+            }
+            Some((tagger, _)) => {
+                enriched.entities = find_entities(
+                    tagger,
+                    &enriched.title,
+                    &enriched.body,
+                    title_chars,
+                    lead_end,
+                );
+            }
+            None => {}
+        }
         enriched
     }
+}
+
+/// Tags title and body as one text, so that the title benefits from the
+/// body's context, then maps mentions back to their field.
+fn find_entities(
+    tagger: &Tagger,
+    title: &str,
+    body: &str,
+    title_chars: usize,
+    lead_end: usize,
+) -> Vec<newsflow_core::Entity> {
+    let text = format!("{title}\n{body}");
+    let chars: Vec<char> = text.chars().collect();
+    let found = tagger
+        .spans(&text)
+        .into_iter()
+        .filter_map(|span| {
+            let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
+            let (field, start, weight) = if span.end <= title_chars {
+                (MentionField::Title, span.start, 3.0)
+            } else if span.start > title_chars {
+                let start = span.start - title_chars - 1;
+                (
+                    MentionField::Body,
+                    start,
+                    if start < lead_end { 2.0 } else { 1.0 },
+                )
+            } else {
+                return None; // across the title/body line break: cannot happen
+            };
+            let end = start + (span.end - span.start);
+            Some(Found {
+                kind: span.kind,
+                text: mention_text,
+                mention: Mention { field, start, end },
+                weight,
+            })
+        })
+        .collect();
+    entities::build(found)
+}
+
+/// `name@xxxxxxxx`: the model's name and a hash of its bytes, so records
+/// say exactly which model produced them.
+fn model_version(name: &str, bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{name}@{:08x}", h >> 32)
 }
 
 /// Title plus the start of the body: enough for a reliable guess, and it
@@ -81,5 +184,58 @@ mod tests {
         assert_eq!(out.stats.sentences, 3);
         assert!(out.extra.contains_key("custom"));
         assert!(out.entities.is_empty());
+    }
+
+    #[test]
+    fn entities_come_with_offsets_into_their_field() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Merkel meets Macron in Berlin",
+            "German Chancellor Angela Merkel met French President Emmanuel Macron in Berlin on Monday. Merkel said the European Union must act.",
+        );
+        let out = annotator.annotate(raw, None);
+        assert!(out.provenance.models["ner"].starts_with("ner-conll2003@"));
+        for e in &out.entities {
+            for m in &e.mentions {
+                let field = match m.field {
+                    MentionField::Title => &out.title,
+                    MentionField::Body => &out.body,
+                };
+                let slice: String = field.chars().skip(m.start).take(m.end - m.start).collect();
+                assert!(
+                    e.canonical.contains(slice.trim_end_matches("'s"))
+                        || slice.contains(&e.canonical),
+                    "{slice:?} vs {e:?}"
+                );
+            }
+        }
+        let merkel = out
+            .entities
+            .iter()
+            .find(|e| e.canonical == "Angela Merkel")
+            .expect("Merkel found");
+        assert_eq!(merkel.kind, "PER");
+        assert_eq!(merkel.count, 3, "{merkel:?}");
+        assert_eq!(merkel.mentions[0].field, MentionField::Title);
+        let berlin = out
+            .entities
+            .iter()
+            .find(|e| e.canonical == "Berlin")
+            .expect("Berlin found");
+        assert_eq!(berlin.kind, "LOC");
+    }
+
+    #[test]
+    fn non_english_articles_skip_the_english_models() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new("Le gouvernement annonce des mesures", "Le Premier ministre a présenté mardi à Paris un plan pour soutenir les ménages face à l'inflation.");
+        let out = annotator.annotate(raw, None);
+        assert_eq!(out.language.code, "fr");
+        assert!(out.entities.is_empty());
+        assert!(out
+            .analysis_skipped
+            .as_deref()
+            .unwrap_or("")
+            .contains("English only"));
     }
 }

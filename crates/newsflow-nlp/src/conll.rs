@@ -27,18 +27,19 @@ pub fn parse(text: &str) -> Vec<Document> {
     let mut documents = vec![Document::default()];
     let mut tokens: Vec<String> = Vec::new();
     let mut labels: Vec<String> = Vec::new();
-    let flush = |documents: &mut Vec<Document>, tokens: &mut Vec<String>, labels: &mut Vec<String>| {
-        if !tokens.is_empty() {
-            let spans = spans_from_iob(labels);
-            if let Some(doc) = documents.last_mut() {
-                doc.sentences.push(Sentence {
-                    tokens: std::mem::take(tokens),
-                    spans,
-                });
+    let flush =
+        |documents: &mut Vec<Document>, tokens: &mut Vec<String>, labels: &mut Vec<String>| {
+            if !tokens.is_empty() {
+                let spans = spans_from_iob(labels);
+                if let Some(doc) = documents.last_mut() {
+                    doc.sentences.push(Sentence {
+                        tokens: std::mem::take(tokens),
+                        spans,
+                    });
+                }
+                labels.clear();
             }
-            labels.clear();
-        }
-    };
+        };
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
@@ -46,7 +47,9 @@ pub fn parse(text: &str) -> Vec<Document> {
             continue;
         }
         let mut columns = line.split_whitespace();
-        let Some(token) = columns.next() else { continue };
+        let Some(token) = columns.next() else {
+            continue;
+        };
         if token == "-DOCSTART-" {
             flush(&mut documents, &mut tokens, &mut labels);
             if documents.last().is_some_and(|d| !d.sentences.is_empty()) {
@@ -75,7 +78,11 @@ fn spans_from_iob(labels: &[String]) -> Vec<TokenSpan> {
             (Some((k, _)), Some(kind)) if k == kind && !begins => {}
             _ => {
                 if let Some((k, start)) = open.take() {
-                    spans.push(TokenSpan { kind: k, start, end: i });
+                    spans.push(TokenSpan {
+                        kind: k,
+                        start,
+                        end: i,
+                    });
                 }
                 if let Some(kind) = kind {
                     open = Some((kind, i));
@@ -84,7 +91,11 @@ fn spans_from_iob(labels: &[String]) -> Vec<TokenSpan> {
         }
     }
     if let Some((k, start)) = open {
-        spans.push(TokenSpan { kind: k, start, end: labels.len() });
+        spans.push(TokenSpan {
+            kind: k,
+            start,
+            end: labels.len(),
+        });
     }
     spans
 }
@@ -190,12 +201,29 @@ impl Evaluation {
 
     /// A conlleval-style table.
     pub fn report(&self) -> String {
-        let mut out = format!("{:<6} {:>9} {:>9} {:>9} {:>7}\n", "type", "precision", "recall", "f1", "gold");
+        let mut out = format!(
+            "{:<6} {:>9} {:>9} {:>9} {:>7}\n",
+            "type", "precision", "recall", "f1", "gold"
+        );
         for (i, s) in self.by_type.iter().enumerate() {
-            out += &format!("{:<6} {:>9.4} {:>9.4} {:>9.4} {:>7}\n", TYPES[i], s.precision(), s.recall(), s.f1(), s.gold);
+            out += &format!(
+                "{:<6} {:>9.4} {:>9.4} {:>9.4} {:>7}\n",
+                TYPES[i],
+                s.precision(),
+                s.recall(),
+                s.f1(),
+                s.gold
+            );
         }
         let m = &self.micro;
-        out += &format!("{:<6} {:>9.4} {:>9.4} {:>9.4} {:>7}\n", "micro", m.precision(), m.recall(), m.f1(), m.gold);
+        out += &format!(
+            "{:<6} {:>9.4} {:>9.4} {:>9.4} {:>7}\n",
+            "micro",
+            m.precision(),
+            m.recall(),
+            m.f1(),
+            m.gold
+        );
         out
     }
 }
@@ -211,10 +239,45 @@ mod tests {
         let docs = parse(SAMPLE);
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].sentences.len(), 2);
-        assert_eq!(docs[0].sentences[0].spans, [TokenSpan { kind: 1, start: 0, end: 1 }, TokenSpan { kind: 3, start: 2, end: 3 }]);
-        assert_eq!(docs[0].sentences[1].spans, [TokenSpan { kind: 0, start: 0, end: 2 }]);
+        assert_eq!(
+            docs[0].sentences[0].spans,
+            [
+                TokenSpan {
+                    kind: 1,
+                    start: 0,
+                    end: 1
+                },
+                TokenSpan {
+                    kind: 3,
+                    start: 2,
+                    end: 3
+                }
+            ]
+        );
+        assert_eq!(
+            docs[0].sentences[1].spans,
+            [TokenSpan {
+                kind: 0,
+                start: 0,
+                end: 2
+            }]
+        );
         // B- starts a new entity even after the same type
-        assert_eq!(docs[1].sentences[0].spans, [TokenSpan { kind: 2, start: 0, end: 2 }, TokenSpan { kind: 2, start: 2, end: 3 }]);
+        assert_eq!(
+            docs[1].sentences[0].spans,
+            [
+                TokenSpan {
+                    kind: 2,
+                    start: 0,
+                    end: 2
+                },
+                TokenSpan {
+                    kind: 2,
+                    start: 2,
+                    end: 3
+                }
+            ]
+        );
     }
 
     #[test]
@@ -222,15 +285,45 @@ mod tests {
         let docs = parse(SAMPLE);
         let (text, gold) = raw_text(&docs[0]);
         assert_eq!(text, "EU rejects German call .\nPeter Blackburn\n");
-        let slice = |s: &CharSpan| text.chars().skip(s.start).take(s.end - s.start).collect::<String>();
-        assert_eq!(gold.iter().map(slice).collect::<Vec<_>>(), ["EU", "German", "Peter Blackburn"]);
+        let slice = |s: &CharSpan| {
+            text.chars()
+                .skip(s.start)
+                .take(s.end - s.start)
+                .collect::<String>()
+        };
+        assert_eq!(
+            gold.iter().map(slice).collect::<Vec<_>>(),
+            ["EU", "German", "Peter Blackburn"]
+        );
     }
 
     #[test]
     fn scores_exact_matches_only() {
         let mut e = Evaluation::default();
-        let g = [CharSpan { kind: 0, start: 0, end: 5 }, CharSpan { kind: 2, start: 6, end: 9 }];
-        let p = [CharSpan { kind: 0, start: 0, end: 5 }, CharSpan { kind: 2, start: 6, end: 8 }];
+        let g = [
+            CharSpan {
+                kind: 0,
+                start: 0,
+                end: 5,
+            },
+            CharSpan {
+                kind: 2,
+                start: 6,
+                end: 9,
+            },
+        ];
+        let p = [
+            CharSpan {
+                kind: 0,
+                start: 0,
+                end: 5,
+            },
+            CharSpan {
+                kind: 2,
+                start: 6,
+                end: 8,
+            },
+        ];
         e.add(&p, &g);
         assert_eq!(e.micro.true_positives, 1);
         assert!((e.micro.f1() - 0.5).abs() < 1e-9);

@@ -15,6 +15,7 @@
 
 mod annotator;
 pub mod conll;
+pub mod entities;
 mod language;
 pub mod ner;
 pub mod sentences;

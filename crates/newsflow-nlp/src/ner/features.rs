@@ -37,7 +37,10 @@ impl DocumentContext {
 
 /// Mostly upper-case sentences (headlines, datelines) carry no case signal.
 fn is_headline(words: &[&str]) -> bool {
-    let letters: Vec<&&str> = words.iter().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let letters: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
     letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
 }
 
@@ -114,7 +117,12 @@ struct TokenView<'a> {
 /// token, cleared first).
 /// `gazetteer[i]` names what a gazetteer matched at token `i` (e.g.
 /// `LOC-B`), if anything.
-pub fn sentence_features(words: &[&str], doc: &DocumentContext, gazetteer: &[Option<&str>], out: &mut Vec<Vec<u64>>) {
+pub fn sentence_features(
+    words: &[&str],
+    doc: &DocumentContext,
+    gazetteer: &[Option<&str>],
+    out: &mut Vec<Vec<u64>>,
+) {
     let views: Vec<TokenView> = words
         .iter()
         .map(|w| TokenView {
@@ -170,13 +178,25 @@ pub fn sentence_features(words: &[&str], doc: &DocumentContext, gazetteer: &[Opt
         if capitalised {
             let seen_lower = doc.lower_seen.contains(&v.lower);
             let seen_inside = doc.capitalised_inside.contains(&v.lower);
-            f.push(hash(31, &[if seen_lower { "1" } else { "0" }, if seen_inside { "1" } else { "0" }, first, headline]));
+            f.push(hash(
+                31,
+                &[
+                    if seen_lower { "1" } else { "0" },
+                    if seen_inside { "1" } else { "0" },
+                    first,
+                    headline,
+                ],
+            ));
         }
         if let Some(g) = gaz.get(i).copied().flatten() {
             f.push(hash(32, &[g]));
             f.push(hash(33, &[g, &v.short_shape]));
         }
-        let lg = if i > 0 { gaz.get(i - 1).copied().flatten().unwrap_or("-") } else { "<s>" };
+        let lg = if i > 0 {
+            gaz.get(i - 1).copied().flatten().unwrap_or("-")
+        } else {
+            "<s>"
+        };
         let rg = gaz.get(i + 1).copied().flatten().unwrap_or("-");
         f.push(hash(34, &[lg, rg]));
     }

@@ -87,7 +87,8 @@ impl Weights {
             return Err("not a newsflow NER model (bad magic)".into());
         }
         let meta_len = r.u32()? as usize;
-        let metadata = String::from_utf8(r.take(meta_len)?.to_vec()).map_err(|e| format!("metadata: {e}"))?;
+        let metadata =
+            String::from_utf8(r.take(meta_len)?.to_vec()).map_err(|e| format!("metadata: {e}"))?;
         let mut transitions = Vec::with_capacity(NUM_TAGS * NUM_TAGS);
         for _ in 0..NUM_TAGS * NUM_TAGS {
             transitions.push(r.f32()?);
@@ -188,19 +189,29 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("model file is truncated")?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or("model file is truncated")?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
     }
     fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "short read")?))
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().map_err(|_| "short read")?,
+        ))
     }
     fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| "short read")?))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().map_err(|_| "short read")?,
+        ))
     }
     fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| "short read")?))
+        Ok(f32::from_le_bytes(
+            self.take(4)?.try_into().map_err(|_| "short read")?,
+        ))
     }
 }
 
@@ -230,7 +241,11 @@ mod tests {
         // scores favour I-PER everywhere, which is never legal alone
         let mut s = [0.0f32; NUM_TAGS];
         s[2] = 5.0;
-        let tags = viterbi(&[s, s, s], &vec![0.0; NUM_TAGS * NUM_TAGS], &[0.0; NUM_TAGS]);
+        let tags = viterbi(
+            &[s, s, s],
+            &vec![0.0; NUM_TAGS * NUM_TAGS],
+            &[0.0; NUM_TAGS],
+        );
         let mut prev = None;
         for &t in &tags {
             assert!(allowed(prev, t));

@@ -116,27 +116,44 @@ pub fn decode(tags: &[Tag]) -> Vec<TokenSpan> {
         match parts(t) {
             None => {
                 if let Some((kind, start)) = open.take() {
-                    spans.push(TokenSpan { kind, start, end: i });
+                    spans.push(TokenSpan {
+                        kind,
+                        start,
+                        end: i,
+                    });
                 }
             }
             Some((kind, part)) => {
-                let continues = matches!(open, Some((k, _)) if k == kind) && matches!(part, Part::Inside | Part::Last);
+                let continues = matches!(open, Some((k, _)) if k == kind)
+                    && matches!(part, Part::Inside | Part::Last);
                 if !continues {
                     if let Some((k, start)) = open.take() {
-                        spans.push(TokenSpan { kind: k, start, end: i });
+                        spans.push(TokenSpan {
+                            kind: k,
+                            start,
+                            end: i,
+                        });
                     }
                     open = Some((kind, i));
                 }
                 if matches!(part, Part::Last | Part::Unit) {
                     if let Some((k, start)) = open.take() {
-                        spans.push(TokenSpan { kind: k, start, end: i + 1 });
+                        spans.push(TokenSpan {
+                            kind: k,
+                            start,
+                            end: i + 1,
+                        });
                     }
                 }
             }
         }
     }
     if let Some((kind, start)) = open {
-        spans.push(TokenSpan { kind, start, end: tags.len() });
+        spans.push(TokenSpan {
+            kind,
+            start,
+            end: tags.len(),
+        });
     }
     spans
 }
@@ -148,11 +165,22 @@ mod tests {
     #[test]
     fn encode_and_decode_round_trip() {
         let spans = vec![
-            TokenSpan { kind: 0, start: 0, end: 3 },
-            TokenSpan { kind: 2, start: 4, end: 5 },
+            TokenSpan {
+                kind: 0,
+                start: 0,
+                end: 3,
+            },
+            TokenSpan {
+                kind: 2,
+                start: 4,
+                end: 5,
+            },
         ];
         let tags = encode(6, &spans);
-        assert_eq!(tags.iter().map(|&t| name(t)).collect::<Vec<_>>(), ["B-PER", "I-PER", "L-PER", "O", "U-LOC", "O"]);
+        assert_eq!(
+            tags.iter().map(|&t| name(t)).collect::<Vec<_>>(),
+            ["B-PER", "I-PER", "L-PER", "O", "U-LOC", "O"]
+        );
         assert_eq!(decode(&tags), spans);
     }
 

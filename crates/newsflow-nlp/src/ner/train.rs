@@ -63,9 +63,15 @@ pub fn retokenize(tokens: &[String], spans: &[TokenSpan]) -> (Vec<String>, Vec<T
 fn examples(documents: &[Document]) -> Vec<Example> {
     let mut out = Vec::new();
     for doc in documents {
-        let sentences: Vec<(Vec<String>, Vec<TokenSpan>)> =
-            doc.sentences.iter().map(|s| retokenize(&s.tokens, &s.spans)).collect();
-        let words: Vec<Vec<&str>> = sentences.iter().map(|(w, _)| w.iter().map(String::as_str).collect()).collect();
+        let sentences: Vec<(Vec<String>, Vec<TokenSpan>)> = doc
+            .sentences
+            .iter()
+            .map(|s| retokenize(&s.tokens, &s.spans))
+            .collect();
+        let words: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|(w, _)| w.iter().map(String::as_str).collect())
+            .collect();
         let context = DocumentContext::new(words.iter().map(Vec::as_slice));
         for ((tokens, spans), words) in sentences.iter().zip(&words) {
             let mut features = Vec::new();
@@ -125,7 +131,11 @@ impl Learner {
                     }
                 }
             }
-            let (gp, pp) = if i == 0 { (None, None) } else { (Some(example.gold[i - 1]), Some(predicted[i - 1])) };
+            let (gp, pp) = if i == 0 {
+                (None, None)
+            } else {
+                (Some(example.gold[i - 1]), Some(predicted[i - 1]))
+            };
             if (gp, g) != (pp, p) {
                 match gp {
                     None => {
@@ -259,10 +269,21 @@ mod tests {
     #[test]
     fn retokenize_moves_spans_with_split_tokens() {
         let tokens = vec!["S&P".to_string(), "rose".to_string()];
-        let spans = [TokenSpan { kind: 1, start: 0, end: 1 }];
+        let spans = [TokenSpan {
+            kind: 1,
+            start: 0,
+            end: 1,
+        }];
         let (words, spans) = retokenize(&tokens, &spans);
         assert_eq!(words, ["S", "&", "P", "rose"]);
-        assert_eq!(spans, [TokenSpan { kind: 1, start: 0, end: 3 }]);
+        assert_eq!(
+            spans,
+            [TokenSpan {
+                kind: 1,
+                start: 0,
+                end: 3
+            }]
+        );
     }
 
     #[test]
@@ -274,7 +295,11 @@ mod tests {
             }
         }
         let docs = parse(&text);
-        let options = TrainOptions { epochs: 5, seed: 7, min_count: 1 };
+        let options = TrainOptions {
+            epochs: 5,
+            seed: 7,
+            min_count: 1,
+        };
         let a = train(&docs, &options, |_| String::new(), |_, _| {});
         let b = train(&docs, &options, |_| String::new(), |_, _| {});
         assert_eq!(a.to_bytes(), b.to_bytes(), "same seed, same model");

@@ -1,0 +1,122 @@
+//! `newsflow nlp`: training and evaluating the models.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use newsflow_nlp::conll::{self, Document, Evaluation};
+use newsflow_nlp::ner::train::{train, TrainOptions};
+use newsflow_nlp::ner::Tagger;
+
+use crate::args::{EvalNerArgs, NlpCommand, TrainNerArgs};
+
+pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        NlpCommand::TrainNer(args) => train_ner(args),
+        NlpCommand::EvalNer(args) => eval_ner(args),
+    }
+}
+
+fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let docs = conll::parse(&text);
+    anyhow::ensure!(
+        !docs.is_empty(),
+        "{} holds no CoNLL sentences",
+        path.display()
+    );
+    Ok(docs)
+}
+
+/// Scores `tagger` on `documents` in raw-text mode.
+pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    for doc in documents {
+        let (text, gold) = conll::raw_text(doc);
+        evaluation.add(&tagger.spans(&text), &gold);
+    }
+    evaluation
+}
+
+fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
+    let mut documents = Vec::new();
+    for path in &args.train {
+        documents.extend(read_conll(path)?);
+    }
+    let dev = args.dev.as_deref().map(read_conll).transpose()?;
+    let options = TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        min_count: args.min_count,
+    };
+    let sentences: usize = documents.iter().map(|d| d.sentences.len()).sum();
+    eprintln!(
+        "training on {} documents, {sentences} sentences, {} epochs, seed {}",
+        documents.len(),
+        options.epochs,
+        options.seed
+    );
+    let train_files: Vec<String> = args.train.iter().map(|p| file_name(p)).collect();
+    let started = Instant::now();
+    let metadata = |epoch: usize| {
+        serde_json::json!({
+            "name": "ner-conll2003",
+            "trained_on": train_files,
+            "epochs": epoch,
+            "seed": options.seed,
+            "min_count": options.min_count,
+        })
+        .to_string()
+    };
+    let weights = train(&documents, &options, metadata, |epoch, weights| {
+        let line = match &dev {
+            Some(dev) => format!(
+                "dev micro F1 {:.4}",
+                evaluate(&Tagger::new(weights.clone()), dev).micro.f1()
+            ),
+            None => String::new(),
+        };
+        eprintln!(
+            "epoch {epoch}: {} features, {:.0} s {line}",
+            weights.index.len(),
+            started.elapsed().as_secs_f64()
+        );
+    });
+    let bytes = weights.to_bytes();
+    std::fs::write(&args.output, &bytes)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "wrote {} ({:.1} MB)",
+        args.output.display(),
+        bytes.len() as f64 / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
+    let tagger =
+        Tagger::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    let documents = read_conll(&args.conll)?;
+    let started = Instant::now();
+    let evaluation = evaluate(&tagger, &documents);
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} on {} (raw text, exact character spans)",
+        file_name(&args.model),
+        file_name(&args.conll)
+    );
+    print!("{}", evaluation.report());
+    eprintln!("evaluated in {secs:.2} s");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

@@ -1,0 +1,261 @@
+//! From entity mentions to one entity per real-world thing.
+//!
+//! Mentions of the same type are grouped by their normalised text; then a
+//! person named by a shorter form ("Erdoğan") is merged into the person whose
+//! fuller name ends with or contains it ("Recep Tayyip Erdoğan"), and an
+//! organisation's abbreviation into its full name when the abbreviation is
+//! made of the full name's initials. The canonical form is the fullest name.
+//! Salience weighs a title mention three times and a mention in the first
+//! two sentences twice, relative to the most salient entity.
+
+use newsflow_core::{Entity, Mention, MentionField};
+
+use crate::ner::tags::TYPES;
+
+/// One mention found by the tagger.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub kind: usize,
+    pub text: String,
+    pub mention: Mention,
+    /// 3 in the title, 2 in the lead, 1 elsewhere.
+    pub weight: f64,
+}
+
+struct Group {
+    kind: usize,
+    key: String,
+    words: Vec<String>,
+    texts: Vec<String>,
+    mentions: Vec<Mention>,
+    weight: f64,
+    merged_into: Option<usize>,
+}
+
+/// Normalises a mention for grouping: case-folded, possessive dropped,
+/// white space folded.
+fn normalise(text: &str) -> String {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("'s")
+        .or_else(|| t.strip_suffix("’s"))
+        .unwrap_or(t);
+    t.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn initials(words: &[String]) -> String {
+    const SKIP: &[&str] = &[
+        "of", "the", "and", "for", "de", "des", "du", "la", "le", "&",
+    ];
+    words
+        .iter()
+        .filter(|w| !SKIP.contains(&w.as_str()))
+        .filter_map(|w| w.chars().next())
+        .collect()
+}
+
+/// Whether `short` names the same person as `long`: its words are a
+/// contiguous run of `long`'s words ending at its last word, or a single
+/// word of it.
+fn person_part_of(short: &[String], long: &[String]) -> bool {
+    if short.len() >= long.len() {
+        return false;
+    }
+    long.ends_with(short) || (short.len() == 1 && long.contains(&short[0]))
+}
+
+/// Groups `found` mentions into entities, in order of first mention.
+pub fn build(found: Vec<Found>) -> Vec<Entity> {
+    let mut groups: Vec<Group> = Vec::new();
+    for f in found {
+        let key = normalise(&f.text);
+        if key.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.kind == f.kind && g.key == key) {
+            Some(g) => {
+                g.texts.push(f.text);
+                g.mentions.push(f.mention);
+                g.weight += f.weight;
+            }
+            None => groups.push(Group {
+                kind: f.kind,
+                words: key.split(' ').map(str::to_string).collect(),
+                key,
+                texts: vec![f.text],
+                mentions: vec![f.mention],
+                weight: f.weight,
+                merged_into: None,
+            }),
+        }
+    }
+    // Merge shorter references into the fullest matching name; a short form
+    // that fits two different full names is left alone (ambiguous).
+    for i in 0..groups.len() {
+        let candidates: Vec<usize> = (0..groups.len())
+            .filter(|&j| j != i && groups[j].kind == groups[i].kind)
+            .filter(|&j| {
+                let (short, long) = (&groups[i], &groups[j]);
+                match TYPES[short.kind] {
+                    "PER" => person_part_of(&short.words, &long.words),
+                    "ORG" | "MISC" | "LOC" => {
+                        short.words.len() == 1 && long.words.len() > 1 && {
+                            let abbreviation = short.key.replace('.', "");
+                            abbreviation.len() > 1 && abbreviation == initials(&long.words)
+                        }
+                    }
+                    _ => false,
+                }
+            })
+            .collect();
+        let longest = candidates
+            .iter()
+            .copied()
+            .max_by_key(|&j| groups[j].words.len());
+        if let Some(target) = longest {
+            let distinct = candidates
+                .iter()
+                .filter(|&&j| {
+                    !person_part_of(&groups[j].words, &groups[target].words) && j != target
+                })
+                .count();
+            if distinct == 0 {
+                groups[i].merged_into = Some(target);
+            }
+        }
+    }
+    // Follow merge chains ("Erdoğan" → "Tayyip Erdoğan" → "Recep Tayyip Erdoğan").
+    let root = |mut i: usize, groups: &[Group]| {
+        while let Some(j) = groups[i].merged_into {
+            i = j;
+        }
+        i
+    };
+    let roots: Vec<usize> = (0..groups.len()).map(|i| root(i, &groups)).collect();
+    let mut entities: Vec<(usize, Entity, f64)> = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let r = roots[i];
+        let canonical = longest_text(&groups[r].texts);
+        match entities.iter_mut().find(|(root, _, _)| *root == r) {
+            Some((_, e, weight)) => {
+                e.mentions.extend(g.mentions.iter().copied());
+                e.count += g.mentions.len() as u32;
+                *weight += g.weight;
+            }
+            None => entities.push((
+                r,
+                Entity {
+                    text: g.texts[0].clone(),
+                    kind: TYPES[g.kind].to_string(),
+                    canonical,
+                    count: g.mentions.len() as u32,
+                    salience: None,
+                    mentions: g.mentions.clone(),
+                    links: None,
+                    geo: None,
+                },
+                g.weight,
+            )),
+        }
+    }
+    let top = entities.iter().map(|(_, _, w)| *w).fold(0.0, f64::max);
+    entities
+        .into_iter()
+        .map(|(_, mut e, w)| {
+            e.mentions
+                .sort_by_key(|m| (m.field != MentionField::Title, m.start));
+            e.salience = Some(if top > 0.0 {
+                (w / top * 1000.0).round() / 1000.0
+            } else {
+                0.0
+            });
+            e
+        })
+        .collect()
+}
+
+/// The fullest written form, without a trailing possessive.
+fn longest_text(texts: &[String]) -> String {
+    let best = texts
+        .iter()
+        .max_by_key(|t| t.chars().count())
+        .cloned()
+        .unwrap_or_default();
+    let trimmed = best
+        .strip_suffix("'s")
+        .or_else(|| best.strip_suffix("’s"))
+        .unwrap_or(&best);
+    trimmed.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(kind: &str, text: &str, start: usize, weight: f64) -> Found {
+        Found {
+            kind: TYPES.iter().position(|t| *t == kind).unwrap(),
+            text: text.into(),
+            mention: Mention {
+                field: MentionField::Body,
+                start,
+                end: start + text.chars().count(),
+            },
+            weight,
+        }
+    }
+
+    #[test]
+    fn shorter_person_names_merge_into_the_full_name() {
+        let entities = build(vec![
+            found("PER", "Erdoğan", 0, 3.0),
+            found("PER", "Recep Tayyip Erdoğan", 10, 2.0),
+            found("PER", "Erdoğan", 40, 1.0),
+            found("PER", "Haftar", 50, 1.0),
+            found("PER", "Khalifa Haftar", 60, 1.0),
+            found("PER", "Haftar's", 70, 1.0),
+        ]);
+        assert_eq!(entities.len(), 2);
+        assert_eq!(entities[0].canonical, "Recep Tayyip Erdoğan");
+        assert_eq!(entities[0].count, 3);
+        assert_eq!(entities[0].salience, Some(1.0));
+        assert_eq!(entities[1].canonical, "Khalifa Haftar");
+        assert_eq!(entities[1].count, 3);
+    }
+
+    #[test]
+    fn abbreviations_merge_into_names_made_of_their_initials() {
+        let entities = build(vec![
+            found("ORG", "United Nations", 0, 1.0),
+            found("ORG", "U.N.", 20, 1.0),
+            found("ORG", "UN", 30, 1.0),
+            found("ORG", "NATO", 40, 1.0),
+        ]);
+        assert_eq!(entities.len(), 2, "{entities:?}");
+        assert_eq!(entities[0].canonical, "United Nations");
+        assert_eq!(entities[0].count, 3);
+        assert_eq!(entities[1].canonical, "NATO");
+    }
+
+    #[test]
+    fn an_ambiguous_surname_is_not_merged() {
+        let entities = build(vec![
+            found("PER", "Hillary Clinton", 0, 1.0),
+            found("PER", "Bill Clinton", 20, 1.0),
+            found("PER", "Clinton", 40, 1.0),
+        ]);
+        assert_eq!(entities.len(), 3);
+    }
+
+    #[test]
+    fn types_do_not_mix() {
+        let entities = build(vec![
+            found("LOC", "Turkey", 0, 1.0),
+            found("ORG", "Turkey", 10, 1.0),
+        ]);
+        assert_eq!(entities.len(), 2);
+    }
+}
