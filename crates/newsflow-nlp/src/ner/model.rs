@@ -7,6 +7,9 @@
 //! each feature its hash (u64), the number of non-zero tags (u8) and that
 //! many (tag u8, weight f32) pairs.
 
+// Tag-indexed loops over fixed-size score arrays read best as index loops.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 

@@ -5,6 +5,9 @@
 //! fewer than `min_count` times are left out of the model. Training is
 //! deterministic for a given seed.
 
+// Tag-indexed loops over fixed-size score arrays read best as index loops.
+#![allow(clippy::needless_range_loop)]
+
 use super::features::{sentence_features, DocumentContext};
 use super::model::{viterbi, FeatureMap, Weights};
 use super::tags::{encode, TokenSpan, NUM_TAGS};
