@@ -85,6 +85,17 @@ pub enum NlpCommand {
     TrainNer(TrainNerArgs),
     /// Score an entity tagger on a CoNLL file, fed as raw text.
     EvalNer(EvalNerArgs),
+    /// Build the gazetteer TSV files from the public data sets.
+    BuildGazetteer(BuildGazetteerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildGazetteerArgs {
+    /// The gazetteers folder of the shared data.
+    #[arg(long, default_value = "../shared/data/gazetteers")]
+    pub data: PathBuf,
+    #[arg(long, default_value = "models/gazetteer")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

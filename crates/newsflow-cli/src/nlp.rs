@@ -6,16 +6,48 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use newsflow_nlp::conll::{self, Document, Evaluation};
+use newsflow_nlp::gazetteer::{self, Gazetteer};
 use newsflow_nlp::ner::train::{train, TrainOptions};
 use newsflow_nlp::ner::Tagger;
+use newsflow_nlp::GAZETTEER_TSV;
 
-use crate::args::{EvalNerArgs, NlpCommand, TrainNerArgs};
+use crate::args::{BuildGazetteerArgs, EvalNerArgs, NlpCommand, TrainNerArgs};
 
 pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
     match command {
         NlpCommand::TrainNer(args) => train_ner(args),
         NlpCommand::EvalNer(args) => eval_ner(args),
+        NlpCommand::BuildGazetteer(args) => build_gazetteer(args),
     }
+}
+
+fn build_gazetteer(args: BuildGazetteerArgs) -> anyhow::Result<ExitCode> {
+    let read = |path: &str| {
+        let path = args.data.join(path);
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    let sources = gazetteer::Sources {
+        geonames_cities: &read("geonames/cities15000.json")?,
+        geonames_countries: &read("geonames/countries.json")?,
+        geonames_us_states: &read("geonames/us_states.json")?,
+        geonames_continents: &read("geonames/continents.json")?,
+        world_countries: &read("world-countries/countries.json")?,
+        demonyms: &read("demonyms/country_demonyms.json")?,
+        orgs_yaml: &read("orgs/general_list.yaml")?,
+        orgs_csv: &read("orgs/CountrycodesOrgs.csv")?,
+    };
+    std::fs::create_dir_all(&args.output)?;
+    for (name, tsv) in gazetteer::build(&sources).map_err(anyhow::Error::msg)? {
+        let path = args.output.join(name);
+        std::fs::write(&path, &tsv).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {} ({} names)", path.display(), tsv.lines().count());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The gazetteer built into the binary, which models are trained with.
+fn builtin_gazetteer() -> Gazetteer {
+    Gazetteer::from_tsv(GAZETTEER_TSV)
 }
 
 fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
@@ -70,20 +102,29 @@ fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
         })
         .to_string()
     };
-    let weights = train(&documents, &options, metadata, |epoch, weights| {
-        let line = match &dev {
-            Some(dev) => format!(
-                "dev micro F1 {:.4}",
-                evaluate(&Tagger::new(weights.clone()), dev).micro.f1()
-            ),
-            None => String::new(),
-        };
-        eprintln!(
-            "epoch {epoch}: {} features, {:.0} s {line}",
-            weights.index.len(),
-            started.elapsed().as_secs_f64()
-        );
-    });
+    let gazetteer = builtin_gazetteer();
+    let weights = train(
+        &documents,
+        &gazetteer,
+        &options,
+        metadata,
+        |epoch, weights| {
+            let line = match &dev {
+                Some(dev) => format!(
+                    "dev micro F1 {:.4}",
+                    evaluate(&Tagger::new(weights.clone(), gazetteer.clone()), dev)
+                        .micro
+                        .f1()
+                ),
+                None => String::new(),
+            };
+            eprintln!(
+                "epoch {epoch}: {} features, {:.0} s {line}",
+                weights.index.len(),
+                started.elapsed().as_secs_f64()
+            );
+        },
+    );
     let bytes = weights.to_bytes();
     std::fs::write(&args.output, &bytes)
         .with_context(|| format!("writing {}", args.output.display()))?;
@@ -98,8 +139,8 @@ fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
 fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
-    let tagger =
-        Tagger::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    let tagger = Tagger::from_bytes(&bytes, builtin_gazetteer())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
     let documents = read_conll(&args.conll)?;
     let started = Instant::now();
     let evaluation = evaluate(&tagger, &documents);

@@ -1,5 +1,6 @@
-//! Throughput of the NLP stage, the model loaded once: tokenising alone,
-//! and the whole `annotate` over the bundled sample articles.
+//! Throughput of the NLP stage, the models loaded once: tokenising alone,
+//! and the whole `annotate` (tokenise, tag entities, merge them, language)
+//! over the bundled sample articles; and the time to load the models.
 //!
 //!     cargo bench -p newsflow-nlp --bench annotate
 
@@ -29,7 +30,7 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|a| tokenize(&a.title).len() + tokenize(&a.body).len())
         .sum();
-    let annotator = Annotator::new();
+    let annotator = Annotator::with_default_models().expect("built-in models load");
 
     let mut group = c.benchmark_group("samples");
     group.throughput(Throughput::Elements(tokens as u64));
@@ -49,6 +50,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    c.bench_function("load_models", |b| {
+        b.iter(|| black_box(Annotator::with_default_models().expect("load")))
+    });
 }
 
 criterion_group!(benches, bench);

@@ -15,6 +15,15 @@ use crate::tokenizer::{tokenize_into, Token};
 /// binary so that every role of the one image has it.
 const NER_MODEL: &[u8] = include_bytes!("../../../models/ner-conll2003.bin");
 
+/// The gazetteer the entity model was trained with (see
+/// `models/gazetteer/ATTRIBUTION.md`).
+pub const GAZETTEER_TSV: [&str; 4] = [
+    include_str!("../../../models/gazetteer/geonames.tsv"),
+    include_str!("../../../models/gazetteer/world-countries.tsv"),
+    include_str!("../../../models/gazetteer/demonyms.tsv"),
+    include_str!("../../../models/gazetteer/orgs.tsv"),
+];
+
 /// Enriches raw articles. Cheap to share between threads; build one at
 /// start-up: it owns the loaded models.
 #[derive(Debug, Default)]
@@ -30,7 +39,8 @@ impl Annotator {
 
     /// An annotator with the models shipped in `models/`.
     pub fn with_default_models() -> Result<Self, String> {
-        let tagger = Tagger::from_bytes(NER_MODEL)
+        let gazetteer = crate::gazetteer::Gazetteer::from_tsv(GAZETTEER_TSV);
+        let tagger = Tagger::from_bytes(NER_MODEL, gazetteer)
             .map_err(|e| format!("loading the built-in NER model: {e}"))?;
         Ok(Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL)))
     }

@@ -32,10 +32,24 @@ struct Group {
     merged_into: Option<usize>,
 }
 
-/// Normalises a mention for grouping: case-folded, possessive dropped,
-/// white space folded.
+/// Drops leading titles ("Gen.", "Mr.", "Dr.") from a person's name.
+fn strip_titles(text: &str) -> &str {
+    let mut t = text.trim();
+    while let Some((first, rest)) = t.split_once(' ') {
+        let is_title =
+            first.ends_with('.') && crate::tokenizer::is_abbreviation(first.trim_end_matches('.'));
+        if !is_title {
+            break;
+        }
+        t = rest.trim_start();
+    }
+    t
+}
+
+/// Normalises a mention for grouping: titles and possessive dropped,
+/// case-folded, white space folded.
 fn normalise(text: &str) -> String {
-    let t = text.trim();
+    let t = strip_titles(text);
     let t = t
         .strip_suffix("'s")
         .or_else(|| t.strip_suffix("’s"))
@@ -181,8 +195,8 @@ pub fn build(found: Vec<Found>) -> Vec<Entity> {
 fn longest_text(texts: &[String]) -> String {
     let best = texts
         .iter()
+        .map(|t| strip_titles(t).to_string())
         .max_by_key(|t| t.chars().count())
-        .cloned()
         .unwrap_or_default();
     let trimmed = best
         .strip_suffix("'s")
@@ -215,7 +229,7 @@ mod tests {
             found("PER", "Recep Tayyip Erdoğan", 10, 2.0),
             found("PER", "Erdoğan", 40, 1.0),
             found("PER", "Haftar", 50, 1.0),
-            found("PER", "Khalifa Haftar", 60, 1.0),
+            found("PER", "Gen. Khalifa Haftar", 60, 1.0),
             found("PER", "Haftar's", 70, 1.0),
         ]);
         assert_eq!(entities.len(), 2);

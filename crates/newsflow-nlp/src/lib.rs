@@ -16,10 +16,11 @@
 mod annotator;
 pub mod conll;
 pub mod entities;
+pub mod gazetteer;
 mod language;
 pub mod ner;
 pub mod sentences;
 pub mod tokenizer;
 
-pub use annotator::Annotator;
+pub use annotator::{Annotator, GAZETTEER_TSV};
 pub use language::detect_language;

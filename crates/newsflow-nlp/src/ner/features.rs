@@ -36,7 +36,7 @@ impl DocumentContext {
 }
 
 /// Mostly upper-case sentences (headlines, datelines) carry no case signal.
-fn is_headline(words: &[&str]) -> bool {
+pub(crate) fn is_headline(words: &[&str]) -> bool {
     let letters: Vec<&&str> = words
         .iter()
         .filter(|w| w.chars().any(char::is_alphabetic))

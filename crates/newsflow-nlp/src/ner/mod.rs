@@ -10,11 +10,12 @@ pub mod model;
 pub mod tags;
 pub mod train;
 
-use features::{sentence_features, DocumentContext};
+use features::{is_headline, sentence_features, DocumentContext};
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
 use crate::conll::CharSpan;
+use crate::gazetteer::Gazetteer;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize, Token};
 
@@ -22,6 +23,7 @@ use crate::tokenizer::{tokenize, Token};
 #[derive(Debug, Clone)]
 pub struct Tagger {
     weights: Weights,
+    gazetteer: Gazetteer,
 }
 
 /// A sentence as the tagger sees it.
@@ -31,13 +33,15 @@ pub(crate) struct TaggedSentence<'a> {
 }
 
 impl Tagger {
-    pub fn new(weights: Weights) -> Self {
-        Tagger { weights }
+    /// A tagger from trained weights and the gazetteer they were trained
+    /// with.
+    pub fn new(weights: Weights, gazetteer: Gazetteer) -> Self {
+        Tagger { weights, gazetteer }
     }
 
     /// Loads a model file's bytes.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        Weights::from_bytes(bytes).map(Tagger::new)
+    pub fn from_bytes(bytes: &[u8], gazetteer: Gazetteer) -> Result<Self, String> {
+        Weights::from_bytes(bytes).map(|w| Tagger::new(w, gazetteer))
     }
 
     /// The model's metadata (JSON written at training time).
@@ -56,7 +60,7 @@ impl Tagger {
                 if words.is_empty() {
                     return Vec::new();
                 }
-                let gaz = vec![None; words.len()];
+                let gaz = self.gazetteer.labels(words, is_headline(words));
                 sentence_features(words, &doc, &gaz, &mut features);
                 scores.clear();
                 for f in &features[..words.len()] {
@@ -83,6 +87,7 @@ impl Tagger {
         let words: Vec<Vec<&str>> = views.iter().map(|v| v.words.clone()).collect();
         let tagged = self.tag_sentences(&words);
         let mut out = Vec::new();
+        let mut surfaces = Vec::new();
         for (view, spans) in views.iter().zip(tagged) {
             for s in spans {
                 out.push(CharSpan {
@@ -90,9 +95,30 @@ impl Tagger {
                     start: view.tokens[s.start].start,
                     end: view.tokens[s.end - 1].end,
                 });
+                surfaces.push(view.words[s.start..s.end].join(" "));
             }
         }
+        harmonise_types(&mut out, &surfaces);
         out
+    }
+}
+
+/// News copy names one thing the same way throughout: where the same words
+/// were given different types in one document, the type given most often
+/// wins (ties keep what the tagger said).
+fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
+    let mut votes: std::collections::HashMap<&str, [u32; tags::TYPES.len()]> = Default::default();
+    for (span, surface) in spans.iter().zip(surfaces) {
+        votes.entry(surface.as_str()).or_default()[span.kind] += 1;
+    }
+    for (span, surface) in spans.iter_mut().zip(surfaces) {
+        let counts = votes[surface.as_str()];
+        let best = (0..counts.len())
+            .max_by_key(|&k| counts[k])
+            .unwrap_or(span.kind);
+        if counts[best] > counts[span.kind] {
+            span.kind = best;
+        }
     }
 }
 

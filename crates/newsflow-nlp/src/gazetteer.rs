@@ -1,0 +1,341 @@
+//! Name lists the tagger uses as features: places, organisations and
+//! nationality words, matched longest-first over tokens.
+//!
+//! The lists are built by [`build`] from the public data sets in
+//! `shared/data/gazetteers` (see `models/gazetteer/ATTRIBUTION.md`) and
+//! committed as TSV (`name<TAB>TYPE`), one file per source licence.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::tokenizer::tokenize;
+
+/// Longest name, in tokens, that is looked up.
+const MAX_TOKENS: usize = 6;
+
+/// Names by their lower-cased tokens joined with spaces.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    names: HashMap<String, u16>,
+    /// "LOC", "ORG+LOC", ... by index
+    kinds: Vec<String>,
+    /// "LOC-B", "LOC-I", "LOC-L", "LOC-U" for kind i at 4i..4i+4
+    labels: Vec<String>,
+    first_words: HashSet<String>,
+}
+
+fn key(name: &str) -> String {
+    tokenize(name)
+        .iter()
+        .map(|t| t.text(name).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Gazetteer {
+    /// Loads `name<TAB>TYPE` lines from each text.
+    pub fn from_tsv<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut types: HashMap<String, Vec<String>> = HashMap::new();
+        for text in texts {
+            for line in text.lines() {
+                let Some((name, kind)) = line.split_once('\t') else {
+                    continue;
+                };
+                let k = key(name);
+                if k.is_empty() || k.split(' ').count() > MAX_TOKENS {
+                    continue;
+                }
+                let entry = types.entry(k).or_default();
+                if !entry.iter().any(|t| t == kind) {
+                    entry.push(kind.to_string());
+                }
+            }
+        }
+        let mut g = Gazetteer::default();
+        let mut kind_index: HashMap<String, u16> = HashMap::new();
+        for (name, mut kinds) in types {
+            kinds.sort();
+            let kind = kinds.join("+");
+            let next = kind_index.len() as u16;
+            let index = *kind_index.entry(kind.clone()).or_insert_with(|| {
+                g.kinds.push(kind.clone());
+                for part in ["B", "I", "L", "U"] {
+                    g.labels.push(format!("{kind}-{part}"));
+                }
+                next
+            });
+            if let Some(first) = name.split(' ').next() {
+                g.first_words.insert(first.to_string());
+            }
+            g.names.insert(name, index);
+        }
+        g
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The label of each token: what the longest name starting at or
+    /// covering it is, and where the token sits in it. Names must start
+    /// with a capital (or a digit) unless the sentence is all capitals.
+    pub fn labels<'a>(&'a self, words: &[&str], headline: bool) -> Vec<Option<&'a str>> {
+        let mut out = vec![None; words.len()];
+        if self.names.is_empty() {
+            return out;
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let mut i = 0;
+        while i < words.len() {
+            let starts_name = headline
+                || words[i]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            if !starts_name || !self.first_words.contains(&lower[i]) {
+                i += 1;
+                continue;
+            }
+            let mut matched = None;
+            let mut candidate = String::new();
+            for j in i..words.len().min(i + MAX_TOKENS) {
+                if j > i {
+                    candidate.push(' ');
+                }
+                candidate.push_str(&lower[j]);
+                if let Some(&kind) = self.names.get(&candidate) {
+                    matched = Some((j + 1, kind as usize));
+                }
+            }
+            match matched {
+                Some((end, kind)) => {
+                    let label = |part: usize| Some(self.labels[kind * 4 + part].as_str());
+                    if end - i == 1 {
+                        out[i] = label(3);
+                    } else {
+                        out[i] = label(0);
+                        for slot in &mut out[i + 1..end - 1] {
+                            *slot = label(1);
+                        }
+                        out[end - 1] = label(2);
+                    }
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// The source files [`build`] reads, as text.
+pub struct Sources<'a> {
+    pub geonames_cities: &'a str,
+    pub geonames_countries: &'a str,
+    pub geonames_us_states: &'a str,
+    pub geonames_continents: &'a str,
+    pub world_countries: &'a str,
+    pub demonyms: &'a str,
+    pub orgs_yaml: &'a str,
+    pub orgs_csv: &'a str,
+}
+
+/// TSV files built from the sources: (file name, content), one per licence.
+pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
+    let parse = |name: &str, text: &str| {
+        serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
+    };
+    let mut geonames = Vec::new();
+    for (_, city) in parse("cities15000.json", sources.geonames_cities)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = city["name"].as_str() {
+            geonames.push((name.to_string(), "LOC"));
+        }
+    }
+    for (_, country) in parse("countries.json", sources.geonames_countries)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        for field in ["name", "capital"] {
+            if let Some(name) = country[field].as_str().filter(|s| !s.is_empty()) {
+                geonames.push((name.to_string(), "LOC"));
+            }
+        }
+    }
+    for (_, state) in parse("us_states.json", sources.geonames_us_states)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = state["name"].as_str() {
+            geonames.push((name.to_string(), "LOC"));
+        }
+    }
+    for (_, continent) in parse("continents.json", sources.geonames_continents)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = continent["name"]
+            .as_str()
+            .or(continent["asciiName"].as_str())
+        {
+            geonames.push((name.to_string(), "LOC"));
+        }
+    }
+
+    let mut countries = Vec::new();
+    for country in parse("world-countries/countries.json", sources.world_countries)?
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for field in ["common", "official"] {
+            if let Some(name) = country["name"][field].as_str() {
+                countries.push((name.to_string(), "LOC"));
+            }
+        }
+        for alt in country["altSpellings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            // two- and three-letter codes would match ordinary words
+            if alt.chars().count() > 3 && alt.chars().all(|c| c.is_ascii()) {
+                countries.push((alt.to_string(), "LOC"));
+            }
+        }
+        for capital in country["capital"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            countries.push((capital.to_string(), "LOC"));
+        }
+        for gender in ["m", "f"] {
+            if let Some(d) = country["demonyms"]["eng"][gender].as_str() {
+                countries.push((d.to_string(), "MISC"));
+            }
+        }
+    }
+
+    let mut demonyms = Vec::new();
+    for (_, entry) in parse("country_demonyms.json", sources.demonyms)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        for field in ["adjectivals", "demonyms"] {
+            for word in entry[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                demonyms.push((title_case(word), "MISC"));
+            }
+        }
+    }
+
+    let mut orgs = Vec::new();
+    for line in sources.orgs_yaml.lines() {
+        let line = line.trim();
+        for field in ["Name_en:", "Abbreviation_en:"] {
+            if let Some(value) = line.strip_prefix(field) {
+                let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
+                if value.chars().count() > 1 && !value.starts_with('[') {
+                    orgs.push((value.to_string(), "ORG"));
+                }
+            }
+        }
+    }
+    for line in sources.orgs_csv.lines().skip(1) {
+        let columns: Vec<&str> = line
+            .split("\",\"")
+            .map(|c| c.trim_matches('"').trim())
+            .collect();
+        if let (Some(name), Some(id)) = (columns.get(4), columns.get(5)) {
+            orgs.push((name.to_string(), "ORG"));
+            if id.chars().count() > 1 {
+                orgs.push((id.to_string(), "ORG"));
+            }
+        }
+    }
+
+    Ok(vec![
+        ("geonames.tsv", to_tsv(geonames)),
+        ("world-countries.tsv", to_tsv(countries)),
+        ("demonyms.tsv", to_tsv(demonyms)),
+        ("orgs.tsv", to_tsv(orgs)),
+    ])
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn to_tsv(mut entries: Vec<(String, &str)>) -> String {
+    entries.retain(|(name, _)| !name.contains(['\t', '\n']) && !name.trim().is_empty());
+    entries.sort();
+    entries.dedup();
+    entries
+        .iter()
+        .map(|(name, kind)| format!("{}\t{kind}\n", name.trim()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer() -> Gazetteer {
+        Gazetteer::from_tsv(["United Arab Emirates\tLOC\nUnited Nations\tORG\nGeorgia\tLOC\nJordan\tLOC\nJordan\tPER\nTurkish\tMISC\n"])
+    }
+
+    #[test]
+    fn matches_the_longest_capitalised_name() {
+        let g = gazetteer();
+        let words = [
+            "the", "United", "Arab", "Emirates", "and", "Turkish", "troops",
+        ];
+        assert_eq!(
+            g.labels(&words, false),
+            [
+                None,
+                Some("LOC-B"),
+                Some("LOC-I"),
+                Some("LOC-L"),
+                None,
+                Some("MISC-U"),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn lower_case_words_do_not_match_outside_headlines() {
+        let g = gazetteer();
+        assert_eq!(g.labels(&["georgia"], false), [None]);
+        assert_eq!(g.labels(&["GEORGIA"], true), [Some("LOC-U")]);
+    }
+
+    #[test]
+    fn names_with_two_types_carry_both() {
+        assert_eq!(gazetteer().labels(&["Jordan"], false), [Some("LOC+PER-U")]);
+    }
+}
