@@ -103,11 +103,11 @@ impl Gazetteer {
             }
             let mut matched = None;
             let mut candidate = String::new();
-            for j in i..words.len().min(i + MAX_TOKENS) {
+            for (j, word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
                 if j > i {
                     candidate.push(' ');
                 }
-                candidate.push_str(&lower[j]);
+                candidate.push_str(word);
                 if let Some(&kind) = self.names.get(&candidate) {
                     matched = Some((j + 1, kind as usize));
                 }
@@ -211,7 +211,7 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
             .filter_map(Value::as_str)
         {
             // two- and three-letter codes would match ordinary words
-            if alt.chars().count() > 3 && alt.chars().all(|c| c.is_ascii()) {
+            if alt.chars().count() > 3 && alt.is_ascii() {
                 countries.push((alt.to_string(), "LOC"));
             }
         }
