@@ -165,7 +165,7 @@ fn model_version(name: &str, bytes: &[u8]) -> String {
 /// Title plus the start of the body: enough for a reliable guess, and it
 /// bounds the cost on very long articles.
 fn language_sample(title: &str, body: &str) -> String {
-    const SAMPLE_BYTES: usize = 2000;
+    const SAMPLE_BYTES: usize = 400;
     let mut end = body.len().min(SAMPLE_BYTES);
     while !body.is_char_boundary(end) {
         end -= 1;

@@ -6,6 +6,9 @@
 //! committed as TSV (`name<TAB>TYPE`), one file per source licence.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
+
+use crate::ner::model::{FeatureMap, IdentityHasher};
 
 use serde_json::Value;
 
@@ -14,15 +17,29 @@ use crate::tokenizer::tokenize;
 /// Longest name, in tokens, that is looked up.
 const MAX_TOKENS: usize = 6;
 
-/// Names by their lower-cased tokens joined with spaces.
+/// Names by the hash of their lower-cased tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
-    names: HashMap<String, u16>,
+    names: FeatureMap<u16>,
     /// "LOC", "ORG+LOC", ... by index
     kinds: Vec<String>,
     /// "LOC-B", "LOC-I", "LOC-L", "LOC-U" for kind i at 4i..4i+4
     labels: Vec<String>,
-    first_words: HashSet<String>,
+    first_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+}
+
+/// Hash of one lower-cased word (FNV-1a).
+fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in word.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Hash of a word sequence, extended one word at a time.
+fn extend(h: u64, word: u64) -> u64 {
+    (h.rotate_left(29) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 fn key(name: &str) -> String {
@@ -65,10 +82,10 @@ impl Gazetteer {
                 }
                 next
             });
-            if let Some(first) = name.split(' ').next() {
-                g.first_words.insert(first.to_string());
-            }
-            g.names.insert(name, index);
+            let words: Vec<u64> = name.split(' ').map(word_hash).collect();
+            g.first_words.insert(words[0]);
+            g.names
+                .insert(words.iter().fold(0, |h, &w| extend(h, w)), index);
         }
         g
     }
@@ -89,7 +106,7 @@ impl Gazetteer {
         if self.names.is_empty() {
             return out;
         }
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let lower: Vec<u64> = words.iter().map(|w| word_hash(&w.to_lowercase())).collect();
         let mut i = 0;
         while i < words.len() {
             let starts_name = headline
@@ -102,12 +119,9 @@ impl Gazetteer {
                 continue;
             }
             let mut matched = None;
-            let mut candidate = String::new();
-            for (j, word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
-                if j > i {
-                    candidate.push(' ');
-                }
-                candidate.push_str(word);
+            let mut candidate = 0;
+            for (j, &word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
+                candidate = extend(candidate, word);
                 if let Some(&kind) = self.names.get(&candidate) {
                     matched = Some((j + 1, kind as usize));
                 }

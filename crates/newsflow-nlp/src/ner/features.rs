@@ -4,6 +4,9 @@
 //! the model stores weights by hash, so no feature dictionary is kept.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use super::model::IdentityHasher;
 
 /// Facts about the whole document a sentence comes from: news copy names
 /// an entity several times, and the clearest mention disambiguates the
@@ -12,9 +15,9 @@ use std::collections::HashSet;
 #[derive(Debug, Default)]
 pub struct DocumentContext {
     /// Words seen in lower case.
-    lower_seen: HashSet<String>,
+    lower_seen: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
     /// Words seen capitalised away from the start of a sentence.
-    capitalised_inside: HashSet<String>,
+    capitalised_inside: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
 }
 
 impl DocumentContext {
@@ -25,9 +28,10 @@ impl DocumentContext {
             for (i, word) in sentence.iter().enumerate() {
                 let first = word.chars().next();
                 if first.is_some_and(char::is_lowercase) {
-                    ctx.lower_seen.insert(word.to_string());
+                    ctx.lower_seen.insert(hash(0, &[word]));
                 } else if i > 0 && !headline && first.is_some_and(char::is_uppercase) {
-                    ctx.capitalised_inside.insert(word.to_lowercase());
+                    ctx.capitalised_inside
+                        .insert(hash(0, &[&word.to_lowercase()]));
                 }
             }
         }
@@ -73,17 +77,28 @@ fn shape(word: &str, short: bool) -> String {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
+/// FNV-style mixing eight bytes at a time, then a final avalanche: fast
+/// on short strings, and well spread for the identity-hashed tables.
 fn hash(template: u8, parts: &[&str]) -> u64 {
     let mut h = FNV_OFFSET ^ u64::from(template);
     h = h.wrapping_mul(FNV_PRIME);
     for part in parts {
-        for b in part.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(FNV_PRIME);
+        let bytes = part.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
         }
-        h ^= 0xff;
-        h = h.wrapping_mul(FNV_PRIME);
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        h = (h ^ u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56)).wrapping_mul(FNV_PRIME);
+        h = (h ^ 0xff).wrapping_mul(FNV_PRIME);
     }
+    // avalanche (from MurmurHash3's finaliser) so low bits vary too
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
     h
 }
 
@@ -176,8 +191,9 @@ pub fn sentence_features(
         f.push(hash(30, &[headline, &v.lower]));
         let capitalised = v.word.chars().next().is_some_and(char::is_uppercase);
         if capitalised {
-            let seen_lower = doc.lower_seen.contains(&v.lower);
-            let seen_inside = doc.capitalised_inside.contains(&v.lower);
+            let lower_key = hash(0, &[&v.lower]);
+            let seen_lower = doc.lower_seen.contains(&lower_key);
+            let seen_inside = doc.capitalised_inside.contains(&lower_key);
             f.push(hash(
                 31,
                 &[
@@ -226,8 +242,8 @@ mod tests {
         let s1: &[&str] = &["POLICE", "SAY"];
         let s2: &[&str] = &["The", "police", "met", "Smith"];
         let doc = DocumentContext::new([s1, s2]);
-        assert!(doc.lower_seen.contains("police"));
-        assert!(doc.capitalised_inside.contains("smith"));
-        assert!(!doc.capitalised_inside.contains("police"));
+        assert!(doc.lower_seen.contains(&hash(0, &["police"])));
+        assert!(doc.capitalised_inside.contains(&hash(0, &["smith"])));
+        assert!(!doc.capitalised_inside.contains(&hash(0, &["police"])));
     }
 }

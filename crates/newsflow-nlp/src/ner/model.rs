@@ -142,6 +142,7 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
+    let legal = legal_transitions();
     let mut best = vec![[NEG; NUM_TAGS]; n];
     let mut back = vec![[0usize; NUM_TAGS]; n];
     for t in 0..NUM_TAGS {
@@ -154,7 +155,7 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
             let mut top = NEG;
             let mut arg = 0;
             for p in 0..NUM_TAGS {
-                if best[i - 1][p] == NEG || !allowed(Some(p), t) {
+                if !legal[p][t] || best[i - 1][p] == NEG {
                     continue;
                 }
                 let s = best[i - 1][p] + transitions[p * NUM_TAGS + t];
@@ -183,6 +184,20 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         tags[i - 1] = back[i][tags[i]];
     }
     tags
+}
+
+/// `allowed(Some(p), t)` for every pair, computed once.
+fn legal_transitions() -> &'static [[bool; NUM_TAGS]; NUM_TAGS] {
+    static TABLE: std::sync::OnceLock<[[bool; NUM_TAGS]; NUM_TAGS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [[false; NUM_TAGS]; NUM_TAGS];
+        for (p, row) in table.iter_mut().enumerate() {
+            for (t, cell) in row.iter_mut().enumerate() {
+                *cell = allowed(Some(p), t);
+            }
+        }
+        table
+    })
 }
 
 struct Reader<'a> {
