@@ -1,15 +1,15 @@
 //! The one entry point of the NLP stage.
 
 use newsflow_core::{
-    now_rfc3339, EnrichedArticle, Mention, MentionField, Provenance, RawArticle, SourcePosition,
-    TextStats, PIPELINE_VERSION,
+    now_rfc3339, DateMention, EnrichedArticle, Mention, MentionField, Provenance, RawArticle,
+    SourcePosition, TextStats, PIPELINE_VERSION,
 };
 
 use crate::detect_language;
 use crate::entities::{self, Found};
 use crate::ner::Tagger;
 use crate::sentences::split_sentences;
-use crate::tokenizer::{tokenize_into, Token};
+use crate::tokenizer::{tokenize, tokenize_into, Token};
 
 /// The entity model trained by `newsflow nlp train-ner`, built into the
 /// binary so that every role of the one image has it.
@@ -107,6 +107,15 @@ impl Annotator {
             }
             None => {}
         }
+        if english {
+            let published = enriched
+                .published_at
+                .as_deref()
+                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+                .map(|p| p.date_naive());
+            enriched.dates = find_date_mentions(&enriched.title, &enriched.body, published);
+            enriched.entities.extend(date_entities(&enriched.dates));
+        }
         enriched
     }
 }
@@ -149,6 +158,56 @@ fn find_entities(
         })
         .collect();
     entities::build(found)
+}
+
+fn find_date_mentions(
+    title: &str,
+    body: &str,
+    published: Option<chrono::NaiveDate>,
+) -> Vec<DateMention> {
+    let mut out = Vec::new();
+    for (field, text) in [(MentionField::Title, title), (MentionField::Body, body)] {
+        for d in crate::dates::find_dates(text, &tokenize(text), published) {
+            out.push(DateMention {
+                text: d.text,
+                date: d.value,
+                field,
+                start: d.start,
+                end: d.end,
+            });
+        }
+    }
+    out
+}
+
+/// One DATE entity per distinct date (or per text, when it has no value).
+fn date_entities(dates: &[DateMention]) -> Vec<newsflow_core::Entity> {
+    let mut entities: Vec<newsflow_core::Entity> = Vec::new();
+    for d in dates {
+        let canonical = d.date.clone().unwrap_or_else(|| d.text.clone());
+        let mention = Mention {
+            field: d.field,
+            start: d.start,
+            end: d.end,
+        };
+        match entities.iter_mut().find(|e| e.canonical == canonical) {
+            Some(e) => {
+                e.count += 1;
+                e.mentions.push(mention);
+            }
+            None => entities.push(newsflow_core::Entity {
+                text: d.text.clone(),
+                kind: "DATE".into(),
+                canonical,
+                count: 1,
+                salience: None,
+                mentions: vec![mention],
+                links: None,
+                geo: None,
+            }),
+        }
+    }
+    entities
 }
 
 /// `name@xxxxxxxx`: the model's name and a hash of its bytes, so records
@@ -233,6 +292,35 @@ mod tests {
             .find(|e| e.canonical == "Berlin")
             .expect("Berlin found");
         assert_eq!(berlin.kind, "LOC");
+    }
+
+    #[test]
+    fn dates_are_normalised_against_publication() {
+        let mut raw = RawArticle::new(
+            "Leaders speak",
+            "The two leaders spoke on Monday. Fighting has gone on since April 2019.",
+        );
+        raw.published_at = Some("2020-07-15T10:00:00Z".into());
+        let out = Annotator::with_default_models()
+            .unwrap()
+            .annotate(raw, None);
+        let values: Vec<Option<&str>> = out.dates.iter().map(|d| d.date.as_deref()).collect();
+        assert_eq!(values, [Some("2020-07-13"), Some("2019-04")]);
+        let monday = out
+            .entities
+            .iter()
+            .find(|e| e.kind == "DATE" && e.canonical == "2020-07-13")
+            .expect("DATE entity");
+        assert_eq!(monday.text, "Monday");
+        let m = monday.mentions[0];
+        assert_eq!(
+            out.body
+                .chars()
+                .skip(m.start)
+                .take(m.end - m.start)
+                .collect::<String>(),
+            "Monday"
+        );
     }
 
     #[test]

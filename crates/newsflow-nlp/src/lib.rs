@@ -15,6 +15,7 @@
 
 mod annotator;
 pub mod conll;
+pub mod dates;
 pub mod entities;
 pub mod gazetteer;
 mod language;

@@ -1,0 +1,261 @@
+//! Date expressions, normalised against the publication date.
+//!
+//! Recognised: full dates ("March 6, 2020", "6 March 2020", "2020-03-06"),
+//! month and day ("March 6", year from the publication date), month and
+//! year ("April 2019" → `2019-04`), years after a preposition ("since
+//! 2011" → `2011`), weekdays ("Monday": the last such day on or before
+//! publication, as news copy uses them) and "today", "yesterday",
+//! "tomorrow". Without a publication date, relative expressions are found
+//! but not normalised.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use crate::tokenizer::Token;
+
+/// A date expression: code-point span, text and ISO value if known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundDate {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub value: Option<String>,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| *m == w || ((3..=4).contains(&w.len()) && m.starts_with(w.as_str())))
+        .map(|i| i as u32 + 1)
+}
+
+fn weekday(word: &str) -> Option<Weekday> {
+    match word.to_lowercase().as_str() {
+        "monday" => Some(Weekday::Mon),
+        "tuesday" => Some(Weekday::Tue),
+        "wednesday" => Some(Weekday::Wed),
+        "thursday" => Some(Weekday::Thu),
+        "friday" => Some(Weekday::Fri),
+        "saturday" => Some(Weekday::Sat),
+        "sunday" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+fn day(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
+    let d: u32 = digits.parse().ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+fn year(word: &str) -> Option<i32> {
+    if word.len() != 4 {
+        return None;
+    }
+    let y: i32 = word.parse().ok()?;
+    (1900..=2100).contains(&y).then_some(y)
+}
+
+const YEAR_PREPOSITIONS: &[&str] = &[
+    "in",
+    "since",
+    "from",
+    "until",
+    "till",
+    "by",
+    "of",
+    "before",
+    "after",
+    "early",
+    "late",
+    "mid",
+    "during",
+    "throughout",
+];
+
+/// Finds date expressions among `tokens` of `text`.
+pub fn find_dates(text: &str, tokens: &[Token], published: Option<NaiveDate>) -> Vec<FoundDate> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (len, value) = match_at(&words, i, published);
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        let (start, end) = (tokens[i].start, tokens[i + len - 1].end);
+        out.push(FoundDate {
+            start,
+            end,
+            text: text[tokens[i].byte_start..tokens[i + len - 1].byte_end].to_string(),
+            value,
+        });
+        i += len;
+    }
+    out
+}
+
+/// How many tokens from `i` form a date, and its value.
+fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, Option<String>) {
+    let at = |k: usize| words.get(k).copied().unwrap_or("");
+    let w = at(i);
+    let capitalised = w.chars().next().is_some_and(char::is_uppercase);
+    // 2020-03-06
+    if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+        return (1, Some(d.to_string()));
+    }
+    // March 6, 2020 / March 6 / March 2020
+    if let Some(m) = month(w).filter(|_| capitalised) {
+        if let Some(d) = day(at(i + 1)) {
+            let (comma, y) = if at(i + 2) == "," {
+                (1, year(at(i + 3)))
+            } else {
+                (0, year(at(i + 2)))
+            };
+            if let Some(y) = y {
+                return (
+                    3 + comma,
+                    NaiveDate::from_ymd_opt(y, m, d).map(|d| d.to_string()),
+                );
+            }
+            let y = published.map(|p| p.year());
+            return (
+                2,
+                y.and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+                    .map(|d| d.to_string()),
+            );
+        }
+        if let Some(y) = year(at(i + 1)) {
+            return (2, Some(format!("{y}-{m:02}")));
+        }
+        // a bare month name: only unambiguous ones ("May", "March" are words too)
+        if !matches!(m, 3 | 5) && w.len() > 3 {
+            return (1, None);
+        }
+        return (0, None);
+    }
+    // 6 March 2020 / 6 March
+    if let (Some(d), Some(m)) = (day(w), month(at(i + 1))) {
+        if at(i + 1).chars().next().is_some_and(char::is_uppercase) {
+            if let Some(y) = year(at(i + 2)) {
+                return (3, NaiveDate::from_ymd_opt(y, m, d).map(|d| d.to_string()));
+            }
+            let y = published.map(|p| p.year());
+            return (
+                2,
+                y.and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+                    .map(|d| d.to_string()),
+            );
+        }
+    }
+    // since 2011 (the year alone is the date; the preposition is not)
+    if let Some(y) = year(w) {
+        let before = if i > 0 {
+            words[i - 1].to_lowercase()
+        } else {
+            String::new()
+        };
+        if YEAR_PREPOSITIONS.contains(&before.as_str()) {
+            return (1, Some(y.to_string()));
+        }
+        return (0, None);
+    }
+    if let Some(wd) = weekday(w).filter(|_| capitalised) {
+        let value = published.map(|p| {
+            let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
+            (p - Duration::days(i64::from(back))).to_string()
+        });
+        return (1, value);
+    }
+    let offset = match w.to_lowercase().as_str() {
+        "today" => Some(0),
+        "yesterday" => Some(-1),
+        "tomorrow" => Some(1),
+        _ => None,
+    };
+    if let Some(offset) = offset {
+        return (
+            1,
+            published.map(|p| (p + Duration::days(offset)).to_string()),
+        );
+    }
+    (0, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenizer::tokenize;
+
+    fn dates(text: &str, published: &str) -> Vec<(String, Option<String>)> {
+        let published = NaiveDate::parse_from_str(published, "%Y-%m-%d").ok();
+        find_dates(text, &tokenize(text), published)
+            .into_iter()
+            .map(|d| (d.text, d.value))
+            .collect()
+    }
+
+    fn v(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn normalises_absolute_and_relative_dates() {
+        let got = dates(
+            "On Monday, a press conference in Moscow, March 6, 2020. Since April 2019, attacks; since early 2011 war. Talks on 12 July and yesterday.",
+            "2020-07-15",
+        );
+        assert_eq!(
+            got,
+            [
+                ("Monday".to_string(), v("2020-07-13")),
+                ("March 6, 2020".to_string(), v("2020-03-06")),
+                ("April 2019".to_string(), v("2019-04")),
+                ("2011".to_string(), v("2011")),
+                ("12 July".to_string(), v("2020-07-12")),
+                ("yesterday".to_string(), v("2020-07-14")),
+            ]
+        );
+    }
+
+    #[test]
+    fn weekday_on_the_publication_day_is_that_day() {
+        assert_eq!(
+            dates("It happened on Wednesday.", "2020-07-15"),
+            [("Wednesday".to_string(), v("2020-07-15"))]
+        );
+    }
+
+    #[test]
+    fn without_publication_date_relative_dates_have_no_value() {
+        assert_eq!(
+            dates("Talks resume on Thursday", "none"),
+            [("Thursday".to_string(), None)]
+        );
+    }
+
+    #[test]
+    fn ordinary_words_and_numbers_are_not_dates() {
+        assert!(dates(
+            "The may be 1000 people; 250 soldiers in March formation",
+            "2020-01-01"
+        )
+        .is_empty());
+    }
+}
