@@ -30,30 +30,12 @@ fn wait_for_assignment(member: &mut Newsflow, accept: impl Fn(&[i32]) -> bool) -
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() {
-    let (raw, enriched, dlq, group) = (
-        unique("raw"),
-        unique("enriched"),
-        unique("dlq"),
-        unique("enrich"),
-    );
+    let names = Names::new();
+    let (raw, enriched) = (names.raw.clone(), names.enriched.clone());
     let partitions = 4;
     create_topic(&raw, partitions).await;
     let work = tempfile::tempdir().unwrap();
-    let args = [
-        "--log-format",
-        "json",
-        "enrich",
-        "--input-topic",
-        &raw,
-        "--output-topic",
-        &enriched,
-        "--dlq-topic",
-        &dlq,
-        "--group",
-        &group,
-        "--partitions",
-        "4",
-    ];
+    let args = names.enrich_args(&["--partitions", "4"]);
 
     let mut a = Newsflow::start(&args, work.path(), "member-a");
     wait_for_assignment(&mut a, |p| p.len() == 4);

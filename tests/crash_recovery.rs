@@ -15,12 +15,8 @@ fn output_count(topic: &str, partitions: i32) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn crash_after_produce_before_commit_loses_nothing() {
-    let (raw, enriched, dlq, group) = (
-        unique("raw"),
-        unique("enriched"),
-        unique("dlq"),
-        unique("enrich"),
-    );
+    let names = Names::new();
+    let (raw, enriched, dlq) = (names.raw.clone(), names.enriched.clone(), names.dlq.clone());
     let partitions = 4;
     create_topic(&raw, partitions).await;
     create_topic(&enriched, partitions).await;
@@ -40,20 +36,7 @@ async fn crash_after_produce_before_commit_loses_nothing() {
     });
 
     let work = tempfile::tempdir().unwrap();
-    let args = [
-        "--log-format",
-        "json",
-        "enrich",
-        "--input-topic",
-        &raw,
-        "--output-topic",
-        &enriched,
-        "--dlq-topic",
-        &dlq,
-        "--group",
-        &group,
-        "--no-create-topic",
-    ];
+    let args = names.enrich_args(&["--no-create-topic"]);
     let mut member = Newsflow::start(&args, work.path(), "enrich-0");
     for kill in 1..=KILLS {
         let threshold = (kill * ARTICLES / (KILLS + 1)) as i64;

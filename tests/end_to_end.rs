@@ -8,7 +8,8 @@ use newsflow_tests::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_valid_schema() {
     let schemas = Schemas::load();
-    let (raw, enriched, dlq) = (unique("raw"), unique("enriched"), unique("dlq"));
+    let names = Names::new();
+    let (raw, enriched, dlq) = (names.raw.clone(), names.enriched.clone(), names.dlq.clone());
     let work = tempfile::tempdir().unwrap();
     let inputs = work.path().join("inputs");
     std::fs::create_dir_all(inputs.join("nested")).unwrap();
@@ -61,21 +62,7 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
     let sink_dir = work.path().join("sink");
     let sink_to = format!("jsonl:{}", sink_dir.display());
     let mut enrich = Newsflow::start(
-        &[
-            "--log-format",
-            "json",
-            "enrich",
-            "--input-topic",
-            &raw,
-            "--output-topic",
-            &enriched,
-            "--dlq-topic",
-            &dlq,
-            "--group",
-            &unique("enrich"),
-            "--partitions",
-            "3",
-        ],
+        &names.enrich_args(&["--partitions", "3"]),
         work.path(),
         "enrich",
     );

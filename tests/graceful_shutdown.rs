@@ -7,11 +7,11 @@ use newsflow_tests::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_commits_and_a_restarted_member_resumes_without_loss_or_reprocessing() {
-    let (raw, enriched, dlq, group) = (
-        unique("raw"),
-        unique("enriched"),
-        unique("dlq"),
-        unique("enrich"),
+    let names = Names::new();
+    let (raw, enriched, group) = (
+        names.raw.clone(),
+        names.enriched.clone(),
+        names.group.clone(),
     );
     let partitions = 3;
     create_topic(&raw, partitions).await;
@@ -23,21 +23,7 @@ async fn sigterm_commits_and_a_restarted_member_resumes_without_loss_or_reproces
     produce(&raw, &batch(0, 300)).await;
 
     let work = tempfile::tempdir().unwrap();
-    let args = [
-        "--log-format",
-        "json",
-        "enrich",
-        "--input-topic",
-        &raw,
-        "--output-topic",
-        &enriched,
-        "--dlq-topic",
-        &dlq,
-        "--group",
-        &group,
-        "--partitions",
-        "3",
-    ];
+    let args = names.enrich_args(&["--partitions", "3"]);
     let first = Newsflow::start(&args, work.path(), "enrich-1");
     let out = read_topic_until(&enriched, Duration::from_secs(120), |r| r.len() >= 300);
     assert_eq!(distinct_keys(&out).len(), 300);

@@ -8,7 +8,8 @@ use newsflow_tests::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_poison_record_is_dead_lettered_with_its_reason_and_good_ones_still_flow() {
-    let (raw, enriched, dlq) = (unique("raw"), unique("enriched"), unique("dlq"));
+    let names = Names::new();
+    let (raw, enriched, dlq) = (names.raw.clone(), names.enriched.clone(), names.dlq.clone());
     create_topic(&raw, 2).await;
     // Larger than the enricher's 2 MiB limit. Tansu 0.6.0 serves at most
     // 5 MiB per fetch and never returns a larger record (no KIP-74), so a
@@ -60,21 +61,7 @@ async fn each_poison_record_is_dead_lettered_with_its_reason_and_good_ones_still
 
     let work = tempfile::tempdir().unwrap();
     let mut enrich = Newsflow::start(
-        &[
-            "--log-format",
-            "json",
-            "enrich",
-            "--input-topic",
-            &raw,
-            "--output-topic",
-            &enriched,
-            "--dlq-topic",
-            &dlq,
-            "--group",
-            &unique("enrich"),
-            "--partitions",
-            "2",
-        ],
+        &names.enrich_args(&["--partitions", "2"]),
         work.path(),
         "enrich",
     );

@@ -29,6 +29,54 @@ pub fn brokers() -> String {
 /// (Tansu waits for the session timeout on joins).
 pub const GROUP_PROPERTIES: &[&str] = &["session.timeout.ms=6000", "heartbeat.interval.ms=1000"];
 
+/// Topic and group names of one test, unique to it.
+pub struct Names {
+    pub raw: String,
+    pub enriched: String,
+    pub dlq: String,
+    pub group: String,
+}
+
+impl Names {
+    pub fn new() -> Self {
+        Names {
+            raw: unique("raw"),
+            enriched: unique("enriched"),
+            dlq: unique("dlq"),
+            group: unique("enrich"),
+        }
+    }
+
+    /// Arguments of `newsflow enrich` over these names, logging JSON, then
+    /// `extra`.
+    pub fn enrich_args(&self, extra: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = [
+            "--log-format",
+            "json",
+            "enrich",
+            "--input-topic",
+            &self.raw,
+            "--output-topic",
+            &self.enriched,
+            "--dlq-topic",
+            &self.dlq,
+            "--group",
+            &self.group,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    }
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A name no other test run uses.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -276,7 +324,7 @@ pub struct Newsflow {
 
 impl Newsflow {
     /// Starts `newsflow ARGS -b BROKERS -X ...GROUP_PROPERTIES`.
-    pub fn start(args: &[&str], log_dir: &Path, name: &str) -> Self {
+    pub fn start<S: AsRef<std::ffi::OsStr>>(args: &[S], log_dir: &Path, name: &str) -> Self {
         let log = log_dir.join(format!("{name}.log"));
         let stderr = std::fs::File::create(&log).expect("log file");
         let mut command = Command::new(newsflow_bin());

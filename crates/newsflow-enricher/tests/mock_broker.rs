@@ -61,6 +61,40 @@ fn read_all(brokers: &str, topic: &str, want: usize) -> Vec<Read> {
     out
 }
 
+/// Runs the enrich stage from `raw` to `enriched` and `dlq` in a task.
+fn start_enricher(
+    kafka: KafkaConfig,
+) -> (
+    Arc<PipelineStats>,
+    CancellationToken,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let options = EnrichOptions {
+        input_topic: "raw".into(),
+        output_topic: "enriched".into(),
+        dlq_topic: "dlq".into(),
+        group_id: "enrich".into(),
+        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        create_topics: None,
+    };
+    let stats = Arc::new(PipelineStats::default());
+    let shutdown = CancellationToken::new();
+    let run = {
+        let (stats, shutdown) = (stats.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            newsflow_enricher::run(
+                &kafka,
+                &options,
+                Arc::new(Annotator::new()),
+                stats,
+                shutdown,
+            )
+            .await
+        })
+    };
+    (stats, shutdown, run)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_order() {
     let _ = tracing_subscriber::fmt()
@@ -107,29 +141,7 @@ async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_
     if let Ok(debug) = std::env::var("TEST_RDKAFKA_DEBUG") {
         kafka.properties.push(("debug".into(), debug));
     }
-    let options = EnrichOptions {
-        input_topic: "raw".into(),
-        output_topic: "enriched".into(),
-        dlq_topic: "dlq".into(),
-        group_id: "enrich".into(),
-        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
-        create_topics: None,
-    };
-    let stats = Arc::new(PipelineStats::default());
-    let shutdown = CancellationToken::new();
-    let run = {
-        let (stats, shutdown) = (stats.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            newsflow_enricher::run(
-                &kafka,
-                &options,
-                Arc::new(Annotator::new()),
-                stats,
-                shutdown,
-            )
-            .await
-        })
-    };
+    let (stats, shutdown, run) = start_enricher(kafka);
 
     let enriched = tokio::task::spawn_blocking({
         let brokers = brokers.clone();
@@ -194,30 +206,7 @@ async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
         send(i).await;
     }
 
-    let options = EnrichOptions {
-        input_topic: "raw".into(),
-        output_topic: "enriched".into(),
-        dlq_topic: "dlq".into(),
-        group_id: "enrich".into(),
-        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
-        create_topics: None,
-    };
-    let stats = Arc::new(PipelineStats::default());
-    let shutdown = CancellationToken::new();
-    let run = {
-        let kafka = KafkaConfig::new(brokers.clone());
-        let (stats, shutdown) = (stats.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            newsflow_enricher::run(
-                &kafka,
-                &options,
-                Arc::new(Annotator::new()),
-                stats,
-                shutdown,
-            )
-            .await
-        })
-    };
+    let (stats, shutdown, run) = start_enricher(KafkaConfig::new(brokers.clone()));
     let deadline = Instant::now() + Duration::from_secs(60);
     while stats.delivered() < 50 {
         assert!(Instant::now() < deadline, "first batch not delivered");
