@@ -97,10 +97,13 @@ fn start_enricher(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_order() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
-        .with_test_writer()
-        .try_init();
+    // Logs only on request: TEST_LOG=debug TEST_RDKAFKA_DEBUG=fetch
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
+            .with_test_writer()
+            .try_init();
+    }
     let cluster = MockCluster::new(1).unwrap();
     for topic in ["raw", "enriched", "dlq"] {
         cluster.create_topic(topic, 1, 1).unwrap();
