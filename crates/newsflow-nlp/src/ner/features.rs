@@ -18,7 +18,80 @@ pub struct DocumentContext {
     lower_seen: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
     /// Words seen capitalised away from the start of a sentence.
     capitalised_inside: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    /// Words seen right after a person's title ("Mr.", "President").
+    after_title: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    /// Words seen inside a run of two or more capitalised words.
+    in_capitalised_run: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    /// Words seen after "in", "at", "near"...: places, mostly.
+    after_place_word: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    /// Words seen before "Inc", "Corp", "Party", "University"...
+    before_org_word: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
 }
+
+const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "to", "from", "outside", "across"];
+
+const ORG_WORDS: &[&str] = &[
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "ltd",
+    "ltd.",
+    "plc",
+    "co",
+    "co.",
+    "group",
+    "party",
+    "university",
+    "bank",
+    "club",
+    "united",
+    "city",
+    "fc",
+    "ag",
+    "sa",
+    "airlines",
+    "council",
+    "ministry",
+    "agency",
+    "association",
+    "union",
+];
+
+/// Words that precede a person's name.
+const PERSON_TITLES: &[&str] = &[
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "president",
+    "minister",
+    "chancellor",
+    "premier",
+    "gen.",
+    "general",
+    "sen.",
+    "senator",
+    "rep.",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "judge",
+    "coach",
+    "striker",
+    "captain",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "chairman",
+    "director",
+    "leader",
+];
 
 impl DocumentContext {
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
@@ -26,6 +99,27 @@ impl DocumentContext {
         for sentence in sentences {
             let headline = is_headline(sentence);
             for (i, word) in sentence.iter().enumerate() {
+                let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+                if !headline && capital(word) {
+                    let key = hash(0, &[&word.to_lowercase()]);
+                    if i > 0 && PERSON_TITLES.contains(&sentence[i - 1].to_lowercase().as_str()) {
+                        ctx.after_title.insert(key);
+                    }
+                    if i > 0 && PLACE_PREPOSITIONS.contains(&sentence[i - 1]) {
+                        ctx.after_place_word.insert(key);
+                    }
+                    if sentence
+                        .get(i + 1)
+                        .is_some_and(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+                    {
+                        ctx.before_org_word.insert(key);
+                    }
+                    let neighbour = (i > 0 && capital(sentence[i - 1]))
+                        || sentence.get(i + 1).is_some_and(|w| capital(w));
+                    if neighbour {
+                        ctx.in_capitalised_run.insert(key);
+                    }
+                }
                 let first = word.chars().next();
                 if first.is_some_and(char::is_lowercase) {
                     ctx.lower_seen.insert(hash(0, &[word]));
@@ -194,6 +288,22 @@ pub fn sentence_features(
             let lower_key = hash(0, &[&v.lower]);
             let seen_lower = doc.lower_seen.contains(&lower_key);
             let seen_inside = doc.capitalised_inside.contains(&lower_key);
+            let flag = |b: bool| if b { "1" } else { "0" };
+            f.push(hash(39, &[flag(doc.after_title.contains(&lower_key))]));
+            f.push(hash(
+                40,
+                &[
+                    flag(doc.in_capitalised_run.contains(&lower_key)),
+                    &v.short_shape,
+                ],
+            ));
+            f.push(hash(
+                41,
+                &[
+                    flag(doc.after_place_word.contains(&lower_key)),
+                    flag(doc.before_org_word.contains(&lower_key)),
+                ],
+            ));
             f.push(hash(
                 31,
                 &[
