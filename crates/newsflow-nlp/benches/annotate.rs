@@ -1,6 +1,7 @@
-//! Throughput of the NLP stage, the models loaded once: tokenising alone,
-//! and the whole `annotate` (tokenise, tag entities, merge them, language)
-//! over the bundled sample articles; and the time to load the models.
+//! Throughput of the NLP stage, the models loaded once, over the bundled
+//! sample articles: tokenising alone; entities (tokenise, tag, merge); the
+//! whole `annotate` (entities, dates, language, statistics); and the time
+//! to load the models.
 //!
 //!     cargo bench -p newsflow-nlp --bench annotate
 
@@ -39,6 +40,13 @@ fn bench(c: &mut Criterion) {
             for a in &articles {
                 black_box(tokenize(black_box(&a.title)));
                 black_box(tokenize(black_box(&a.body)));
+            }
+        })
+    });
+    group.bench_function("entities", |b| {
+        b.iter(|| {
+            for a in &articles {
+                black_box(annotator.entities(black_box(&a.title), black_box(&a.body)));
             }
         })
     });

@@ -51,6 +51,21 @@ impl Annotator {
         self
     }
 
+    /// Entities of an article (tokenise, tag, merge), without the rest of
+    /// the analysis; empty without an entity model.
+    pub fn entities(&self, title: &str, body: &str) -> Vec<newsflow_core::Entity> {
+        let Some((tagger, _)) = &self.ner else {
+            return Vec::new();
+        };
+        let tokens = tokenize(body);
+        let sentences = split_sentences(body, &tokens);
+        let lead_end = sentences
+            .get(1)
+            .or(sentences.first())
+            .map_or(0, |r| tokens[r.end - 1].end);
+        find_entities(tagger, title, body, title.chars().count(), lead_end)
+    }
+
     /// Analyses one article. `source` is where it was read from, for
     /// provenance.
     pub fn annotate(&self, raw: RawArticle, source: Option<SourcePosition>) -> EnrichedArticle {
