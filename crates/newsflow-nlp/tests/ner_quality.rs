@@ -87,6 +87,8 @@ fn agency_story_entities_come_out_with_the_right_types() {
         ("United Arab Emirates", "LOC"),
         ("Egypt", "LOC"),
         ("U.N.", "ORG"),
+        ("Turkish Communications Directorate", "ORG"),
+        ("Tovuz", "LOC"),
         ("Turkish", "MISC"),
         ("Azerbaijani", "MISC"),
         ("Syrian", "MISC"),

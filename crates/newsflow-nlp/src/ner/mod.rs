@@ -88,7 +88,9 @@ impl Tagger {
         let tagged = self.tag_sentences(&words);
         let mut out = Vec::new();
         let mut surfaces = Vec::new();
-        for (view, spans) in views.iter().zip(tagged) {
+        for (view, mut spans) in views.iter().zip(tagged) {
+            let gazetteer = self.gazetteer.labels(&view.words, false);
+            apply_head_words(&view.words, &gazetteer, &mut spans);
             for s in spans {
                 out.push(CharSpan {
                     kind: s.kind,
@@ -101,6 +103,95 @@ impl Tagger {
         harmonise_types(&mut out, &surfaces);
         out
     }
+}
+
+/// Last words that make a capitalised name an organisation.
+const ORG_HEADS: &[&str] = &[
+    "directorate",
+    "ministry",
+    "agency",
+    "commission",
+    "committee",
+    "council",
+    "authority",
+    "department",
+    "office",
+    "institute",
+    "foundation",
+    "association",
+    "federation",
+    "organization",
+    "organisation",
+];
+
+const DETERMINERS: &[&str] = &[
+    "The", "A", "An", "This", "That", "Its", "His", "Her", "Their",
+];
+
+/// Words after a name that make it a place.
+const PLACE_NOUNS: &[&str] = &[
+    "district",
+    "province",
+    "region",
+    "county",
+    "village",
+    "town",
+    "governorate",
+    "oblast",
+    "prefecture",
+];
+
+/// Head words the tagger weighs too lightly, applied to one sentence's
+/// spans: a capitalised run ending in "Directorate", "Ministry"... is one
+/// organisation ("Turkish Communications Directorate"); a name followed
+/// within two words by "district", "province"... is a place ("the Tovuz
+/// border district") unless it is a known nationality word ("a Russian
+/// region").
+fn apply_head_words(words: &[&str], gazetteer: &[Option<&str>], spans: &mut Vec<tags::TokenSpan>) {
+    const ORG: usize = 1;
+    const LOC: usize = 2;
+    const MISC: usize = 3;
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    for (end, word) in words.iter().enumerate() {
+        if !capitalised(word) || !ORG_HEADS.contains(&word.to_lowercase().as_str()) {
+            continue;
+        }
+        let mut start = end;
+        while start > 0 && capitalised(words[start - 1]) && !DETERMINERS.contains(&words[start - 1])
+        {
+            start -= 1;
+        }
+        if end == start
+            || spans
+                .iter()
+                .any(|s| s.kind == 0 && s.start < end + 1 && s.end > start)
+        {
+            continue; // a lone head word, or a person in the run
+        }
+        spans.retain(|s| s.end <= start || s.start > end);
+        spans.push(tags::TokenSpan {
+            kind: ORG,
+            start,
+            end: end + 1,
+        });
+    }
+    for s in spans.iter_mut() {
+        let next = words
+            .get(s.end..(s.end + 2).min(words.len()))
+            .unwrap_or_default();
+        let nationality = gazetteer[s.start..s.end]
+            .iter()
+            .any(|g| g.is_some_and(|g| g.contains("MISC")));
+        if s.kind == MISC
+            && !nationality
+            && next
+                .iter()
+                .any(|w| PLACE_NOUNS.contains(&w.to_lowercase().as_str()))
+        {
+            s.kind = LOC;
+        }
+    }
+    spans.sort_by_key(|s| s.start);
 }
 
 /// News copy names one thing the same way throughout: where the same words
@@ -137,4 +228,80 @@ pub(crate) fn sentences_by_line(text: &str, tokens: &[Token]) -> Vec<std::ops::R
         out.push(start..range.end);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tags::TokenSpan;
+    use super::*;
+
+    #[test]
+    fn head_words_make_organisations_and_places() {
+        let words = [
+            "The",
+            "Turkish",
+            "Communications",
+            "Directorate",
+            "said",
+            "the",
+            "Tovuz",
+            "border",
+            "district",
+            "and",
+            "Russian",
+            "region",
+        ];
+        let gazetteer = [
+            None,
+            Some("MISC-U"),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some("MISC-U"),
+            None,
+        ];
+        let mut spans = vec![
+            TokenSpan {
+                kind: 3,
+                start: 1,
+                end: 2,
+            },
+            TokenSpan {
+                kind: 3,
+                start: 6,
+                end: 7,
+            },
+            TokenSpan {
+                kind: 3,
+                start: 10,
+                end: 11,
+            },
+        ];
+        apply_head_words(&words, &gazetteer, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                TokenSpan {
+                    kind: 1,
+                    start: 1,
+                    end: 4
+                },
+                TokenSpan {
+                    kind: 2,
+                    start: 6,
+                    end: 7
+                },
+                TokenSpan {
+                    kind: 3,
+                    start: 10,
+                    end: 11
+                },
+            ]
+        );
+    }
 }
