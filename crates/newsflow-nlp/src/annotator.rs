@@ -24,17 +24,20 @@ pub const GAZETTEER_TSV: [&str; 4] = [
     include_str!("../../../models/gazetteer/orgs.tsv"),
 ];
 
+const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
+
 /// Enriches raw articles. Cheap to share between threads; build one at
 /// start-up: it owns the loaded models.
 #[derive(Debug, Default)]
 pub struct Annotator {
     ner: Option<(Tagger, String)>,
+    abbreviations: entities::Abbreviations,
 }
 
 impl Annotator {
     /// An annotator without models: language and text statistics only.
     pub fn new() -> Self {
-        Annotator { ner: None }
+        Annotator::default()
     }
 
     /// An annotator with the models shipped in `models/`.
@@ -42,7 +45,9 @@ impl Annotator {
         let gazetteer = crate::gazetteer::Gazetteer::from_tsv(GAZETTEER_TSV);
         let tagger = Tagger::from_bytes(NER_MODEL, gazetteer)
             .map_err(|e| format!("loading the built-in NER model: {e}"))?;
-        Ok(Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL)))
+        let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
+        annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
+        Ok(annotator)
     }
 
     /// Adds an entity tagger, recorded in provenance as `version`.
@@ -63,7 +68,14 @@ impl Annotator {
             .get(1)
             .or(sentences.first())
             .map_or(0, |r| tokens[r.end - 1].end);
-        find_entities(tagger, title, body, title.chars().count(), lead_end)
+        find_entities(
+            tagger,
+            &self.abbreviations,
+            title,
+            body,
+            title.chars().count(),
+            lead_end,
+        )
     }
 
     /// Analyses one article. `source` is where it was read from, for
@@ -114,6 +126,7 @@ impl Annotator {
             Some((tagger, _)) => {
                 enriched.entities = find_entities(
                     tagger,
+                    &self.abbreviations,
                     &enriched.title,
                     &enriched.body,
                     title_chars,
@@ -139,6 +152,7 @@ impl Annotator {
 /// body's context, then maps mentions back to their field.
 fn find_entities(
     tagger: &Tagger,
+    abbreviations: &entities::Abbreviations,
     title: &str,
     body: &str,
     title_chars: usize,
@@ -172,7 +186,7 @@ fn find_entities(
             })
         })
         .collect();
-    entities::build(found)
+    entities::build(found, abbreviations)
 }
 
 fn find_date_mentions(

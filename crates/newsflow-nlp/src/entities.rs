@@ -81,8 +81,52 @@ fn person_part_of(short: &[String], long: &[String]) -> bool {
     long.ends_with(short) || (short.len() == 1 && long.contains(&short[0]))
 }
 
+/// Full names of organisations by abbreviation ("UN" → "United Nations").
+pub type Abbreviations = std::collections::HashMap<String, String>;
+
+/// Reads `ABBREVIATION<TAB>full name` lines.
+pub fn abbreviations_from_tsv(text: &str) -> Abbreviations {
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, n)| (a.to_string(), n.to_string()))
+        .collect()
+}
+
+/// An organisation known only by its abbreviation ("U.N.") takes its full
+/// name from the list, and merges with that name's entity if the article
+/// has one.
+fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations: &Abbreviations) {
+    let mut i = 0;
+    while i < entities.len() {
+        let e = &entities[i].1;
+        let key = e.canonical.replace('.', "");
+        let full = (e.kind == "ORG" && !key.contains(' '))
+            .then(|| abbreviations.get(&key))
+            .flatten()
+            .cloned();
+        if let Some(full) = full {
+            let target = entities
+                .iter()
+                .position(|(_, other, _)| other.kind == "ORG" && other.canonical == full);
+            match target {
+                Some(t) if t != i => {
+                    let (_, absorbed, weight) = entities.remove(i);
+                    let t = if t > i { t - 1 } else { t };
+                    let (_, into, w) = &mut entities[t];
+                    into.count += absorbed.count;
+                    into.mentions.extend(absorbed.mentions);
+                    *w += weight;
+                    continue;
+                }
+                _ => entities[i].1.canonical = full,
+            }
+        }
+        i += 1;
+    }
+}
+
 /// Groups `found` mentions into entities, in order of first mention.
-pub fn build(found: Vec<Found>) -> Vec<Entity> {
+pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
     let mut groups: Vec<Group> = Vec::new();
     for f in found {
         let key = normalise(&f.text);
@@ -175,6 +219,7 @@ pub fn build(found: Vec<Found>) -> Vec<Entity> {
             )),
         }
     }
+    expand_abbreviations(&mut entities, abbreviations);
     let top = entities.iter().map(|(_, _, w)| *w).fold(0.0, f64::max);
     entities
         .into_iter()
@@ -224,14 +269,17 @@ mod tests {
 
     #[test]
     fn shorter_person_names_merge_into_the_full_name() {
-        let entities = build(vec![
-            found("PER", "Erdoğan", 0, 3.0),
-            found("PER", "Recep Tayyip Erdoğan", 10, 2.0),
-            found("PER", "Erdoğan", 40, 1.0),
-            found("PER", "Haftar", 50, 1.0),
-            found("PER", "Gen. Khalifa Haftar", 60, 1.0),
-            found("PER", "Haftar's", 70, 1.0),
-        ]);
+        let entities = build(
+            vec![
+                found("PER", "Erdoğan", 0, 3.0),
+                found("PER", "Recep Tayyip Erdoğan", 10, 2.0),
+                found("PER", "Erdoğan", 40, 1.0),
+                found("PER", "Haftar", 50, 1.0),
+                found("PER", "Gen. Khalifa Haftar", 60, 1.0),
+                found("PER", "Haftar's", 70, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
         assert_eq!(entities.len(), 2);
         assert_eq!(entities[0].canonical, "Recep Tayyip Erdoğan");
         assert_eq!(entities[0].count, 3);
@@ -242,12 +290,15 @@ mod tests {
 
     #[test]
     fn abbreviations_merge_into_names_made_of_their_initials() {
-        let entities = build(vec![
-            found("ORG", "United Nations", 0, 1.0),
-            found("ORG", "U.N.", 20, 1.0),
-            found("ORG", "UN", 30, 1.0),
-            found("ORG", "NATO", 40, 1.0),
-        ]);
+        let entities = build(
+            vec![
+                found("ORG", "United Nations", 0, 1.0),
+                found("ORG", "U.N.", 20, 1.0),
+                found("ORG", "UN", 30, 1.0),
+                found("ORG", "NATO", 40, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
         assert_eq!(entities.len(), 2, "{entities:?}");
         assert_eq!(entities[0].canonical, "United Nations");
         assert_eq!(entities[0].count, 3);
@@ -255,21 +306,49 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_abbreviation_takes_its_full_name_from_the_list() {
+        let list = abbreviations_from_tsv("UN\tUnited Nations\nUNHCR\tOffice of the United Nations High Commissioner for Refugees\n");
+        let entities = build(vec![found("ORG", "U.N.", 0, 1.0)], &list);
+        assert_eq!(entities[0].canonical, "United Nations");
+        assert_eq!(entities[0].text, "U.N.");
+        let entities = build(
+            vec![
+                found("ORG", "UNHCR", 0, 1.0),
+                found(
+                    "ORG",
+                    "Office of the United Nations High Commissioner for Refugees",
+                    10,
+                    1.0,
+                ),
+            ],
+            &list,
+        );
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].count, 2);
+    }
+
+    #[test]
     fn an_ambiguous_surname_is_not_merged() {
-        let entities = build(vec![
-            found("PER", "Hillary Clinton", 0, 1.0),
-            found("PER", "Bill Clinton", 20, 1.0),
-            found("PER", "Clinton", 40, 1.0),
-        ]);
+        let entities = build(
+            vec![
+                found("PER", "Hillary Clinton", 0, 1.0),
+                found("PER", "Bill Clinton", 20, 1.0),
+                found("PER", "Clinton", 40, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
         assert_eq!(entities.len(), 3);
     }
 
     #[test]
     fn types_do_not_mix() {
-        let entities = build(vec![
-            found("LOC", "Turkey", 0, 1.0),
-            found("ORG", "Turkey", 10, 1.0),
-        ]);
+        let entities = build(
+            vec![
+                found("LOC", "Turkey", 0, 1.0),
+                found("ORG", "Turkey", 10, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
         assert_eq!(entities.len(), 2);
     }
 }

@@ -159,7 +159,9 @@ pub struct Sources<'a> {
     pub orgs_csv: &'a str,
 }
 
-/// TSV files built from the sources: (file name, content), one per licence.
+/// TSV files built from the sources: (file name, content), one per licence,
+/// plus `org-abbreviations.tsv` (`ABBREVIATION<TAB>full name`) from the
+/// organisation list.
 pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
     let parse = |name: &str, text: &str| {
         serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
@@ -263,7 +265,29 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
     }
 
     let mut orgs = Vec::new();
+    let mut abbreviations: Vec<(String, String)> = Vec::new();
+    let (mut name, mut abbreviation): (Option<String>, Option<String>) = (None, None);
+    let mut flush = |name: &mut Option<String>, abbreviation: &mut Option<String>| {
+        if let (Some(n), Some(a)) = (name.take(), abbreviation.take()) {
+            abbreviations.push((a, n));
+        }
+    };
     for line in sources.orgs_yaml.lines() {
+        if !line.starts_with(' ') && line.trim_end().ends_with(':') {
+            flush(&mut name, &mut abbreviation); // a new organisation's block
+        }
+        let field = |prefix: &str| {
+            line.trim()
+                .strip_prefix(prefix)
+                .map(|v| v.trim().trim_matches(|c| c == '\'' || c == '"').to_string())
+                .filter(|v| v.chars().count() > 1 && v != "null" && !v.starts_with('['))
+        };
+        if let Some(v) = field("Name_en:") {
+            name = Some(v);
+        }
+        if let Some(v) = field("Abbreviation_en:") {
+            abbreviation = Some(v);
+        }
         let line = line.trim();
         for field in ["Name_en:", "Abbreviation_en:"] {
             if let Some(value) = line.strip_prefix(field) {
@@ -274,6 +298,25 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
             }
         }
     }
+    flush(&mut name, &mut abbreviation);
+    // An abbreviation shared by two organisations says nothing: drop it.
+    abbreviations.sort();
+    let mut unique: Vec<(String, String)> = Vec::new();
+    for (a, n) in abbreviations {
+        match unique.last() {
+            Some((last, other)) if *last == a && *other != n => {
+                unique.pop();
+                unique.push((a, String::new()));
+            }
+            Some((last, _)) if *last == a => {}
+            _ => unique.push((a, n)),
+        }
+    }
+    let abbreviations_tsv: String = unique
+        .iter()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(a, n)| format!("{a}\t{n}\n"))
+        .collect();
     for line in sources.orgs_csv.lines().skip(1) {
         let columns: Vec<&str> = line
             .split("\",\"")
@@ -292,6 +335,7 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         ("world-countries.tsv", to_tsv(countries)),
         ("demonyms.tsv", to_tsv(demonyms)),
         ("orgs.tsv", to_tsv(orgs)),
+        ("org-abbreviations.tsv", abbreviations_tsv),
     ])
 }
 

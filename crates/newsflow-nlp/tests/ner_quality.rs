@@ -86,7 +86,7 @@ fn agency_story_entities_come_out_with_the_right_types() {
         ("France", "LOC"),
         ("United Arab Emirates", "LOC"),
         ("Egypt", "LOC"),
-        ("U.N.", "ORG"),
+        ("United Nations", "ORG"),
         ("Turkish Communications Directorate", "ORG"),
         ("Tovuz", "LOC"),
         ("Turkish", "MISC"),
