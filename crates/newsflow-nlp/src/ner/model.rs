@@ -46,16 +46,80 @@ pub struct Weights {
     pub transitions: Vec<f32>,
     pub start: Vec<f32>,
     pub metadata: String,
+    /// `index` and `entries` laid out for scoring, built on first use
+    /// (weights are not changed after that).
+    slots: std::sync::OnceLock<FeatureMap<Slot>>,
+}
+
+/// A feature's first non-zero tag weights kept inline, so that scoring a
+/// feature touches one table entry, not an index and then a list; most
+/// features have three or fewer. The rest stay in `entries`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    len: u8,
+    tags: [u8; 3],
+    weights: [f32; 3],
+    /// Where the weights beyond the third start in `entries`.
+    rest: u32,
 }
 
 impl Weights {
+    pub fn new(
+        index: FeatureMap<(u32, u8)>,
+        entries: Vec<(u8, f32)>,
+        transitions: Vec<f32>,
+        start: Vec<f32>,
+        metadata: String,
+    ) -> Self {
+        Weights {
+            index,
+            entries,
+            transitions,
+            start,
+            metadata,
+            slots: Default::default(),
+        }
+    }
+
+    fn slots(&self) -> &FeatureMap<Slot> {
+        self.slots.get_or_init(|| {
+            let mut slots =
+                FeatureMap::with_capacity_and_hasher(self.index.len(), Default::default());
+            for (&key, &(at, len)) in &self.index {
+                let mut slot = Slot {
+                    len,
+                    rest: at + 3,
+                    ..Slot::default()
+                };
+                for (k, &(tag, w)) in self.entries[at as usize..at as usize + len as usize]
+                    .iter()
+                    .take(3)
+                    .enumerate()
+                {
+                    slot.tags[k] = tag;
+                    slot.weights[k] = w;
+                }
+                slots.insert(key, slot);
+            }
+            slots
+        })
+    }
+
     /// Adds the weights of `features` to `scores` (one per tag).
     pub fn score(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
         *scores = [0.0; NUM_TAGS];
+        let slots = self.slots();
         for f in features {
-            if let Some(&(at, len)) = self.index.get(f) {
-                for &(tag, w) in &self.entries[at as usize..at as usize + len as usize] {
-                    scores[tag as usize] += w;
+            if let Some(slot) = slots.get(f) {
+                let len = slot.len as usize;
+                for k in 0..len.min(3) {
+                    scores[slot.tags[k] as usize] += slot.weights[k];
+                }
+                if len > 3 {
+                    let rest = slot.rest as usize;
+                    for &(tag, w) in &self.entries[rest..rest + len - 3] {
+                        scores[tag as usize] += w;
+                    }
                 }
             }
         }
@@ -119,13 +183,9 @@ impl Weights {
         if r.at != bytes.len() {
             return Err("trailing bytes after the model".into());
         }
-        Ok(Weights {
-            index,
-            entries,
-            transitions,
-            start,
-            metadata,
-        })
+        let weights = Weights::new(index, entries, transitions, start, metadata);
+        weights.slots(); // build the scoring layout now, as part of loading
+        Ok(weights)
     }
 
     /// The best well-formed tag sequence for per-token `scores`.
@@ -142,7 +202,7 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
-    let legal = legal_transitions();
+    let predecessors = legal_predecessors();
     let mut best = vec![[NEG; NUM_TAGS]; n];
     let mut back = vec![[0usize; NUM_TAGS]; n];
     for t in 0..NUM_TAGS {
@@ -154,8 +214,8 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         for t in 0..NUM_TAGS {
             let mut top = NEG;
             let mut arg = 0;
-            for p in 0..NUM_TAGS {
-                if !legal[p][t] || best[i - 1][p] == NEG {
+            for &p in &predecessors[t] {
+                if best[i - 1][p] == NEG {
                     continue;
                 }
                 let s = best[i - 1][p] + transitions[p * NUM_TAGS + t];
@@ -186,17 +246,13 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
     tags
 }
 
-/// `allowed(Some(p), t)` for every pair, computed once.
-fn legal_transitions() -> &'static [[bool; NUM_TAGS]; NUM_TAGS] {
-    static TABLE: std::sync::OnceLock<[[bool; NUM_TAGS]; NUM_TAGS]> = std::sync::OnceLock::new();
+/// For each tag, the tags that may precede it, computed once.
+fn legal_predecessors() -> &'static [Vec<usize>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = [[false; NUM_TAGS]; NUM_TAGS];
-        for (p, row) in table.iter_mut().enumerate() {
-            for (t, cell) in row.iter_mut().enumerate() {
-                *cell = allowed(Some(p), t);
-            }
-        }
-        table
+        (0..NUM_TAGS)
+            .map(|t| (0..NUM_TAGS).filter(|&p| allowed(Some(p), t)).collect())
+            .collect()
     })
 }
 
@@ -252,6 +308,21 @@ mod tests {
         assert_eq!(back.index[&42], (0, 2));
         assert_eq!(back.metadata, w.metadata);
         assert!(Weights::from_bytes(&w.to_bytes()[..20]).is_err());
+    }
+
+    #[test]
+    fn scoring_adds_inline_and_overflow_weights() {
+        let mut w = Weights {
+            transitions: vec![0.0; NUM_TAGS * NUM_TAGS],
+            start: vec![0.0; NUM_TAGS],
+            ..Default::default()
+        };
+        w.entries = vec![(0, 1.0), (1, 2.0), (2, 3.0), (3, 4.0), (4, 5.0), (1, 0.5)];
+        w.index.insert(7, (0, 5));
+        w.index.insert(9, (5, 1));
+        let mut scores = [0.0; NUM_TAGS];
+        w.score(&[7, 9, 11], &mut scores);
+        assert_eq!(&scores[..6], &[1.0, 2.5, 3.0, 4.0, 5.0, 0.0]);
     }
 
     #[test]

@@ -187,13 +187,13 @@ impl Learner {
             }
         }
         let avg = |w: &[f32], a: &[f32]| w.iter().zip(a).map(|(w, a)| w - a / c).collect();
-        Weights {
+        Weights::new(
             index,
             entries,
-            transitions: avg(&self.trans, &self.trans_acc),
-            start: avg(&self.start, &self.start_acc),
+            avg(&self.trans, &self.trans_acc),
+            avg(&self.start, &self.start_acc),
             metadata,
-        }
+        )
     }
 }
 
