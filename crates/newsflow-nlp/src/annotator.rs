@@ -142,6 +142,7 @@ impl Annotator {
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
                 .map(|p| p.date_naive());
             enriched.dates = find_date_mentions(&enriched.title, &enriched.body, published);
+            enriched.keywords = find_keywords(&enriched.title, &enriched.body);
             enriched.entities.extend(date_entities(&enriched.dates));
         }
         enriched
@@ -187,6 +188,17 @@ fn find_entities(
         })
         .collect();
     entities::build(found, abbreviations)
+}
+
+/// The ten best key phrases of title and body together.
+fn find_keywords(title: &str, body: &str) -> Vec<newsflow_core::Keyword> {
+    let text = format!("{title}\n{body}");
+    let tokens = tokenize(&text);
+    let sentences = crate::ner::sentences_by_line(&text, &tokens);
+    crate::keywords::keywords(&text, &tokens, &sentences, 10)
+        .into_iter()
+        .map(|(text, score)| newsflow_core::Keyword { text, score })
+        .collect()
 }
 
 fn find_date_mentions(

@@ -18,6 +18,7 @@ pub mod conll;
 pub mod dates;
 pub mod entities;
 pub mod gazetteer;
+pub mod keywords;
 mod language;
 pub mod ner;
 pub mod sentences;

@@ -1,0 +1,260 @@
+//! Key phrases, YAKE-style: statistics of the article's own words, no
+//! model. A term scores well when it is capitalised, appears early, is
+//! frequent but not everywhere, and keeps few different neighbours;
+//! candidates are runs of up to three words that neither start nor end
+//! with a stop word. The method follows Campos et al., "YAKE! Keyword
+//! extraction from single documents using multiple local features",
+//! Information Sciences 509 (2020).
+
+use std::collections::HashMap;
+
+use crate::tokenizer::{Token, TokenKind};
+
+/// Common English words that do not make a key phrase on their own.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
+    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
+    "last", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much", "must",
+    "my", "new", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or",
+    "other", "our", "out", "over", "own", "said", "same", "says", "she", "should", "since", "so",
+    "some", "still", "such", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "two", "under", "until", "up", "us", "very",
+    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+    "with", "would", "year", "years", "yet", "you", "your", "'s", "’s",
+];
+
+fn is_stop(lower: &str) -> bool {
+    STOP_WORDS.contains(&lower)
+}
+
+#[derive(Default)]
+struct TermStats {
+    count: f64,
+    upper: f64,
+    acronym: f64,
+    sentences: Vec<usize>,
+    left: HashMap<String, u32>,
+    right: HashMap<String, u32>,
+}
+
+/// The `limit` best key phrases of `text` (already tokenised, split into
+/// sentences), best first, each with a relevance in (0, 1].
+pub fn keywords(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[std::ops::Range<usize>],
+    limit: usize,
+) -> Vec<(String, f64)> {
+    let mut stats: HashMap<String, TermStats> = HashMap::new();
+    // Terms per sentence: (lower form, surface), with punctuation as breaks.
+    let mut chunks: Vec<Vec<Option<(String, &str)>>> = Vec::new();
+    for (s, range) in sentences.iter().enumerate() {
+        let mut chunk = Vec::new();
+        for (i, token) in tokens[range.clone()].iter().enumerate() {
+            if token.kind == TokenKind::Punct {
+                chunk.push(None);
+                continue;
+            }
+            let surface = token.text(text);
+            let lower = surface.to_lowercase();
+            let entry = stats.entry(lower.clone()).or_default();
+            entry.count += 1.0;
+            let mut chars = surface.chars();
+            let first_upper = chars.next().is_some_and(char::is_uppercase);
+            if surface.chars().count() > 1
+                && surface
+                    .chars()
+                    .all(|c| c.is_uppercase() || !c.is_alphabetic())
+            {
+                entry.acronym += 1.0;
+            } else if first_upper && i > 0 {
+                entry.upper += 1.0;
+            }
+            entry.sentences.push(s);
+            chunk.push(Some((lower, surface)));
+        }
+        chunks.push(chunk);
+    }
+    // co-occurrence with the neighbouring word on each side
+    for chunk in &chunks {
+        for pair in chunk.windows(2) {
+            if let [Some((a, _)), Some((b, _))] = pair {
+                if let Some(s) = stats.get_mut(a) {
+                    *s.right.entry(b.clone()).or_default() += 1;
+                }
+                if let Some(s) = stats.get_mut(b) {
+                    *s.left.entry(a.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let non_stop: Vec<f64> = stats
+        .iter()
+        .filter(|(w, _)| !is_stop(w))
+        .map(|(_, s)| s.count)
+        .collect();
+    if non_stop.is_empty() {
+        return Vec::new();
+    }
+    let mean = non_stop.iter().sum::<f64>() / non_stop.len() as f64;
+    let std =
+        (non_stop.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / non_stop.len() as f64).sqrt();
+    let max = non_stop.iter().cloned().fold(0.0, f64::max);
+    let n_sentences = sentences.len().max(1) as f64;
+    let term_score = |s: &TermStats| {
+        let casing = s.upper.max(s.acronym) / (1.0 + s.count.ln());
+        let mut positions = s.sentences.clone();
+        positions.sort_unstable();
+        let median = positions[positions.len() / 2] as f64;
+        let position = (3.0 + median).ln().ln();
+        let frequency = s.count / (mean + std);
+        let left = s.left.len() as f64 / s.count;
+        let right = s.right.len() as f64 / s.count;
+        let relatedness = 1.0 + (left + right) * s.count / max;
+        let mut distinct = s.sentences.clone();
+        distinct.dedup();
+        let spread = distinct.len() as f64 / n_sentences;
+        position * relatedness / (casing + frequency / relatedness + spread / relatedness)
+    };
+    let scores: HashMap<&str, f64> = stats
+        .iter()
+        .map(|(w, s)| (w.as_str(), term_score(s)))
+        .collect();
+
+    // candidate phrases
+    let mut candidates: HashMap<String, (f64, String)> = HashMap::new();
+    for chunk in &chunks {
+        for start in 0..chunk.len() {
+            for len in 1..=3 {
+                let Some(window) = chunk.get(start..start + len) else {
+                    break;
+                };
+                let Some(words) = window
+                    .iter()
+                    .map(|w| w.as_ref())
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    break;
+                };
+                let (first, last) = (&words[0].0, &words[len - 1].0);
+                if is_stop(first)
+                    || is_stop(last)
+                    || words
+                        .iter()
+                        .any(|(w, _)| w.chars().all(|c| !c.is_alphabetic()))
+                {
+                    continue;
+                }
+                let key = words
+                    .iter()
+                    .map(|(w, _)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let surface = words.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ");
+                candidates.entry(key).or_insert((0.0, surface)).0 += 1.0;
+            }
+        }
+    }
+    let mut ranked: Vec<(String, f64)> = candidates
+        .into_iter()
+        .map(|(key, (count, surface))| {
+            let terms: Vec<f64> = key
+                .split(' ')
+                .map(|w| scores.get(w).copied().unwrap_or(1.0))
+                .collect();
+            let product: f64 = terms.iter().product();
+            let sum: f64 = terms.iter().sum();
+            (surface, product / (count * (1.0 + sum)))
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    // Leave out a phrase that shares more than half its words with a
+    // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan").
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (phrase, score) in ranked {
+        let lower = phrase.to_lowercase();
+        let words: Vec<&str> = lower.split(' ').collect();
+        let covered = out.iter().any(|(kept, _)| {
+            let kept = kept.to_lowercase();
+            let shared = words
+                .iter()
+                .filter(|w| kept.split(' ').any(|k| k == **w))
+                .count();
+            shared * 2 > words.len()
+        });
+        if !covered {
+            out.push((phrase, ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0));
+        }
+        if out.len() == limit {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentences::split_sentences;
+    use crate::tokenizer::tokenize;
+
+    fn top(text: &str, n: usize) -> Vec<String> {
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        keywords(text, &tokens, &sentences, n)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    #[test]
+    fn names_and_repeated_subjects_rank_first() {
+        let text = "The central bank raised interest rates on Tuesday. The central bank said inflation remained high. \
+                    Analysts expect the central bank to raise interest rates again. Markets fell after the decision.";
+        let got = top(text, 5);
+        assert!(
+            got.iter()
+                .any(|k| k.to_lowercase().contains("central bank")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|k| k.to_lowercase().contains("interest rates")),
+            "{got:?}"
+        );
+        assert!(got.iter().all(|k| !is_stop(&k.to_lowercase())), "{got:?}");
+    }
+
+    #[test]
+    fn scores_fall_and_stay_in_range() {
+        let text =
+            "Erdogan and Putin discussed Libya. Erdogan said Turkey backs the government in Libya.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let got = keywords(text, &tokens, &sentences, 10);
+        assert!(!got.is_empty());
+        for pair in got.windows(2) {
+            assert!(pair[0].1 >= pair[1].1);
+        }
+        assert!(got.iter().all(|(_, s)| *s > 0.0 && *s <= 1.0));
+    }
+
+    #[test]
+    fn overlapping_phrases_are_not_repeated() {
+        let got = top(
+            "President Recep Tayyip Erdogan met Vladimir Putin. Recep Tayyip Erdogan spoke.",
+            10,
+        );
+        let with_tayyip = got.iter().filter(|k| k.contains("Tayyip")).count();
+        assert_eq!(with_tayyip, 1, "{got:?}");
+    }
+
+    #[test]
+    fn empty_text_has_no_keywords() {
+        assert!(top("", 10).is_empty());
+        assert!(top("the and of", 10).is_empty());
+    }
+}
