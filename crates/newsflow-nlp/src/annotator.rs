@@ -5,11 +5,13 @@ use newsflow_core::{
     SourcePosition, TextStats, PIPELINE_VERSION,
 };
 
+use std::ops::Range;
+
 use crate::detect_language;
 use crate::entities::{self, Found};
-use crate::ner::Tagger;
+use crate::ner::{sentences_by_line, Tagger};
 use crate::sentences::split_sentences;
-use crate::tokenizer::{tokenize, tokenize_into, Token};
+use crate::tokenizer::{tokenize, Token};
 
 /// The entity model trained by `newsflow nlp train-ner`, built into the
 /// binary so that every role of the one image has it.
@@ -59,42 +61,19 @@ impl Annotator {
     /// Entities of an article (tokenise, tag, merge), without the rest of
     /// the analysis; empty without an entity model.
     pub fn entities(&self, title: &str, body: &str) -> Vec<newsflow_core::Entity> {
-        let Some((tagger, _)) = &self.ner else {
-            return Vec::new();
-        };
-        let tokens = tokenize(body);
-        let sentences = split_sentences(body, &tokens);
-        let lead_end = sentences
-            .get(1)
-            .or(sentences.first())
-            .map_or(0, |r| tokens[r.end - 1].end);
-        find_entities(
-            tagger,
-            &self.abbreviations,
-            title,
-            body,
-            title.chars().count(),
-            lead_end,
-        )
+        match &self.ner {
+            Some((tagger, _)) => {
+                find_entities(tagger, &self.abbreviations, &Joined::new(title, body))
+            }
+            None => Vec::new(),
+        }
     }
 
     /// Analyses one article. `source` is where it was read from, for
     /// provenance.
     pub fn annotate(&self, raw: RawArticle, source: Option<SourcePosition>) -> EnrichedArticle {
-        let mut tokens: Vec<Token> = Vec::new();
-        tokenize_into(&raw.title, &mut tokens);
-        let title_tokens = tokens.len();
-        tokenize_into(&raw.body, &mut tokens);
-        let body_tokens = tokens.len();
-        let body_sentences = split_sentences(&raw.body, &tokens);
-        let sentences = body_sentences.len() + usize::from(title_tokens > 0);
-        let title_chars = raw.title.chars().count();
-        let characters = title_chars + raw.body.chars().count();
-        // The lead: the first two sentences of the body.
-        let lead_end = body_sentences
-            .get(1)
-            .or(body_sentences.first())
-            .map_or(0, |r| tokens[r.end - 1].end);
+        let joined = Joined::new(&raw.title, &raw.body);
+        let characters = joined.title_chars + raw.body.chars().count();
 
         let sample = language_sample(&raw.title, &raw.body);
         let language = detect_language(&sample);
@@ -112,9 +91,9 @@ impl Annotator {
         let language_code = language.code.clone();
         let mut enriched = EnrichedArticle::from_raw(raw, language, provenance);
         enriched.stats = TextStats {
-            title_tokens,
-            body_tokens,
-            sentences,
+            title_tokens: joined.title_tokens,
+            body_tokens: joined.tokens.len() - joined.title_tokens,
+            sentences: joined.body_sentences.len() + usize::from(joined.title_tokens > 0),
             characters,
         };
         match &self.ner {
@@ -124,14 +103,7 @@ impl Annotator {
                 ));
             }
             Some((tagger, _)) => {
-                enriched.entities = find_entities(
-                    tagger,
-                    &self.abbreviations,
-                    &enriched.title,
-                    &enriched.body,
-                    title_chars,
-                    lead_end,
-                );
+                enriched.entities = find_entities(tagger, &self.abbreviations, &joined);
             }
             None => {}
         }
@@ -141,42 +113,85 @@ impl Annotator {
                 .as_deref()
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
                 .map(|p| p.date_naive());
-            enriched.dates = find_date_mentions(&enriched.title, &enriched.body, published);
-            enriched.keywords = find_keywords(&enriched.title, &enriched.body);
+            enriched.dates = find_date_mentions(&joined, published);
+            enriched.keywords = find_keywords(&joined);
             enriched.entities.extend(date_entities(&enriched.dates));
         }
         enriched
     }
 }
 
-/// Tags title and body as one text, so that the title benefits from the
-/// body's context, then maps mentions back to their field.
+/// Title and body as one text, `title\nbody`, tokenised and split into
+/// sentences once for every analysis: the tagger reads the whole article
+/// (the title benefits from the body's context), and spans are mapped back
+/// to their field afterwards.
+struct Joined {
+    text: String,
+    tokens: Vec<Token>,
+    /// Sentences with every line break ending one (the tagger's view).
+    sentences: Vec<Range<usize>>,
+    /// The body's sentences, as index ranges into `tokens[title_tokens..]`.
+    body_sentences: Vec<Range<usize>>,
+    title_chars: usize,
+    /// `tokens[..title_tokens]` are the title's.
+    title_tokens: usize,
+    /// End of the lead (the body's first two sentences), in body code points.
+    lead_end: usize,
+}
+
+impl Joined {
+    fn new(title: &str, body: &str) -> Self {
+        let text = format!("{title}\n{body}");
+        let tokens = tokenize(&text);
+        let title_chars = title.chars().count();
+        let title_tokens = tokens.iter().take_while(|t| t.end <= title_chars).count();
+        let sentences = sentences_by_line(&text, &tokens);
+        let body_tokens = &tokens[title_tokens..];
+        let body_sentences = split_sentences(&text, body_tokens);
+        let lead_end = body_sentences
+            .get(1)
+            .or(body_sentences.first())
+            .map_or(0, |r| body_tokens[r.end - 1].end - title_chars - 1);
+        Joined {
+            text,
+            tokens,
+            sentences,
+            body_sentences,
+            title_chars,
+            title_tokens,
+            lead_end,
+        }
+    }
+
+    /// The field a span of the joined text lies in, and its start there;
+    /// `None` for a span across the line break between them.
+    fn locate(&self, start: usize, end: usize) -> Option<(MentionField, usize)> {
+        if end <= self.title_chars {
+            Some((MentionField::Title, start))
+        } else if start > self.title_chars {
+            Some((MentionField::Body, start - self.title_chars - 1))
+        } else {
+            None
+        }
+    }
+}
+
 fn find_entities(
     tagger: &Tagger,
     abbreviations: &entities::Abbreviations,
-    title: &str,
-    body: &str,
-    title_chars: usize,
-    lead_end: usize,
+    joined: &Joined,
 ) -> Vec<newsflow_core::Entity> {
-    let text = format!("{title}\n{body}");
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = joined.text.chars().collect();
     let found = tagger
-        .spans(&text)
+        .spans_in(&joined.text, &joined.tokens, &joined.sentences)
         .into_iter()
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
-            let (field, start, weight) = if span.end <= title_chars {
-                (MentionField::Title, span.start, 3.0)
-            } else if span.start > title_chars {
-                let start = span.start - title_chars - 1;
-                (
-                    MentionField::Body,
-                    start,
-                    if start < lead_end { 2.0 } else { 1.0 },
-                )
-            } else {
-                return None; // across the title/body line break: cannot happen
+            let (field, start) = joined.locate(span.start, span.end)?;
+            let weight = match field {
+                MentionField::Title => 3.0,
+                MentionField::Body if start < joined.lead_end => 2.0,
+                MentionField::Body => 1.0,
             };
             let end = start + (span.end - span.start);
             Some(Found {
@@ -191,30 +206,28 @@ fn find_entities(
 }
 
 /// The ten best key phrases of title and body together.
-fn find_keywords(title: &str, body: &str) -> Vec<newsflow_core::Keyword> {
-    let text = format!("{title}\n{body}");
-    let tokens = tokenize(&text);
-    let sentences = crate::ner::sentences_by_line(&text, &tokens);
-    crate::keywords::keywords(&text, &tokens, &sentences, 10)
+fn find_keywords(joined: &Joined) -> Vec<newsflow_core::Keyword> {
+    crate::keywords::keywords(&joined.text, &joined.tokens, &joined.sentences, 10)
         .into_iter()
         .map(|(text, score)| newsflow_core::Keyword { text, score })
         .collect()
 }
 
-fn find_date_mentions(
-    title: &str,
-    body: &str,
-    published: Option<chrono::NaiveDate>,
-) -> Vec<DateMention> {
+/// Dates of the title, then of the body; an expression never spans both.
+fn find_date_mentions(joined: &Joined, published: Option<chrono::NaiveDate>) -> Vec<DateMention> {
+    let (title, body) = joined.tokens.split_at(joined.title_tokens);
     let mut out = Vec::new();
-    for (field, text) in [(MentionField::Title, title), (MentionField::Body, body)] {
-        for d in crate::dates::find_dates(text, &tokenize(text), published) {
+    for tokens in [title, body] {
+        for d in crate::dates::find_dates(&joined.text, tokens, published) {
+            let Some((field, start)) = joined.locate(d.start, d.end) else {
+                continue;
+            };
             out.push(DateMention {
                 text: d.text,
                 date: d.value,
                 field,
-                start: d.start,
-                end: d.end,
+                start,
+                end: start + (d.end - d.start),
             });
         }
     }

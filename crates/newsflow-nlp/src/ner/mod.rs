@@ -77,6 +77,17 @@ impl Tagger {
     pub fn spans(&self, text: &str) -> Vec<CharSpan> {
         let tokens = tokenize(text);
         let sentences = sentences_by_line(text, &tokens);
+        self.spans_in(text, &tokens, &sentences)
+    }
+
+    /// Like [`Tagger::spans`], over tokens and sentences (from
+    /// [`sentences_by_line`]) the caller already has.
+    pub fn spans_in(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[std::ops::Range<usize>],
+    ) -> Vec<CharSpan> {
         let views: Vec<TaggedSentence> = sentences
             .iter()
             .map(|r| TaggedSentence {
