@@ -91,11 +91,14 @@ pub fn keywords(
             }
         }
     }
-    let non_stop: Vec<f64> = stats
+    let mut non_stop: Vec<f64> = stats
         .iter()
         .filter(|(w, _)| !is_stop(w))
         .map(|(_, s)| s.count)
         .collect();
+    // A fixed order, so the sums below (and thus ties in the ranking) do
+    // not depend on the hash map's iteration order.
+    non_stop.sort_by(f64::total_cmp);
     if non_stop.is_empty() {
         return Vec::new();
     }
