@@ -267,12 +267,7 @@ fn date_entities(dates: &[DateMention]) -> Vec<newsflow_core::Entity> {
 /// `name@xxxxxxxx`: the model's name and a hash of its bytes, so records
 /// say exactly which model produced them.
 fn model_version(name: &str, bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{name}@{:08x}", h >> 32)
+    format!("{name}@{:08x}", crate::hash::fnv1a(bytes) >> 32)
 }
 
 /// Title plus the start of the body: enough for a reliable guess, and it

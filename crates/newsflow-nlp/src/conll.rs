@@ -297,33 +297,15 @@ mod tests {
         );
     }
 
+    fn span(kind: usize, start: usize, end: usize) -> CharSpan {
+        CharSpan { kind, start, end }
+    }
+
     #[test]
     fn scores_exact_matches_only() {
         let mut e = Evaluation::default();
-        let g = [
-            CharSpan {
-                kind: 0,
-                start: 0,
-                end: 5,
-            },
-            CharSpan {
-                kind: 2,
-                start: 6,
-                end: 9,
-            },
-        ];
-        let p = [
-            CharSpan {
-                kind: 0,
-                start: 0,
-                end: 5,
-            },
-            CharSpan {
-                kind: 2,
-                start: 6,
-                end: 8,
-            },
-        ];
+        let g = [span(0, 0, 5), span(2, 6, 9)];
+        let p = [span(0, 0, 5), span(2, 6, 8)];
         e.add(&p, &g);
         assert_eq!(e.micro.true_positives, 1);
         assert!((e.micro.f1() - 0.5).abs() < 1e-9);

@@ -28,13 +28,9 @@ pub struct Gazetteer {
     first_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
 }
 
-/// Hash of one lower-cased word (FNV-1a).
+/// Hash of one lower-cased word.
 fn word_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in word.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    crate::hash::fnv1a(word.as_bytes())
 }
 
 /// Hash of a word sequence, extended one word at a time.

@@ -18,6 +18,7 @@ pub mod conll;
 pub mod dates;
 pub mod entities;
 pub mod gazetteer;
+mod hash;
 pub mod keywords;
 mod language;
 pub mod ner;

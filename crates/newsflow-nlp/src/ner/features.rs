@@ -168,8 +168,7 @@ fn shape(word: &str, short: bool) -> String {
     out
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+use crate::hash::{FNV_OFFSET, FNV_PRIME};
 
 /// FNV-style mixing eight bytes at a time, then a final avalanche: fast
 /// on short strings, and well spread for the identity-hashed tables.
