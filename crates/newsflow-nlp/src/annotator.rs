@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use crate::detect_language;
 use crate::entities::{self, Found};
+use crate::geo::Places;
 use crate::ner::{sentences_by_line, Tagger};
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize, Token};
@@ -27,6 +28,8 @@ pub const GAZETTEER_TSV: [&str; 4] = [
 ];
 
 const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
+const PLACES_TSV: &str = include_str!("../../../models/gazetteer/places.tsv");
+const NATIONALITIES_TSV: &str = include_str!("../../../models/gazetteer/nationalities.tsv");
 
 /// Enriches raw articles. Cheap to share between threads; build one at
 /// start-up: it owns the loaded models.
@@ -34,6 +37,7 @@ const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-
 pub struct Annotator {
     ner: Option<(Tagger, String)>,
     abbreviations: entities::Abbreviations,
+    places: Places,
 }
 
 impl Annotator {
@@ -49,6 +53,7 @@ impl Annotator {
             .map_err(|e| format!("loading the built-in NER model: {e}"))?;
         let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
+        annotator.places = Places::from_tsv(PLACES_TSV, NATIONALITIES_TSV);
         Ok(annotator)
     }
 
@@ -63,7 +68,10 @@ impl Annotator {
     pub fn entities(&self, title: &str, body: &str) -> Vec<newsflow_core::Entity> {
         match &self.ner {
             Some((tagger, _)) => {
-                find_entities(tagger, &self.abbreviations, &Joined::new(title, body))
+                let mut entities =
+                    find_entities(tagger, &self.abbreviations, &Joined::new(title, body));
+                self.places.link(&mut entities);
+                entities
             }
             None => Vec::new(),
         }
@@ -104,6 +112,7 @@ impl Annotator {
             }
             Some((tagger, _)) => {
                 enriched.entities = find_entities(tagger, &self.abbreviations, &joined);
+                self.places.link(&mut enriched.entities);
             }
             None => {}
         }

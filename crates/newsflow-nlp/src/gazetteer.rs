@@ -157,7 +157,8 @@ pub struct Sources<'a> {
 
 /// TSV files built from the sources: (file name, content), one per licence,
 /// plus `org-abbreviations.tsv` (`ABBREVIATION<TAB>full name`) from the
-/// organisation list.
+/// organisation list and the geo-linker's `places.tsv` and
+/// `nationalities.tsv` (see [`crate::geo::build`]).
 pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
     let parse = |name: &str, text: &str| {
         serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
@@ -326,7 +327,10 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         }
     }
 
+    let (places, nationalities) = crate::geo::build::build(sources)?;
     Ok(vec![
+        ("places.tsv", places),
+        ("nationalities.tsv", nationalities),
         ("geonames.tsv", to_tsv(geonames)),
         ("world-countries.tsv", to_tsv(countries)),
         ("demonyms.tsv", to_tsv(demonyms)),

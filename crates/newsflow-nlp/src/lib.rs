@@ -18,6 +18,7 @@ pub mod conll;
 pub mod dates;
 pub mod entities;
 pub mod gazetteer;
+pub mod geo;
 mod hash;
 pub mod keywords;
 mod language;

@@ -1,0 +1,320 @@
+//! Builds `places.tsv` and `nationalities.tsv` from the public data sets.
+//!
+//! `places.tsv`: one place per line,
+//! `geonames_id<TAB>kind<TAB>country<TAB>lat<TAB>lon<TAB>population<TAB>name<TAB>aliases`
+//! with aliases separated by `|`. `nationalities.tsv`: `word<TAB>country`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::gazetteer::Sources;
+
+/// Cities below this population keep only their main name: their
+/// alternate names are mostly transliterations that would collide with
+/// better-known places.
+const ALIAS_MIN_POPULATION: u64 = 500_000;
+
+/// Country names common in English news that the sources lack.
+const EXTRA_COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("GB", "Britain"),
+    ("TR", "Turkey"),
+    ("CD", "DR Congo"),
+    ("CD", "Democratic Republic of Congo"),
+    ("CZ", "Czech Republic"),
+];
+
+/// The nations of the United Kingdom, which the sources list neither as
+/// countries nor as regions: (GeoNames id, name, lat, lon, population),
+/// from GeoNames.
+const UK_NATIONS: &[(u64, &str, f64, f64, u64)] = &[
+    (6269131, "England", 52.16045, -0.70312, 54_224_000),
+    (2638360, "Scotland", 56.5, -4.0, 5_295_000),
+    (2634895, "Wales", 52.5, -3.5, 3_125_000),
+    (2641364, "Northern Ireland", 54.58333, -6.5, 1_811_000),
+];
+
+struct PlaceRow {
+    id: u64,
+    kind: &'static str,
+    country: String,
+    lat: f64,
+    lon: f64,
+    population: u64,
+    name: String,
+    aliases: Vec<String>,
+}
+
+fn parse(name: &str, text: &str) -> Result<Value, String> {
+    serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str()?.parse().ok())
+}
+
+fn clean(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty() && !name.contains(['\t', '\n', '|'])).then(|| name.to_string())
+}
+
+/// An alternate name worth matching: Latin script, written like a name
+/// ("Kiev", not "KBP" or "kiev osh").
+fn usable_alias(alias: &str) -> bool {
+    alias.is_ascii()
+        && alias.chars().count() >= 4
+        && alias.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && alias.chars().any(|c| c.is_ascii_lowercase())
+        && !alias.contains(['(', ')', ','])
+}
+
+/// (places.tsv, nationalities.tsv)
+pub fn build(sources: &Sources) -> Result<(String, String), String> {
+    let mut rows = Vec::new();
+
+    let cities = parse("cities15000.json", sources.geonames_cities)?;
+    // US states have no coordinates in the source: place them at the
+    // population-weighted centre of their cities.
+    let mut state_centres: HashMap<String, (f64, f64, u64)> = HashMap::new();
+    for city in cities.as_object().into_iter().flatten().map(|(_, c)| c) {
+        let (Some(id), Some(name), Some(country), Some(lat), Some(lon)) = (
+            city["geonameid"].as_u64(),
+            city["name"].as_str().and_then(clean),
+            city["countrycode"].as_str(),
+            number(&city["latitude"]),
+            number(&city["longitude"]),
+        ) else {
+            continue;
+        };
+        let population = city["population"].as_u64().unwrap_or(0);
+        if country == "US" {
+            if let Some(state) = city["admin1code"].as_str() {
+                let c = state_centres.entry(state.to_string()).or_default();
+                c.0 += lat * population as f64;
+                c.1 += lon * population as f64;
+                c.2 += population;
+            }
+        }
+        let mut aliases = Vec::new();
+        if population >= ALIAS_MIN_POPULATION {
+            aliases.extend(
+                city["alternatenames"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .filter(|a| usable_alias(a) && *a != name)
+                    .filter_map(clean),
+            );
+        }
+        rows.push(PlaceRow {
+            id,
+            kind: "city",
+            country: country.to_string(),
+            lat,
+            lon,
+            population,
+            name,
+            aliases,
+        });
+    }
+
+    for (code, state) in parse("us_states.json", sources.geonames_us_states)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let (Some(id), Some(name), Some(&(lat, lon, population))) = (
+            state["geonameid"].as_u64(),
+            state["name"].as_str().and_then(clean),
+            state_centres.get(code.as_str()),
+        ) else {
+            continue;
+        };
+        if population == 0 {
+            continue;
+        }
+        rows.push(PlaceRow {
+            id,
+            kind: "region",
+            country: "US".into(),
+            lat: lat / population as f64,
+            lon: lon / population as f64,
+            population,
+            name,
+            aliases: Vec::new(),
+        });
+    }
+
+    for (code, continent) in parse("continents.json", sources.geonames_continents)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let (Some(id), Some(name), Some(lat), Some(lon)) = (
+            continent["geonameId"].as_u64(),
+            continent["asciiName"].as_str().and_then(clean),
+            number(&continent["lat"]),
+            number(&continent["lng"]),
+        ) else {
+            continue;
+        };
+        rows.push(PlaceRow {
+            id,
+            kind: "continent",
+            country: code.clone(),
+            lat,
+            lon,
+            population: continent["population"].as_u64().unwrap_or(0),
+            name,
+            aliases: Vec::new(),
+        });
+    }
+
+    // Countries: id and population from GeoNames, names and coordinates
+    // from world-countries, joined on the ISO code.
+    let geonames_countries = parse("countries.json", sources.geonames_countries)?;
+    let mut population_of: HashMap<String, u64> = HashMap::new();
+    for country in parse("world-countries/countries.json", sources.world_countries)?
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let Some(code) = country["cca2"].as_str() else {
+            continue;
+        };
+        let geonames = &geonames_countries[code];
+        let (Some(id), Some(name)) = (
+            geonames["geonameid"].as_u64(),
+            country["name"]["common"].as_str().and_then(clean),
+        ) else {
+            continue;
+        };
+        let latlng = country["latlng"].as_array();
+        let (Some(lat), Some(lon)) = (
+            latlng.and_then(|l| l.first()).and_then(number),
+            latlng.and_then(|l| l.get(1)).and_then(number),
+        ) else {
+            continue;
+        };
+        let mut aliases: Vec<String> = Vec::new();
+        let mut add = |alias: Option<&str>| {
+            if let Some(a) = alias.and_then(clean) {
+                if a != name && !aliases.contains(&a) {
+                    aliases.push(a);
+                }
+            }
+        };
+        add(country["name"]["official"].as_str());
+        add(geonames["name"].as_str());
+        for alt in country["altSpellings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            // Upper-case codes ("US", "UAE") are kept: only entities the
+            // tagger found are looked up, so they cannot match "us".
+            let code_like = alt.len() >= 2 && alt.chars().all(|c| c.is_ascii_uppercase());
+            if code_like || (alt.is_ascii() && alt.chars().count() > 3) {
+                add(Some(alt));
+            }
+        }
+        for (_, alias) in EXTRA_COUNTRY_ALIASES.iter().filter(|(c, _)| *c == code) {
+            add(Some(alias));
+        }
+        let population = geonames["population"].as_u64().unwrap_or(0);
+        population_of.insert(code.to_string(), population);
+        rows.push(PlaceRow {
+            id,
+            kind: "country",
+            country: code.to_string(),
+            lat,
+            lon,
+            population,
+            name,
+            aliases,
+        });
+    }
+
+    for &(id, name, lat, lon, population) in UK_NATIONS {
+        rows.push(PlaceRow {
+            id,
+            kind: "region",
+            country: "GB".into(),
+            lat,
+            lon,
+            population,
+            name: name.into(),
+            aliases: Vec::new(),
+        });
+    }
+
+    rows.sort_by(|a, b| (a.kind, &a.name, a.id).cmp(&(b.kind, &b.name, b.id)));
+    let places: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{}\n",
+                r.id,
+                r.kind,
+                r.country,
+                r.lat,
+                r.lon,
+                r.population,
+                r.name,
+                r.aliases.join("|")
+            )
+        })
+        .collect();
+
+    Ok((places, nationalities(sources, &population_of)?))
+}
+
+/// Nationality words to the country they name, from the demonyms list
+/// alone (one source licence per file). A word claimed by two countries
+/// ("Dominican") goes to the more populous one.
+fn nationalities(
+    sources: &Sources,
+    population_of: &HashMap<String, u64>,
+) -> Result<String, String> {
+    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut claim = |word: &str, code: &str| {
+        let Some(word) = clean(word) else { return };
+        let mut chars = word.chars();
+        let word: String = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => return,
+        };
+        let codes = claims.entry(word).or_default();
+        let code = code.to_ascii_uppercase();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    };
+    for (code, entry) in parse("country_demonyms.json", sources.demonyms)?
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        for field in ["adjectivals", "demonyms"] {
+            for word in entry[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                claim(word, code);
+            }
+        }
+    }
+    Ok(claims
+        .into_iter()
+        .filter_map(|(word, codes)| {
+            let best = codes
+                .iter()
+                .max_by_key(|c| (population_of.get(*c).copied().unwrap_or(0), c.as_str()))?;
+            Some(format!("{word}\t{best}\n"))
+        })
+        .collect())
+}

@@ -1,0 +1,351 @@
+//! Geo-linking: places found by the tagger to GeoNames entries, and
+//! nationality words to their country.
+//!
+//! A name often fits several places (Tripoli in Libya and in Lebanon;
+//! Georgia the country and the US state). Each candidate is scored by its
+//! population and by whether the article's other places and nationality
+//! words point at its country, so "Tripoli" next to "Libya" and "Libyan"
+//! goes to Libya, and next to "Lebanon" to Lebanon.
+
+pub mod build;
+
+use std::collections::HashMap;
+
+use newsflow_core::Entity;
+use serde_json::{json, Map, Value};
+
+/// What kind of place an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    Country,
+    Region,
+    City,
+    Continent,
+}
+
+impl PlaceKind {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "city" => PlaceKind::City,
+            "continent" => PlaceKind::Continent,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Region => "region",
+            PlaceKind::City => "city",
+            PlaceKind::Continent => "continent",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub geonames_id: u64,
+    pub kind: PlaceKind,
+    /// ISO 3166 alpha-2; a continent code for continents.
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u64,
+    pub name: String,
+}
+
+/// Weight of one mention of the place's country elsewhere in the article,
+/// in units of ln(population): being in a country the article talks about
+/// outweighs a population ratio of about e^8 ≈ 3,000.
+const CONTEXT_BONUS: f64 = 8.0;
+/// A name that is a country's name most likely means the country.
+const COUNTRY_BONUS: f64 = 5.0;
+/// Alternate names ("Kiev") count for less than main names.
+const ALIAS_PENALTY: f64 = 3.0;
+
+/// The place and nationality lists, indexed by normalised name.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    places: Vec<Place>,
+    /// name key → (index into places, is the main name)
+    by_name: HashMap<String, Vec<(u32, bool)>>,
+    nationalities: HashMap<String, String>,
+}
+
+/// Lower case, without dots, "the" or repeated spaces: "the U.S." → "us".
+fn name_key(name: &str) -> String {
+    let lower = name.to_lowercase().replace('.', "");
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&"the") if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+impl Places {
+    /// Loads `places.tsv` and `nationalities.tsv` (see [`build`]); lines
+    /// that do not parse are skipped.
+    pub fn from_tsv(places_tsv: &str, nationalities_tsv: &str) -> Self {
+        let mut out = Places::default();
+        for line in places_tsv.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [id, kind, country, lat, lon, population, name, aliases] = f[..] else {
+                continue;
+            };
+            let (Ok(geonames_id), Some(kind), Ok(lat), Ok(lon), Ok(population)) = (
+                id.parse(),
+                PlaceKind::parse(kind),
+                lat.parse(),
+                lon.parse(),
+                population.parse(),
+            ) else {
+                continue;
+            };
+            let index = out.places.len() as u32;
+            out.places.push(Place {
+                geonames_id,
+                kind,
+                country: country.to_string(),
+                lat,
+                lon,
+                population,
+                name: name.to_string(),
+            });
+            let mut add = |n: &str, main: bool| {
+                let entry = out.by_name.entry(name_key(n)).or_default();
+                if !entry.iter().any(|(i, _)| *i == index) {
+                    entry.push((index, main));
+                }
+            };
+            add(name, true);
+            for alias in aliases.split('|').filter(|a| !a.is_empty()) {
+                add(alias, false);
+            }
+        }
+        for line in nationalities_tsv.lines() {
+            if let Some((word, country)) = line.split_once('\t') {
+                out.nationalities
+                    .insert(name_key(word), country.trim().to_string());
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// Places a name may refer to, with whether it is their main name.
+    fn candidates(&self, name: &str) -> &[(u32, bool)] {
+        self.by_name.get(&name_key(name)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The country a nationality word ("Turkish", "Azerbaijanis") names.
+    pub fn nationality(&self, word: &str) -> Option<&str> {
+        self.nationalities.get(&name_key(word)).map(String::as_str)
+    }
+
+    /// The best place for `name` given how often each country is
+    /// mentioned in the article (`context`, already without this name's
+    /// own mentions).
+    pub fn resolve(&self, name: &str, context: &HashMap<String, f64>) -> Option<&Place> {
+        self.candidates(name)
+            .iter()
+            .map(|&(i, main)| {
+                let place = &self.places[i as usize];
+                let mut score = (1.0 + place.population as f64).ln();
+                if place.kind == PlaceKind::Country {
+                    score += COUNTRY_BONUS;
+                }
+                if !main {
+                    score -= ALIAS_PENALTY;
+                }
+                if let Some(weight) = context.get(&place.country) {
+                    score += CONTEXT_BONUS * weight.min(1.0);
+                }
+                (score, place)
+            })
+            .max_by(|a, b| {
+                a.0.total_cmp(&b.0)
+                    .then(b.1.geonames_id.cmp(&a.1.geonames_id))
+            })
+            .map(|(_, place)| place)
+    }
+
+    /// Adds `geo` and `links` to the LOC entities that name a known place
+    /// and `links.country` to nationality words (MISC).
+    pub fn link(&self, entities: &mut [Entity]) {
+        // Countries the article points at without ambiguity: nationality
+        // words and names with a single candidate (or naming a country).
+        let mut evidence: Vec<Option<String>> = Vec::with_capacity(entities.len());
+        for e in entities.iter() {
+            let country = match e.kind.as_str() {
+                "MISC" => self.nationality(&e.canonical).map(str::to_string),
+                "LOC" => self.unambiguous_country(e),
+                _ => None,
+            };
+            evidence.push(country);
+        }
+        for i in 0..entities.len() {
+            match entities[i].kind.as_str() {
+                "MISC" => {
+                    if let Some(country) = &evidence[i] {
+                        let mut links = entities[i].links.take().unwrap_or_default();
+                        links.insert("country".into(), Value::String(country.clone()));
+                        entities[i].links = Some(links);
+                    }
+                }
+                "LOC" => {
+                    let mut context: HashMap<String, f64> = HashMap::new();
+                    for (j, country) in evidence.iter().enumerate() {
+                        if let (true, Some(c)) = (j != i, country) {
+                            *context.entry(c.clone()).or_default() += 1.0;
+                        }
+                    }
+                    let place = self
+                        .resolve(&entities[i].canonical, &context)
+                        .or_else(|| self.resolve(&entities[i].text, &context));
+                    if let Some(place) = place {
+                        attach(&mut entities[i], place);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The country of a place name when the name leaves no doubt: it
+    /// names a country, or only one place is called so.
+    fn unambiguous_country(&self, e: &Entity) -> Option<String> {
+        let candidates = self.candidates(&e.canonical);
+        let countries: Vec<&Place> = candidates
+            .iter()
+            .map(|&(i, _)| &self.places[i as usize])
+            .filter(|p| p.kind == PlaceKind::Country)
+            .collect();
+        match (countries.as_slice(), candidates) {
+            ([country], _) => Some(country.country.clone()),
+            (_, [(only, _)]) => {
+                let place = &self.places[*only as usize];
+                (place.kind != PlaceKind::Continent).then(|| place.country.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+fn attach(entity: &mut Entity, place: &Place) {
+    entity.geo = Some(json!({
+        "geonames_id": place.geonames_id,
+        "name": place.name,
+        "kind": place.kind.as_str(),
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+    }));
+    let mut links: Map<String, Value> = entity.links.take().unwrap_or_default();
+    links.insert("geonames_id".into(), json!(place.geonames_id));
+    links.insert("country".into(), json!(place.country));
+    entity.links = Some(links);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsflow_core::{Mention, MentionField};
+
+    const PLACES: &str = "\
+2210247\tcity\tLY\t32.8925\t13.1800\t1302947\tTripoli\tTarabulus|Trablus
+266826\tcity\tLB\t34.4367\t35.8497\t229398\tTripoli\tTripoli i Libanon
+2215636\tcountry\tLY\t25.0000\t17.0000\t6461454\tLibya\tState of Libya
+272103\tcountry\tLB\t33.8333\t35.8333\t4125247\tLebanon\tLebanese Republic
+614540\tcountry\tGE\t42.0000\t43.5000\t3704500\tGeorgia\t
+4197000\tregion\tUS\t33.5\t-84.0\t4000000\tGeorgia\t
+6252001\tcountry\tUS\t38.0000\t-97.0000\t310232863\tUnited States\tUS|USA|United States of America
+4180439\tcity\tUS\t33.7490\t-84.3880\t510823\tAtlanta\t
+611717\tcity\tGE\t41.6941\t44.8337\t1049498\tTbilisi\t
+";
+    const NATIONALITIES: &str = "Libyan\tLY\nLebanese\tLB\nGeorgian\tGE\nAmerican\tUS\n";
+
+    fn entity(kind: &str, name: &str) -> Entity {
+        Entity {
+            text: name.into(),
+            kind: kind.into(),
+            canonical: name.into(),
+            count: 1,
+            salience: None,
+            mentions: vec![Mention {
+                field: MentionField::Body,
+                start: 0,
+                end: name.chars().count(),
+            }],
+            links: None,
+            geo: None,
+        }
+    }
+
+    fn linked(names: &[(&str, &str)]) -> Vec<Entity> {
+        let places = Places::from_tsv(PLACES, NATIONALITIES);
+        let mut entities: Vec<Entity> = names.iter().map(|(k, n)| entity(k, n)).collect();
+        places.link(&mut entities);
+        entities
+    }
+
+    fn geonames_id(e: &Entity) -> Option<u64> {
+        e.geo.as_ref()?["geonames_id"].as_u64()
+    }
+
+    #[test]
+    fn tripoli_follows_the_country_of_the_article() {
+        let libya = linked(&[("LOC", "Tripoli"), ("LOC", "Libya")]);
+        assert_eq!(geonames_id(&libya[0]), Some(2210247));
+        let lebanon = linked(&[("LOC", "Tripoli"), ("LOC", "Lebanon")]);
+        assert_eq!(geonames_id(&lebanon[0]), Some(266826));
+        assert_eq!(lebanon[0].geo.as_ref().unwrap()["country"], "LB");
+        // a nationality word is context too
+        let lebanese = linked(&[("LOC", "Tripoli"), ("MISC", "Lebanese")]);
+        assert_eq!(geonames_id(&lebanese[0]), Some(266826));
+        // alone, the larger city
+        assert_eq!(
+            geonames_id(&linked(&[("LOC", "Tripoli")])[0]),
+            Some(2210247)
+        );
+    }
+
+    #[test]
+    fn georgia_is_the_country_unless_the_article_is_american() {
+        let alone = linked(&[("LOC", "Georgia")]);
+        assert_eq!(alone[0].geo.as_ref().unwrap()["kind"], "country");
+        let caucasus = linked(&[("LOC", "Georgia"), ("LOC", "Tbilisi")]);
+        assert_eq!(geonames_id(&caucasus[0]), Some(614540));
+        let state = linked(&[("LOC", "Georgia"), ("LOC", "Atlanta"), ("LOC", "US")]);
+        assert_eq!(state[0].geo.as_ref().unwrap()["kind"], "region");
+        assert_eq!(state[0].geo.as_ref().unwrap()["country"], "US");
+    }
+
+    #[test]
+    fn abbreviations_and_aliases_resolve() {
+        let e = linked(&[("LOC", "U.S."), ("LOC", "the United States")]);
+        assert_eq!(geonames_id(&e[0]), Some(6252001));
+        assert_eq!(geonames_id(&e[1]), Some(6252001));
+        let links = e[0].links.as_ref().unwrap();
+        assert_eq!(links["country"], "US");
+        assert_eq!(links["geonames_id"], 6252001);
+    }
+
+    #[test]
+    fn nationality_words_link_to_their_country_and_others_stay_bare() {
+        let e = linked(&[
+            ("MISC", "Libyan"),
+            ("MISC", "Olympics"),
+            ("LOC", "Atlantis"),
+        ]);
+        assert_eq!(e[0].links.as_ref().unwrap()["country"], "LY");
+        assert!(e[0].geo.is_none());
+        assert!(e[1].links.is_none());
+        assert!(e[2].geo.is_none() && e[2].links.is_none());
+    }
+}
