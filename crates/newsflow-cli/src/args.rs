@@ -87,6 +87,66 @@ pub enum NlpCommand {
     EvalNer(EvalNerArgs),
     /// Build the gazetteer TSV files from the public data sets.
     BuildGazetteer(BuildGazetteerArgs),
+    /// Train the IPTC topic model (BBC News, the taxonomy, the lexicon).
+    TrainTopics(TrainTopicsArgs),
+    /// Score the topic model on the held-out BBC fifth and the check set.
+    EvalTopics(EvalTopicsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainTopicsArgs {
+    /// The IPTC Media Topics file.
+    #[arg(long, default_value = "../shared/data/iptc/media_topics.json")]
+    pub taxonomy: PathBuf,
+    /// BBC News articles (`{id, category, title, text}` lines); the fixed
+    /// held-out fifth is left out.
+    #[arg(long, default_value = "../shared/data/bbc/train.jsonl")]
+    pub bbc: PathBuf,
+    /// The topic lexicon.
+    #[arg(long, default_value = "crates/newsflow-nlp/data/topics/lexicon.txt")]
+    pub lexicon: PathBuf,
+    #[arg(long, default_value = "models/topics-iptc.bin")]
+    pub output: PathBuf,
+    #[arg(long, default_value_t = 30)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Pseudo-articles drawn per lexicon entry.
+    #[arg(long, default_value_t = 300)]
+    pub pseudo_per_entry: usize,
+    #[arg(long, default_value_t = 1.0)]
+    pub learning_rate: f32,
+    /// The rate at epoch e is learning-rate / (1 + decay × e).
+    #[arg(long, default_value_t = 0.2)]
+    pub decay: f32,
+    /// L2 penalty per step.
+    #[arg(long, default_value_t = 1e-6)]
+    pub l2: f32,
+    /// Share of pseudo-articles that get sentences of a random BBC article
+    /// as background, so that everyday news words do not point at a topic.
+    #[arg(long, default_value_t = 0.7)]
+    pub background: f32,
+    /// Target of the background article's own topic in such a pseudo-article.
+    #[arg(long, default_value_t = 0.3)]
+    pub background_target: f32,
+    /// Weight of a BBC article against one pseudo-article.
+    #[arg(long, default_value_t = 4.0)]
+    pub bbc_weight: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalTopicsArgs {
+    #[arg(long, default_value = "models/topics-iptc.bin")]
+    pub model: PathBuf,
+    /// BBC News articles; only the held-out fifth is scored.
+    #[arg(long, default_value = "../shared/data/bbc/train.jsonl")]
+    pub bbc: PathBuf,
+    /// Hand-written articles with their expected topics (JSON lines).
+    #[arg(long, default_value = "eval/topics/check.jsonl")]
+    pub check: PathBuf,
+    /// List every miss.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

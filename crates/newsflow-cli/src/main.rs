@@ -9,6 +9,7 @@ mod demo;
 mod in_process;
 mod logging;
 mod nlp;
+mod nlp_topics;
 mod samples;
 
 use std::process::ExitCode;

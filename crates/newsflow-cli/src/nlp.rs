@@ -18,6 +18,8 @@ pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
         NlpCommand::TrainNer(args) => train_ner(args),
         NlpCommand::EvalNer(args) => eval_ner(args),
         NlpCommand::BuildGazetteer(args) => build_gazetteer(args),
+        NlpCommand::TrainTopics(args) => crate::nlp_topics::train_topics(args),
+        NlpCommand::EvalTopics(args) => crate::nlp_topics::eval_topics(args),
     }
 }
 
@@ -155,7 +157,7 @@ fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

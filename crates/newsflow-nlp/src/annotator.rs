@@ -13,6 +13,7 @@ use crate::geo::Places;
 use crate::ner::{sentences_by_line, Tagger};
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize, Token};
+use crate::topics::TopicModel;
 
 /// The entity model trained by `newsflow nlp train-ner`, built into the
 /// binary so that every role of the one image has it.
@@ -28,6 +29,8 @@ pub const GAZETTEER_TSV: [&str; 4] = [
 ];
 
 const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
+/// The topic model trained by `newsflow nlp train-topics`.
+const TOPIC_MODEL: &[u8] = include_bytes!("../../../models/topics-iptc.bin");
 const PLACES_TSV: &str = include_str!("../../../models/gazetteer/places.tsv");
 const NATIONALITIES_TSV: &str = include_str!("../../../models/gazetteer/nationalities.tsv");
 
@@ -38,6 +41,7 @@ pub struct Annotator {
     ner: Option<(Tagger, String)>,
     abbreviations: entities::Abbreviations,
     places: Places,
+    topics: Option<(TopicModel, String)>,
 }
 
 impl Annotator {
@@ -54,6 +58,9 @@ impl Annotator {
         let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
         annotator.places = Places::from_tsv(PLACES_TSV, NATIONALITIES_TSV);
+        let topics = TopicModel::from_bytes(TOPIC_MODEL)
+            .map_err(|e| format!("loading the built-in topic model: {e}"))?;
+        annotator.topics = Some((topics, model_version("topics-iptc", TOPIC_MODEL)));
         Ok(annotator)
     }
 
@@ -88,6 +95,9 @@ impl Annotator {
         let mut models = std::collections::BTreeMap::new();
         if let Some((_, version)) = &self.ner {
             models.insert("ner".to_string(), version.clone());
+        }
+        if let Some((_, version)) = &self.topics {
+            models.insert("topics".to_string(), version.clone());
         }
         let provenance = Provenance {
             pipeline: PIPELINE_VERSION.to_string(),
@@ -124,6 +134,22 @@ impl Annotator {
                 .map(|p| p.date_naive());
             enriched.dates = find_date_mentions(&joined, published);
             enriched.keywords = find_keywords(&joined);
+            let (score, label) = crate::tone::tone(&joined.text, &joined.tokens);
+            enriched.tone = Some(newsflow_core::Tone {
+                score,
+                label: Some(label.to_string()),
+            });
+            if let Some((model, _)) = &self.topics {
+                enriched.topics = model
+                    .classify(&enriched.title, &enriched.body)
+                    .into_iter()
+                    .map(|t| newsflow_core::Topic {
+                        id: t.id,
+                        label: t.label,
+                        score: (t.score * 1e4).round() / 1e4,
+                    })
+                    .collect();
+            }
             enriched.entities.extend(date_entities(&enriched.dates));
         }
         enriched

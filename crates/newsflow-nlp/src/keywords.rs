@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::tokenizer::{Token, TokenKind};
 
 /// Common English words that do not make a key phrase on their own.
-const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",

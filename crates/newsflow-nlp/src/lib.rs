@@ -25,6 +25,8 @@ mod language;
 pub mod ner;
 pub mod sentences;
 pub mod tokenizer;
+pub mod tone;
+pub mod topics;
 
 pub use annotator::{Annotator, GAZETTEER_TSV};
 pub use language::detect_language;

@@ -1,0 +1,121 @@
+//! `newsflow nlp train-topics` and `eval-topics`.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use newsflow_nlp::topics::train::{
+    is_held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions, BBC_TOPICS,
+};
+use newsflow_nlp::topics::{evaluate, Expected, TopicEvaluation, TopicModel};
+
+use crate::args::{EvalTopicsArgs, TrainTopicsArgs};
+use crate::nlp::file_name;
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
+    let taxonomy = Taxonomy::parse(&read(&args.taxonomy)?).map_err(anyhow::Error::msg)?;
+    let bbc =
+        parse_bbc(&read(&args.bbc)?).map_err(|e| anyhow::anyhow!("{}: {e}", args.bbc.display()))?;
+    let lexicon = parse_lexicon(&read(&args.lexicon)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.lexicon.display()))?;
+    let options = TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        pseudo_per_entry: args.pseudo_per_entry,
+        learning_rate: args.learning_rate,
+        decay: args.decay,
+        l2: args.l2,
+        background: args.background,
+        background_target: args.background_target,
+        bbc_weight: args.bbc_weight,
+        ..TrainOptions::default()
+    };
+    let started = Instant::now();
+    let (model, report) = train(&taxonomy, &bbc, &lexicon, &options).map_err(anyhow::Error::msg)?;
+    let bytes = model.to_bytes();
+    std::fs::write(&args.output, &bytes)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "trained on {} BBC articles (held-out fifth left out), {} taxonomy definitions, \
+         {} lexicon pseudo-articles; {} epochs, seed {}, {:.1} s",
+        report.bbc_articles,
+        report.taxonomy_documents,
+        report.pseudo_articles,
+        options.epochs,
+        options.seed,
+        started.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "wrote {} ({:.1} MB; {} top-level features, {} second-level)",
+        args.output.display(),
+        bytes.len() as f64 / 1e6,
+        report.top_features,
+        report.child_features
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print(name: &str, eval: &TopicEvaluation, verbose: bool) {
+    println!(
+        "{name}: {} articles, top-1 accuracy {:.4} ({}), top-3 accuracy {:.4} ({})",
+        eval.articles,
+        eval.top1_accuracy(),
+        eval.top1,
+        eval.top3_accuracy(),
+        eval.top3
+    );
+    if verbose {
+        for (id, title, expected, best) in &eval.misses {
+            println!(
+                "  miss {id} {title:?}: expected {} got {}",
+                expected.join(","),
+                best.join(",")
+            );
+        }
+    }
+}
+
+pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
+    let model = TopicModel::from_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    println!("{}", file_name(&args.model));
+
+    let held_out: Vec<Expected> = parse_bbc(&read(&args.bbc)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.bbc.display()))?
+        .into_iter()
+        .filter(|a| is_held_out(&a.id))
+        .filter_map(|a| {
+            let (_, code) = BBC_TOPICS.iter().find(|(c, _)| *c == a.category)?;
+            Some(Expected {
+                id: a.id,
+                title: a.title,
+                body: a.text,
+                topics: vec![code.to_string()],
+            })
+        })
+        .collect();
+    print(
+        "BBC held-out fifth",
+        &evaluate(&model, &held_out),
+        args.verbose,
+    );
+
+    let mut check = Vec::new();
+    for (i, line) in read(&args.check)?.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let article: Expected = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}", args.check.display(), i + 1))?;
+        check.push(article);
+    }
+    print("check set", &evaluate(&model, &check), args.verbose);
+    Ok(ExitCode::SUCCESS)
+}

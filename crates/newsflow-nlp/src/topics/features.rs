@@ -1,0 +1,182 @@
+//! What the topic model sees of an article: lower-cased content words,
+//! crudely singularised, and pairs of neighbouring content words, each
+//! hashed to a 64-bit key and weighted by a damped count.
+
+use std::collections::HashSet;
+
+use crate::hash::{FNV_OFFSET, FNV_PRIME};
+use crate::ner::model::FeatureMap;
+
+/// Words of the title count this many times: headlines name the subject.
+const TITLE_WEIGHT: f32 = 2.0;
+
+/// Splits text into the model's terms and hashes them.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    stop_words: HashSet<&'static str>,
+    /// The model's vocabulary with each term's inverse document frequency;
+    /// terms outside it are ignored. `None` while training collects it.
+    vocabulary: Option<FeatureMap<f32>>,
+}
+
+impl Default for Featurizer {
+    fn default() -> Self {
+        Featurizer {
+            stop_words: crate::keywords::STOP_WORDS.iter().copied().collect(),
+            vocabulary: None,
+        }
+    }
+}
+
+/// Plural and possessive endings off, so that "troops" and "troop" meet.
+pub fn stem(word: &str) -> &str {
+    let word = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    if word.len() > 4
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+fn hash_str(h: u64, s: &str) -> u64 {
+    s.bytes()
+        .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// Key of one term.
+pub fn unigram_key(term: &str) -> u64 {
+    hash_str(FNV_OFFSET, term)
+}
+
+/// Key of two neighbouring terms.
+pub fn bigram_key(first: &str, second: &str) -> u64 {
+    hash_str(hash_str(hash_str(FNV_OFFSET, first), " "), second)
+}
+
+impl Featurizer {
+    /// The content terms of `text` in order; `None` marks a stop word or
+    /// punctuation, which breaks word pairs.
+    pub fn terms(&self, text: &str, out: &mut Vec<Option<String>>) {
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut Vec<Option<String>>| {
+            if word.is_empty() {
+                return;
+            }
+            let w = word.trim_matches(|c| c == '-' || c == '\'' || c == '’');
+            let keep = w.chars().count() >= 2
+                && w.chars().any(char::is_alphabetic)
+                && !self.stop_words.contains(w);
+            out.push(keep.then(|| stem(w).to_string()));
+            word.clear();
+        };
+        for c in text.chars() {
+            if c.is_alphanumeric() || ((c == '-' || c == '\'' || c == '’') && !word.is_empty()) {
+                word.extend(c.to_lowercase());
+            } else {
+                flush(&mut word, out);
+                if !c.is_whitespace() {
+                    out.push(None);
+                }
+            }
+        }
+        flush(&mut word, out);
+    }
+
+    pub fn with_vocabulary(mut self, vocabulary: FeatureMap<f32>) -> Self {
+        self.vocabulary = Some(vocabulary);
+        self
+    }
+
+    pub fn vocabulary(&self) -> Option<&FeatureMap<f32>> {
+        self.vocabulary.as_ref()
+    }
+
+    /// Feature keys and weights of an article: (1 + ln count) × idf over
+    /// the vocabulary, title words counted [`TITLE_WEIGHT`] times, scaled
+    /// to unit length.
+    pub fn features(&self, title: &str, body: &str) -> Vec<(u64, f32)> {
+        self.weigh(self.counts(title, body))
+    }
+
+    /// Applies the vocabulary and scales to unit length.
+    pub fn weigh(&self, mut features: Vec<(u64, f32)>) -> Vec<(u64, f32)> {
+        if let Some(vocabulary) = &self.vocabulary {
+            features.retain_mut(|(key, w)| match vocabulary.get(key) {
+                Some(idf) => {
+                    *w = (1.0 + w.ln()) * idf;
+                    true
+                }
+                None => false,
+            });
+        } else {
+            for (_, w) in &mut features {
+                *w = 1.0 + w.ln();
+            }
+        }
+        let norm = features.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut features {
+                *w /= norm;
+            }
+        }
+        features
+    }
+
+    /// Feature keys with their (title-weighted) counts, sorted by key.
+    pub fn counts(&self, title: &str, body: &str) -> Vec<(u64, f32)> {
+        let mut counts: Vec<(u64, f32)> = Vec::new();
+        let mut terms = Vec::new();
+        for (text, weight) in [(title, TITLE_WEIGHT), (body, 1.0)] {
+            terms.clear();
+            self.terms(text, &mut terms);
+            for (i, term) in terms.iter().enumerate() {
+                let Some(term) = term else { continue };
+                counts.push((unigram_key(term), weight));
+                if let Some(Some(next)) = terms.get(i + 1) {
+                    counts.push((bigram_key(term, next), weight));
+                }
+            }
+        }
+        counts.sort_unstable_by_key(|&(k, _)| k);
+        let mut features: Vec<(u64, f32)> = Vec::with_capacity(counts.len());
+        for (key, weight) in counts {
+            match features.last_mut() {
+                Some((k, w)) if *k == key => *w += weight,
+                _ => features.push((key, weight)),
+            }
+        }
+        features
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_drop_stop_words_and_plurals() {
+        let mut terms = Vec::new();
+        Featurizer::default().terms("The troops' ceasefire talks, in Libya's east.", &mut terms);
+        let words: Vec<&str> = terms.iter().flatten().map(String::as_str).collect();
+        assert_eq!(words, ["troop", "ceasefire", "talk", "libya", "east"]);
+        // "the" and the comma break pairs
+        assert!(terms[0].is_none());
+    }
+
+    #[test]
+    fn features_have_unit_length_and_pairs() {
+        let f = Featurizer::default().features("Climate change", "Climate change talks.");
+        let norm: f32 = f.iter().map(|(_, w)| w * w).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        assert!(f.iter().any(|(k, _)| *k == bigram_key("climate", "change")));
+        assert!(f.iter().any(|(k, _)| *k == unigram_key("talk")));
+    }
+}

@@ -1,0 +1,72 @@
+//! IPTC Media Topics: what an article is about.
+//!
+//! [`TopicModel`] scores all 17 top-level topics independently (a ceasefire
+//! story is both politics and conflict) and adds second-level topics where
+//! it is confident; [`train`] fits it and [`evaluate`] measures it.
+
+pub mod features;
+pub mod model;
+pub mod train;
+
+pub use model::{Scored, TopicModel};
+
+/// An article with the topics it should get, main topic first.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Expected {
+    #[serde(default)]
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    /// top-level codes, the main one first
+    pub topics: Vec<String>,
+}
+
+/// Accuracy of the top-level ranking.
+#[derive(Debug, Clone, Default)]
+pub struct TopicEvaluation {
+    pub articles: usize,
+    /// the best topic is one of the expected ones
+    pub top1: usize,
+    /// the main expected topic is among the three best
+    pub top3: usize,
+    /// (id, title, expected, best three) of the top-1 misses
+    pub misses: Vec<(String, String, Vec<String>, Vec<String>)>,
+}
+
+impl TopicEvaluation {
+    pub fn top1_accuracy(&self) -> f64 {
+        self.top1 as f64 / self.articles.max(1) as f64
+    }
+    pub fn top3_accuracy(&self) -> f64 {
+        self.top3 as f64 / self.articles.max(1) as f64
+    }
+}
+
+pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
+    let mut eval = TopicEvaluation::default();
+    for article in articles {
+        let features = model.featurizer().features(&article.title, &article.body);
+        let ranked = model.top_level(&features);
+        let best: Vec<String> = ranked.iter().take(3).map(|t| t.id.clone()).collect();
+        eval.articles += 1;
+        let hit = best.first().is_some_and(|b| article.topics.contains(b));
+        if hit {
+            eval.top1 += 1;
+        } else {
+            eval.misses.push((
+                article.id.clone(),
+                article.title.clone(),
+                article.topics.clone(),
+                best.clone(),
+            ));
+        }
+        if article
+            .topics
+            .first()
+            .is_some_and(|main| best.contains(main))
+        {
+            eval.top3 += 1;
+        }
+    }
+    eval
+}

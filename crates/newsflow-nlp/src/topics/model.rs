@@ -1,0 +1,353 @@
+//! The trained topic model: one logistic scorer per top-level IPTC Media
+//! Topic (multi-label: each score is independent) and, under each, a
+//! softmax over its second-level topics.
+
+use std::collections::HashMap;
+
+use crate::ner::model::FeatureMap;
+use crate::topics::features::Featurizer;
+
+const MAGIC: &[u8; 8] = b"NFTOPIC1";
+
+/// A second-level topic is reported when its parent scores at least this…
+pub const CHILD_MIN_PARENT: f64 = 0.5;
+/// …and it takes at least this share among its siblings.
+pub const CHILD_MIN_SHARE: f64 = 0.6;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicLabel {
+    /// `medtop:…`
+    pub id: String,
+    pub label: String,
+}
+
+/// A linear scorer over hashed features: `bias[k] + Σ x_f · w[f][k]`.
+#[derive(Debug, Clone, Default)]
+pub struct Linear {
+    pub labels: Vec<TopicLabel>,
+    pub bias: Vec<f32>,
+    /// feature key → row of `labels.len()` weights
+    pub rows: FeatureMap<u32>,
+    pub weights: Vec<f32>,
+}
+
+impl Linear {
+    pub fn new(labels: Vec<TopicLabel>) -> Self {
+        let n = labels.len();
+        Linear {
+            labels,
+            bias: vec![0.0; n],
+            rows: FeatureMap::default(),
+            weights: Vec::new(),
+        }
+    }
+
+    pub fn scores(&self, features: &[(u64, f32)]) -> Vec<f32> {
+        let n = self.labels.len();
+        let mut out = self.bias.clone();
+        for (key, x) in features {
+            if let Some(&row) = self.rows.get(key) {
+                let w = &self.weights[row as usize * n..(row as usize + 1) * n];
+                for (o, w) in out.iter_mut().zip(w) {
+                    *o += x * w;
+                }
+            }
+        }
+        out
+    }
+
+    /// The row of a feature, added with zero weights if new.
+    pub fn row_mut(&mut self, key: u64) -> &mut [f32] {
+        let n = self.labels.len();
+        let next = self.rows.len() as u32;
+        let row = *self.rows.entry(key).or_insert(next) as usize;
+        if row == next as usize {
+            self.weights.resize(self.weights.len() + n, 0.0);
+        }
+        &mut self.weights[row * n..(row + 1) * n]
+    }
+
+    /// Drops features whose weights are all below `threshold` in size.
+    pub fn prune(&mut self, threshold: f32) {
+        let n = self.labels.len();
+        let mut kept = Linear::new(self.labels.clone());
+        kept.bias = self.bias.clone();
+        let mut keys: Vec<(u64, u32)> = self.rows.iter().map(|(&k, &r)| (k, r)).collect();
+        keys.sort_unstable();
+        for (key, row) in keys {
+            let w = &self.weights[row as usize * n..(row as usize + 1) * n];
+            if w.iter().any(|w| w.abs() >= threshold) {
+                kept.row_mut(key).copy_from_slice(w);
+            }
+        }
+        *self = kept;
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        put_u32(out, self.labels.len() as u32);
+        for l in &self.labels {
+            put_str(out, &l.id);
+            put_str(out, &l.label);
+        }
+        for b in &self.bias {
+            out.extend_from_slice(&b.to_le_bytes());
+        }
+        let mut keys: Vec<(u64, u32)> = self.rows.iter().map(|(&k, &r)| (k, r)).collect();
+        keys.sort_unstable();
+        put_u32(out, keys.len() as u32);
+        let n = self.labels.len();
+        for (key, row) in keys {
+            out.extend_from_slice(&key.to_le_bytes());
+            for w in &self.weights[row as usize * n..(row as usize + 1) * n] {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+    }
+
+    fn read(r: &mut Reader) -> Result<Self, String> {
+        let n = r.u32()? as usize;
+        let mut labels = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            labels.push(TopicLabel {
+                id: r.str()?,
+                label: r.str()?,
+            });
+        }
+        let mut linear = Linear::new(labels);
+        for b in &mut linear.bias {
+            *b = r.f32()?;
+        }
+        let rows = r.u32()? as usize;
+        linear.weights.reserve(rows.min(1 << 20) * n);
+        for i in 0..rows {
+            linear.rows.insert(r.u64()?, i as u32);
+            for _ in 0..n {
+                linear.weights.push(r.f32()?);
+            }
+        }
+        Ok(linear)
+    }
+}
+
+/// Top-level scorer plus one child scorer per top-level topic that has
+/// second-level topics.
+#[derive(Debug, Clone, Default)]
+pub struct TopicModel {
+    pub top: Linear,
+    /// parent id → softmax over its children
+    pub children: HashMap<String, Linear>,
+    featurizer: Featurizer,
+}
+
+/// A scored topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub id: String,
+    pub label: String,
+    pub score: f64,
+}
+
+fn sigmoid(x: f32) -> f64 {
+    1.0 / (1.0 + (-f64::from(x)).exp())
+}
+
+pub(crate) fn softmax(scores: &[f32]) -> Vec<f64> {
+    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f64> = scores.iter().map(|s| f64::from(s - max).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.iter().map(|e| e / sum).collect()
+}
+
+impl TopicModel {
+    /// `vocabulary`: every feature key the model knows, with its inverse
+    /// document frequency.
+    pub fn new(
+        top: Linear,
+        children: HashMap<String, Linear>,
+        vocabulary: FeatureMap<f32>,
+    ) -> Self {
+        TopicModel {
+            top,
+            children,
+            featurizer: Featurizer::default().with_vocabulary(vocabulary),
+        }
+    }
+
+    pub fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
+    }
+
+    /// Every top-level topic with its score, best first.
+    pub fn top_level(&self, features: &[(u64, f32)]) -> Vec<Scored> {
+        let mut out: Vec<Scored> = self
+            .top
+            .scores(features)
+            .into_iter()
+            .zip(&self.top.labels)
+            .map(|(s, l)| Scored {
+                id: l.id.clone(),
+                label: l.label.clone(),
+                score: sigmoid(s),
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// All top-level topics, and the second-level topics the model is
+    /// confident of (parent ≥ [`CHILD_MIN_PARENT`], share among siblings
+    /// ≥ [`CHILD_MIN_SHARE`], scored parent × share), best first.
+    pub fn classify(&self, title: &str, body: &str) -> Vec<Scored> {
+        let features = self.featurizer.features(title, body);
+        let mut out = self.top_level(&features);
+        let mut children = Vec::new();
+        for parent in out.iter().filter(|p| p.score >= CHILD_MIN_PARENT) {
+            let Some(model) = self.children.get(&parent.id) else {
+                continue;
+            };
+            let shares = softmax(&model.scores(&features));
+            if let Some((share, label)) = shares
+                .iter()
+                .zip(&model.labels)
+                .max_by(|a, b| a.0.total_cmp(b.0))
+                .filter(|(share, _)| **share >= CHILD_MIN_SHARE)
+            {
+                children.push(Scored {
+                    id: label.id.clone(),
+                    label: label.label.clone(),
+                    score: parent.score * share,
+                });
+            }
+        }
+        out.extend(children);
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        let mut vocabulary: Vec<(u64, f32)> = self
+            .featurizer
+            .vocabulary()
+            .map(|v| v.iter().map(|(&k, &idf)| (k, idf)).collect())
+            .unwrap_or_default();
+        vocabulary.sort_unstable_by_key(|&(k, _)| k);
+        put_u32(&mut out, vocabulary.len() as u32);
+        for (key, idf) in vocabulary {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&idf.to_le_bytes());
+        }
+        self.top.write(&mut out);
+        let mut parents: Vec<&String> = self.children.keys().collect();
+        parents.sort();
+        put_u32(&mut out, parents.len() as u32);
+        for parent in parents {
+            put_str(&mut out, parent);
+            self.children[parent].write(&mut out);
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err("not a newsflow topic model (bad magic)".into());
+        }
+        let mut vocabulary = FeatureMap::default();
+        for _ in 0..r.u32()? {
+            let key = r.u64()?;
+            vocabulary.insert(key, r.f32()?);
+        }
+        let top = Linear::read(&mut r)?;
+        let mut children = HashMap::new();
+        for _ in 0..r.u32()? {
+            let parent = r.str()?;
+            children.insert(parent, Linear::read(&mut r)?);
+        }
+        if r.at != bytes.len() {
+            return Err("trailing bytes after the topic model".into());
+        }
+        Ok(TopicModel::new(top, children, vocabulary))
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u32(out, s.len() as u32);
+    out.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or("topic model truncated")?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn f32(&mut self) -> Result<f32, String> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+    fn str(&mut self) -> Result<String, String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| "topic label is not UTF-8".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_survives_a_round_trip_and_scores_the_same() {
+        let label = |id: &str, l: &str| TopicLabel {
+            id: id.into(),
+            label: l.into(),
+        };
+        let mut top = Linear::new(vec![
+            label("medtop:15000000", "sport"),
+            label("medtop:17000000", "weather"),
+        ]);
+        top.row_mut(crate::topics::features::unigram_key("goal"))
+            .copy_from_slice(&[4.0, -1.0]);
+        let mut child = Linear::new(vec![
+            label("medtop:20000822", "sport event"),
+            label("medtop:20001103", "sport venue"),
+        ]);
+        child
+            .row_mut(crate::topics::features::unigram_key("goal"))
+            .copy_from_slice(&[3.0, 0.0]);
+        let vocabulary = ["late", "goal", "won"]
+            .iter()
+            .map(|w| (crate::topics::features::unigram_key(w), 1.0))
+            .collect();
+        let model = TopicModel::new(
+            top,
+            HashMap::from([("medtop:15000000".to_string(), child)]),
+            vocabulary,
+        );
+        let back = TopicModel::from_bytes(&model.to_bytes()).unwrap();
+        let a = model.classify("Late goal", "A late goal won it.");
+        assert_eq!(a, back.classify("Late goal", "A late goal won it."));
+        assert_eq!(a[0].label, "sport");
+        assert!(a.iter().any(|t| t.label == "sport event"));
+        assert!(TopicModel::from_bytes(&model.to_bytes()[..20]).is_err());
+    }
+}

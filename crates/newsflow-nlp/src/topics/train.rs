@@ -1,0 +1,521 @@
+//! Training the topic model from three sources:
+//!
+//! - BBC News articles (five labelled categories, mapped to their IPTC
+//!   top-level topic), except the held-out fifth ([`is_held_out`]);
+//! - the IPTC taxonomy itself: every code's name and definition is a tiny
+//!   document labelled with its top-level ancestor (and its second-level
+//!   one, for the child scorers);
+//! - the project's topic lexicon (`data/topics/lexicon.txt`), from which
+//!   seeded random pseudo-articles are drawn for every topic, with soft
+//!   labels for the topics that usually go with it.
+//!
+//! The scorers are logistic (top level, one-vs-rest) and softmax (children)
+//! regressions fitted by stochastic gradient descent.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::hash::fnv1a;
+use crate::ner::model::FeatureMap;
+use crate::topics::features::Featurizer;
+use crate::topics::model::{softmax, Linear, TopicLabel, TopicModel};
+
+/// A feature must occur in this many training examples to be learnt.
+const MIN_DOCUMENTS: u32 = 2;
+
+/// BBC category → IPTC top-level code.
+pub const BBC_TOPICS: [(&str, &str); 5] = [
+    ("business", "medtop:04000000"),
+    ("entertainment", "medtop:01000000"),
+    ("politics", "medtop:11000000"),
+    ("sport", "medtop:15000000"),
+    ("tech", "medtop:13000000"),
+];
+
+/// The fixed evaluation split: one BBC article in five, chosen by a hash
+/// of its id so that it never changes.
+pub fn is_held_out(id: &str) -> bool {
+    fnv1a(id.as_bytes()) % 5 == 0
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BbcArticle {
+    pub id: String,
+    pub category: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// Parses `bbc/train.jsonl`.
+pub fn parse_bbc(jsonl: &str) -> Result<Vec<BbcArticle>, String> {
+    jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+struct Code {
+    id: String,
+    name: String,
+    #[serde(default)]
+    definition: Option<String>,
+    parent: Option<String>,
+    #[serde(default)]
+    retired: bool,
+}
+
+/// The live codes of the IPTC Media Topics file with their top-level and
+/// second-level ancestors.
+pub struct Taxonomy {
+    codes: Vec<Code>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    pub fn parse(json: &str) -> Result<Self, String> {
+        let codes: Vec<Code> =
+            serde_json::from_str(json).map_err(|e| format!("media topics: {e}"))?;
+        let codes: Vec<Code> = codes.into_iter().filter(|c| !c.retired).collect();
+        let by_id = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        Ok(Taxonomy { codes, by_id })
+    }
+
+    /// The path from the top-level code down to `id`.
+    fn path(&self, id: &str) -> Vec<&Code> {
+        let mut path = Vec::new();
+        let mut at = self.by_id.get(id).map(|&i| &self.codes[i]);
+        while let Some(code) = at {
+            path.push(code);
+            if path.len() > 8 {
+                break; // a cycle would be a broken file
+            }
+            at = code
+                .parent
+                .as_ref()
+                .and_then(|p| self.by_id.get(p))
+                .map(|&i| &self.codes[i]);
+        }
+        path.reverse();
+        path
+    }
+
+    pub fn top_level(&self) -> Vec<TopicLabel> {
+        let mut top: Vec<TopicLabel> = self
+            .codes
+            .iter()
+            .filter(|c| c.parent.is_none())
+            .map(|c| TopicLabel {
+                id: c.id.clone(),
+                label: c.name.clone(),
+            })
+            .collect();
+        top.sort_by(|a, b| a.id.cmp(&b.id));
+        top
+    }
+
+    fn children_of(&self, parent: &str) -> Vec<TopicLabel> {
+        let mut children: Vec<TopicLabel> = self
+            .codes
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(parent))
+            .map(|c| TopicLabel {
+                id: c.id.clone(),
+                label: c.name.clone(),
+            })
+            .collect();
+        children.sort_by(|a, b| a.id.cmp(&b.id));
+        children
+    }
+}
+
+/// One lexicon entry: a code, the codes that go with it, its terms.
+#[derive(Debug, Clone)]
+pub struct LexiconEntry {
+    pub code: String,
+    pub also: Vec<String>,
+    pub terms: Vec<String>,
+}
+
+/// Parses `code<TAB>also<TAB>term, term, …` lines; `#` starts a comment.
+pub fn parse_lexicon(text: &str) -> Result<Vec<LexiconEntry>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.split('\t');
+        let (Some(code), Some(also), Some(terms)) = (fields.next(), fields.next(), fields.next())
+        else {
+            return Err(format!(
+                "lexicon line {}: expected code, also, terms",
+                i + 1
+            ));
+        };
+        out.push(LexiconEntry {
+            code: code.trim().to_string(),
+            also: also
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty() && *a != "-")
+                .map(str::to_string)
+                .collect(),
+            terms: terms
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub seed: u64,
+    /// Pseudo-articles drawn per lexicon entry.
+    pub pseudo_per_entry: usize,
+    /// Target of the topics that go with a lexicon entry ("also").
+    pub also_target: f32,
+    pub learning_rate: f32,
+    /// The rate at epoch e is learning_rate / (1 + decay × e).
+    pub decay: f32,
+    pub l2: f32,
+    /// Share of pseudo-articles padded with sentences of a random BBC
+    /// article, so that everyday news words lose their pull.
+    pub background: f32,
+    /// Target of the background article's own topic.
+    pub background_target: f32,
+    /// Weight of a BBC article's gradient step.
+    pub bbc_weight: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 30,
+            seed: 7,
+            pseudo_per_entry: 300,
+            also_target: 0.7,
+            learning_rate: 1.0,
+            decay: 0.2,
+            l2: 1e-6,
+            background: 0.7,
+            background_target: 0.3,
+            bbc_weight: 4.0,
+        }
+    }
+}
+
+/// xorshift64*: a small seeded generator, so training is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+struct Example {
+    features: Vec<(u64, f32)>,
+    /// target per top-level topic
+    targets: Vec<f32>,
+    /// the second-level code, when the example has one
+    child: Option<String>,
+}
+
+/// What went into a model, for its card.
+#[derive(Debug, Default, Clone)]
+pub struct TrainReport {
+    pub bbc_articles: usize,
+    pub taxonomy_documents: usize,
+    pub pseudo_articles: usize,
+    pub top_features: usize,
+    pub child_features: usize,
+}
+
+pub fn train(
+    taxonomy: &Taxonomy,
+    bbc: &[BbcArticle],
+    lexicon: &[LexiconEntry],
+    options: &TrainOptions,
+) -> Result<(TopicModel, TrainReport), String> {
+    let featurizer = Featurizer::default();
+    let labels = taxonomy.top_level();
+    let index: HashMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
+    let mut rng = Rng(options.seed.max(1));
+    let mut report = TrainReport::default();
+    let mut examples = Vec::new();
+    let one_hot = |code: &str| -> Option<Vec<f32>> {
+        let mut t = vec![0.0; labels.len()];
+        t[*index.get(code)?] = 1.0;
+        Some(t)
+    };
+
+    for article in bbc.iter().filter(|a| !is_held_out(&a.id)) {
+        let Some((_, code)) = BBC_TOPICS.iter().find(|(c, _)| *c == article.category) else {
+            continue;
+        };
+        let targets = one_hot(code).ok_or_else(|| format!("{code} is not in the taxonomy"))?;
+        examples.push(Example {
+            features: featurizer.counts(&article.title, &article.text),
+            targets,
+            child: None,
+        });
+        report.bbc_articles += 1;
+    }
+
+    for code in &taxonomy.codes {
+        let path = taxonomy.path(&code.id);
+        let Some(targets) = path.first().and_then(|top| one_hot(&top.id)) else {
+            continue;
+        };
+        let text = format!(
+            "{}. {}",
+            code.name,
+            code.definition.as_deref().unwrap_or("")
+        );
+        examples.push(Example {
+            features: featurizer.counts(&code.name, &text),
+            targets,
+            child: path.get(1).map(|c| c.id.clone()),
+        });
+        report.taxonomy_documents += 1;
+    }
+
+    let background: Vec<(&str, Option<usize>)> = bbc
+        .iter()
+        .filter(|a| !is_held_out(&a.id))
+        .map(|a| {
+            let topic = BBC_TOPICS
+                .iter()
+                .find(|(c, _)| *c == a.category)
+                .and_then(|(_, code)| index.get(code).copied());
+            (a.text.as_str(), topic)
+        })
+        .collect();
+    for entry in lexicon {
+        let path = taxonomy.path(&entry.code);
+        let top = path
+            .first()
+            .ok_or_else(|| format!("lexicon code {} is not in the taxonomy", entry.code))?;
+        let mut targets = one_hot(&top.id).unwrap_or_default();
+        for also in &entry.also {
+            let i = index
+                .get(also.as_str())
+                .ok_or_else(|| format!("lexicon code {also} is not a top-level topic"))?;
+            targets[*i] = targets[*i].max(options.also_target);
+        }
+        for _ in 0..options.pseudo_per_entry {
+            let n = 6 + rng.below(14);
+            let words: Vec<&str> = (0..n)
+                .map(|_| entry.terms[rng.below(entry.terms.len())].as_str())
+                .collect();
+            // one or two terms make a headline
+            let title = words[..1 + rng.below(2)].join(" ");
+            let mut body = words.join(". ");
+            let mut targets = targets.clone();
+            if !background.is_empty() && (rng.below(1000) as f32) < options.background * 1000.0 {
+                let (article, topic) = background[rng.below(background.len())];
+                if let Some(t) = topic {
+                    targets[t] = targets[t].max(options.background_target);
+                }
+                let sentences: Vec<&str> = article.split(". ").collect();
+                let from = rng.below(sentences.len());
+                for s in sentences.iter().skip(from).take(1 + rng.below(3)) {
+                    body.push_str(". ");
+                    body.push_str(s);
+                }
+            }
+            examples.push(Example {
+                features: featurizer.counts(&title, &body),
+                targets,
+                child: path.get(1).map(|c| c.id.clone()),
+            });
+            report.pseudo_articles += 1;
+        }
+    }
+
+    // The vocabulary: features in at least MIN_DOCUMENTS examples, weighted
+    // by their inverse document frequency among the BBC articles (real
+    // prose; the pseudo-articles repeat their terms on purpose).
+    let mut documents: FeatureMap<u32> = FeatureMap::default();
+    let mut bbc_documents: FeatureMap<u32> = FeatureMap::default();
+    for (i, example) in examples.iter().enumerate() {
+        for &(key, _) in &example.features {
+            *documents.entry(key).or_default() += 1;
+            if i < report.bbc_articles {
+                *bbc_documents.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let n = report.bbc_articles as f32;
+    let vocabulary: FeatureMap<f32> = documents
+        .into_iter()
+        .filter(|&(_, count)| count >= MIN_DOCUMENTS)
+        .map(|(key, _)| {
+            let df = bbc_documents.get(&key).copied().unwrap_or(0) as f32;
+            (key, ((n + 1.0) / (df + 1.0)).ln() + 1.0)
+        })
+        .collect();
+    let featurizer = featurizer.with_vocabulary(vocabulary.clone());
+    for example in &mut examples {
+        example.features = featurizer.weigh(std::mem::take(&mut example.features));
+    }
+
+    let mut top = Linear::new(labels.clone());
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    for epoch in 0..options.epochs {
+        rng.shuffle(&mut order);
+        let rate = options.learning_rate / (1.0 + options.decay * epoch as f32);
+        for &i in &order {
+            let example = &examples[i];
+            let scores = top.scores(&example.features);
+            let gradients: Vec<f32> = scores
+                .iter()
+                .zip(&example.targets)
+                .map(|(s, t)| 1.0 / (1.0 + (-s).exp()) - t)
+                .collect();
+            // BBC articles are the only real prose among the examples:
+            // each counts for several pseudo-articles.
+            let weight = if i < report.bbc_articles {
+                options.bbc_weight
+            } else {
+                1.0
+            };
+            step(
+                &mut top,
+                &example.features,
+                &gradients,
+                rate * weight,
+                options.l2,
+            );
+        }
+    }
+    top.prune(1e-3);
+    report.top_features = top.rows.len();
+
+    let mut children = HashMap::new();
+    for parent in &labels {
+        let child_labels = taxonomy.children_of(&parent.id);
+        if child_labels.len() < 2 {
+            continue;
+        }
+        let child_index: HashMap<&str, usize> = child_labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        let mine: Vec<(usize, usize)> = examples
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, *child_index.get(e.child.as_deref()?)?)))
+            .collect();
+        let mut model = Linear::new(child_labels.clone());
+        let mut order = mine.clone();
+        for epoch in 0..options.epochs {
+            rng.shuffle(&mut order);
+            let rate = options.learning_rate / (1.0 + options.decay * epoch as f32);
+            for &(i, class) in &order {
+                let features = &examples[i].features;
+                let mut gradients = softmax(&model.scores(features))
+                    .into_iter()
+                    .map(|p| p as f32)
+                    .collect::<Vec<f32>>();
+                gradients[class] -= 1.0;
+                step(&mut model, features, &gradients, rate, options.l2);
+            }
+        }
+        model.prune(1e-3);
+        report.child_features += model.rows.len();
+        children.insert(parent.id.clone(), model);
+    }
+
+    Ok((TopicModel::new(top, children, vocabulary), report))
+}
+
+/// One gradient step on the features present in an example.
+fn step(model: &mut Linear, features: &[(u64, f32)], gradients: &[f32], rate: f32, l2: f32) {
+    for (b, g) in model.bias.iter_mut().zip(gradients) {
+        *b -= rate * g;
+    }
+    for &(key, x) in features {
+        for (w, g) in model.row_mut(key).iter_mut().zip(gradients) {
+            *w -= rate * (g * x + l2 * *w);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAXONOMY: &str = r#"[
+      {"id": "medtop:15000000", "name": "sport", "definition": "Competitive activity", "level": 1, "parent": null, "retired": false},
+      {"id": "medtop:17000000", "name": "weather", "definition": "The study of the atmosphere", "level": 1, "parent": null, "retired": false},
+      {"id": "medtop:20000001", "name": "weather forecast", "definition": "Predictions of rain and snow", "level": 2, "parent": "medtop:17000000", "retired": false},
+      {"id": "medtop:20000002", "name": "weather warning", "definition": "Alerts about storms and floods", "level": 2, "parent": "medtop:17000000", "retired": false},
+      {"id": "medtop:20000003", "name": "old code", "definition": "gone", "level": 2, "parent": "medtop:17000000", "retired": true}
+    ]"#;
+
+    #[test]
+    fn the_lexicon_teaches_topics_without_labelled_articles() {
+        let taxonomy = Taxonomy::parse(TAXONOMY).unwrap();
+        assert_eq!(taxonomy.top_level().len(), 2);
+        let lexicon = parse_lexicon(
+            "# comment\nmedtop:15000000\t-\tgoal, match, striker, league\n\
+             medtop:17000000\t-\train, snow, storm, forecast\n",
+        )
+        .unwrap();
+        let options = TrainOptions {
+            pseudo_per_entry: 50,
+            ..TrainOptions::default()
+        };
+        let (model, report) = train(&taxonomy, &[], &lexicon, &options).unwrap();
+        assert_eq!(report.pseudo_articles, 100);
+        let topics = model.classify("Storm ahead", "Heavy rain and snow are forecast.");
+        assert_eq!(topics[0].label, "weather");
+        let sport = model.classify("Late winner", "The striker scored in the league match.");
+        assert_eq!(sport[0].label, "sport");
+        // the retired code is not a child
+        assert_eq!(model.children["medtop:17000000"].labels.len(), 2);
+    }
+
+    #[test]
+    fn the_split_is_fixed_and_about_a_fifth() {
+        let held = (0..1000)
+            .filter(|i| is_held_out(&format!("business/{i:03}")))
+            .count();
+        assert!((150..250).contains(&held), "{held}");
+        assert_eq!(is_held_out("sport/001"), is_held_out("sport/001"));
+    }
+
+    #[test]
+    fn bad_lexicon_lines_are_reported() {
+        assert!(parse_lexicon("medtop:1 only two").is_err());
+    }
+}
