@@ -7,11 +7,12 @@
 //! Information Sciences 509 (2020).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::tokenizer::{Token, TokenKind};
 
 /// Common English words that do not make a key phrase on their own.
-pub(crate) const STOP_WORDS: &[&str] = &[
+const STOP_WORDS: &[&str] = &[
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
@@ -26,8 +27,19 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "with", "would", "year", "years", "yet", "you", "your", "'s", "’s",
 ];
 
-fn is_stop(lower: &str) -> bool {
-    STOP_WORDS.contains(&lower)
+/// Whether a lower-cased word is a stop word: a binary search in the
+/// sorted list (a linear scan of 150 words per token was a measurable
+/// share of annotation time).
+pub(crate) fn is_stop(lower: &str) -> bool {
+    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut words = STOP_WORDS.to_vec();
+            words.sort_unstable();
+            words
+        })
+        .binary_search(&lower)
+        .is_ok()
 }
 
 #[derive(Default)]
@@ -36,9 +48,13 @@ struct TermStats {
     upper: f64,
     acronym: f64,
     sentences: Vec<usize>,
-    left: HashMap<String, u32>,
-    right: HashMap<String, u32>,
+    /// ids of the words seen just before / after it
+    left: Vec<u32>,
+    right: Vec<u32>,
 }
+
+/// No word: the unused slots of a one- or two-word candidate key.
+const NONE: u32 = u32::MAX;
 
 /// The `limit` best key phrases of `text` (already tokenised, split into
 /// sentences), best first, each with a relevance in (0, 1].
@@ -48,9 +64,12 @@ pub fn keywords(
     sentences: &[std::ops::Range<usize>],
     limit: usize,
 ) -> Vec<(String, f64)> {
-    let mut stats: HashMap<String, TermStats> = HashMap::new();
-    // Terms per sentence: (lower form, surface), with punctuation as breaks.
-    let mut chunks: Vec<Vec<Option<(String, &str)>>> = Vec::new();
+    // Words are interned: one hash per token, ids everywhere after.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut stats: Vec<TermStats> = Vec::new();
+    // Terms per sentence: (id, surface), with punctuation as breaks.
+    let mut chunks: Vec<Vec<Option<(u32, &str)>>> = Vec::new();
     for (s, range) in sentences.iter().enumerate() {
         let mut chunk = Vec::new();
         for (i, token) in tokens[range.clone()].iter().enumerate() {
@@ -60,7 +79,17 @@ pub fn keywords(
             }
             let surface = token.text(text);
             let lower = surface.to_lowercase();
-            let entry = stats.entry(lower.clone()).or_default();
+            let id = match ids.get(&lower) {
+                Some(&id) => id,
+                None => {
+                    let id = words.len() as u32;
+                    ids.insert(lower.clone(), id);
+                    words.push(lower);
+                    stats.push(TermStats::default());
+                    id
+                }
+            };
+            let entry = &mut stats[id as usize];
             entry.count += 1.0;
             let mut chars = surface.chars();
             let first_upper = chars.next().is_some_and(char::is_uppercase);
@@ -74,7 +103,7 @@ pub fn keywords(
                 entry.upper += 1.0;
             }
             entry.sentences.push(s);
-            chunk.push(Some((lower, surface)));
+            chunk.push(Some((id, surface)));
         }
         chunks.push(chunk);
     }
@@ -82,19 +111,27 @@ pub fn keywords(
     for chunk in &chunks {
         for pair in chunk.windows(2) {
             if let [Some((a, _)), Some((b, _))] = pair {
-                if let Some(s) = stats.get_mut(a) {
-                    *s.right.entry(b.clone()).or_default() += 1;
-                }
-                if let Some(s) = stats.get_mut(b) {
-                    *s.left.entry(a.clone()).or_default() += 1;
-                }
+                stats[*a as usize].right.push(*b);
+                stats[*b as usize].left.push(*a);
             }
         }
     }
+    for s in &mut stats {
+        for neighbours in [&mut s.left, &mut s.right] {
+            neighbours.sort_unstable();
+            neighbours.dedup();
+        }
+    }
+    let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
+    let alphabetic: Vec<bool> = words
+        .iter()
+        .map(|w| w.chars().any(char::is_alphabetic))
+        .collect();
     let mut non_stop: Vec<f64> = stats
         .iter()
-        .filter(|(w, _)| !is_stop(w))
-        .map(|(_, s)| s.count)
+        .zip(&stop)
+        .filter(|(_, stop)| !**stop)
+        .map(|(s, _)| s.count)
         .collect();
     // A fixed order, so the sums below (and thus ties in the ranking) do
     // not depend on the hash map's iteration order.
@@ -122,54 +159,41 @@ pub fn keywords(
         let spread = distinct.len() as f64 / n_sentences;
         position * relatedness / (casing + frequency / relatedness + spread / relatedness)
     };
-    let scores: HashMap<&str, f64> = stats
-        .iter()
-        .map(|(w, s)| (w.as_str(), term_score(s)))
-        .collect();
+    let scores: Vec<f64> = stats.iter().map(term_score).collect();
 
-    // candidate phrases
-    let mut candidates: HashMap<String, (f64, String)> = HashMap::new();
-    for chunk in &chunks {
+    // candidate phrases: word ids → (count, where first seen)
+    let mut candidates: HashMap<[u32; 3], (f64, usize, usize)> = HashMap::new();
+    for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
+            let mut key = [NONE; 3];
             for len in 1..=3 {
-                let Some(window) = chunk.get(start..start + len) else {
+                let Some(Some((id, _))) = chunk.get(start + len - 1) else {
                     break;
                 };
-                let Some(words) = window
-                    .iter()
-                    .map(|w| w.as_ref())
-                    .collect::<Option<Vec<_>>>()
-                else {
+                key[len - 1] = *id;
+                if !alphabetic[*id as usize] {
                     break;
-                };
-                let (first, last) = (&words[0].0, &words[len - 1].0);
-                if is_stop(first)
-                    || is_stop(last)
-                    || words
-                        .iter()
-                        .any(|(w, _)| w.chars().all(|c| !c.is_alphabetic()))
-                {
+                }
+                if stop[key[0] as usize] || stop[*id as usize] {
                     continue;
                 }
-                let key = words
-                    .iter()
-                    .map(|(w, _)| w.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let surface = words.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ");
-                candidates.entry(key).or_insert((0.0, surface)).0 += 1.0;
+                candidates.entry(key).or_insert((0.0, c, start)).0 += 1.0;
             }
         }
     }
     let mut ranked: Vec<(String, f64)> = candidates
         .into_iter()
-        .map(|(key, (count, surface))| {
-            let terms: Vec<f64> = key
-                .split(' ')
-                .map(|w| scores.get(w).copied().unwrap_or(1.0))
-                .collect();
-            let product: f64 = terms.iter().product();
-            let sum: f64 = terms.iter().sum();
+        .map(|(key, (count, c, start))| {
+            let len = key.iter().filter(|&&id| id != NONE).count();
+            let surface = chunks[c][start..start + len]
+                .iter()
+                .flatten()
+                .map(|(_, s)| *s)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let terms = key[..len].iter().map(|&id| scores[id as usize]);
+            let product: f64 = terms.clone().product();
+            let sum: f64 = terms.sum();
             (surface, product / (count * (1.0 + sum)))
         })
         .collect();

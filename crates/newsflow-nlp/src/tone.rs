@@ -8,7 +8,6 @@
 //! lexicon scorers in the manner of VADER (Hutto & Gilbert, ICWSM 2014).
 //! It says whether the news is grim or upbeat, not what a writer thinks.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::tokenizer::Token;
@@ -273,10 +272,12 @@ const INTENSIFIERS: &[&str] = &[
     "heavy",
 ];
 
-fn lexicon() -> &'static HashMap<&'static str, f64> {
-    static LEXICON: OnceLock<HashMap<&'static str, f64>> = OnceLock::new();
+/// (word, valence), sorted by word for binary search.
+fn lexicon() -> &'static [(&'static str, f64)] {
+    static LEXICON: OnceLock<Vec<(&'static str, f64)>> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map: Vec<(&'static str, f64)> = Vec::new();
+        // later lists override earlier ones: the strong forms win
         for (words, value) in [
             (NEGATIVE, -1.0),
             (POSITIVE, 1.0),
@@ -284,11 +285,20 @@ fn lexicon() -> &'static HashMap<&'static str, f64> {
             (POSITIVE_STRONG, 2.0),
         ] {
             for w in words {
-                map.insert(*w, value);
+                map.retain(|(known, _)| known != w);
+                map.push((*w, value));
             }
         }
+        map.sort_unstable_by(|a, b| a.0.cmp(b.0));
         map
     })
+}
+
+fn valence(lexicon: &[(&str, f64)], word: &str) -> Option<f64> {
+    lexicon
+        .binary_search_by(|(w, _)| (*w).cmp(word))
+        .ok()
+        .map(|i| lexicon[i].1)
 }
 
 /// The tone of a tokenised text: (score in [-1, 1], label).
@@ -301,7 +311,7 @@ pub fn tone(text: &str, tokens: &[Token]) -> (f64, &'static str) {
         let mut lower = std::mem::take(&mut recent[2]);
         lower.clear();
         lower.extend(token.text(text).chars().flat_map(char::to_lowercase));
-        if let Some(&value) = lexicon.get(lower.as_str()) {
+        if let Some(value) = valence(lexicon, &lower) {
             let mut v = value;
             if recent.iter().any(|w| NEGATIONS.contains(&w.as_str())) {
                 v *= NEGATION_FACTOR;

@@ -2,8 +2,6 @@
 //! crudely singularised, and pairs of neighbouring content words, each
 //! hashed to a 64-bit key and weighted by a damped count.
 
-use std::collections::HashSet;
-
 use crate::hash::{FNV_OFFSET, FNV_PRIME};
 use crate::ner::model::FeatureMap;
 
@@ -11,21 +9,11 @@ use crate::ner::model::FeatureMap;
 const TITLE_WEIGHT: f32 = 2.0;
 
 /// Splits text into the model's terms and hashes them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Featurizer {
-    stop_words: HashSet<&'static str>,
     /// The model's vocabulary with each term's inverse document frequency;
     /// terms outside it are ignored. `None` while training collects it.
     vocabulary: Option<FeatureMap<f32>>,
-}
-
-impl Default for Featurizer {
-    fn default() -> Self {
-        Featurizer {
-            stop_words: crate::keywords::STOP_WORDS.iter().copied().collect(),
-            vocabulary: None,
-        }
-    }
 }
 
 /// Plural and possessive endings off, so that "troops" and "troop" meet.
@@ -73,7 +61,7 @@ impl Featurizer {
             let w = word.trim_matches(|c| c == '-' || c == '\'' || c == '’');
             let keep = w.chars().count() >= 2
                 && w.chars().any(char::is_alphabetic)
-                && !self.stop_words.contains(w);
+                && !crate::keywords::is_stop(w);
             out.push(keep.then(|| stem(w).to_string()));
             word.clear();
         };
