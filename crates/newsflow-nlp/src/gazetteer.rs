@@ -243,23 +243,10 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         }
     }
 
-    let mut demonyms = Vec::new();
-    for (_, entry) in parse("country_demonyms.json", sources.demonyms)?
-        .as_object()
+    let demonyms: Vec<(String, &str)> = demonym_words(sources.demonyms)?
         .into_iter()
-        .flatten()
-    {
-        for field in ["adjectivals", "demonyms"] {
-            for word in entry[field]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                demonyms.push((title_case(word), "MISC"));
-            }
-        }
-    }
+        .map(|(_, word)| (title_case(&word), "MISC"))
+        .collect();
 
     let mut orgs = Vec::new();
     let mut abbreviations: Vec<(String, String)> = Vec::new();
@@ -339,7 +326,28 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
     ])
 }
 
-fn title_case(word: &str) -> String {
+/// (country code, word) for every adjectival and plural demonym of the
+/// demonyms list.
+pub(crate) fn demonym_words(json: &str) -> Result<Vec<(String, String)>, String> {
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| format!("country_demonyms.json: {e}"))?;
+    let mut out = Vec::new();
+    for (code, entry) in value.as_object().into_iter().flatten() {
+        for field in ["adjectivals", "demonyms"] {
+            for word in entry[field]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                out.push((code.clone(), word.to_string()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn title_case(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

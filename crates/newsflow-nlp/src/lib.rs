@@ -23,6 +23,7 @@ mod hash;
 pub mod keywords;
 mod language;
 pub mod ner;
+mod rng;
 pub mod sentences;
 pub mod tokenizer;
 pub mod tone;

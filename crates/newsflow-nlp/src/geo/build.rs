@@ -281,32 +281,15 @@ fn nationalities(
     let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut claim = |word: &str, code: &str| {
         let Some(word) = clean(word) else { return };
-        let mut chars = word.chars();
-        let word: String = match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => return,
-        };
+        let word = crate::gazetteer::title_case(&word);
         let codes = claims.entry(word).or_default();
         let code = code.to_ascii_uppercase();
         if !codes.contains(&code) {
             codes.push(code);
         }
     };
-    for (code, entry) in parse("country_demonyms.json", sources.demonyms)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        for field in ["adjectivals", "demonyms"] {
-            for word in entry[field]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                claim(word, code);
-            }
-        }
+    for (code, word) in crate::gazetteer::demonym_words(sources.demonyms)? {
+        claim(&word, &code);
     }
     Ok(claims
         .into_iter()

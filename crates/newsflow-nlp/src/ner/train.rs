@@ -14,6 +14,7 @@ use super::model::{viterbi, FeatureMap, Weights};
 use super::tags::{encode, TokenSpan, NUM_TAGS};
 use crate::conll::Document;
 use crate::gazetteer::Gazetteer;
+use crate::rng::Rng;
 use crate::tokenizer::tokenize;
 
 #[derive(Debug, Clone)]
@@ -197,24 +198,6 @@ impl Learner {
     }
 }
 
-/// Deterministic shuffling without a dependency: xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
-}
-
 /// Trains on `train`. `on_epoch` sees each epoch's averaged weights (to
 /// report a development score); `metadata` is stored in the model.
 pub fn train(
@@ -248,7 +231,7 @@ pub fn train(
             learner.acc.insert(f, [0.0; NUM_TAGS]);
         }
     }
-    let mut rng = Rng(options.seed.max(1));
+    let mut rng = Rng::new(options.seed);
     let mut weights = learner.averaged(metadata(0));
     for epoch in 1..=options.epochs {
         rng.shuffle(&mut data);

@@ -12,6 +12,7 @@
 //! The scorers are logistic (top level, one-vs-rest) and softmax (children)
 //! regressions fitted by stochastic gradient descent.
 
+use crate::rng::Rng;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -216,26 +217,6 @@ impl Default for TrainOptions {
     }
 }
 
-/// xorshift64*: a small seeded generator, so training is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
-
 struct Example {
     features: Vec<(u64, f32)>,
     /// target per top-level topic
@@ -267,7 +248,7 @@ pub fn train(
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), i))
         .collect();
-    let mut rng = Rng(options.seed.max(1));
+    let mut rng = Rng::new(options.seed);
     let mut report = TrainReport::default();
     let mut examples = Vec::new();
     let one_hot = |code: &str| -> Option<Vec<f32>> {
