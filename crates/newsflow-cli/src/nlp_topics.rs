@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use newsflow_nlp::topics::train::{
-    is_held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions, BBC_TOPICS,
+    held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions,
 };
 use newsflow_nlp::topics::{evaluate, Expected, TopicEvaluation, TopicModel};
 
@@ -87,20 +87,9 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
     println!("{}", file_name(&args.model));
 
-    let held_out: Vec<Expected> = parse_bbc(&read(&args.bbc)?)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.bbc.display()))?
-        .into_iter()
-        .filter(|a| is_held_out(&a.id))
-        .filter_map(|a| {
-            let (_, code) = BBC_TOPICS.iter().find(|(c, _)| *c == a.category)?;
-            Some(Expected {
-                id: a.id,
-                title: a.title,
-                body: a.text,
-                topics: vec![code.to_string()],
-            })
-        })
-        .collect();
+    let held_out = held_out(
+        parse_bbc(&read(&args.bbc)?).map_err(|e| anyhow::anyhow!("{}: {e}", args.bbc.display()))?,
+    );
     print(
         "BBC held-out fifth",
         &evaluate(&model, &held_out),

@@ -1,7 +1,7 @@
 //! Throughput of the NLP stage, the models loaded once, over the bundled
-//! sample articles: tokenising alone; entities (tokenise, tag, merge); the
-//! whole `annotate` (entities, dates, language, statistics); and the time
-//! to load the models.
+//! sample articles: tokenising alone; entities (tokenise, tag, merge,
+//! geo-link); the whole `annotate` (entities, dates, language, keywords,
+//! topics, tone, statistics); and the time to load the models.
 //!
 //!     cargo bench -p newsflow-nlp --bench annotate
 

@@ -70,7 +70,7 @@ impl Annotator {
         self
     }
 
-    /// Entities of an article (tokenise, tag, merge), without the rest of
+    /// Entities of an article (tokenise, tag, merge, link places), without the rest of
     /// the analysis; empty without an entity model.
     pub fn entities(&self, title: &str, body: &str) -> Vec<newsflow_core::Entity> {
         match &self.ner {

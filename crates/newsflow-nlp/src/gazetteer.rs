@@ -155,49 +155,83 @@ pub struct Sources<'a> {
     pub orgs_csv: &'a str,
 }
 
+/// The JSON sources, parsed once for every list built from them (the
+/// cities file alone is 17 MB).
+pub(crate) struct Parsed {
+    pub cities: Value,
+    pub countries: Value,
+    pub us_states: Value,
+    pub continents: Value,
+    pub world_countries: Value,
+    /// (country code, word) for every adjectival and plural demonym
+    pub demonyms: Vec<(String, String)>,
+}
+
+impl Parsed {
+    fn new(sources: &Sources) -> Result<Self, String> {
+        let parse = |name: &str, text: &str| {
+            serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
+        };
+        let demonyms_json = parse("country_demonyms.json", sources.demonyms)?;
+        let mut demonyms = Vec::new();
+        for (code, entry) in members(&demonyms_json) {
+            for field in ["adjectivals", "demonyms"] {
+                for word in strings(&entry[field]) {
+                    demonyms.push((code.clone(), word.to_string()));
+                }
+            }
+        }
+        Ok(Parsed {
+            cities: parse("cities15000.json", sources.geonames_cities)?,
+            countries: parse("countries.json", sources.geonames_countries)?,
+            us_states: parse("us_states.json", sources.geonames_us_states)?,
+            continents: parse("continents.json", sources.geonames_continents)?,
+            world_countries: parse("world-countries/countries.json", sources.world_countries)?,
+            demonyms,
+        })
+    }
+}
+
+/// The members of a JSON object; none for anything else.
+pub(crate) fn members(v: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    v.as_object().into_iter().flatten()
+}
+
+/// The elements of a JSON array; none for anything else.
+pub(crate) fn elements(v: &Value) -> impl Iterator<Item = &Value> {
+    v.as_array().into_iter().flatten()
+}
+
+/// The string elements of a JSON array.
+pub(crate) fn strings(v: &Value) -> impl Iterator<Item = &str> {
+    elements(v).filter_map(Value::as_str)
+}
+
 /// TSV files built from the sources: (file name, content), one per licence,
 /// plus `org-abbreviations.tsv` (`ABBREVIATION<TAB>full name`) from the
 /// organisation list and the geo-linker's `places.tsv` and
 /// `nationalities.tsv` (see [`crate::geo::build`]).
 pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
-    let parse = |name: &str, text: &str| {
-        serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
-    };
+    let parsed = Parsed::new(sources)?;
     let mut geonames = Vec::new();
-    for (_, city) in parse("cities15000.json", sources.geonames_cities)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (_, city) in members(&parsed.cities) {
         if let Some(name) = city["name"].as_str() {
             geonames.push((name.to_string(), "LOC"));
         }
     }
-    for (_, country) in parse("countries.json", sources.geonames_countries)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (_, country) in members(&parsed.countries) {
         for field in ["name", "capital"] {
             if let Some(name) = country[field].as_str().filter(|s| !s.is_empty()) {
                 geonames.push((name.to_string(), "LOC"));
             }
         }
     }
-    for (_, state) in parse("us_states.json", sources.geonames_us_states)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (_, state) in members(&parsed.us_states) {
         if let Some(name) = state["name"].as_str() {
             geonames.push((name.to_string(), "LOC"));
         }
     }
-    for (_, continent) in parse("continents.json", sources.geonames_continents)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (_, continent) in members(&parsed.continents) {
         if let Some(name) = continent["name"]
             .as_str()
             .or(continent["asciiName"].as_str())
@@ -207,33 +241,19 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
     }
 
     let mut countries = Vec::new();
-    for country in parse("world-countries/countries.json", sources.world_countries)?
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    for country in elements(&parsed.world_countries) {
         for field in ["common", "official"] {
             if let Some(name) = country["name"][field].as_str() {
                 countries.push((name.to_string(), "LOC"));
             }
         }
-        for alt in country["altSpellings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for alt in strings(&country["altSpellings"]) {
             // two- and three-letter codes would match ordinary words
             if alt.chars().count() > 3 && alt.is_ascii() {
                 countries.push((alt.to_string(), "LOC"));
             }
         }
-        for capital in country["capital"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for capital in strings(&country["capital"]) {
             countries.push((capital.to_string(), "LOC"));
         }
         for gender in ["m", "f"] {
@@ -243,9 +263,10 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         }
     }
 
-    let demonyms: Vec<(String, &str)> = demonym_words(sources.demonyms)?
-        .into_iter()
-        .map(|(_, word)| (title_case(&word), "MISC"))
+    let demonyms: Vec<(String, &str)> = parsed
+        .demonyms
+        .iter()
+        .map(|(_, word)| (title_case(word), "MISC"))
         .collect();
 
     let mut orgs = Vec::new();
@@ -314,7 +335,7 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         }
     }
 
-    let (places, nationalities) = crate::geo::build::build(sources)?;
+    let (places, nationalities) = crate::geo::build::build(&parsed);
     Ok(vec![
         ("places.tsv", places),
         ("nationalities.tsv", nationalities),
@@ -324,27 +345,6 @@ pub fn build(sources: &Sources) -> Result<Vec<(&'static str, String)>, String> {
         ("orgs.tsv", to_tsv(orgs)),
         ("org-abbreviations.tsv", abbreviations_tsv),
     ])
-}
-
-/// (country code, word) for every adjectival and plural demonym of the
-/// demonyms list.
-pub(crate) fn demonym_words(json: &str) -> Result<Vec<(String, String)>, String> {
-    let value: Value =
-        serde_json::from_str(json).map_err(|e| format!("country_demonyms.json: {e}"))?;
-    let mut out = Vec::new();
-    for (code, entry) in value.as_object().into_iter().flatten() {
-        for field in ["adjectivals", "demonyms"] {
-            for word in entry[field]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                out.push((code.clone(), word.to_string()));
-            }
-        }
-    }
-    Ok(out)
 }
 
 pub(crate) fn title_case(word: &str) -> String {

@@ -8,6 +8,7 @@
 //! lexicon scorers in the manner of VADER (Hutto & Gilbert, ICWSM 2014).
 //! It says whether the news is grim or upbeat, not what a writer thinks.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::tokenizer::Token;
@@ -276,21 +277,17 @@ const INTENSIFIERS: &[&str] = &[
 fn lexicon() -> &'static [(&'static str, f64)] {
     static LEXICON: OnceLock<Vec<(&'static str, f64)>> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut map: Vec<(&'static str, f64)> = Vec::new();
         // later lists override earlier ones: the strong forms win
-        for (words, value) in [
+        let map: BTreeMap<&'static str, f64> = [
             (NEGATIVE, -1.0),
             (POSITIVE, 1.0),
             (NEGATIVE_STRONG, -2.0),
             (POSITIVE_STRONG, 2.0),
-        ] {
-            for w in words {
-                map.retain(|(known, _)| known != w);
-                map.push((*w, value));
-            }
-        }
-        map.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        map
+        ]
+        .into_iter()
+        .flat_map(|(words, value)| words.iter().map(move |w| (*w, value)))
+        .collect();
+        map.into_iter().collect()
     })
 }
 

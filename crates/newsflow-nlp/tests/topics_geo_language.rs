@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use newsflow_core::{EnrichedArticle, Entity, RawArticle};
-use newsflow_nlp::topics::train::{is_held_out, parse_bbc, BBC_TOPICS};
+use newsflow_nlp::topics::train::{held_out, parse_bbc};
 use newsflow_nlp::topics::{evaluate, Expected, TopicModel};
 use newsflow_nlp::Annotator;
 
@@ -230,22 +230,7 @@ fn bbc_held_out_fifth_top1_is_at_least_098() {
         eprintln!("skipped: {} is absent", path.display());
         return;
     };
-    let held_out: Vec<Expected> = parse_bbc(&text)
-        .unwrap()
-        .into_iter()
-        .filter(|a| is_held_out(&a.id))
-        .map(|a| Expected {
-            topics: vec![BBC_TOPICS
-                .iter()
-                .find(|(c, _)| *c == a.category)
-                .unwrap()
-                .1
-                .to_string()],
-            id: a.id,
-            title: a.title,
-            body: a.text,
-        })
-        .collect();
+    let held_out = held_out(parse_bbc(&text).unwrap());
     assert!(held_out.len() > 300);
     let eval = evaluate(&model(), &held_out);
     assert!(

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use crate::gazetteer::Sources;
+use crate::gazetteer::{elements, members, strings, Parsed};
 
 /// Cities below this population keep only their main name: their
 /// alternate names are mostly transliterations that would collide with
@@ -45,10 +45,6 @@ struct PlaceRow {
     aliases: Vec<String>,
 }
 
-fn parse(name: &str, text: &str) -> Result<Value, String> {
-    serde_json::from_str::<Value>(text).map_err(|e| format!("{name}: {e}"))
-}
-
 fn number(v: &Value) -> Option<f64> {
     v.as_f64().or_else(|| v.as_str()?.parse().ok())
 }
@@ -69,14 +65,13 @@ fn usable_alias(alias: &str) -> bool {
 }
 
 /// (places.tsv, nationalities.tsv)
-pub fn build(sources: &Sources) -> Result<(String, String), String> {
+pub(crate) fn build(parsed: &Parsed) -> (String, String) {
     let mut rows = Vec::new();
 
-    let cities = parse("cities15000.json", sources.geonames_cities)?;
     // US states have no coordinates in the source: place them at the
     // population-weighted centre of their cities.
     let mut state_centres: HashMap<String, (f64, f64, u64)> = HashMap::new();
-    for city in cities.as_object().into_iter().flatten().map(|(_, c)| c) {
+    for (_, city) in members(&parsed.cities) {
         let (Some(id), Some(name), Some(country), Some(lat), Some(lon)) = (
             city["geonameid"].as_u64(),
             city["name"].as_str().and_then(clean),
@@ -98,11 +93,7 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
         let mut aliases = Vec::new();
         if population >= ALIAS_MIN_POPULATION {
             aliases.extend(
-                city["alternatenames"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
+                strings(&city["alternatenames"])
                     .filter(|a| usable_alias(a) && *a != name)
                     .filter_map(clean),
             );
@@ -119,11 +110,7 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
         });
     }
 
-    for (code, state) in parse("us_states.json", sources.geonames_us_states)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (code, state) in members(&parsed.us_states) {
         let (Some(id), Some(name), Some(&(lat, lon, population))) = (
             state["geonameid"].as_u64(),
             state["name"].as_str().and_then(clean),
@@ -146,11 +133,7 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
         });
     }
 
-    for (code, continent) in parse("continents.json", sources.geonames_continents)?
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
+    for (code, continent) in members(&parsed.continents) {
         let (Some(id), Some(name), Some(lat), Some(lon)) = (
             continent["geonameId"].as_u64(),
             continent["asciiName"].as_str().and_then(clean),
@@ -173,13 +156,9 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
 
     // Countries: id and population from GeoNames, names and coordinates
     // from world-countries, joined on the ISO code.
-    let geonames_countries = parse("countries.json", sources.geonames_countries)?;
+    let geonames_countries = &parsed.countries;
     let mut population_of: HashMap<String, u64> = HashMap::new();
-    for country in parse("world-countries/countries.json", sources.world_countries)?
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    for country in elements(&parsed.world_countries) {
         let Some(code) = country["cca2"].as_str() else {
             continue;
         };
@@ -207,12 +186,7 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
         };
         add(country["name"]["official"].as_str());
         add(geonames["name"].as_str());
-        for alt in country["altSpellings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for alt in strings(&country["altSpellings"]) {
             // Upper-case codes ("US", "UAE") are kept: only entities the
             // tagger found are looked up, so they cannot match "us".
             let code_like = alt.len() >= 2 && alt.chars().all(|c| c.is_ascii_uppercase());
@@ -268,16 +242,13 @@ pub fn build(sources: &Sources) -> Result<(String, String), String> {
         })
         .collect();
 
-    Ok((places, nationalities(sources, &population_of)?))
+    (places, nationalities(parsed, &population_of))
 }
 
 /// Nationality words to the country they name, from the demonyms list
 /// alone (one source licence per file). A word claimed by two countries
 /// ("Dominican") goes to the more populous one.
-fn nationalities(
-    sources: &Sources,
-    population_of: &HashMap<String, u64>,
-) -> Result<String, String> {
+fn nationalities(parsed: &Parsed, population_of: &HashMap<String, u64>) -> String {
     let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut claim = |word: &str, code: &str| {
         let Some(word) = clean(word) else { return };
@@ -288,10 +259,10 @@ fn nationalities(
             codes.push(code);
         }
     };
-    for (code, word) in crate::gazetteer::demonym_words(sources.demonyms)? {
-        claim(&word, &code);
+    for (code, word) in &parsed.demonyms {
+        claim(word, code);
     }
-    Ok(claims
+    claims
         .into_iter()
         .filter_map(|(word, codes)| {
             let best = codes
@@ -299,5 +270,5 @@ fn nationalities(
                 .max_by_key(|c| (population_of.get(*c).copied().unwrap_or(0), c.as_str()))?;
             Some(format!("{word}\t{best}\n"))
         })
-        .collect())
+        .collect()
 }

@@ -189,6 +189,12 @@ impl Places {
             };
             evidence.push(country);
         }
+        // How often the article points at each country, counted once; each
+        // place then sees the counts without its own evidence.
+        let mut context: HashMap<String, f64> = HashMap::new();
+        for country in evidence.iter().flatten() {
+            *context.entry(country.clone()).or_default() += 1.0;
+        }
         for i in 0..entities.len() {
             match entities[i].kind.as_str() {
                 "MISC" => {
@@ -199,17 +205,18 @@ impl Places {
                     }
                 }
                 "LOC" => {
-                    let mut context: HashMap<String, f64> = HashMap::new();
-                    for (j, country) in evidence.iter().enumerate() {
-                        if let (true, Some(c)) = (j != i, country) {
-                            *context.entry(c.clone()).or_default() += 1.0;
-                        }
+                    let own = evidence[i].as_ref().and_then(|c| context.get_mut(c));
+                    if let Some(count) = own {
+                        *count -= 1.0;
                     }
                     let place = self
                         .resolve(&entities[i].canonical, &context)
                         .or_else(|| self.resolve(&entities[i].text, &context));
                     if let Some(place) = place {
                         attach(&mut entities[i], place);
+                    }
+                    if let Some(count) = evidence[i].as_ref().and_then(|c| context.get_mut(c)) {
+                        *count += 1.0;
                     }
                 }
                 _ => {}

@@ -21,6 +21,7 @@ use crate::hash::fnv1a;
 use crate::ner::model::FeatureMap;
 use crate::topics::features::Featurizer;
 use crate::topics::model::{softmax, Linear, TopicLabel, TopicModel};
+use crate::topics::Expected;
 
 /// A feature must occur in this many training examples to be learnt.
 const MIN_DOCUMENTS: u32 = 2;
@@ -38,6 +39,24 @@ pub const BBC_TOPICS: [(&str, &str); 5] = [
 /// of its id so that it never changes.
 pub fn is_held_out(id: &str) -> bool {
     fnv1a(id.as_bytes()) % 5 == 0
+}
+
+/// The held-out fifth of the BBC articles with their IPTC topic, to score
+/// a model on.
+pub fn held_out(articles: Vec<BbcArticle>) -> Vec<Expected> {
+    articles
+        .into_iter()
+        .filter(|a| is_held_out(&a.id))
+        .filter_map(|a| {
+            let (_, code) = BBC_TOPICS.iter().find(|(c, _)| *c == a.category)?;
+            Some(Expected {
+                id: a.id,
+                title: a.title,
+                body: a.text,
+                topics: vec![code.to_string()],
+            })
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,31 +128,26 @@ impl Taxonomy {
     }
 
     pub fn top_level(&self) -> Vec<TopicLabel> {
-        let mut top: Vec<TopicLabel> = self
-            .codes
-            .iter()
-            .filter(|c| c.parent.is_none())
-            .map(|c| TopicLabel {
-                id: c.id.clone(),
-                label: c.name.clone(),
-            })
-            .collect();
-        top.sort_by(|a, b| a.id.cmp(&b.id));
-        top
+        self.labels_where(|c| c.parent.is_none())
     }
 
     fn children_of(&self, parent: &str) -> Vec<TopicLabel> {
-        let mut children: Vec<TopicLabel> = self
+        self.labels_where(|c| c.parent.as_deref() == Some(parent))
+    }
+
+    /// The codes that `keep` accepts, as labels sorted by id.
+    fn labels_where(&self, keep: impl Fn(&Code) -> bool) -> Vec<TopicLabel> {
+        let mut labels: Vec<TopicLabel> = self
             .codes
             .iter()
-            .filter(|c| c.parent.as_deref() == Some(parent))
+            .filter(|c| keep(c))
             .map(|c| TopicLabel {
                 id: c.id.clone(),
                 label: c.name.clone(),
             })
             .collect();
-        children.sort_by(|a, b| a.id.cmp(&b.id));
-        children
+        labels.sort_by(|a, b| a.id.cmp(&b.id));
+        labels
     }
 }
 
