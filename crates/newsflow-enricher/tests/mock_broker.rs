@@ -16,7 +16,7 @@ use newsflow_nlp::Annotator;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{DefaultProducerContext, FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
@@ -62,6 +62,16 @@ fn read_all(brokers: &str, topic: &str, want: usize) -> Vec<Read> {
 }
 
 /// Runs the enrich stage from `raw` to `enriched` and `dlq` in a task.
+/// A one-broker mock cluster with the three topics, one partition each.
+fn mock_cluster() -> (MockCluster<'static, DefaultProducerContext>, String) {
+    let cluster = MockCluster::new(1).unwrap();
+    for topic in ["raw", "enriched", "dlq"] {
+        cluster.create_topic(topic, 1, 1).unwrap();
+    }
+    let brokers = cluster.bootstrap_servers();
+    (cluster, brokers)
+}
+
 fn start_enricher(
     kafka: KafkaConfig,
 ) -> (
@@ -104,11 +114,7 @@ async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_
             .with_test_writer()
             .try_init();
     }
-    let cluster = MockCluster::new(1).unwrap();
-    for topic in ["raw", "enriched", "dlq"] {
-        cluster.create_topic(topic, 1, 1).unwrap();
-    }
-    let brokers = cluster.bootstrap_servers();
+    let (_cluster, brokers) = mock_cluster();
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &brokers)
         .set("message.max.bytes", (16 << 20).to_string())
@@ -180,11 +186,7 @@ async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
-    let cluster = MockCluster::new(1).unwrap();
-    for topic in ["raw", "enriched", "dlq"] {
-        cluster.create_topic(topic, 1, 1).unwrap();
-    }
-    let brokers = cluster.bootstrap_servers();
+    let (cluster, brokers) = mock_cluster();
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &brokers)
         .set("message.timeout.ms", "0")
