@@ -1,24 +1,30 @@
 //! Kafka plumbing shared by the enricher, the sinks and replay.
 //!
-//! The centre is [`pipeline::run`]: a consumer-group member that hands every
+//! The centre is [`pipeline::run`]: a consumer that hands every
 //! record of a partition, in order, to a [`Stage`], and stores the record's
 //! offset only after the stage's output (or the record's dead letter) is
 //! durable. Around it: client configuration ([`config`]), topic creation
-//! ([`topics`]), dead letters ([`dlq`]), producing with retry ([`produce`])
-//! and shutdown on SIGTERM ([`shutdown`]).
+//! ([`topics`]), dead letters ([`dlq`]), producing with retry ([`produce`]),
+//! offsets and replay plans ([`offsets`], [`replay`]) and shutdown on
+//! SIGTERM ([`shutdown`]).
+//!
+//! The loop also reads fixed offset ranges (replay), and pauses fetching
+//! while a stage says its destination is down.
 
 pub mod config;
 pub mod dlq;
+pub mod offsets;
 mod partition_worker;
 pub mod pipeline;
 pub mod produce;
 mod rebalance;
+pub mod replay;
 pub mod shutdown;
 mod stage;
 pub mod stats;
 pub mod topics;
 
 pub use config::KafkaConfig;
-pub use pipeline::{PipelineOptions, Subscription};
+pub use pipeline::{PartitionRange, PipelineOptions, Subscription};
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
 pub use stats::PipelineStats;

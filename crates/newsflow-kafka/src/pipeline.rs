@@ -9,12 +9,14 @@
 //! Shutdown (SIGTERM, or the token being cancelled) stops fetching, lets
 //! every worker finish what it holds, commits, and leaves the group.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use tokio::sync::{mpsc, watch};
 use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
@@ -31,6 +33,33 @@ pub enum Subscription {
         group_id: String,
         topics: Vec<String>,
     },
+    /// Read fixed offset ranges by direct assignment, outside any group's
+    /// membership, and stop at their ends (replay). Offsets are committed
+    /// under `group_id`, which must not be a live group's.
+    Ranges {
+        group_id: String,
+        ranges: Vec<PartitionRange>,
+    },
+}
+
+/// Offsets `start..end` of one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionRange {
+    pub topic: String,
+    pub partition: i32,
+    pub start: i64,
+    /// Exclusive.
+    pub end: i64,
+}
+
+impl PartitionRange {
+    pub fn len(&self) -> u64 {
+        (self.end - self.start).max(0) as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -41,18 +70,38 @@ pub struct PipelineOptions {
     pub max_in_flight: usize,
     /// How long a revoke or shutdown waits for in-flight work.
     pub drain_timeout: Duration,
+    /// Records per second handed to the stage at most.
+    pub max_rate: Option<f64>,
 }
 
 impl PipelineOptions {
     pub fn group(group_id: &str, topic: &str, dlq_topic: &str) -> Self {
-        PipelineOptions {
-            subscription: Subscription::Group {
+        Self::new(
+            Subscription::Group {
                 group_id: group_id.to_string(),
                 topics: vec![topic.to_string()],
             },
+            dlq_topic,
+        )
+    }
+
+    pub fn ranges(group_id: &str, ranges: Vec<PartitionRange>, dlq_topic: &str) -> Self {
+        Self::new(
+            Subscription::Ranges {
+                group_id: group_id.to_string(),
+                ranges,
+            },
+            dlq_topic,
+        )
+    }
+
+    fn new(subscription: Subscription, dlq_topic: &str) -> Self {
+        PipelineOptions {
+            subscription,
             dlq_topic: dlq_topic.to_string(),
             max_in_flight: 256,
             drain_timeout: Duration::from_secs(30),
+            max_rate: None,
         }
     }
 }
@@ -81,10 +130,11 @@ impl Failure {
     }
 }
 
-/// Runs `stage` over the subscription until `shutdown` is cancelled (or a
-/// fatal delivery error), then drains and commits. Must run on a
-/// multi-threaded tokio runtime: rebalance draining blocks one of its
-/// threads while the others finish the work.
+/// Runs `stage` over the subscription until `shutdown` is cancelled, a
+/// fatal delivery error, or (for ranges) the end of every range; then
+/// drains and commits. Must run on a multi-threaded tokio runtime:
+/// rebalance draining blocks one of its threads while the others finish the
+/// work.
 pub async fn run<S: Stage>(
     kafka: &KafkaConfig,
     options: PipelineOptions,
@@ -99,18 +149,36 @@ pub async fn run<S: Stage>(
         workers: workers.clone(),
         drain_timeout: options.drain_timeout,
     };
-    let Subscription::Group { group_id, topics } = &options.subscription;
+    let group_id = match &options.subscription {
+        Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
+    };
     let consumer: Arc<StreamConsumer<RebalanceContext>> = Arc::new(
         kafka
             .group_consumer(group_id)
             .create_with_context(context)
             .context("creating the Kafka consumer")?,
     );
-    let topic_refs: Vec<&str> = topics.iter().map(String::as_str).collect();
-    consumer
-        .subscribe(&topic_refs)
-        .with_context(|| format!("subscribing to {topics:?}"))?;
-    tracing::info!(stage = stage.name(), group = group_id, ?topics, "consuming");
+    let mut ranges = RangeTracker::default();
+    match &options.subscription {
+        Subscription::Group { topics, .. } => {
+            let topic_refs: Vec<&str> = topics.iter().map(String::as_str).collect();
+            consumer
+                .subscribe(&topic_refs)
+                .with_context(|| format!("subscribing to {topics:?}"))?;
+            tracing::info!(stage = stage.name(), group = group_id, ?topics, "consuming");
+        }
+        Subscription::Ranges { ranges: list, .. } => {
+            ranges = RangeTracker::new(list);
+            consumer
+                .assign(&ranges.assignment()?)
+                .context("assigning the partitions to read")?;
+            tracing::info!(
+                stage = stage.name(),
+                partitions = ranges.open(),
+                "reading offset ranges"
+            );
+        }
+    }
 
     let failure = Arc::new(Failure::default());
     let store_offset: OffsetStore = {
@@ -135,35 +203,72 @@ pub async fn run<S: Stage>(
         failure: failure.clone(),
         max_in_flight: options.max_in_flight,
     });
+    let input_for = |record: &SourceRecord| {
+        let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
+        workers
+            .entry((record.topic.clone(), record.partition))
+            .or_insert_with(|| partition_worker::spawn(env.clone()))
+            .input
+            .clone()
+    };
 
+    // Records read but not yet taken by their partition's worker. Reading
+    // goes on while it holds one only if fetching is paused, so it stays
+    // small, and the consumer is polled even while a worker is full (a
+    // consumer that stops polling is dropped from its group).
+    let mut backlog: VecDeque<SourceRecord> = VecDeque::new();
+    let mut health = stage.health();
+    let mut paused = false;
+    let mut pacing = Pacing::new(options.max_rate);
+    let mut repause = tokio::time::interval(Duration::from_secs(1));
     loop {
-        let message = tokio::select! {
+        if ranges.all_done() && backlog.is_empty() {
+            tracing::info!(stage = stage.name(), "every range read to its end");
+            break;
+        }
+        let next_input = backlog.front().map(&input_for);
+        let ready_at = pacing.ready_at();
+        tokio::select! {
             biased;
             _ = shutdown.cancelled() => break,
             _ = failure.token.cancelled() => break,
-            message = consumer.recv() => message,
-        };
-        let record = match message {
-            Ok(message) => SourceRecord::from_message(&message),
-            Err(e) => {
-                // librdkafka reconnects by itself; these are reports.
-                tracing::warn!(error = %e, "consumer error");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
+            healthy = next_health(&mut health) => {
+                paused = !healthy;
+                set_paused(&*consumer, &ranges, paused);
             }
-        };
-        stats.record_received();
-        let input = {
-            let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
-            workers
-                .entry((record.topic.clone(), record.partition))
-                .or_insert_with(|| partition_worker::spawn(env.clone()))
-                .input
-                .clone()
-        };
-        if input.send(record).await.is_err() {
-            // The worker stopped on a fatal error; `failure` says why.
-            break;
+            _ = repause.tick(), if paused => {
+                // Partitions assigned since the pause start unpaused.
+                set_paused(&*consumer, &ranges, true);
+            }
+            permit = reserve(next_input, ready_at), if !backlog.is_empty() => {
+                let (Ok(permit), Some(record)) = (permit, backlog.pop_front()) else {
+                    // The worker stopped on a fatal error; `failure` says why.
+                    break;
+                };
+                pacing.sent();
+                permit.send(record);
+            }
+            message = consumer.recv(), if backlog.is_empty() || paused => {
+                let record = match message {
+                    Ok(message) => SourceRecord::from_message(&message),
+                    Err(e) => {
+                        // librdkafka reconnects by itself; these are reports.
+                        tracing::warn!(error = %e, "consumer error");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                match ranges.admit(&record) {
+                    Admit::Yes => {}
+                    Admit::Last => pause_partition(&*consumer, &record),
+                    Admit::PastEnd => {
+                        pause_partition(&*consumer, &record);
+                        continue;
+                    }
+                }
+                stats.record_received();
+                backlog.push_back(record);
+            }
         }
     }
 
@@ -189,5 +294,166 @@ pub async fn run<S: Stage>(
     match failure.reason() {
         Some(reason) => Err(anyhow::anyhow!(reason)),
         None => Ok(()),
+    }
+}
+
+/// Waits for the stage's health to change; never resolves for a stage
+/// without one.
+async fn next_health(health: &mut Option<watch::Receiver<bool>>) -> bool {
+    match health {
+        Some(receiver) => match receiver.changed().await {
+            Ok(()) => *receiver.borrow_and_update(),
+            Err(_) => {
+                // The stage dropped its sender: nothing more to learn.
+                *health = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
+
+/// Room in a worker's queue, not before `ready_at` (the rate limit).
+async fn reserve(
+    input: Option<mpsc::Sender<SourceRecord>>,
+    ready_at: Option<tokio::time::Instant>,
+) -> Result<mpsc::OwnedPermit<SourceRecord>, ()> {
+    if let Some(at) = ready_at {
+        tokio::time::sleep_until(at).await;
+    }
+    match input {
+        Some(input) => input.reserve_owned().await.map_err(|_| ()),
+        None => Err(()),
+    }
+}
+
+/// Pauses (or resumes) fetching for every assigned partition that still has
+/// records to read. librdkafka drops what it prefetched for a paused
+/// partition and, on resume, fetches again from the last record handed
+/// out, so pausing loses nothing.
+fn set_paused<C: Consumer<RebalanceContext>>(consumer: &C, ranges: &RangeTracker, pause: bool) {
+    let assignment = match consumer.assignment() {
+        Ok(assignment) => assignment,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the assignment to pause or resume it");
+            return;
+        }
+    };
+    let mut list = TopicPartitionList::new();
+    for element in assignment.elements() {
+        if !ranges.is_done(element.topic(), element.partition()) {
+            list.add_partition(element.topic(), element.partition());
+        }
+    }
+    let result = if pause {
+        consumer.pause(&list)
+    } else {
+        consumer.resume(&list)
+    };
+    match result {
+        Ok(()) if pause => tracing::debug!(partitions = list.count(), "fetching paused"),
+        Ok(()) => tracing::info!(partitions = list.count(), "fetching resumed"),
+        Err(e) => tracing::warn!(error = %e, pause, "cannot pause or resume fetching"),
+    }
+}
+
+fn pause_partition<C: Consumer<RebalanceContext>>(consumer: &C, record: &SourceRecord) {
+    let mut list = TopicPartitionList::new();
+    list.add_partition(&record.topic, record.partition);
+    if let Err(e) = consumer.pause(&list) {
+        tracing::debug!(error = %e, "cannot pause a finished partition");
+    }
+}
+
+/// Where each range stands; empty for a group subscription (never done).
+#[derive(Default)]
+struct RangeTracker {
+    ranges: HashMap<(String, i32), PartitionRange>,
+    done: HashSet<(String, i32)>,
+}
+
+enum Admit {
+    Yes,
+    /// The range's last record: take it, then stop reading the partition.
+    Last,
+    /// Past the end: drop it.
+    PastEnd,
+}
+
+impl RangeTracker {
+    fn new(list: &[PartitionRange]) -> Self {
+        let mut tracker = RangeTracker::default();
+        for range in list {
+            let key = (range.topic.clone(), range.partition);
+            if range.is_empty() {
+                tracker.done.insert(key.clone());
+            }
+            tracker.ranges.insert(key, range.clone());
+        }
+        tracker
+    }
+
+    fn assignment(&self) -> anyhow::Result<TopicPartitionList> {
+        let mut list = TopicPartitionList::new();
+        for range in self.ranges.values().filter(|r| !r.is_empty()) {
+            list.add_partition_offset(&range.topic, range.partition, Offset::Offset(range.start))?;
+        }
+        Ok(list)
+    }
+
+    fn open(&self) -> usize {
+        self.ranges.len() - self.done.len()
+    }
+
+    fn all_done(&self) -> bool {
+        !self.ranges.is_empty() && self.open() == 0
+    }
+
+    fn is_done(&self, topic: &str, partition: i32) -> bool {
+        self.done.contains(&(topic.to_string(), partition))
+    }
+
+    fn admit(&mut self, record: &SourceRecord) -> Admit {
+        let key = (record.topic.clone(), record.partition);
+        let Some(range) = self.ranges.get(&key) else {
+            return Admit::Yes;
+        };
+        if record.offset >= range.end {
+            self.done.insert(key);
+            Admit::PastEnd
+        } else if record.offset + 1 >= range.end {
+            self.done.insert(key);
+            Admit::Last
+        } else {
+            Admit::Yes
+        }
+    }
+}
+
+/// Spaces records out to at most `rate` per second.
+struct Pacing {
+    interval: Option<Duration>,
+    next: tokio::time::Instant,
+}
+
+impl Pacing {
+    fn new(rate: Option<f64>) -> Self {
+        Pacing {
+            interval: rate
+                .filter(|r| r.is_finite() && *r > 0.0)
+                .map(|r| Duration::from_secs_f64(1.0 / r)),
+            next: tokio::time::Instant::now(),
+        }
+    }
+
+    fn ready_at(&self) -> Option<tokio::time::Instant> {
+        self.interval.map(|_| self.next)
+    }
+
+    fn sent(&mut self) {
+        if let Some(interval) = self.interval {
+            // No credit for idle time: a pause is not followed by a burst.
+            self.next = self.next.max(tokio::time::Instant::now()) + interval;
+        }
     }
 }

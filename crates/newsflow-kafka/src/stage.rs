@@ -2,6 +2,7 @@
 
 use futures::future::BoxFuture;
 use rdkafka::message::{Headers, Message, OwnedMessage};
+use tokio::sync::watch;
 
 /// A record read from a topic, owned so that it can cross threads.
 #[derive(Debug, Clone)]
@@ -104,4 +105,11 @@ pub trait Stage: Send + Sync + 'static {
     /// output is enqueued in order (waiting out back-pressure); the [`Ack`]
     /// it yields completes once the output is durable.
     fn deliver<'a>(&'a self, output: Self::Output, source: &'a SourceRecord) -> BoxFuture<'a, Ack>;
+
+    /// Whether the stage's destination takes output now. While it says
+    /// `false` (a database that is down, say) the pipeline pauses fetching,
+    /// and resumes when it turns `true` again. `None`: always ready.
+    fn health(&self) -> Option<watch::Receiver<bool>> {
+        None
+    }
 }

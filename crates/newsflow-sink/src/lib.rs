@@ -1,12 +1,14 @@
 //! `newsflow sink`: enriched records into durable storage.
 //!
 //! Each target is a [`Stage`] whose acknowledgement means "durable": for
-//! JSONL files, written and fsynced ([`jsonl`]). The consumer loop in
+//! JSONL files, written and fsynced ([`jsonl`]); for PostgreSQL, committed
+//! ([`postgres`]). The consumer loop in
 //! [`newsflow_kafka::pipeline`] stores a record's offset only after that
 //! acknowledgement, so a crash never loses a record, and at worst writes
 //! the last unacknowledged batch twice.
 
 pub mod jsonl;
+pub mod postgres;
 
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
 pub use jsonl::{JsonlOptions, JsonlWriter};
+pub use postgres::{run_postgres, PostgresOptions};
 
 /// Default limit on the size of one enriched record.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 8 << 20;
@@ -79,6 +82,12 @@ pub struct SinkOptions {
     pub max_record_bytes: usize,
 }
 
+impl SinkOptions {
+    pub fn pipeline(&self) -> PipelineOptions {
+        PipelineOptions::group(&self.group_id, &self.input_topic, &self.dlq_topic)
+    }
+}
+
 /// Runs the JSONL sink until `shutdown` is cancelled.
 pub async fn run_jsonl(
     kafka: &KafkaConfig,
@@ -90,8 +99,7 @@ pub async fn run_jsonl(
     let writer = JsonlWriter::start(jsonl)?;
     let stage = Arc::new(JsonlStage::new(writer.clone(), options.max_record_bytes));
     let dlq: FutureProducer = kafka.pipeline_producer().create()?;
-    let pipeline =
-        PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
+    let pipeline = options.pipeline();
     let result = newsflow_kafka::pipeline::run(kafka, pipeline, stage, dlq, stats, shutdown).await;
     writer.close().await;
     result

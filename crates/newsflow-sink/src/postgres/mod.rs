@@ -1,0 +1,208 @@
+//! `newsflow sink --to postgres://…`: enriched records into PostgreSQL.
+//!
+//! The stage turns each record into rows ([`rows`]) on the blocking pool;
+//! the writer ([`writer`]) batches them and upserts each batch in one
+//! transaction ([`batch`]); the row's acknowledgement, and so its Kafka
+//! offset, waits for that commit. The schema is created and kept up to date
+//! by the sink itself ([`migrations`]).
+
+pub mod batch;
+pub mod migrations;
+pub mod rows;
+pub mod writer;
+
+use std::str::FromStr as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use futures::future::{BoxFuture, FutureExt};
+use newsflow_core::decode_enriched;
+use newsflow_kafka::{
+    Ack, DeliveryFailure, KafkaConfig, PipelineStats, Rejection, SourceRecord, Stage,
+};
+use rdkafka::producer::FutureProducer;
+use tokio::sync::watch;
+use tokio_postgres::NoTls;
+use tokio_util::sync::CancellationToken;
+
+pub use rows::ArticleRow;
+pub use writer::{PostgresWriter, WriterOptions};
+
+use crate::SinkOptions;
+
+/// Settings of the PostgreSQL target.
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// A libpq-style URL or key=value string.
+    pub url: String,
+    pub writer: WriterOptions,
+    /// How long to wait for a connection to be made.
+    pub connect_timeout: Duration,
+}
+
+impl PostgresOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        PostgresOptions {
+            url: url.into(),
+            writer: WriterOptions::default(),
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Where the sink writes, without the password, for logs.
+    pub fn describe(&self) -> String {
+        match tokio_postgres::Config::from_str(&self.url) {
+            Ok(config) => {
+                let hosts: Vec<String> = config
+                    .get_hosts()
+                    .iter()
+                    .zip(config.get_ports().iter().chain(std::iter::repeat(&5432)))
+                    .map(|(host, port)| match host {
+                        tokio_postgres::config::Host::Tcp(h) => format!("{h}:{port}"),
+                        #[cfg(unix)]
+                        tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
+                    })
+                    .collect();
+                format!(
+                    "{}/{}",
+                    hosts.join(","),
+                    config.get_dbname().unwrap_or_default()
+                )
+            }
+            Err(_) => "(unparsable URL)".into(),
+        }
+    }
+
+    /// A pool of connections for the writers, plus one spare.
+    pub fn pool(&self) -> anyhow::Result<Pool> {
+        let mut config = tokio_postgres::Config::from_str(&self.url)
+            .context("parsing the PostgreSQL URL")?;
+        config
+            .connect_timeout(self.connect_timeout)
+            .keepalives_idle(Duration::from_secs(30))
+            .application_name("newsflow-sink");
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        Pool::builder(manager)
+            .max_size(self.writer.writers.max(1) + 1)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(self.connect_timeout * 2))
+            .create_timeout(Some(self.connect_timeout))
+            .build()
+            .context("creating the PostgreSQL connection pool")
+    }
+}
+
+/// Validates enriched records and queues their rows for the writer.
+pub struct PostgresStage {
+    writer: PostgresWriter,
+    max_record_bytes: usize,
+}
+
+impl PostgresStage {
+    pub fn new(writer: PostgresWriter, max_record_bytes: usize) -> Self {
+        PostgresStage {
+            writer,
+            max_record_bytes,
+        }
+    }
+}
+
+impl Stage for PostgresStage {
+    type Output = ArticleRow;
+
+    fn name(&self) -> &'static str {
+        "sink"
+    }
+
+    fn process(&self, record: &SourceRecord) -> Result<ArticleRow, Rejection> {
+        let article = decode_enriched(record.payload(), self.max_record_bytes)?;
+        ArticleRow::new(&article, record)
+    }
+
+    // Yielding a future is the point: enqueue now, acknowledge later.
+    #[allow(clippy::async_yields_async)]
+    fn deliver<'a>(&'a self, row: ArticleRow, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
+        async move {
+            match self.writer.append(row).await {
+                Ok(durable) => Box::pin(async move {
+                    durable.await.unwrap_or_else(|_| {
+                        Err(DeliveryFailure::Fatal("the PostgreSQL writer stopped".into()))
+                    })
+                }) as Ack,
+                Err(failure) => Box::pin(futures::future::ready(Err(failure))) as Ack,
+            }
+        }
+        .boxed()
+    }
+
+    fn health(&self) -> Option<watch::Receiver<bool>> {
+        Some(self.writer.health())
+    }
+}
+
+/// Applies the migrations, waiting for the database if it is not up yet.
+/// Returns `false` if `shutdown` came first.
+pub async fn prepare_database(
+    options: &PostgresOptions,
+    pool: &Pool,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<bool> {
+    let mut backoff = options.writer.min_backoff;
+    loop {
+        let error = match pool.get().await {
+            Ok(mut client) => {
+                let applied = migrations::migrate(&mut client).await?;
+                tracing::info!(
+                    database = options.describe(),
+                    applied = ?applied,
+                    "PostgreSQL schema is up to date"
+                );
+                return Ok(true);
+            }
+            Err(e) => writer::DbError::from(e),
+        };
+        if error.is_data_error() {
+            anyhow::bail!("PostgreSQL at {}: {error}", options.describe());
+        }
+        tracing::warn!(
+            database = options.describe(),
+            error = %error,
+            retry_in_ms = backoff.as_millis() as u64,
+            "PostgreSQL unavailable at start; retrying"
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {}
+            _ = shutdown.cancelled() => return Ok(false),
+        }
+        backoff = (backoff * 2).min(options.writer.max_backoff);
+    }
+}
+
+/// Runs the PostgreSQL sink until `shutdown` is cancelled.
+pub async fn run_postgres(
+    kafka: &KafkaConfig,
+    options: &SinkOptions,
+    postgres: PostgresOptions,
+    stats: Arc<PipelineStats>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let pool = postgres.pool()?;
+    if !prepare_database(&postgres, &pool, &shutdown).await? {
+        return Ok(());
+    }
+    let writer = PostgresWriter::start(pool, postgres.writer.clone());
+    let stage = Arc::new(PostgresStage::new(writer.clone(), options.max_record_bytes));
+    let dlq: FutureProducer = kafka.pipeline_producer().create()?;
+    let pipeline = options.pipeline();
+    let result = newsflow_kafka::pipeline::run(kafka, pipeline, stage, dlq, stats, shutdown).await;
+    writer.close(Duration::from_secs(5)).await;
+    result
+}

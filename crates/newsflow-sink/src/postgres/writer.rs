@@ -1,0 +1,365 @@
+//! The task that batches rows and writes them to PostgreSQL.
+//!
+//! Rows arrive on a channel, each with a one-shot acknowledgement. The task
+//! gathers them into batches (up to `batch_records`, or `linger` after the
+//! first row) and hands each batch to one of `writers` concurrent writes,
+//! each one transaction on a pooled connection. A row is acknowledged only
+//! after its transaction committed, so the consumer stores its offset only
+//! then.
+//!
+//! A database that cannot be reached (refused or dropped connections,
+//! timeouts, a server shutting down, deadlocks, ...) is waited out: the batch is
+//! retried with exponential backoff, for as long as it takes, and
+//! [`PostgresWriter::health`] turns false so the consumer pauses fetching.
+//! Errors that belong to the data are not retried: the batch is split and
+//! written row by row, and the rows PostgreSQL refuses are dead-lettered.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use deadpool_postgres::{Pool, PoolError};
+use newsflow_kafka::{DeliveryFailure, Rejection};
+use tokio::sync::{mpsc, oneshot, watch, Semaphore};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::batch::{self, BatchOutcome};
+use super::rows::ArticleRow;
+
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// Rows per transaction at most.
+    pub batch_records: usize,
+    /// How long the first row of a batch waits for company.
+    pub linger: Duration,
+    /// Transactions in flight at once (each holds a pooled connection).
+    pub writers: usize,
+    /// A transaction that takes longer is abandoned and retried.
+    pub write_timeout: Duration,
+    /// First and longest wait between retries while the database is away.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            batch_records: 500,
+            linger: Duration::from_millis(100),
+            writers: 2,
+            write_timeout: Duration::from_secs(60),
+            min_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+type Acknowledge = oneshot::Sender<Result<(), DeliveryFailure>>;
+/// Resolves once the row is committed (or refused).
+pub type Durable = oneshot::Receiver<Result<(), DeliveryFailure>>;
+
+enum Command {
+    Row(Box<ArticleRow>, Acknowledge),
+    Close,
+}
+
+/// Handle on the writer task; clones share it.
+#[derive(Clone)]
+pub struct PostgresWriter {
+    commands: mpsc::Sender<Command>,
+    health: watch::Receiver<bool>,
+    stop: CancellationToken,
+    task: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+struct Shared {
+    pool: Pool,
+    options: WriterOptions,
+    health: watch::Sender<bool>,
+    stop: CancellationToken,
+    /// When the current outage began, if there is one.
+    outage: Mutex<Option<Instant>>,
+}
+
+impl PostgresWriter {
+    pub fn start(pool: Pool, options: WriterOptions) -> Self {
+        let (commands, receiver) = mpsc::channel(options.batch_records.max(1) * 2);
+        let (health_sender, health) = watch::channel(true);
+        let stop = CancellationToken::new();
+        let shared = Arc::new(Shared {
+            pool,
+            options,
+            health: health_sender,
+            stop: stop.clone(),
+            outage: Mutex::new(None),
+        });
+        let task = tokio::spawn(batch_loop(shared, receiver));
+        PostgresWriter {
+            commands,
+            health,
+            stop,
+            task: Arc::new(Mutex::new(Some(task))),
+        }
+    }
+
+    /// Queues one row. The receiver resolves once it is committed.
+    pub async fn append(&self, row: ArticleRow) -> Result<Durable, DeliveryFailure> {
+        let (ack, durable) = oneshot::channel();
+        self.commands
+            .send(Command::Row(Box::new(row), ack))
+            .await
+            .map_err(|_| DeliveryFailure::Fatal("the PostgreSQL writer has stopped".into()))?;
+        Ok(durable)
+    }
+
+    /// True while the database takes writes; false during an outage.
+    pub fn health(&self) -> watch::Receiver<bool> {
+        self.health.clone()
+    }
+
+    /// Writes what is queued and stops. Waits up to `grace` for the
+    /// database; after that, unwritten rows stay unacknowledged (and their
+    /// records are read again on the next start).
+    pub async fn close(&self, grace: Duration) {
+        let _ = self.commands.send(Command::Close).await;
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(mut task) = task else {
+            return;
+        };
+        if tokio::time::timeout(grace, &mut task).await.is_err() {
+            tracing::warn!("PostgreSQL writes still pending at shutdown; they will be redone");
+            self.stop.cancel();
+            let _ = task.await;
+        }
+    }
+}
+
+async fn batch_loop(shared: Arc<Shared>, mut commands: mpsc::Receiver<Command>) {
+    let options = shared.options.clone();
+    let writers = Arc::new(Semaphore::new(options.writers.max(1)));
+    let mut batch: Vec<(Box<ArticleRow>, Acknowledge)> = Vec::new();
+    let mut deadline = tokio::time::Instant::now();
+    let mut closing = false;
+    while !closing {
+        let command = if batch.is_empty() {
+            commands.recv().await
+        } else {
+            match tokio::time::timeout_at(deadline, commands.recv()).await {
+                Ok(command) => command,
+                Err(_) => {
+                    flush(&shared, &writers, std::mem::take(&mut batch)).await;
+                    continue;
+                }
+            }
+        };
+        match command {
+            Some(Command::Row(row, ack)) => {
+                if batch.is_empty() {
+                    deadline = tokio::time::Instant::now() + options.linger;
+                }
+                batch.push((row, ack));
+                if batch.len() >= options.batch_records.max(1) {
+                    flush(&shared, &writers, std::mem::take(&mut batch)).await;
+                }
+            }
+            Some(Command::Close) | None => closing = true,
+        }
+    }
+    if !batch.is_empty() {
+        flush(&shared, &writers, batch).await;
+    }
+    // Every permit back means every write has finished.
+    let _ = writers.acquire_many(options.writers.max(1) as u32).await;
+}
+
+/// Starts writing `batch` once a writer is free.
+async fn flush(
+    shared: &Arc<Shared>,
+    writers: &Arc<Semaphore>,
+    batch: Vec<(Box<ArticleRow>, Acknowledge)>,
+) {
+    let Ok(permit) = writers.clone().acquire_owned().await else {
+        return;
+    };
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        write_batch(&shared, batch).await;
+        drop(permit);
+    });
+}
+
+async fn write_batch(shared: &Shared, batch: Vec<(Box<ArticleRow>, Acknowledge)>) {
+    let rows: Vec<&ArticleRow> = batch.iter().map(|(row, _)| &**row).collect();
+    match write_until_done(shared, &rows).await {
+        Ok(outcome) => {
+            tracing::debug!(
+                rows = rows.len(),
+                written = outcome.written,
+                unchanged = outcome.unchanged,
+                "batch committed"
+            );
+            for (_, ack) in batch {
+                let _ = ack.send(Ok(()));
+            }
+        }
+        Err(WriteFailure::Stopped) => {
+            for (_, ack) in batch {
+                let _ = ack.send(Err(DeliveryFailure::Fatal(
+                    "stopped while PostgreSQL was unavailable".into(),
+                )));
+            }
+        }
+        Err(WriteFailure::Refused(reason)) if batch.len() == 1 => {
+            for (row, ack) in batch {
+                tracing::warn!(id = row.id, reason, "PostgreSQL refused the row");
+                let _ = ack.send(Err(DeliveryFailure::Rejected(Rejection::new(
+                    "database_refused",
+                    reason.clone(),
+                ))));
+            }
+        }
+        Err(WriteFailure::Refused(reason)) => {
+            // Find the rows at fault: one transaction each.
+            tracing::warn!(
+                rows = batch.len(),
+                reason,
+                "PostgreSQL refused a batch; writing its rows one by one"
+            );
+            for pending in batch {
+                Box::pin(write_batch(shared, vec![pending])).await;
+            }
+        }
+    }
+}
+
+enum WriteFailure {
+    /// The data itself is wrong for the database: retrying will not help.
+    Refused(String),
+    /// The writer was told to stop while waiting for the database.
+    Stopped,
+}
+
+async fn write_until_done(
+    shared: &Shared,
+    rows: &[&ArticleRow],
+) -> Result<BatchOutcome, WriteFailure> {
+    let options = &shared.options;
+    let mut backoff = options.min_backoff;
+    loop {
+        let error = match tokio::time::timeout(options.write_timeout, transaction(shared, rows))
+            .await
+        {
+            Ok(Ok(outcome)) => {
+                shared.recovered();
+                return Ok(outcome);
+            }
+            Ok(Err(e)) if e.is_data_error() => return Err(WriteFailure::Refused(e.to_string())),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!(
+                "the transaction took longer than {:?}",
+                options.write_timeout
+            ),
+        };
+        shared.unavailable(&error, backoff);
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {}
+            _ = shared.stop.cancelled() => return Err(WriteFailure::Stopped),
+        }
+        backoff = (backoff * 2).min(options.max_backoff);
+    }
+}
+
+async fn transaction(shared: &Shared, rows: &[&ArticleRow]) -> Result<BatchOutcome, DbError> {
+    let mut client = shared.pool.get().await?;
+    let transaction = client.transaction().await?;
+    let outcome = batch::write(&transaction, rows).await?;
+    transaction.commit().await?;
+    Ok(outcome)
+}
+
+impl Shared {
+    fn unavailable(&self, error: &str, retry_in: Duration) {
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        let since = *outage.get_or_insert_with(Instant::now);
+        tracing::warn!(
+            error,
+            retry_in_ms = retry_in.as_millis() as u64,
+            outage_secs = since.elapsed().as_secs(),
+            "PostgreSQL unavailable: fetching paused, no offsets committed, retrying"
+        );
+        self.health.send_if_modified(|healthy| std::mem::replace(healthy, false));
+    }
+
+    fn recovered(&self) {
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(since) = outage.take() {
+            tracing::info!(
+                outage_secs = since.elapsed().as_secs_f64(),
+                "PostgreSQL available again: writing and fetching resumed"
+            );
+        }
+        self.health.send_if_modified(|healthy| !std::mem::replace(healthy, true));
+    }
+}
+
+/// An error from the pool or from PostgreSQL.
+#[derive(Debug)]
+pub(crate) enum DbError {
+    Pool(PoolError),
+    Postgres(tokio_postgres::Error),
+}
+
+impl From<PoolError> for DbError {
+    fn from(e: PoolError) -> Self {
+        DbError::Pool(e)
+    }
+}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DbError::Postgres(e)
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Pool(e) => write!(f, "{e}"),
+            // tokio-postgres keeps the server's message in the source.
+            DbError::Postgres(e) => match e.as_db_error() {
+                Some(db) => write!(f, "{}: {}", db.code().code(), db.message()),
+                None => match std::error::Error::source(e) {
+                    Some(source) => write!(f, "{e}: {source}"),
+                    None => write!(f, "{e}"),
+                },
+            },
+        }
+    }
+}
+
+impl DbError {
+    /// Whether the fault is the data's: then retrying cannot help, and the
+    /// rows go to the dead-letter topic. Everything else (connections,
+    /// timeouts, the server's state, credentials, a conflict with another
+    /// transaction, even a missing table) is waited out, so that no record
+    /// is dead-lettered for what an operator can mend.
+    pub(crate) fn is_data_error(&self) -> bool {
+        match self {
+            DbError::Pool(PoolError::Backend(e)) | DbError::Postgres(e) => is_data_error(e),
+            DbError::Pool(_) => false,
+        }
+    }
+}
+
+fn is_data_error(e: &tokio_postgres::Error) -> bool {
+    match e.as_db_error() {
+        // 21 cardinality violation, 22 data exception, 23 integrity
+        // constraint violation, 54 program limit exceeded (a value too large
+        // to index, say).
+        Some(db) => ["21", "22", "23", "54"]
+            .iter()
+            .any(|class| db.code().code().starts_with(class)),
+        // A value this client could not encode for the server.
+        None => e.to_string().starts_with("error serializing"),
+    }
+}
