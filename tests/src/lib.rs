@@ -4,6 +4,8 @@
 //! The tests need a real Kafka-compatible broker; `scripts/test.sh` starts
 //! one (Tansu) and sets `NEWSFLOW_TEST_BROKERS`.
 
+pub mod postgres;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -184,6 +186,39 @@ pub fn raw_article(id: &str, n: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// An EnrichedArticle JSON record with a known id, as the enricher would
+/// write it at `enriched_at`: two entities (one linked to GeoNames) and
+/// two topics, so that every table of the PostgreSQL sink gets rows.
+pub fn enriched_article(id: &str, n: usize, enriched_at: &str) -> Vec<u8> {
+    serde_json::json!({
+        "schema": "newsflow.enriched/1",
+        "id": id,
+        "title": format!("Council in Springfield approves budget number {n}"),
+        "body": "The mayor said the plan would fund schools.",
+        "ingested_at": "2026-11-28T10:00:00Z",
+        "published_at": "2026-11-27T08:30:00Z",
+        "language": {"code": "en", "confidence": 0.99},
+        "entities": [
+            {"text": "Springfield", "type": "LOC", "canonical": "Springfield", "count": 1,
+             "salience": 0.8, "mentions": [{"field": "title", "start": 11, "end": 22}],
+             "links": {"geonames_id": 4409896, "country": "US"}},
+            {"text": format!("budget {n}"), "type": "MISC", "canonical": format!("Budget {}", n % 7),
+             "count": 1, "mentions": [{"field": "title", "start": 31, "end": 37}]}
+        ],
+        "topics": [
+            {"id": "medtop:11000000", "label": "politics", "score": 0.9},
+            {"id": "medtop:04000000", "label": "economy, business and finance", "score": 0.4}
+        ],
+        "keywords": [{"text": "budget", "score": 0.5}],
+        "tone": {"score": 0.1, "label": "neutral"},
+        "dates": [],
+        "stats": {"title_tokens": 7, "body_tokens": 8, "sentences": 2, "characters": 90},
+        "provenance": {"pipeline": "0.1.0", "models": {"ner": "test"}, "enriched_at": enriched_at}
+    })
+    .to_string()
+    .into_bytes()
+}
+
 /// A record read back from a topic.
 #[derive(Debug, Clone)]
 pub struct Read {
@@ -298,6 +333,22 @@ pub fn committed_offsets(group: &str, topic: &str, partitions: i32) -> HashMap<i
             _ => None,
         })
         .collect()
+}
+
+/// Whether the broker knows `topic`.
+pub fn topic_exists(topic: &str) -> bool {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("allow.auto.create.topics", "false")
+        .create()
+        .expect("consumer");
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    metadata
+        .topics()
+        .iter()
+        .any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty())
 }
 
 /// High watermarks of `topic`, by partition.
@@ -488,6 +539,12 @@ pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
 
 /// Runs `newsflow ARGS` to completion; returns (exit code, stderr).
 pub fn run_newsflow(args: &[&str]) -> (Option<i32>, String) {
+    let (code, _, stderr) = run_newsflow_with_stdout(args);
+    (code, stderr)
+}
+
+/// Runs `newsflow ARGS` to completion; returns (exit code, stdout, stderr).
+pub fn run_newsflow_with_stdout(args: &[&str]) -> (Option<i32>, String, String) {
     let output = Command::new(newsflow_bin())
         .args(args)
         .arg("-b")
@@ -497,6 +554,7 @@ pub fn run_newsflow(args: &[&str]) -> (Option<i32>, String) {
         .expect("running newsflow");
     (
         output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }

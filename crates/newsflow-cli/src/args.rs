@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use newsflow_enricher::EnrichOptions;
+use newsflow_kafka::replay::Bound;
 use newsflow_kafka::KafkaConfig;
-use newsflow_sink::{JsonlOptions, SinkOptions};
+use newsflow_sink::{JsonlOptions, PostgresOptions, SinkOptions};
 
 use crate::logging::LogFormat;
 
@@ -67,6 +68,9 @@ pub enum Command {
     Enrich(EnrichArgs),
     /// Write enriched articles to a sink.
     Sink(SinkArgs),
+    /// Enrich a range of the raw topic again (backfill), outside the live
+    /// consumer group.
+    Replay(ReplayArgs),
     /// Enrich files offline, without a broker.
     Annotate(AnnotateArgs),
     /// Run the whole pipeline on an in-process broker over bundled samples.
@@ -284,7 +288,8 @@ impl EnrichArgs {
 
 #[derive(Debug, Args)]
 pub struct SinkArgs {
-    /// Where to write: jsonl:DIR
+    /// Where to write: jsonl:DIR, or a PostgreSQL URL
+    /// (postgres://user@host:5432/db).
     #[arg(
         long,
         env = "NEWSFLOW_SINK_TO",
@@ -309,10 +314,22 @@ pub struct SinkArgs {
     /// Start a new JSONL file after this many seconds.
     #[arg(long, env = "NEWSFLOW_ROTATE_SECS", default_value_t = 3600)]
     pub rotate_secs: u64,
+    /// PostgreSQL: articles per transaction at most.
+    #[arg(long, env = "NEWSFLOW_BATCH_RECORDS", default_value_t = 500)]
+    pub batch_records: usize,
+    /// PostgreSQL: transactions in flight at once.
+    #[arg(long, env = "NEWSFLOW_PG_WRITERS", default_value_t = 2)]
+    pub writers: usize,
+    /// Before joining, set the group's position to the first record at or
+    /// after this time (RFC 3339), to sink history again into a fresh
+    /// target. No member of the group may be running.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 pub enum SinkTarget {
     Jsonl(JsonlOptions),
+    Postgres(PostgresOptions),
 }
 
 impl SinkArgs {
@@ -324,7 +341,16 @@ impl SinkArgs {
                 options.rotate_after = Duration::from_secs(self.rotate_secs);
                 Ok(SinkTarget::Jsonl(options))
             }
-            _ => anyhow::bail!("unsupported sink target {:?}: expected jsonl:DIR", self.to),
+            Some(("postgres" | "postgresql", _)) => {
+                let mut options = PostgresOptions::new(&self.to);
+                options.writer.batch_records = self.batch_records.max(1);
+                options.writer.writers = self.writers.max(1);
+                Ok(SinkTarget::Postgres(options))
+            }
+            _ => anyhow::bail!(
+                "unsupported sink target {:?}: expected jsonl:DIR or postgres://...",
+                self.to
+            ),
         }
     }
 
@@ -358,4 +384,63 @@ pub struct DemoArgs {
     /// Give up if the pipeline has not finished after this many seconds.
     #[arg(long, default_value_t = 120)]
     pub timeout_secs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Topic to read again.
+    #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
+    pub input_topic: String,
+    /// Where the enriched records go, e.g. articles.enriched.v2.
+    #[arg(
+        long,
+        env = "NEWSFLOW_ENRICHED_TOPIC",
+        default_value = "articles.enriched"
+    )]
+    pub output_topic: String,
+    #[arg(long, env = "NEWSFLOW_DLQ_TOPIC", default_value = "articles.dlq")]
+    pub dlq_topic: String,
+    /// Start: an RFC 3339 time, per-partition offsets (0:120,1:98; other
+    /// partitions are not read), or earliest.
+    #[arg(long, default_value = "earliest")]
+    pub from: Bound,
+    /// End (exclusive): an RFC 3339 time, per-partition offsets (others end
+    /// at their high watermark), or latest. Default: the high watermarks
+    /// when the replay starts.
+    #[arg(long, default_value = "latest")]
+    pub to: Bound,
+    /// Group id under which the replay commits its progress; never the live
+    /// enrich group's. Partitions are assigned directly, so no group
+    /// rebalances.
+    #[arg(long, default_value = "newsflow-replay")]
+    pub group: String,
+    /// Records per second at most.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Print the plan (partitions, offsets, record counts) and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Partitions for the output topics if they have to be created.
+    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
+    pub partitions: i32,
+    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
+    pub replication: i32,
+    /// Do not create the output topics when they are missing.
+    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
+    pub no_create_topic: bool,
+}
+
+impl ReplayArgs {
+    pub fn options(&self) -> EnrichOptions {
+        EnrichOptions {
+            input_topic: self.input_topic.clone(),
+            output_topic: self.output_topic.clone(),
+            dlq_topic: self.dlq_topic.clone(),
+            group_id: self.group.clone(),
+            max_record_bytes: self.max_record_bytes,
+            create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod in_process;
 mod logging;
 mod nlp;
 mod nlp_topics;
+mod replay;
 mod samples;
 
 use std::process::ExitCode;
@@ -92,14 +93,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let target = args.target()?;
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
+            kafka.validate().map_err(anyhow::Error::msg)?;
+            if let Some(from) = args.from {
+                let offsets = newsflow_kafka::offsets::reset_group_to_time(
+                    &kafka,
+                    &args.group,
+                    &args.input_topic,
+                    from.timestamp_millis(),
+                )
+                .await?;
+                tracing::info!(group = args.group, from = %from.to_rfc3339(), ?offsets, "group moved to the start time");
+            }
             match target {
                 args::SinkTarget::Jsonl(options) => {
                     newsflow_sink::run_jsonl(&kafka, &args.options(), options, stats, shutdown)
                         .await?
                 }
+                args::SinkTarget::Postgres(options) => {
+                    tracing::info!(database = options.describe(), "PostgreSQL sink");
+                    newsflow_sink::run_postgres(&kafka, &args.options(), options, stats, shutdown)
+                        .await?
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Replay(args) => replay::run(&kafka, args).await,
         Command::Annotate(args) => annotate::run(args),
         Command::Demo(args) => demo::run(args).await,
         Command::Bench(command) => bench::run(&kafka, command).await,

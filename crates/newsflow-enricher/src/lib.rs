@@ -101,10 +101,26 @@ pub struct EnrichOptions {
     pub create_topics: Option<(i32, i32)>,
 }
 
-/// Runs the enrich stage until `shutdown` is cancelled.
+/// Runs the enrich stage as a member of `options.group_id` until
+/// `shutdown` is cancelled.
 pub async fn run(
     kafka: &KafkaConfig,
     options: &EnrichOptions,
+    annotator: Arc<Annotator>,
+    stats: Arc<PipelineStats>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let pipeline =
+        PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
+    run_pipeline(kafka, options, pipeline, annotator, stats, shutdown).await
+}
+
+/// Runs the enrich stage over what `pipeline` subscribes to (a group, or
+/// the offset ranges of a replay).
+pub async fn run_pipeline(
+    kafka: &KafkaConfig,
+    options: &EnrichOptions,
+    pipeline: PipelineOptions,
     annotator: Arc<Annotator>,
     stats: Arc<PipelineStats>,
     shutdown: CancellationToken,
@@ -121,8 +137,6 @@ pub async fn run(
         options.output_topic.clone(),
         options.max_record_bytes,
     ));
-    let pipeline =
-        PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
     newsflow_kafka::pipeline::run(kafka, pipeline, stage, producer, stats, shutdown).await
 }
 

@@ -39,13 +39,18 @@ pub async fn watermarks(
             anyhow::bail!("topic {topic} not found");
         };
         if let Some(error) = found.error() {
-            anyhow::bail!("topic {topic}: {:?}", rdkafka::types::RDKafkaRespErr::from(error));
+            anyhow::bail!(
+                "topic {topic}: {:?}",
+                rdkafka::types::RDKafkaRespErr::from(error)
+            );
         }
         let mut marks = BTreeMap::new();
         for partition in found.partitions() {
             let (low, high) = consumer
                 .fetch_watermarks(&topic, partition.id(), TIMEOUT)
-                .with_context(|| format!("reading the watermarks of {topic}[{}]", partition.id()))?;
+                .with_context(|| {
+                    format!("reading the watermarks of {topic}[{}]", partition.id())
+                })?;
             marks.insert(partition.id(), Watermarks { low, high });
         }
         Ok(marks)
@@ -151,4 +156,24 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .context("a Kafka lookup task failed")?
+}
+
+/// Moves `group_id` on `topic` to the first record at or after `millis` in
+/// every partition (or the partition's end, if it has none): the group's
+/// members then start there. Returns the offsets set.
+pub async fn reset_group_to_time(
+    kafka: &KafkaConfig,
+    group_id: &str,
+    topic: &str,
+    millis: i64,
+) -> anyhow::Result<BTreeMap<i32, i64>> {
+    let marks = watermarks(kafka, topic).await?;
+    let partitions: Vec<i32> = marks.keys().copied().collect();
+    let found = offsets_for_time(kafka, topic, &partitions, millis).await?;
+    let offsets: BTreeMap<i32, i64> = marks
+        .iter()
+        .map(|(&p, m)| (p, found.get(&p).copied().flatten().unwrap_or(m.high)))
+        .collect();
+    commit_group_offsets(kafka, group_id, topic, &offsets).await?;
+    Ok(offsets)
 }

@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::producer::FutureProducer;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tokio::sync::{mpsc, watch};
-use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
@@ -234,7 +234,12 @@ pub async fn run<S: Stage>(
             _ = failure.token.cancelled() => break,
             healthy = next_health(&mut health) => {
                 paused = !healthy;
-                set_paused(&*consumer, &ranges, paused);
+                let partitions = set_paused(&*consumer, &ranges, paused);
+                if paused {
+                    tracing::warn!(stage = stage.name(), partitions, "output unavailable: fetching paused");
+                } else {
+                    tracing::info!(stage = stage.name(), partitions, "output available: fetching resumed");
+                }
             }
             _ = repause.tick(), if paused => {
                 // Partitions assigned since the pause start unpaused.
@@ -331,12 +336,17 @@ async fn reserve(
 /// records to read. librdkafka drops what it prefetched for a paused
 /// partition and, on resume, fetches again from the last record handed
 /// out, so pausing loses nothing.
-fn set_paused<C: Consumer<RebalanceContext>>(consumer: &C, ranges: &RangeTracker, pause: bool) {
+/// Returns how many partitions it paused or resumed.
+fn set_paused<C: Consumer<RebalanceContext>>(
+    consumer: &C,
+    ranges: &RangeTracker,
+    pause: bool,
+) -> usize {
     let assignment = match consumer.assignment() {
         Ok(assignment) => assignment,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the assignment to pause or resume it");
-            return;
+            return 0;
         }
     };
     let mut list = TopicPartitionList::new();
@@ -350,11 +360,10 @@ fn set_paused<C: Consumer<RebalanceContext>>(consumer: &C, ranges: &RangeTracker
     } else {
         consumer.resume(&list)
     };
-    match result {
-        Ok(()) if pause => tracing::debug!(partitions = list.count(), "fetching paused"),
-        Ok(()) => tracing::info!(partitions = list.count(), "fetching resumed"),
-        Err(e) => tracing::warn!(error = %e, pause, "cannot pause or resume fetching"),
+    if let Err(e) = result {
+        tracing::warn!(error = %e, pause, "cannot pause or resume fetching");
     }
+    list.count()
 }
 
 fn pause_partition<C: Consumer<RebalanceContext>>(consumer: &C, record: &SourceRecord) {

@@ -52,9 +52,10 @@ impl FromStr for Bound {
 
 /// `None` when `text` does not look like offsets at all.
 fn parse_offsets(text: &str) -> Option<Result<BTreeMap<i32, i64>, String>> {
-    let looks_like = text
-        .split(',')
-        .all(|part| part.split_once(':').is_some_and(|(p, _)| p.trim().parse::<i32>().is_ok()));
+    let looks_like = text.split(',').all(|part| {
+        part.split_once(':')
+            .is_some_and(|(p, _)| p.trim().parse::<i32>().is_ok())
+    });
     if !looks_like || text.contains('T') {
         return None;
     }
@@ -116,7 +117,11 @@ impl fmt::Display for ReplayPlan {
             "replay of {} from {} to {}",
             self.topic, self.from, self.to
         )?;
-        writeln!(f, "{:>9} {:>12} {:>12} {:>10}", "partition", "start", "end", "records")?;
+        writeln!(
+            f,
+            "{:>9} {:>12} {:>12} {:>10}",
+            "partition", "start", "end", "records"
+        )?;
         for range in &self.ranges {
             writeln!(
                 f,
@@ -127,7 +132,14 @@ impl fmt::Display for ReplayPlan {
                 range.len()
             )?;
         }
-        write!(f, "{:>9} {:>12} {:>12} {:>10}", "total", "", "", self.total())
+        write!(
+            f,
+            "{:>9} {:>12} {:>12} {:>10}",
+            "total",
+            "",
+            "",
+            self.total()
+        )
     }
 }
 
@@ -246,7 +258,8 @@ mod tests {
         let starts = BTreeMap::from([(0, Some(3)), (1, Some(20)), (2, None)]);
         let ends = BTreeMap::from([(0, Some(500)), (1, None), (2, None)]);
         let got = ranges("t", &marks, &starts, &ends);
-        let spans: Vec<(i32, i64, i64)> = got.iter().map(|r| (r.partition, r.start, r.end)).collect();
+        let spans: Vec<(i32, i64, i64)> =
+            got.iter().map(|r| (r.partition, r.start, r.end)).collect();
         assert_eq!(spans, [(0, 10, 100), (1, 20, 50)]);
     }
 

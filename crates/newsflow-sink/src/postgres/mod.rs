@@ -77,8 +77,8 @@ impl PostgresOptions {
 
     /// A pool of connections for the writers, plus one spare.
     pub fn pool(&self) -> anyhow::Result<Pool> {
-        let mut config = tokio_postgres::Config::from_str(&self.url)
-            .context("parsing the PostgreSQL URL")?;
+        let mut config =
+            tokio_postgres::Config::from_str(&self.url).context("parsing the PostgreSQL URL")?;
         config
             .connect_timeout(self.connect_timeout)
             .keepalives_idle(Duration::from_secs(30))
@@ -134,7 +134,9 @@ impl Stage for PostgresStage {
             match self.writer.append(row).await {
                 Ok(durable) => Box::pin(async move {
                     durable.await.unwrap_or_else(|_| {
-                        Err(DeliveryFailure::Fatal("the PostgreSQL writer stopped".into()))
+                        Err(DeliveryFailure::Fatal(
+                            "the PostgreSQL writer stopped".into(),
+                        ))
                     })
                 }) as Ack,
                 Err(failure) => Box::pin(futures::future::ready(Err(failure))) as Ack,

@@ -260,13 +260,24 @@ mod tests {
     fn places_of_one_name_in_two_countries_are_two_entities() {
         let mut article = article();
         article.entities = vec![
-            entity("LOC", "Tripoli", Some(serde_json::json!({"geonames_id": 2210247, "country": "LY"}))),
-            entity("LOC", "Tripoli", Some(serde_json::json!({"geonames_id": 266826, "country": "LB"}))),
+            entity(
+                "LOC",
+                "Tripoli",
+                Some(serde_json::json!({"geonames_id": 2210247, "country": "LY"})),
+            ),
+            entity(
+                "LOC",
+                "Tripoli",
+                Some(serde_json::json!({"geonames_id": 266826, "country": "LB"})),
+            ),
             entity("PER", "Ann Lee", None),
         ];
         let row = ArticleRow::new(&article, &source()).expect("row");
         let keys: Vec<&str> = row.entities.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["LOC|Tripoli|2210247", "LOC|Tripoli|266826", "PER|Ann Lee|"]);
+        assert_eq!(
+            keys,
+            ["LOC|Tripoli|2210247", "LOC|Tripoli|266826", "PER|Ann Lee|"]
+        );
         assert_eq!(row.entities[1].country.as_deref(), Some("LB"));
         assert_eq!(row.entities[2].geonames_id, None);
     }
@@ -298,7 +309,9 @@ mod tests {
         let old = ArticleRow::new(&article(), &source()).expect("row");
         let mut later = article();
         later.provenance.enriched_at = "2026-11-02T00:00:01Z".into();
-        assert!(ArticleRow::new(&later, &source()).expect("row").newer_than(&old));
+        assert!(ArticleRow::new(&later, &source())
+            .expect("row")
+            .newer_than(&old));
         let mut same_time_new_model = article();
         same_time_new_model
             .provenance

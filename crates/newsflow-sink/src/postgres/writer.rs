@@ -287,7 +287,8 @@ impl Shared {
             outage_secs = since.elapsed().as_secs(),
             "PostgreSQL unavailable: fetching paused, no offsets committed, retrying"
         );
-        self.health.send_if_modified(|healthy| std::mem::replace(healthy, false));
+        self.health
+            .send_if_modified(|healthy| std::mem::replace(healthy, false));
     }
 
     fn recovered(&self) {
@@ -298,7 +299,8 @@ impl Shared {
                 "PostgreSQL available again: writing and fetching resumed"
             );
         }
-        self.health.send_if_modified(|healthy| !std::mem::replace(healthy, true));
+        self.health
+            .send_if_modified(|healthy| !std::mem::replace(healthy, true));
     }
 }
 
