@@ -1,0 +1,238 @@
+//! The PostgreSQL writer against the local server (no broker): migrations,
+//! upsert order, and what happens to the child tables. The server is the
+//! one the machine runs (`NEWSFLOW_TEST_POSTGRES`, default 127.0.0.1:5432
+//! with trust authentication); each test makes its own database.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use newsflow_core::{EnrichedArticle, LanguageGuess, Provenance, RawArticle};
+use newsflow_kafka::SourceRecord;
+use newsflow_sink::postgres::{migrations, ArticleRow, PostgresOptions, PostgresWriter};
+use tokio_postgres::{Client, NoTls};
+
+fn server_url() -> String {
+    std::env::var("NEWSFLOW_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn connect(url: &str) -> Client {
+    let (client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
+    tokio::spawn(connection);
+    client
+}
+
+/// A fresh database; returns its URL.
+async fn fresh_database(tag: &str) -> String {
+    let name = format!("nf_sink_{tag}_{}", std::process::id());
+    let admin = connect(&server_url()).await;
+    // Two statements: a multi-statement string runs as one transaction,
+    // which DROP DATABASE refuses.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        admin.batch_execute(&sql).await.expect(&sql);
+    }
+    let base = server_url();
+    let (server, _) = base.rsplit_once('/').expect("URL ends in /DATABASE");
+    format!("{server}/{name}")
+}
+
+fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64)]) -> ArticleRow {
+    let mut raw = RawArticle::new(format!("Story {id}"), "Body text.");
+    raw.id = id.to_string();
+    raw.fill_defaults();
+    let mut models = BTreeMap::new();
+    models.insert("topics".to_string(), topics_model.to_string());
+    let mut enriched = EnrichedArticle::from_raw(
+        raw,
+        LanguageGuess {
+            code: "en".into(),
+            confidence: 1.0,
+            declared: None,
+        },
+        Provenance {
+            pipeline: "0.1.0".into(),
+            models,
+            source: None,
+            enriched_at: enriched_at.into(),
+        },
+    );
+    enriched.entities = places
+        .iter()
+        .map(|(name, geonames)| {
+            serde_json::from_value(serde_json::json!({
+                "text": name, "type": "LOC", "canonical": name, "count": 1,
+                "mentions": [{"field": "title", "start": 0, "end": 1}],
+                "links": {"geonames_id": geonames, "country": "XX"}
+            }))
+            .expect("entity")
+        })
+        .collect();
+    enriched.topics = vec![serde_json::from_value(serde_json::json!(
+        {"id": "medtop:11000000", "label": "politics", "score": 0.9}
+    ))
+    .expect("topic")];
+    let source = SourceRecord {
+        topic: "articles.enriched".into(),
+        partition: 0,
+        offset: 0,
+        key: None,
+        payload: None,
+        headers: Vec::new(),
+        timestamp: None,
+    };
+    ArticleRow::new(&enriched, &source).expect("row")
+}
+
+async fn write(writer: &PostgresWriter, rows: Vec<ArticleRow>) {
+    let mut acks = Vec::new();
+    for row in rows {
+        acks.push(writer.append(row).await.expect("queued"));
+    }
+    for ack in acks {
+        ack.await.expect("acknowledged").expect("written");
+    }
+}
+
+async fn enrichment_of(client: &Client, id: &str) -> (String, String) {
+    let row = client
+        .query_one(
+            "SELECT to_char(enriched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), model_version \
+             FROM articles WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .expect("row");
+    (row.get(0), row.get(1))
+}
+
+async fn count(client: &Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).await.expect(sql).get(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn newest_enrichment_wins_whatever_the_order_of_arrival() {
+    let url = fresh_database("upsert").await;
+    let options = PostgresOptions::new(&url);
+    let pool = options.pool().expect("pool");
+    let mut client = connect(&url).await;
+    assert_eq!(
+        migrations::migrate(&mut client).await.expect("migrate"),
+        [1, 2]
+    );
+    assert!(migrations::migrate(&mut client)
+        .await
+        .expect("again")
+        .is_empty());
+
+    let writer = PostgresWriter::start(pool, options.writer.clone());
+    // In one batch: a, then a newer a, then an older a.
+    write(
+        &writer,
+        vec![
+            article("a", "2026-11-01T00:00:00Z", "t1", &[("Tripoli", 1)]),
+            article("a", "2026-11-02T00:00:00Z", "t1", &[("Tripoli", 2)]),
+            article("a", "2026-10-01T00:00:00Z", "t1", &[("Tripoli", 3)]),
+            article("b", "2026-11-01T00:00:00Z", "t1", &[("Tripoli", 1)]),
+        ],
+    )
+    .await;
+    assert_eq!(enrichment_of(&client, "a").await.0, "2026-11-02 00:00:00");
+    // In later batches: older loses, same time with a newer model wins.
+    write(
+        &writer,
+        vec![article("a", "2026-11-01T12:00:00Z", "t9", &[])],
+    )
+    .await;
+    assert_eq!(enrichment_of(&client, "a").await.0, "2026-11-02 00:00:00");
+    write(
+        &writer,
+        vec![article(
+            "a",
+            "2026-11-02T00:00:00Z",
+            "t2",
+            &[("Tripoli", 1)],
+        )],
+    )
+    .await;
+    assert_eq!(
+        enrichment_of(&client, "a").await,
+        ("2026-11-02 00:00:00".into(), "0.1.0 topics=t2".into())
+    );
+    writer.close(Duration::from_secs(5)).await;
+
+    assert_eq!(count(&client, "SELECT count(*) FROM articles").await, 2);
+    // a's entity rows are those of its newest enrichment only.
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM article_entities ae JOIN entities e USING (entity_id) \
+             WHERE ae.article_id = 'a' AND e.geonames_id = 1"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM article_entities WHERE article_id = 'a'"
+        )
+        .await,
+        1
+    );
+    // Places named Tripoli with GeoNames ids 1 and 2 were kept: two entities.
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM entities WHERE canonical = 'Tripoli'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM article_topics").await,
+        2
+    );
+    let top: Vec<String> = client
+        .query_one("SELECT top_topics FROM articles WHERE id = 'b'", &[])
+        .await
+        .expect("b")
+        .get(0);
+    assert_eq!(top, ["medtop:11000000"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_database_is_retried_not_refused() {
+    // Nothing listens on port 1: every attempt fails to connect.
+    let mut options = PostgresOptions::new("postgres://postgres@127.0.0.1:1/none");
+    options.connect_timeout = Duration::from_millis(200);
+    options.writer.min_backoff = Duration::from_millis(20);
+    options.writer.max_backoff = Duration::from_millis(50);
+    let writer = PostgresWriter::start(options.pool().expect("pool"), options.writer.clone());
+    let mut health = writer.health();
+    let mut ack = writer
+        .append(article("x", "2026-11-01T00:00:00Z", "t1", &[]))
+        .await
+        .expect("queued");
+    tokio::time::timeout(Duration::from_secs(10), health.wait_for(|healthy| !healthy))
+        .await
+        .expect("health turns false")
+        .expect("health channel");
+    // Still waiting, not failed: the row is neither written nor refused.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), &mut ack)
+            .await
+            .is_err(),
+        "the row was answered while the database was down"
+    );
+    writer.close(Duration::from_millis(100)).await;
+    let answer = ack.await.expect("answered at close");
+    assert!(
+        matches!(answer, Err(newsflow_kafka::DeliveryFailure::Fatal(_))),
+        "{answer:?}"
+    );
+}
