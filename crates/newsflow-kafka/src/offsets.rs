@@ -40,8 +40,8 @@ pub async fn watermarks(
         };
         if let Some(error) = found.error() {
             anyhow::bail!(
-                "topic {topic}: {:?}",
-                rdkafka::types::RDKafkaRespErr::from(error)
+                "topic {topic}: {}",
+                rdkafka::types::RDKafkaErrorCode::from(error)
             );
         }
         let mut marks = BTreeMap::new();
