@@ -174,6 +174,9 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     );
 
     // An older enrichment arriving late changes nothing.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let late = now();
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let newest_w0: chrono::DateTime<Utc> = db
         .client()
         .query_one("SELECT enriched_at FROM articles WHERE id = 'w-0'", &[])
@@ -217,6 +220,27 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
             .await
             > 0
     );
+
+    // A fresh database filled from a point in time: the sink's group
+    // starts at the late record, the only one after that time.
+    let db2 = TestDatabase::create().await;
+    let from_group = unique("sink-from");
+    let mut from_args = sink_args.to_vec();
+    let url2 = db2.url();
+    from_args[4] = &url2;
+    from_args[10] = &from_group;
+    from_args.extend(["--from", &late]);
+    let sink2 = Newsflow::start(&from_args, work.path(), "sink-from");
+    wait_committed(&from_group, &v2, partitions, 101).await;
+    assert_eq!(sink2.terminate(Duration::from_secs(30)), Some(0));
+    assert_eq!(db2.ids().await, ["w-0"]);
+    let w0: chrono::DateTime<Utc> = db2
+        .client()
+        .query_one("SELECT enriched_at FROM articles", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(w0.to_rfc3339(), "2020-01-01T00:00:00+00:00");
 
     assert_eq!(
         committed_offsets(&names.group, &names.raw, partitions),
