@@ -4,11 +4,12 @@
 //! librdkafka's calls for these block, so each runs on the blocking pool
 //! with a short-lived consumer.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::Message;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 
 use crate::KafkaConfig;
@@ -58,22 +59,31 @@ pub async fn watermarks(
     .await
 }
 
-/// For each of `partitions`, the offset of the first record whose timestamp
-/// is at or after `millis` (milliseconds since the epoch), or `None` when
-/// the partition has no such record yet.
+/// For each partition in `marks`, the offset of the first record whose
+/// timestamp is at or after `millis` (milliseconds since the epoch), or
+/// `None` when the partition has no such record yet.
+///
+/// Each answer is checked by reading the record it points at: Tansu 0.6.0
+/// answers a time later than every record with offset 0 rather than "none",
+/// which would turn "from now on" into "from the beginning".
 pub async fn offsets_for_time(
     kafka: &KafkaConfig,
     topic: &str,
-    partitions: &[i32],
+    marks: &BTreeMap<i32, Watermarks>,
     millis: i64,
 ) -> anyhow::Result<BTreeMap<i32, Option<i64>>> {
-    let config = kafka.admin();
+    let mut config = kafka.admin();
+    // Reading the records found needs an assignment, and librdkafka wants
+    // a group for that; nothing is committed under it.
+    config
+        .set("group.id", "newsflow-offset-lookup")
+        .set("enable.auto.commit", "false");
     let topic = topic.to_string();
-    let partitions = partitions.to_vec();
+    let marks = marks.clone();
     blocking(move || {
         let consumer: BaseConsumer = config.create()?;
         let mut query = TopicPartitionList::new();
-        for &partition in &partitions {
+        for &partition in marks.keys() {
             query.add_partition_offset(&topic, partition, Offset::Offset(millis))?;
         }
         let found = consumer
@@ -81,15 +91,58 @@ pub async fn offsets_for_time(
             .with_context(|| format!("looking up the offsets of {topic} at time {millis}"))?;
         let mut offsets = BTreeMap::new();
         for element in found.elements() {
+            let high = marks.get(&element.partition()).map_or(0, |m| m.high);
             let offset = match element.offset() {
-                Offset::Offset(offset) if offset >= 0 => Some(offset),
+                Offset::Offset(offset) if offset >= 0 && offset < high => Some(offset),
                 _ => None,
             };
             offsets.insert(element.partition(), offset);
         }
+        drop_answers_before(&consumer, &topic, &mut offsets, millis)?;
         Ok(offsets)
     })
     .await
+}
+
+/// Reads the record at each offset found and drops the answers whose record
+/// is older than `millis`: the partition has no record that new.
+fn drop_answers_before(
+    consumer: &BaseConsumer,
+    topic: &str,
+    offsets: &mut BTreeMap<i32, Option<i64>>,
+    millis: i64,
+) -> anyhow::Result<()> {
+    let mut list = TopicPartitionList::new();
+    for (&partition, offset) in offsets.iter() {
+        if let Some(offset) = offset {
+            list.add_partition_offset(topic, partition, Offset::Offset(*offset))?;
+        }
+    }
+    if list.count() == 0 {
+        return Ok(());
+    }
+    consumer.assign(&list)?;
+    let mut unchecked: BTreeSet<i32> = offsets.iter().filter_map(|(&p, o)| o.map(|_| p)).collect();
+    let deadline = Instant::now() + TIMEOUT;
+    while !unchecked.is_empty() {
+        if Instant::now() > deadline {
+            anyhow::bail!(
+                "could not read {topic} partitions {unchecked:?} to check the offsets found for \
+                 time {millis}"
+            );
+        }
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(message)) if unchecked.remove(&message.partition()) => {
+                let stamp = message.timestamp().to_millis();
+                if stamp.is_some_and(|t| t < millis) {
+                    offsets.insert(message.partition(), None);
+                }
+            }
+            Some(Err(e)) => tracing::debug!(error = %e, "checking offsets for a time"),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Sets `group_id`'s committed offsets for `topic`: the next record each
@@ -168,8 +221,7 @@ pub async fn reset_group_to_time(
     millis: i64,
 ) -> anyhow::Result<BTreeMap<i32, i64>> {
     let marks = watermarks(kafka, topic).await?;
-    let partitions: Vec<i32> = marks.keys().copied().collect();
-    let found = offsets_for_time(kafka, topic, &partitions, millis).await?;
+    let found = offsets_for_time(kafka, topic, &marks, millis).await?;
     let offsets: BTreeMap<i32, i64> = marks
         .iter()
         .map(|(&p, m)| (p, found.get(&p).copied().flatten().unwrap_or(m.high)))

@@ -180,7 +180,7 @@ async fn resolve(
             .map(|p| (*p, offsets.get(p).copied()))
             .collect(),
         Bound::Time(time) => {
-            let found = offsets_for_time(kafka, topic, partitions, time.timestamp_millis()).await?;
+            let found = offsets_for_time(kafka, topic, marks, time.timestamp_millis()).await?;
             // No record at or after the time: the range starts (or ends)
             // at the end of the partition.
             marks

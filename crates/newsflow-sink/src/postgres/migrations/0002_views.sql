@@ -1,7 +1,9 @@
 -- Views for the questions people ask first. An article's day is its
 -- publication day, or the day it was enriched when it has no date.
 
--- Entities by the number of articles of the last 7 days that mention them.
+-- Named entities (people, organisations, places, other names; not dates
+-- or amounts) by the number of articles of the last 7 days that mention
+-- them.
 CREATE VIEW top_entities_7d AS
 SELECT e.entity_id, e.type, e.canonical, e.geonames_id, e.country,
        count(*) AS articles,
@@ -10,6 +12,7 @@ FROM article_entities ae
 JOIN entities e USING (entity_id)
 JOIN articles a ON a.id = ae.article_id
 WHERE coalesce(a.published_at, a.enriched_at) >= now() - interval '7 days'
+  AND e.type IN ('PER', 'ORG', 'LOC', 'MISC')
 GROUP BY e.entity_id
 ORDER BY articles DESC, mentions DESC, e.canonical;
 
@@ -21,13 +24,12 @@ FROM article_entities ae
 JOIN entities e USING (entity_id)
 JOIN articles a ON a.id = ae.article_id;
 
--- Articles per day and IPTC topic, counting each article under the topics
--- it scores at least 0.5 on.
+-- Articles per day under their best-scored IPTC topic: each article
+-- counts once.
 CREATE VIEW topic_counts_daily AS
 SELECT date_trunc('day', coalesce(a.published_at, a.enriched_at))::date AS day,
        t.topic_id, t.label, count(*) AS articles
-FROM article_topics t
-JOIN articles a ON a.id = t.article_id
-WHERE t.score >= 0.5
+FROM articles a
+JOIN article_topics t ON t.article_id = a.id AND t.topic_id = a.top_topics[1]
 GROUP BY 1, 2, 3
 ORDER BY 1, articles DESC;
