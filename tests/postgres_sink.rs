@@ -11,27 +11,6 @@ use newsflow_tests::*;
 
 const ENRICHED_AT: &str = "2026-11-28T12:00:00Z";
 
-fn sink_args(names: &Names, url: &str, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "--log-format",
-        "json",
-        "sink",
-        "--to",
-        url,
-        "--input-topic",
-        &names.enriched,
-        "--dlq-topic",
-        &names.dlq,
-        "--group",
-        &names.group,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args
-}
-
 fn records(prefix: &str, range: std::ops::Range<usize>) -> Vec<(String, Vec<u8>)> {
     range
         .map(|i| {
@@ -88,7 +67,13 @@ async fn kill_9_mid_batch_then_restart_leaves_exactly_the_distinct_ids() {
 
     let db = TestDatabase::create().await;
     let work = tempfile::tempdir().unwrap();
-    let args = sink_args(&names, &db.url(), &["--batch-records", "20"]);
+    let args = sink_args(
+        &names.enriched,
+        &names.dlq,
+        &names.group,
+        &db.url(),
+        &["--batch-records", "20"],
+    );
     let mut sink = Newsflow::start(&args, work.path(), "sink-0");
     let deadline = Instant::now() + Duration::from_secs(120);
     while db.articles().await < 300 {
@@ -141,7 +126,13 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
 
     produce(&names.enriched, &records("o", 0..400)).await;
     let work = tempfile::tempdir().unwrap();
-    let args = sink_args(&names, &db.url_via(&proxy), &["--batch-records", "50"]);
+    let args = sink_args(
+        &names.enriched,
+        &names.dlq,
+        &names.group,
+        &db.url_via(&proxy),
+        &["--batch-records", "50"],
+    );
     let mut sink = Newsflow::start(&args, work.path(), "sink");
     db.wait_for_articles(400, Duration::from_secs(120), || sink.log_text())
         .await;
@@ -212,7 +203,11 @@ async fn bad_records_go_to_the_dead_letter_topic_and_the_rest_is_written() {
 
     let db = TestDatabase::create().await;
     let work = tempfile::tempdir().unwrap();
-    let sink = Newsflow::start(&sink_args(&names, &db.url(), &[]), work.path(), "sink");
+    let sink = Newsflow::start(
+        &sink_args(&names.enriched, &names.dlq, &names.group, &db.url(), &[]),
+        work.path(),
+        "sink",
+    );
     db.wait_for_articles(10, Duration::from_secs(120), || sink.log_text())
         .await;
     let dead = read_topic_until(&names.dlq, Duration::from_secs(60), |r| r.len() >= 3);

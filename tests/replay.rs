@@ -129,31 +129,17 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     // Sink it into a fresh database.
     let db = TestDatabase::create().await;
     let sink_group = unique("sink");
-    let sink_args = [
-        "--log-format",
-        "json",
+    let sink = Newsflow::start(
+        &sink_args(&v2, &names.dlq, &sink_group, &db.url(), &[]),
+        work.path(),
         "sink",
-        "--to",
-        &db.url(),
-        "--input-topic",
-        &v2,
-        "--dlq-topic",
-        &names.dlq,
-        "--group",
-        &sink_group,
-    ];
-    let sink = Newsflow::start(&sink_args, work.path(), "sink");
+    );
     db.wait_for_articles(40, Duration::from_secs(120), || sink.log_text())
         .await;
     wait_committed(&sink_group, &v2, partitions, 50).await;
     assert_eq!(db.articles().await, 40);
     assert_eq!(db.ids().await.into_iter().collect::<BTreeSet<_>>(), window);
-    let first_newest: chrono::DateTime<Utc> = db
-        .client()
-        .query_one("SELECT max(enriched_at) FROM articles", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let first_newest = db.timestamp("SELECT max(enriched_at) FROM articles").await;
 
     // The same window again: newer enrichments replace every row, and
     // still one row per article.
@@ -161,7 +147,7 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     assert_eq!(code, Some(0), "{stderr}");
     wait_committed(&sink_group, &v2, partitions, 100).await;
     assert_eq!(db.articles().await, 40);
-    let replaced = db
+    let replaced: i64 = db
         .client()
         .query_one(
             "SELECT count(*) FROM articles WHERE enriched_at > $1",
@@ -169,7 +155,7 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
         )
         .await
         .unwrap()
-        .get::<_, i64>(0);
+        .get(0);
     assert_eq!(
         replaced, 40,
         "every row holds the second replay's enrichment"
@@ -179,12 +165,9 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let late = now();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let newest_w0: chrono::DateTime<Utc> = db
-        .client()
-        .query_one("SELECT enriched_at FROM articles WHERE id = 'w-0'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let newest_w0 = db
+        .timestamp("SELECT enriched_at FROM articles WHERE id = 'w-0'")
+        .await;
     produce(
         &v2,
         &[(
@@ -194,12 +177,9 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     )
     .await;
     wait_committed(&sink_group, &v2, partitions, 101).await;
-    let after: chrono::DateTime<Utc> = db
-        .client()
-        .query_one("SELECT enriched_at FROM articles WHERE id = 'w-0'", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let after = db
+        .timestamp("SELECT enriched_at FROM articles WHERE id = 'w-0'")
+        .await;
     assert_eq!(
         after, newest_w0,
         "an older enrichment never replaces a newer one"
@@ -232,21 +212,12 @@ async fn replay_a_time_window_into_a_new_topic_sink_it_and_replay_it_again() {
     // starts at the late record, the only one after that time.
     let db2 = TestDatabase::create().await;
     let from_group = unique("sink-from");
-    let mut from_args = sink_args.to_vec();
-    let url2 = db2.url();
-    from_args[4] = &url2;
-    from_args[10] = &from_group;
-    from_args.extend(["--from", &late]);
+    let from_args = sink_args(&v2, &names.dlq, &from_group, &db2.url(), &["--from", &late]);
     let sink2 = Newsflow::start(&from_args, work.path(), "sink-from");
     wait_committed(&from_group, &v2, partitions, 101).await;
     assert_eq!(sink2.terminate(Duration::from_secs(30)), Some(0));
     assert_eq!(db2.ids().await, ["w-0"]);
-    let w0: chrono::DateTime<Utc> = db2
-        .client()
-        .query_one("SELECT enriched_at FROM articles", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let w0 = db2.timestamp("SELECT enriched_at FROM articles").await;
     assert_eq!(w0.to_rfc3339(), "2020-01-01T00:00:00+00:00");
 
     assert_eq!(

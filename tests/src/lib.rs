@@ -73,6 +73,29 @@ impl Names {
     }
 }
 
+/// Arguments of `newsflow sink` from `topic` to `to` as `group`, logging
+/// JSON, then `extra`.
+pub fn sink_args(topic: &str, dlq: &str, group: &str, to: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--log-format",
+        "json",
+        "sink",
+        "--to",
+        to,
+        "--input-topic",
+        topic,
+        "--dlq-topic",
+        dlq,
+        "--group",
+        group,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
 impl Default for Names {
     fn default() -> Self {
         Self::new()

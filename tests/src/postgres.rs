@@ -76,6 +76,15 @@ impl TestDatabase {
             .get(0)
     }
 
+    /// The one timestamp `sql` selects.
+    pub async fn timestamp(&self, sql: &str) -> chrono::DateTime<chrono::Utc> {
+        self.client
+            .query_one(sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .get(0)
+    }
+
     /// Rows in `articles`, 0 before the sink made the table.
     pub async fn articles(&self) -> i64 {
         let exists = self

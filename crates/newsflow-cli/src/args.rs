@@ -250,6 +250,23 @@ impl ProduceArgs {
 pub struct EnrichArgs {
     #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
     pub input_topic: String,
+    #[arg(long, env = "NEWSFLOW_GROUP", default_value = "newsflow-enrich")]
+    pub group: String,
+    #[command(flatten)]
+    pub output: EnrichOutputArgs,
+}
+
+impl EnrichArgs {
+    pub fn options(&self) -> EnrichOptions {
+        self.output.options(&self.input_topic, &self.group)
+    }
+}
+
+/// Where enrich and replay write, and how they treat their input.
+#[derive(Debug, Args)]
+pub struct EnrichOutputArgs {
+    /// Topic for the enriched records (e.g. articles.enriched.v2 for a
+    /// replay with a new model).
     #[arg(
         long,
         env = "NEWSFLOW_ENRICHED_TOPIC",
@@ -258,8 +275,6 @@ pub struct EnrichArgs {
     pub output_topic: String,
     #[arg(long, env = "NEWSFLOW_DLQ_TOPIC", default_value = "articles.dlq")]
     pub dlq_topic: String,
-    #[arg(long, env = "NEWSFLOW_GROUP", default_value = "newsflow-enrich")]
-    pub group: String,
     /// Raw records larger than this go to the DLQ.
     #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
@@ -273,13 +288,13 @@ pub struct EnrichArgs {
     pub no_create_topic: bool,
 }
 
-impl EnrichArgs {
-    pub fn options(&self) -> EnrichOptions {
+impl EnrichOutputArgs {
+    pub fn options(&self, input_topic: &str, group: &str) -> EnrichOptions {
         EnrichOptions {
-            input_topic: self.input_topic.clone(),
+            input_topic: input_topic.to_string(),
             output_topic: self.output_topic.clone(),
             dlq_topic: self.dlq_topic.clone(),
-            group_id: self.group.clone(),
+            group_id: group.to_string(),
             max_record_bytes: self.max_record_bytes,
             create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
         }
@@ -391,15 +406,6 @@ pub struct ReplayArgs {
     /// Topic to read again.
     #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
     pub input_topic: String,
-    /// Where the enriched records go, e.g. articles.enriched.v2.
-    #[arg(
-        long,
-        env = "NEWSFLOW_ENRICHED_TOPIC",
-        default_value = "articles.enriched"
-    )]
-    pub output_topic: String,
-    #[arg(long, env = "NEWSFLOW_DLQ_TOPIC", default_value = "articles.dlq")]
-    pub dlq_topic: String,
     /// Start: an RFC 3339 time, per-partition offsets (0:120,1:98; other
     /// partitions are not read), or earliest.
     #[arg(long, default_value = "earliest")]
@@ -420,27 +426,12 @@ pub struct ReplayArgs {
     /// Print the plan (partitions, offsets, record counts) and stop.
     #[arg(long)]
     pub dry_run: bool,
-    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
-    pub max_record_bytes: usize,
-    /// Partitions for the output topics if they have to be created.
-    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
-    pub partitions: i32,
-    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
-    pub replication: i32,
-    /// Do not create the output topics when they are missing.
-    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
-    pub no_create_topic: bool,
+    #[command(flatten)]
+    pub output: EnrichOutputArgs,
 }
 
 impl ReplayArgs {
     pub fn options(&self) -> EnrichOptions {
-        EnrichOptions {
-            input_topic: self.input_topic.clone(),
-            output_topic: self.output_topic.clone(),
-            dlq_topic: self.dlq_topic.clone(),
-            group_id: self.group.clone(),
-            max_record_bytes: self.max_record_bytes,
-            create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
-        }
+        self.output.options(&self.input_topic, &self.group)
     }
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsflow_kafka::topics::{ensure_topics, TopicSpec};
 use newsflow_kafka::{KafkaConfig, PipelineOptions, PipelineStats};
 use newsflow_nlp::Annotator;
 
@@ -19,8 +18,8 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
         println!("{plan}");
         println!(
             "would enrich into {} (dead letters to {}) as group {}{}",
-            args.output_topic,
-            args.dlq_topic,
+            args.output.output_topic,
+            args.output.dlq_topic,
             args.group,
             args.rate
                 .map(|r| format!(", at most {r} records/s"))
@@ -35,13 +34,8 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
         return Ok(ExitCode::SUCCESS);
     }
     let options = args.options();
-    if let Some((partitions, replication)) = options.create_topics {
-        let specs = [&options.output_topic, &options.dlq_topic]
-            .map(|t| TopicSpec::new(t.as_str(), partitions, replication));
-        ensure_topics(kafka, &specs).await?;
-    }
     let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
-    let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &args.dlq_topic);
+    let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &options.dlq_topic);
     pipeline.max_rate = args.rate;
 
     let stats = Arc::new(PipelineStats::default());
@@ -75,7 +69,7 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
     eprintln!(
         "replay: {} enriched into {}, {} dead-lettered, in {seconds:.1} s ({:.0} records/s){}",
         stats.delivered(),
-        args.output_topic,
+        options.output_topic,
         stats.dead_lettered(),
         done as f64 / seconds.max(1e-9),
         if done < total {
