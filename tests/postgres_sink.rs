@@ -126,12 +126,14 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
 
     produce(&names.enriched, &records("o", 0..400)).await;
     let work = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let address = format!("127.0.0.1:{port}");
     let args = sink_args(
         &names.enriched,
         &names.dlq,
         &names.group,
         &db.url_via(&proxy),
-        &["--batch-records", "50"],
+        &["--batch-records", "50", "--http", &address],
     );
     let mut sink = Newsflow::start(&args, work.path(), "sink");
     db.wait_for_articles(400, Duration::from_secs(120), || sink.log_text())
@@ -163,6 +165,11 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
     let log = sink.log_text();
     assert!(log.contains("PostgreSQL unavailable"), "log:\n{log}");
     assert!(log.contains("fetching paused"), "log:\n{log}");
+    assert_eq!(
+        http_get(port, "/readyz"),
+        Some((503, "not ready: output unavailable\n".into()))
+    );
+    assert_eq!(http_get(port, "/healthz").map(|r| r.0), Some(200));
 
     // Back: the sink catches up by itself.
     proxy.restore().await;
@@ -179,6 +186,17 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    assert_eq!(http_get(port, "/readyz").map(|r| r.0), Some(200));
+    let (_, scrape) = http_get(port, "/metrics").expect("metrics");
+    assert_eq!(
+        metric(&scrape, "newsflow_postgres_articles_written_total", &[]),
+        Some(1000.0),
+        "{scrape}"
+    );
+    assert!(
+        metric(&scrape, "newsflow_postgres_retries_total", &[]).is_some_and(|r| r > 0.0),
+        "{scrape}"
+    );
     assert_eq!(sink.terminate(Duration::from_secs(30)), Some(0));
     assert_rows_complete(&db, &ids("o", 0..1000)).await;
     eprintln!("committed offsets seen during the outage: {committed_seen:?}");

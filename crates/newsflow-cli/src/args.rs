@@ -10,6 +10,7 @@ use newsflow_kafka::replay::Bound;
 use newsflow_kafka::KafkaConfig;
 use newsflow_sink::{JsonlOptions, PostgresOptions, SinkOptions};
 
+use crate::http::HttpArgs;
 use crate::logging::LogFormat;
 
 #[derive(Debug, Parser)]
@@ -254,6 +255,8 @@ pub struct EnrichArgs {
     pub group: String,
     #[command(flatten)]
     pub output: EnrichOutputArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 impl EnrichArgs {
@@ -340,6 +343,8 @@ pub struct SinkArgs {
     /// target. No member of the group may be running.
     #[arg(long, value_name = "TIME")]
     pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 pub enum SinkTarget {
@@ -428,6 +433,8 @@ pub struct ReplayArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub output: EnrichOutputArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 impl ReplayArgs {

@@ -6,6 +6,7 @@ mod annotate;
 mod args;
 mod bench;
 mod demo;
+mod http;
 mod in_process;
 mod logging;
 mod nlp;
@@ -86,6 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
+            args.http.serve(stats.clone(), shutdown.clone()).await?;
             newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -93,6 +95,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let target = args.target()?;
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
+            args.http.serve(stats.clone(), shutdown.clone()).await?;
             kafka.validate().map_err(anyhow::Error::msg)?;
             if let Some(from) = args.from {
                 let offsets = newsflow_kafka::offsets::reset_group_to_time(

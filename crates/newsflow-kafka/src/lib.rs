@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod dlq;
+pub mod metrics;
 pub mod offsets;
 mod partition_worker;
 pub mod pipeline;

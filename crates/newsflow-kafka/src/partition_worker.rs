@@ -62,8 +62,11 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     tokio::spawn(async move {
         while let Some(record) = records.recv().await {
             let stage = intake_env.stage.clone();
+            let stats = intake_env.stats.clone();
             let job = tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
                 let result = process_catching_panics(&*stage, &record);
+                stats.record_processing(started.elapsed());
                 (record, result)
             });
             if to_emit.send(job).await.is_err() {

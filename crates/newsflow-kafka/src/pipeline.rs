@@ -145,9 +145,11 @@ pub async fn run<S: Stage>(
 ) -> anyhow::Result<()> {
     kafka.validate().map_err(anyhow::Error::msg)?;
     let workers: Arc<Workers> = Arc::new(Mutex::new(HashMap::new()));
+    stats.set_stage(stage.name());
     let context = RebalanceContext {
         workers: workers.clone(),
         drain_timeout: options.drain_timeout,
+        stats: stats.clone(),
     };
     let group_id = match &options.subscription {
         Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
@@ -155,6 +157,8 @@ pub async fn run<S: Stage>(
     let consumer: Arc<StreamConsumer<RebalanceContext>> = Arc::new(
         kafka
             .group_consumer(group_id)
+            // Consumer lag for /metrics comes from these statistics.
+            .set("statistics.interval.ms", "5000")
             .create_with_context(context)
             .context("creating the Kafka consumer")?,
     );
@@ -172,6 +176,7 @@ pub async fn run<S: Stage>(
             consumer
                 .assign(&ranges.assignment()?)
                 .context("assigning the partitions to read")?;
+            stats.set_assigned(ranges.open());
             tracing::info!(
                 stage = stage.name(),
                 partitions = ranges.open(),
@@ -234,6 +239,7 @@ pub async fn run<S: Stage>(
             _ = failure.token.cancelled() => break,
             healthy = next_health(&mut health) => {
                 paused = !healthy;
+                stats.set_output_available(healthy);
                 let partitions = set_paused(&*consumer, &ranges, paused);
                 if paused {
                     tracing::warn!(stage = stage.name(), partitions, "output unavailable: fetching paused");
@@ -265,9 +271,13 @@ pub async fn run<S: Stage>(
                 };
                 match ranges.admit(&record) {
                     Admit::Yes => {}
-                    Admit::Last => pause_partition(&*consumer, &record),
+                    Admit::Last => {
+                        pause_partition(&*consumer, &record);
+                        stats.set_assigned(ranges.open());
+                    }
                     Admit::PastEnd => {
                         pause_partition(&*consumer, &record);
+                        stats.set_assigned(ranges.open());
                         continue;
                     }
                 }
@@ -289,6 +299,7 @@ pub async fn run<S: Stage>(
     }
     commit_sync(&*consumer);
     consumer.unsubscribe();
+    stats.set_assigned(0);
     tracing::info!(
         stage = stage.name(),
         received = stats.received(),

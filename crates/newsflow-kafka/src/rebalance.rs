@@ -5,16 +5,18 @@
 //! would process them again. librdkafka calls `pre_rebalance` before it
 //! revokes the assignment, so draining there is the one safe place.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaError;
+use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 use tokio::task::JoinHandle;
 
 use crate::partition_worker::PartitionWorker;
+use crate::PipelineStats;
 
 pub(crate) type PartitionKey = (String, i32);
 pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
@@ -22,9 +24,26 @@ pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
 pub(crate) struct RebalanceContext {
     pub workers: Arc<Workers>,
     pub drain_timeout: Duration,
+    pub stats: Arc<PipelineStats>,
 }
 
-impl ClientContext for RebalanceContext {}
+impl ClientContext for RebalanceContext {
+    /// librdkafka's periodic statistics: the consumer lag of each assigned
+    /// partition, for `/metrics`.
+    fn stats(&self, statistics: Statistics) {
+        let mut lag = BTreeMap::new();
+        for (name, topic) in &statistics.topics {
+            for (&partition, stats) in &topic.partitions {
+                // -1 is librdkafka's internal "unassigned" partition; a lag
+                // of -1 means "not known yet".
+                if partition >= 0 && stats.consumer_lag >= 0 {
+                    lag.insert((name.clone(), partition), stats.consumer_lag);
+                }
+            }
+        }
+        self.stats.set_lag(lag);
+    }
+}
 
 impl ConsumerContext for RebalanceContext {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -55,6 +74,11 @@ impl ConsumerContext for RebalanceContext {
             }
             Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
         }
+    }
+
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, _: &Rebalance<'_>) {
+        let assigned = consumer.assignment().map_or(0, |list| list.count());
+        self.stats.set_assigned(assigned);
     }
 }
 

@@ -201,6 +201,7 @@ pub async fn run_postgres(
         return Ok(());
     }
     let writer = PostgresWriter::start(pool, postgres.writer.clone());
+    stats.attach(writer.metrics());
     let stage = Arc::new(PostgresStage::new(writer.clone(), options.max_record_bytes));
     let dlq: FutureProducer = kafka.pipeline_producer().create()?;
     let pipeline = options.pipeline();

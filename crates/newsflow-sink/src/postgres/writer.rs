@@ -14,10 +14,12 @@
 //! Errors that belong to the data are not retried: the batch is split and
 //! written row by row, and the rows PostgreSQL refuses are dead-lettered.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use deadpool_postgres::{Pool, PoolError};
+use newsflow_kafka::metrics::{Exposition, Histogram, Report, LATENCY_BOUNDS, SIZE_BOUNDS};
 use newsflow_kafka::{DeliveryFailure, Rejection};
 use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 use tokio::task::JoinHandle;
@@ -54,6 +56,62 @@ impl Default for WriterOptions {
     }
 }
 
+/// What the writer reports on `/metrics`.
+pub struct WriterMetrics {
+    batch_rows: Histogram,
+    write_seconds: Histogram,
+    written: AtomicU64,
+    unchanged: AtomicU64,
+    retries: AtomicU64,
+}
+
+impl Default for WriterMetrics {
+    fn default() -> Self {
+        WriterMetrics {
+            batch_rows: Histogram::new(SIZE_BOUNDS),
+            write_seconds: Histogram::new(LATENCY_BOUNDS),
+            written: AtomicU64::new(0),
+            unchanged: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Report for WriterMetrics {
+    fn report(&self, out: &mut Exposition) {
+        self.batch_rows.report(
+            out,
+            "newsflow_postgres_batch_rows",
+            "Rows per PostgreSQL transaction.",
+            &[],
+        );
+        self.write_seconds.report(
+            out,
+            "newsflow_postgres_write_seconds",
+            "Time of one successful PostgreSQL transaction, in seconds.",
+            &[],
+        );
+        out.counter(
+            "newsflow_postgres_articles_written_total",
+            "Articles inserted or replaced by a newer enrichment.",
+            &[],
+            self.written.load(Ordering::Relaxed),
+        );
+        out.counter(
+            "newsflow_postgres_articles_unchanged_total",
+            "Articles left alone: the database held an enrichment as new or newer.",
+            &[],
+            self.unchanged.load(Ordering::Relaxed),
+        );
+        out.counter(
+            "newsflow_postgres_retries_total",
+            "Transactions retried because the database was unavailable.",
+            &[],
+            self.retries.load(Ordering::Relaxed),
+        );
+    }
+}
+
 type Acknowledge = oneshot::Sender<Result<(), DeliveryFailure>>;
 /// Resolves once the row is committed (or refused).
 pub type Durable = oneshot::Receiver<Result<(), DeliveryFailure>>;
@@ -70,6 +128,7 @@ pub struct PostgresWriter {
     health: watch::Receiver<bool>,
     stop: CancellationToken,
     task: Arc<Mutex<Option<JoinHandle<()>>>>,
+    metrics: Arc<WriterMetrics>,
 }
 
 struct Shared {
@@ -79,6 +138,7 @@ struct Shared {
     stop: CancellationToken,
     /// When the current outage began, if there is one.
     outage: Mutex<Option<Instant>>,
+    metrics: Arc<WriterMetrics>,
 }
 
 impl PostgresWriter {
@@ -86,12 +146,14 @@ impl PostgresWriter {
         let (commands, receiver) = mpsc::channel(options.batch_records.max(1) * 2);
         let (health_sender, health) = watch::channel(true);
         let stop = CancellationToken::new();
+        let metrics = Arc::new(WriterMetrics::default());
         let shared = Arc::new(Shared {
             pool,
             options,
             health: health_sender,
             stop: stop.clone(),
             outage: Mutex::new(None),
+            metrics: metrics.clone(),
         });
         let task = tokio::spawn(batch_loop(shared, receiver));
         PostgresWriter {
@@ -99,7 +161,12 @@ impl PostgresWriter {
             health,
             stop,
             task: Arc::new(Mutex::new(Some(task))),
+            metrics,
         }
+    }
+
+    pub fn metrics(&self) -> Arc<WriterMetrics> {
+        self.metrics.clone()
     }
 
     /// Queues one row. The receiver resolves once it is committed.
@@ -246,10 +313,22 @@ async fn write_until_done(
     let options = &shared.options;
     let mut backoff = options.min_backoff;
     loop {
+        let started = Instant::now();
         let error = match tokio::time::timeout(options.write_timeout, transaction(shared, rows))
             .await
         {
             Ok(Ok(outcome)) => {
+                let metrics = &shared.metrics;
+                metrics
+                    .write_seconds
+                    .observe(started.elapsed().as_secs_f64());
+                metrics.batch_rows.observe(rows.len() as f64);
+                metrics
+                    .written
+                    .fetch_add(outcome.written as u64, Ordering::Relaxed);
+                metrics
+                    .unchanged
+                    .fetch_add(outcome.unchanged as u64, Ordering::Relaxed);
                 shared.recovered();
                 return Ok(outcome);
             }
@@ -260,6 +339,7 @@ async fn write_until_done(
                 options.write_timeout
             ),
         };
+        shared.metrics.retries.fetch_add(1, Ordering::Relaxed);
         shared.unavailable(&error, backoff);
         tokio::select! {
             _ = tokio::time::sleep(backoff) => {}
