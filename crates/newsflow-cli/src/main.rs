@@ -6,6 +6,7 @@ mod annotate;
 mod args;
 mod bench;
 mod demo;
+mod deploy_check;
 mod http;
 mod in_process;
 mod logging;
