@@ -220,8 +220,23 @@ pub struct BenchPipelineArgs {
 #[derive(Debug, Args)]
 pub struct ProduceArgs {
     /// Files (.txt, .json, .jsonl), directories, or - for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "http")]
     pub inputs: Vec<PathBuf>,
+    /// Instead of reading files, serve POST /v1/articles (and /metrics,
+    /// /healthz, /readyz) on this address, e.g. 0.0.0.0:8080.
+    #[arg(
+        long,
+        env = "NEWSFLOW_HTTP",
+        value_name = "ADDR",
+        conflicts_with = "inputs"
+    )]
+    pub http: Option<std::net::SocketAddr>,
+    /// With --http: requests must carry `Authorization: Bearer TOKEN`.
+    #[arg(long, env = "NEWSFLOW_INGEST_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// With --http: larger request bodies are refused (413).
+    #[arg(long, env = "NEWSFLOW_MAX_BODY_BYTES", default_value_t = 16 << 20)]
+    pub max_body_bytes: usize,
     #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
     pub topic: String,
     /// Partitions for the topic if it has to be created.

@@ -127,7 +127,7 @@ mod tests {
             checked.push(name.to_string());
         }
         checked.sort();
-        assert_eq!(checked, ["enrich", "produce", "sink"]);
+        assert_eq!(checked, ["enrich", "ingest", "samples", "sink"]);
     }
 
     fn yaml_files(dir: &Path, into: &mut Vec<PathBuf>) {

@@ -1,5 +1,6 @@
 //! `--http ADDR`: `/metrics` (Prometheus), `/healthz` and `/readyz` for a
-//! long-running command.
+//! long-running command, next to whatever routes the command serves itself
+//! (the ingest endpoint of `produce`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,7 +12,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use clap::Args;
+use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::PipelineStats;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Clone, Args)]
@@ -22,60 +25,91 @@ pub struct HttpArgs {
     pub http: Option<SocketAddr>,
 }
 
+/// What `/metrics` and `/readyz` report.
+#[derive(Clone)]
+pub enum Ops {
+    /// A consumer: ready when partitions are assigned and the output is up.
+    Pipeline(Arc<PipelineStats>),
+    /// Anything else that reports metrics; ready while it runs.
+    Always(Arc<dyn Report>),
+}
+
+impl Ops {
+    fn metrics(&self) -> String {
+        match self {
+            Ops::Pipeline(stats) => stats.render(),
+            Ops::Always(report) => {
+                let mut out = Exposition::default();
+                report.report(&mut out);
+                out.finish()
+            }
+        }
+    }
+
+    fn readiness(&self) -> Result<(), &'static str> {
+        match self {
+            Ops::Pipeline(stats) if stats.is_ready() => Ok(()),
+            // A member the group gave no partition (more members than
+            // partitions) is alive but not ready.
+            Ops::Pipeline(stats) if stats.assigned() == 0 => Err("no partitions assigned"),
+            Ops::Pipeline(_) => Err("output unavailable"),
+            Ops::Always(_) => Ok(()),
+        }
+    }
+}
+
 impl HttpArgs {
     /// Starts serving if asked to; stops with `shutdown`. Binds before
     /// returning, so a taken port fails the command at once.
-    pub async fn serve(
-        &self,
-        stats: Arc<PipelineStats>,
-        shutdown: CancellationToken,
-    ) -> anyhow::Result<()> {
-        let Some(addr) = self.http else {
-            return Ok(());
-        };
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("listening on {addr} for --http"))?;
-        tracing::info!(%addr, "serving /metrics, /healthz and /readyz");
-        let app = Router::new()
-            .route("/metrics", get(metrics))
-            .route("/healthz", get(|| async { "ok\n" }))
-            .route("/readyz", get(ready))
-            .with_state(stats);
-        tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await;
-            if let Err(e) = served {
-                tracing::warn!(error = %e, "the metrics server stopped");
-            }
-        });
+    pub async fn serve(&self, ops: Ops, shutdown: CancellationToken) -> anyhow::Result<()> {
+        if let Some(addr) = self.http {
+            serve(addr, ops, Router::new(), shutdown).await?;
+        }
         Ok(())
     }
 }
 
-async fn metrics(State(stats): State<Arc<PipelineStats>>) -> impl IntoResponse {
+/// Serves `routes` plus `/metrics`, `/healthz` and `/readyz` on `addr`
+/// until `shutdown`; the handle ends once requests in progress are done.
+pub async fn serve(
+    addr: SocketAddr,
+    ops: Ops,
+    routes: Router,
+    shutdown: CancellationToken,
+) -> anyhow::Result<JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!(%addr, "serving HTTP (/metrics, /healthz, /readyz)");
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .with_state(ops)
+        .merge(routes);
+    Ok(tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "the HTTP server stopped");
+        }
+    }))
+}
+
+async fn metrics(State(ops): State<Ops>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        stats.render(),
+        ops.metrics(),
     )
 }
 
-/// Ready: partitions assigned and the output reachable. A member that the
-/// group gave no partition (more members than partitions) is alive but not
-/// ready.
-async fn ready(State(stats): State<Arc<PipelineStats>>) -> impl IntoResponse {
-    if stats.is_ready() {
-        (StatusCode::OK, "ready\n")
-    } else if stats.assigned() == 0 {
-        (
+async fn ready(State(ops): State<Ops>) -> impl IntoResponse {
+    match ops.readiness() {
+        Ok(()) => (StatusCode::OK, "ready\n".to_string()),
+        Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "not ready: no partitions assigned\n",
-        )
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not ready: output unavailable\n",
-        )
+            format!("not ready: {reason}\n"),
+        ),
     }
 }

@@ -75,6 +75,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await?;
             }
             let timeout = args.timeout();
+            if let Some(addr) = args.http {
+                return ingest(&kafka, &args, addr).await;
+            }
             let items = newsflow_producer::sources::read_inputs(args.inputs, args.max_record_bytes);
             let summary = newsflow_producer::produce(&kafka, &args.topic, items, timeout).await?;
             eprintln!("produce: {summary} (topic {})", args.topic);
@@ -88,7 +91,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
-            args.http.serve(stats.clone(), shutdown.clone()).await?;
+            args.http
+                .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
+                .await?;
             newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -96,7 +101,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let target = args.target()?;
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
-            args.http.serve(stats.clone(), shutdown.clone()).await?;
+            args.http
+                .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
+                .await?;
             kafka.validate().map_err(anyhow::Error::msg)?;
             if let Some(from) = args.from {
                 let offsets = newsflow_kafka::offsets::reset_group_to_time(
@@ -127,4 +134,36 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(command) => bench::run(&kafka, command).await,
         Command::Nlp(command) => nlp::run(command),
     }
+}
+
+/// `produce --http`: the ingest endpoint, until SIGTERM.
+async fn ingest(
+    kafka: &newsflow_kafka::KafkaConfig,
+    args: &args::ProduceArgs,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<ExitCode> {
+    use newsflow_producer::ingest::{Ingest, IngestOptions};
+    let producer = kafka
+        .ingest_producer(args.timeout().as_millis() as u64)
+        .create()?;
+    let ingest = Ingest::new(
+        producer,
+        IngestOptions {
+            topic: args.topic.clone(),
+            max_body_bytes: args.max_body_bytes,
+            max_record_bytes: args.max_record_bytes,
+            token: args.token.clone(),
+        },
+    );
+    let shutdown = newsflow_kafka::shutdown::on_signals();
+    let server = http::serve(
+        addr,
+        http::Ops::Always(ingest.clone()),
+        ingest.router(),
+        shutdown,
+    )
+    .await?;
+    tracing::info!(%addr, topic = args.topic, "accepting articles at POST /v1/articles");
+    server.await?;
+    Ok(ExitCode::SUCCESS)
 }

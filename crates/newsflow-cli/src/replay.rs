@@ -40,7 +40,9 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
 
     let stats = Arc::new(PipelineStats::default());
     let shutdown = newsflow_kafka::shutdown::on_signals();
-    args.http.serve(stats.clone(), shutdown.clone()).await?;
+    args.http
+        .serve(crate::http::Ops::Pipeline(stats.clone()), shutdown.clone())
+        .await?;
     let started = Instant::now();
     let bar = progress_bar(total);
     let ticker = {

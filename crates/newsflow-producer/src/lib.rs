@@ -3,8 +3,10 @@
 //!
 //! [`sources`] turns inputs into [`Item`]s (an article or a clear error
 //! naming where it came from); [`produce`] sends the articles with an
-//! idempotent, `acks=all` producer and counts what happened.
+//! idempotent, `acks=all` producer and counts what happened. [`ingest`]
+//! takes articles over HTTP instead.
 
+pub mod ingest;
 pub mod sources;
 
 use std::time::Duration;
@@ -91,7 +93,7 @@ pub async fn produce(
     Ok(summary)
 }
 
-fn to_record(article: &RawArticle) -> anyhow::Result<OutRecord> {
+pub(crate) fn to_record(article: &RawArticle) -> anyhow::Result<OutRecord> {
     Ok(OutRecord {
         key: Some(article.id.clone().into_bytes()),
         payload: serde_json::to_vec(article)?,

@@ -166,6 +166,40 @@ fn read_stdin(max_bytes: usize) -> Vec<Item> {
     parse(&bytes, format, origin, max_bytes)
 }
 
+/// Articles in a request body: a JSON object, a JSON array of objects, or
+/// JSON lines (`ndjson` says so, or a body of several lines).
+pub fn parse_body(bytes: &[u8], ndjson: bool, max_bytes: usize) -> Vec<Item> {
+    let origin = Origin::Named("body".into());
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim();
+    if !ndjson && trimmed.starts_with('[') {
+        return match serde_json::from_str::<Vec<serde_json::Value>>(trimmed) {
+            Ok(values) => values
+                .iter()
+                .enumerate()
+                .map(|(i, value)| {
+                    let origin = Origin::Named(format!("body[{i}]"));
+                    parse_json(value.to_string().as_bytes(), origin, max_bytes)
+                })
+                .collect(),
+            Err(e) => vec![Item::failed(origin, format!("not a JSON array: {e}"))],
+        };
+    }
+    let lines = trimmed.lines().filter(|l| !l.trim().is_empty()).count();
+    let format = if ndjson
+        || lines > 1
+            && trimmed.starts_with('{')
+            && trimmed.lines().all(|l| {
+                let l = l.trim();
+                l.is_empty() || (l.starts_with('{') && l.ends_with('}'))
+            }) {
+        Format::JsonLines
+    } else {
+        Format::Json
+    };
+    parse(bytes, format, origin, max_bytes)
+}
+
 fn parse(bytes: &[u8], format: Format, origin: Origin, max_bytes: usize) -> Vec<Item> {
     match format {
         Format::Text => vec![parse_text(bytes, origin, max_bytes)],
@@ -267,6 +301,24 @@ mod tests {
         assert_eq!(got[4], format!("ok {r}/sub/c.jsonl:4 C3"));
         assert_eq!(got[5], format!("skip {r}/sub/d.csv"));
         assert!(got[6].starts_with(&format!("fail {r}/sub/e.txt not valid UTF-8")));
+    }
+
+    #[test]
+    fn request_bodies_hold_an_object_an_array_or_json_lines() {
+        let one = br#"{"title": "T", "body": "B"}"#;
+        assert_eq!(summarise(parse_body(one, false, 1 << 20)), ["ok body T"]);
+        let pretty = b"{\n  \"title\": \"T\",\n  \"body\": \"B\"\n}";
+        assert_eq!(summarise(parse_body(pretty, false, 1 << 20)), ["ok body T"]);
+        let array = br#"[{"title": "A", "body": "x"}, {"title": "B", "body": "y"}]"#;
+        assert_eq!(
+            summarise(parse_body(array, false, 1 << 20)),
+            ["ok body[0] A", "ok body[1] B"]
+        );
+        let lines = b"{\"title\": \"A\", \"body\": \"x\"}\n{\"title\": \"B\"}\n";
+        let got = summarise(parse_body(lines, true, 1 << 20));
+        assert_eq!(got[0], "ok body:1 A");
+        assert!(got[1].starts_with("fail body:2"), "{got:?}");
+        assert!(summarise(parse_body(b"[1, 2", false, 1 << 20))[0].starts_with("fail body"));
     }
 
     #[test]
