@@ -22,6 +22,12 @@ use crate::logging::LogFormat;
 pub struct Cli {
     #[command(flatten)]
     pub kafka: KafkaArgs,
+    /// TOML config file: each setting under its NEWSFLOW_* name without the
+    /// prefix (brokers, group, sink_to...), in a [command] table to apply
+    /// to one command only, and [librdkafka] for -X properties. Flags and
+    /// the environment win over it.
+    #[arg(long, global = true, env = "NEWSFLOW_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Log format on stderr.
     #[arg(
         long,
@@ -356,7 +362,7 @@ pub struct SinkArgs {
     /// Before joining, set the group's position to the first record at or
     /// after this time (RFC 3339), to sink history again into a fresh
     /// target. No member of the group may be running.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, env = "NEWSFLOW_SINK_FROM", value_name = "TIME")]
     pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[command(flatten)]
     pub http: HttpArgs,
@@ -428,20 +434,20 @@ pub struct ReplayArgs {
     pub input_topic: String,
     /// Start: an RFC 3339 time, per-partition offsets (0:120,1:98; other
     /// partitions are not read), or earliest.
-    #[arg(long, default_value = "earliest")]
+    #[arg(long, env = "NEWSFLOW_REPLAY_FROM", default_value = "earliest")]
     pub from: Bound,
     /// End (exclusive): an RFC 3339 time, per-partition offsets (others end
     /// at their high watermark), or latest. Default: the high watermarks
     /// when the replay starts.
-    #[arg(long, default_value = "latest")]
+    #[arg(long, env = "NEWSFLOW_REPLAY_TO", default_value = "latest")]
     pub to: Bound,
     /// Group id under which the replay commits its progress; never the live
     /// enrich group's. Partitions are assigned directly, so no group
     /// rebalances.
-    #[arg(long, default_value = "newsflow-replay")]
+    #[arg(long, env = "NEWSFLOW_REPLAY_GROUP", default_value = "newsflow-replay")]
     pub group: String,
     /// Records per second at most.
-    #[arg(long)]
+    #[arg(long, env = "NEWSFLOW_REPLAY_RATE")]
     pub rate: Option<f64>,
     /// Print the plan (partitions, offsets, record counts) and stop.
     #[arg(long)]

@@ -9,7 +9,7 @@ mod tests {
     use std::collections::BTreeSet;
     use std::path::{Path, PathBuf};
 
-    use clap::{CommandFactory, Parser};
+    use clap::Parser;
     use yaml_rust2::{Yaml, YamlLoader};
 
     use crate::args::Cli;
@@ -25,21 +25,11 @@ mod tests {
             .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()))
     }
 
-    /// Every variable newsflow reads: the `env` of each option of each
-    /// command, and `NEWSFLOW_LOG` (the log filter, read at start).
+    /// Every variable newsflow reads, and `NEWSFLOW_LOG` (the log filter,
+    /// read at start).
     fn known_variables() -> BTreeSet<String> {
-        fn walk(command: &clap::Command, into: &mut BTreeSet<String>) {
-            for arg in command.get_arguments() {
-                if let Some(env) = arg.get_env() {
-                    into.insert(env.to_string_lossy().into_owned());
-                }
-            }
-            for sub in command.get_subcommands() {
-                walk(sub, into);
-            }
-        }
-        let mut known = BTreeSet::from(["NEWSFLOW_LOG".to_string()]);
-        walk(&Cli::command(), &mut known);
+        let mut known = crate::config_file::known_variables(None);
+        known.insert("NEWSFLOW_LOG".to_string());
         known
     }
 

@@ -5,6 +5,7 @@
 mod annotate;
 mod args;
 mod bench;
+mod config_file;
 mod demo;
 mod deploy_check;
 mod http;
@@ -26,7 +27,17 @@ use newsflow_nlp::Annotator;
 use args::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let file_properties = match apply_config_file() {
+        Ok(properties) => properties,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut cli = Cli::parse();
+    // The file's librdkafka properties come first: the command line's -X,
+    // applied later, wins.
+    cli.kafka.properties.splice(0..0, file_properties);
     // The demo prints its own summary; routine logs would bury it.
     let default_level = if matches!(cli.command, Command::Demo(_)) {
         "warn"
@@ -56,6 +67,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Finds `--config` (or `NEWSFLOW_CONFIG`) and the command with a lenient
+/// first reading of the command line, and applies the file; the real
+/// parse comes after, with the file's settings in place.
+fn apply_config_file() -> anyhow::Result<Vec<(String, String)>> {
+    use clap::CommandFactory;
+    let Ok(matches) = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(std::env::args_os())
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(path) = matches.get_one::<std::path::PathBuf>("config") else {
+        return Ok(Vec::new());
+    };
+    let command = matches.subcommand_name().unwrap_or_default();
+    config_file::apply(path, command)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
