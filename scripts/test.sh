@@ -47,6 +47,8 @@ port_is_open "$port" || { echo "test.sh: tansu did not start" >&2; cat "$broker_
 echo "test.sh: tansu $tansu_version listening on 127.0.0.1:$port" >&2
 
 export NEWSFLOW_TEST_BROKERS="127.0.0.1:$port"
+# The authentication test starts a broker of its own with this.
+export NEWSFLOW_TEST_TANSU="$tansu"
 cargo build -p newsflow-cli
 # Show what tests print (the crash test reports its duplicate count).
 RUST_TEST_NOCAPTURE=1 cargo test --workspace "$@"

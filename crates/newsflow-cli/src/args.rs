@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use newsflow_enricher::EnrichOptions;
 use newsflow_kafka::replay::Bound;
+use newsflow_kafka::security::{Sasl, SaslMechanism, Security};
 use newsflow_kafka::KafkaConfig;
 use newsflow_sink::{JsonlOptions, PostgresOptions, SinkOptions};
 
@@ -56,12 +57,77 @@ pub struct KafkaArgs {
     /// (repeatable): -X security.protocol=SASL_SSL
     #[arg(short = 'X', value_name = "KEY=VALUE", global = true, value_parser = KafkaConfig::parse_property)]
     pub properties: Vec<(String, String)>,
+    /// Talk TLS to the brokers (implied by the other --tls-* options).
+    #[arg(long, global = true, env = "NEWSFLOW_TLS")]
+    pub tls: bool,
+    /// CA certificate(s) to verify the brokers with (PEM file).
+    #[arg(long, global = true, env = "NEWSFLOW_TLS_CA", value_name = "FILE")]
+    pub tls_ca: Option<PathBuf>,
+    /// Client certificate for mutual TLS (PEM file); needs --tls-key.
+    #[arg(long, global = true, env = "NEWSFLOW_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// Client private key for mutual TLS (PEM file).
+    #[arg(long, global = true, env = "NEWSFLOW_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// SASL mechanism; needs --sasl-username and --sasl-password.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSFLOW_SASL_MECHANISM",
+        value_enum,
+        requires_all = ["sasl_username", "sasl_password"]
+    )]
+    pub sasl_mechanism: Option<SaslArg>,
+    #[arg(long, global = true, env = "NEWSFLOW_SASL_USERNAME")]
+    pub sasl_username: Option<String>,
+    /// Better given as NEWSFLOW_SASL_PASSWORD than on the command line,
+    /// where other users of the machine can see it.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSFLOW_SASL_PASSWORD",
+        hide_env_values = true
+    )]
+    pub sasl_password: Option<String>,
+}
+
+/// `--sasl-mechanism` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SaslArg {
+    Plain,
+    #[value(name = "scram-sha-256")]
+    ScramSha256,
+    #[value(name = "scram-sha-512")]
+    ScramSha512,
 }
 
 impl KafkaArgs {
     pub fn config(&self) -> KafkaConfig {
+        let sasl = match (
+            self.sasl_mechanism,
+            &self.sasl_username,
+            &self.sasl_password,
+        ) {
+            (Some(mechanism), Some(username), Some(password)) => Some(Sasl {
+                mechanism: match mechanism {
+                    SaslArg::Plain => SaslMechanism::Plain,
+                    SaslArg::ScramSha256 => SaslMechanism::ScramSha256,
+                    SaslArg::ScramSha512 => SaslMechanism::ScramSha512,
+                },
+                username: username.clone(),
+                password: password.clone(),
+            }),
+            _ => None,
+        };
         KafkaConfig {
             brokers: self.brokers.clone(),
+            security: Security {
+                tls: self.tls,
+                ca: self.tls_ca.clone(),
+                cert: self.tls_cert.clone(),
+                key: self.tls_key.clone(),
+                sasl,
+            },
             properties: self.properties.clone(),
         }
     }

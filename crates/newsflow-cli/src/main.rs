@@ -89,6 +89,16 @@ fn apply_config_file() -> anyhow::Result<Vec<(String, String)>> {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let kafka = cli.kafka.config();
+    let uses_broker = matches!(
+        cli.command,
+        Command::Produce(_) | Command::Enrich(_) | Command::Sink(_) | Command::Replay(_)
+    );
+    if uses_broker && kafka.security != Default::default() {
+        // Credentials are checked once, up front: a wrong password would
+        // otherwise look like brokers that never answer.
+        kafka.validate().map_err(anyhow::Error::msg)?;
+        newsflow_kafka::connection::check(&kafka, std::time::Duration::from_secs(15)).await?;
+    }
     match cli.command {
         Command::Produce(args) => {
             kafka.validate().map_err(anyhow::Error::msg)?;

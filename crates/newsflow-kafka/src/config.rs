@@ -7,12 +7,34 @@
 
 use rdkafka::ClientConfig;
 
-/// Broker address and raw librdkafka properties.
-#[derive(Debug, Clone, Default)]
+use crate::security::Security;
+
+/// Broker address, TLS and SASL, and raw librdkafka properties.
+#[derive(Clone, Default)]
 pub struct KafkaConfig {
     pub brokers: String,
+    pub security: Security,
     /// `-X key=value` properties, applied after newsflow's defaults.
     pub properties: Vec<(String, String)>,
+}
+
+// Hand-written so that no secret given with -X reaches a log.
+impl std::fmt::Debug for KafkaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let properties: Vec<(&str, &str)> = self
+            .properties
+            .iter()
+            .map(|(k, v)| {
+                let secret = k.contains("password") || k.contains("secret");
+                (k.as_str(), if secret { "<hidden>" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("KafkaConfig")
+            .field("brokers", &self.brokers)
+            .field("security", &self.security)
+            .field("properties", &properties)
+            .finish()
+    }
 }
 
 /// Properties newsflow sets itself because correctness depends on them.
@@ -32,6 +54,7 @@ impl KafkaConfig {
     pub fn new(brokers: impl Into<String>) -> Self {
         KafkaConfig {
             brokers: brokers.into(),
+            security: Security::default(),
             properties: Vec::new(),
         }
     }
@@ -47,6 +70,7 @@ impl KafkaConfig {
     /// Refuses passthrough properties that would silently weaken delivery
     /// guarantees.
     pub fn validate(&self) -> Result<(), String> {
+        self.security.validate(&self.properties)?;
         for (key, value) in &self.properties {
             if let Some((_, why)) = PROTECTED.iter().find(|(k, _)| k == key) {
                 let keeps = matches!(
@@ -67,6 +91,9 @@ impl KafkaConfig {
         let mut config = ClientConfig::new();
         config.set("bootstrap.servers", &self.brokers);
         config.set("client.id", "newsflow");
+        for (key, value, _) in self.security.properties() {
+            config.set(key, value);
+        }
         config
     }
 

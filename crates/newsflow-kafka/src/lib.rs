@@ -12,6 +12,7 @@
 //! while a stage says its destination is down.
 
 pub mod config;
+pub mod connection;
 pub mod dlq;
 pub mod metrics;
 pub mod offsets;
@@ -20,6 +21,7 @@ pub mod pipeline;
 pub mod produce;
 mod rebalance;
 pub mod replay;
+pub mod security;
 pub mod shutdown;
 mod stage;
 pub mod stats;

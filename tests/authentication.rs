@@ -1,0 +1,165 @@
+//! SASL/SCRAM against a Tansu broker with authentication on (started here,
+//! on its own port): the right credentials work, wrong ones fail at once
+//! with a message that names the user and not the password, and a `-X`
+//! that contradicts a typed option is refused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use newsflow_tests::*;
+
+const USER: &str = "alice";
+const PASSWORD: &str = "s3cret-pw-7d2e";
+
+struct Broker {
+    child: Child,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_broker(tansu: &Path, dir: &Path, port: u16, authentication: bool) -> Broker {
+    let url = format!("tcp://127.0.0.1:{port}");
+    let mut command = Command::new(tansu);
+    command
+        .current_dir(dir)
+        .args([
+            "broker",
+            "--listener-url",
+            &url,
+            "--advertised-listener-url",
+            &url,
+        ])
+        .args(["--storage-engine", "sqlite://tansu.db"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if authentication {
+        command.arg("--authentication");
+    }
+    let child = command.spawn().expect("starting tansu");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tansu did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Broker { child }
+}
+
+fn newsflow(port: u16, args: &[&str]) -> (Option<i32>, String) {
+    let output = Command::new(newsflow_bin())
+        .arg("-b")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(args)
+        .env_remove("NEWSFLOW_SASL_PASSWORD")
+        .output()
+        .expect("running newsflow");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
+#[test]
+fn scram_credentials_are_checked_and_never_shown() {
+    let Some(tansu) = std::env::var_os("NEWSFLOW_TEST_TANSU").map(PathBuf::from) else {
+        eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    // Users are made while authentication is off, then the broker restarts
+    // with it on (Tansu's own user command has to get in first).
+    {
+        let _open = start_broker(&tansu, dir.path(), port, false);
+        let status = Command::new(&tansu)
+            .args([
+                "user",
+                "create",
+                "--broker",
+                &format!("tcp://127.0.0.1:{port}"),
+            ])
+            .args([USER, PASSWORD, "--mechanism", "scram512"])
+            .status()
+            .expect("tansu user create");
+        assert!(status.success());
+    }
+    let _broker = start_broker(&tansu, dir.path(), port, true);
+
+    let article = dir.path().join("a.jsonl");
+    std::fs::write(
+        &article,
+        "{\"id\": \"s-1\", \"title\": \"T\", \"body\": \"B\"}\n",
+    )
+    .unwrap();
+    let article = article.to_str().unwrap();
+    let topic = unique("secure");
+    let sasl = |password: &'static str| {
+        vec![
+            "--sasl-mechanism",
+            "scram-sha-512",
+            "--sasl-username",
+            USER,
+            "--sasl-password",
+            password,
+        ]
+    };
+
+    let mut right = sasl(PASSWORD);
+    right.extend(["produce", "--topic", &topic, "--partitions", "1", article]);
+    let (code, text) = newsflow(port, &right);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("sent 1"), "{text}");
+    let mut plan = sasl(PASSWORD);
+    plan.extend(["replay", "--input-topic", &topic, "--dry-run"]);
+    let (code, text) = newsflow(port, &plan);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("total") && l.ends_with(" 1")),
+        "{text}"
+    );
+
+    let started = Instant::now();
+    let mut wrong = sasl("not-the-password");
+    wrong.extend(["produce", "--topic", &topic, article]);
+    let (code, text) = newsflow(port, &wrong);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("cannot use the brokers"), "{text}");
+    assert!(text.contains("as alice (SCRAM-SHA-512)"), "{text}");
+    assert!(text.contains("credentials"), "{text}");
+    assert!(!text.contains("not-the-password"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "fails within the check's time"
+    );
+
+    let mut conflict = sasl(PASSWORD);
+    conflict.extend([
+        "-X",
+        "sasl.mechanism=PLAIN",
+        "produce",
+        "--topic",
+        &topic,
+        article,
+    ]);
+    let (code, text) = newsflow(port, &conflict);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("--sasl-mechanism sets sasl.mechanism=SCRAM-SHA-512, but -X sasl.mechanism says otherwise"),
+        "{text}"
+    );
+    for run in [&right, &plan, &conflict] {
+        let (_, text) = newsflow(port, run);
+        assert!(
+            !text.contains(PASSWORD),
+            "the password is never printed:\n{text}"
+        );
+    }
+}
