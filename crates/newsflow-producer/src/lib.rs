@@ -6,6 +6,7 @@
 //! idempotent, `acks=all` producer and counts what happened. [`ingest`]
 //! takes articles over HTTP instead.
 
+pub mod feed;
 pub mod ingest;
 pub mod sources;
 

@@ -5,6 +5,7 @@
 //! | `*.txt` | one article: first non-empty line is the title, the rest the body |
 //! | `*.json` | one RawArticle object |
 //! | `*.jsonl`, `*.ndjson` | one RawArticle object per line |
+//! | `*.xml`, `*.rss`, `*.atom`, an `http(s)://` URL | an RSS or Atom feed: one article per item |
 //! | a directory | every file of those types below it, in name order; others are skipped |
 //! | `-` | stdin: JSON lines if it starts with `{`, else one `.txt` article |
 //!
@@ -67,6 +68,7 @@ enum Format {
     Text,
     Json,
     JsonLines,
+    Feed,
 }
 
 fn format_of(path: &Path) -> Option<Format> {
@@ -74,6 +76,7 @@ fn format_of(path: &Path) -> Option<Format> {
         "txt" => Some(Format::Text),
         "json" => Some(Format::Json),
         "jsonl" | "ndjson" => Some(Format::JsonLines),
+        "xml" | "rss" | "atom" => Some(Format::Feed),
         _ => None,
     }
 }
@@ -84,15 +87,18 @@ pub fn read_inputs(paths: Vec<PathBuf>, max_bytes: usize) -> impl Iterator<Item 
     paths
         .into_iter()
         .flat_map(move |path| -> Box<dyn Iterator<Item = Item>> {
+            let text = path.to_string_lossy();
             if path.as_os_str() == "-" {
                 Box::new(read_stdin(max_bytes).into_iter())
+            } else if text.starts_with("http://") || text.starts_with("https://") {
+                Box::new(crate::feed::fetch(&text, max_bytes).into_iter())
             } else if path.is_dir() {
                 let files = walk(&path);
                 Box::new(files.into_iter().flat_map(move |file| match file {
                     Ok(file) if format_of(&file).is_some() => read_file(&file, max_bytes),
                     Ok(file) => vec![Item::Skipped {
                         origin: Origin::File(file),
-                        reason: "not a .txt, .json or .jsonl file".into(),
+                        reason: "not a .txt, .json, .jsonl or feed (.xml, .rss, .atom) file".into(),
                     }],
                     Err(item) => vec![item],
                 }))
@@ -204,6 +210,7 @@ fn parse(bytes: &[u8], format: Format, origin: Origin, max_bytes: usize) -> Vec<
     match format {
         Format::Text => vec![parse_text(bytes, origin, max_bytes)],
         Format::Json => vec![parse_json(bytes, origin, max_bytes)],
+        Format::Feed => crate::feed::parse_feed(bytes, origin, max_bytes),
         Format::JsonLines => bytes
             .split(|&b| b == b'\n')
             .enumerate()
