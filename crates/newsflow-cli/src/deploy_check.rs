@@ -204,6 +204,31 @@ mod tests {
         }
     }
 
+    /// Docker's own reading of the compose file, where its client has the
+    /// compose plugin (not on the machine these were written on).
+    #[test]
+    fn docker_compose_config_accepts_the_file() {
+        let has_compose = std::process::Command::new("docker")
+            .args(["compose", "version"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !has_compose {
+            eprintln!("skipped: no `docker compose` here");
+            return;
+        }
+        let output = std::process::Command::new("docker")
+            .args(["compose", "-f"])
+            .arg(repo().join("docker-compose.yml"))
+            .args(["config", "--quiet"])
+            .output()
+            .expect("docker compose config");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     #[test]
     fn the_dockerfile_copies_every_workspace_member() {
         let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).expect("Cargo.toml");
