@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use newsflow_tests::postgres::{TcpProxy, TestDatabase};
+use newsflow_tests::postgres::{TcpProxy, TestDatabase, PROXY_PASSWORD};
 use newsflow_tests::*;
 
 const ENRICHED_AT: &str = "2026-11-28T12:00:00Z";
@@ -196,6 +196,10 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
     assert!(
         metric(&scrape, "newsflow_postgres_retries_total", &[]).is_some_and(|r| r > 0.0),
         "{scrape}"
+    );
+    assert!(
+        !sink.log_text().contains(PROXY_PASSWORD),
+        "the database password is never logged"
     );
     assert_eq!(sink.terminate(Duration::from_secs(30)), Some(0));
     assert_rows_complete(&db, &ids("o", 0..1000)).await;

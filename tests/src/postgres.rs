@@ -11,6 +11,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_postgres::{Client, NoTls};
 
+/// The password in URLs through the proxy; never to appear in a log.
+pub const PROXY_PASSWORD: &str = "pw-never-logged-5e1";
+
 /// URL of a database on the server under test that always exists.
 pub fn server_url() -> String {
     std::env::var("NEWSFLOW_TEST_POSTGRES")
@@ -55,6 +58,12 @@ impl TestDatabase {
             Some(port) => {
                 let (user_host, _) = server.rsplit_once(':').expect("URL has a port");
                 let (user, _) = user_host.rsplit_once('@').expect("URL has user@host");
+                // A password the server (trust authentication) ignores, so
+                // that tests can check it is never logged.
+                let user = match user.rsplit_once(':') {
+                    Some((scheme_user, _)) if scheme_user.contains("//") => user.to_string(),
+                    _ => format!("{user}:{PROXY_PASSWORD}"),
+                };
                 format!("{user}@127.0.0.1:{port}/{name}")
             }
         }
