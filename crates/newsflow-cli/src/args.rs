@@ -425,6 +425,11 @@ pub struct SinkArgs {
     /// PostgreSQL: transactions in flight at once.
     #[arg(long, env = "NEWSFLOW_PG_WRITERS", default_value_t = 2)]
     pub writers: usize,
+    /// PostgreSQL: CA certificate(s) to verify the server's certificate and
+    /// name with. Without it, TLS (the URL's sslmode: prefer by default,
+    /// require, disable) encrypts without verifying, as libpq does.
+    #[arg(long, env = "NEWSFLOW_PG_CA", value_name = "FILE")]
+    pub pg_ca: Option<PathBuf>,
     /// Before joining, set the group's position to the first record at or
     /// after this time (RFC 3339), to sink history again into a fresh
     /// target. No member of the group may be running.
@@ -452,6 +457,7 @@ impl SinkArgs {
                 let mut options = PostgresOptions::new(&self.to);
                 options.writer.batch_records = self.batch_records.max(1);
                 options.writer.writers = self.writers.max(1);
+                options.ca = self.pg_ca.clone();
                 Ok(SinkTarget::Postgres(options))
             }
             _ => anyhow::bail!(

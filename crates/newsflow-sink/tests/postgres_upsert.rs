@@ -236,3 +236,60 @@ async fn an_unreachable_database_is_retried_not_refused() {
         "{answer:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sslmode_require_encrypts_and_a_foreign_ca_is_refused() {
+    let url = fresh_database("tls").await;
+    let client = connect(&url).await;
+    let mut options = PostgresOptions::new(format!("{url}?sslmode=require"));
+    let pool = options.pool().expect("pool");
+    let pooled = pool.get().await.expect("a TLS connection");
+    let encrypted: bool = client
+        .query_one(
+            "SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.application_name = 'newsflow-sink' AND a.datname = current_database()",
+            &[],
+        )
+        .await
+        .expect("pg_stat_ssl")
+        .get(0);
+    assert!(encrypted, "the sink's connection is encrypted");
+    drop(pooled);
+
+    // A CA that did not sign the server's certificate: no connection.
+    let dir = std::env::temp_dir().join(format!("nf-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, foreign_ca_pem()).unwrap();
+    options.ca = Some(ca);
+    let refused = options.pool().expect("pool").get().await;
+    assert!(
+        refused.is_err(),
+        "a server the CA does not vouch for is refused"
+    );
+}
+
+/// A self-signed CA certificate made on the spot, which signed nothing.
+fn foreign_ca_pem() -> Vec<u8> {
+    use openssl::asn1::Asn1Time;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::x509::{X509NameBuilder, X509};
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "not-the-server-ca")
+        .unwrap();
+    let name = name.build();
+    let mut cert = X509::builder().unwrap();
+    cert.set_version(2).unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    cert.sign(&key, MessageDigest::sha256()).unwrap();
+    cert.build().to_pem().unwrap()
+}

@@ -11,6 +11,7 @@ pub mod migrations;
 pub mod rows;
 pub mod writer;
 
+use std::path::PathBuf;
 use std::str::FromStr as _;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,9 +23,10 @@ use newsflow_core::decode_enriched;
 use newsflow_kafka::{
     Ack, DeliveryFailure, KafkaConfig, PipelineStats, Rejection, SourceRecord, Stage,
 };
+use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
+use postgres_openssl::MakeTlsConnector;
 use rdkafka::producer::FutureProducer;
 use tokio::sync::watch;
-use tokio_postgres::NoTls;
 use tokio_util::sync::CancellationToken;
 
 pub use rows::ArticleRow;
@@ -40,6 +42,10 @@ pub struct PostgresOptions {
     pub writer: WriterOptions,
     /// How long to wait for a connection to be made.
     pub connect_timeout: Duration,
+    /// CA certificate(s) to verify the server with. Without it, TLS (as
+    /// the URL's `sslmode` asks: `prefer` by default, `require`,
+    /// `disable`) encrypts without verifying, as libpq does.
+    pub ca: Option<PathBuf>,
 }
 
 impl PostgresOptions {
@@ -48,6 +54,7 @@ impl PostgresOptions {
             url: url.into(),
             writer: WriterOptions::default(),
             connect_timeout: Duration::from_secs(5),
+            ca: None,
         }
     }
 
@@ -85,7 +92,7 @@ impl PostgresOptions {
             .application_name("newsflow-sink");
         let manager = Manager::from_config(
             config,
-            NoTls,
+            self.tls()?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -97,6 +104,28 @@ impl PostgresOptions {
             .create_timeout(Some(self.connect_timeout))
             .build()
             .context("creating the PostgreSQL connection pool")
+    }
+}
+
+impl PostgresOptions {
+    fn tls(&self) -> anyhow::Result<MakeTlsConnector> {
+        let mut builder =
+            SslConnector::builder(SslMethod::tls()).context("setting up TLS for PostgreSQL")?;
+        match &self.ca {
+            Some(ca) => builder
+                .set_ca_file(ca)
+                .with_context(|| format!("reading the PostgreSQL CA file {}", ca.display()))?,
+            None => builder.set_verify(SslVerifyMode::NONE),
+        }
+        let mut connector = MakeTlsConnector::new(builder.build());
+        if self.ca.is_none() {
+            // Nothing to check the name against either.
+            connector.set_callback(|config, _| {
+                config.set_verify_hostname(false);
+                Ok(())
+            });
+        }
+        Ok(connector)
     }
 }
 
