@@ -3,52 +3,13 @@
 //! with a message that names the user and not the password, and a `-X`
 //! that contradicts a typed option is refused.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use newsflow_tests::*;
 
 const USER: &str = "alice";
 const PASSWORD: &str = "s3cret-pw-7d2e";
-
-struct Broker {
-    child: Child,
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_broker(tansu: &Path, dir: &Path, port: u16, authentication: bool) -> Broker {
-    let url = format!("tcp://127.0.0.1:{port}");
-    let mut command = Command::new(tansu);
-    command
-        .current_dir(dir)
-        .args([
-            "broker",
-            "--listener-url",
-            &url,
-            "--advertised-listener-url",
-            &url,
-        ])
-        .args(["--storage-engine", "sqlite://tansu.db"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if authentication {
-        command.arg("--authentication");
-    }
-    let child = command.spawn().expect("starting tansu");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tansu did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Broker { child }
-}
 
 fn newsflow(port: u16, args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(newsflow_bin())
@@ -68,7 +29,7 @@ fn newsflow(port: u16, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn scram_credentials_are_checked_and_never_shown() {
-    let Some(tansu) = std::env::var_os("NEWSFLOW_TEST_TANSU").map(PathBuf::from) else {
+    let Some(tansu) = tansu_binary() else {
         eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
         return;
     };
@@ -77,7 +38,7 @@ fn scram_credentials_are_checked_and_never_shown() {
     // Users are made while authentication is off, then the broker restarts
     // with it on (Tansu's own user command has to get in first).
     {
-        let _open = start_broker(&tansu, dir.path(), port, false);
+        let _open = start_tansu(&tansu, dir.path(), port, port, &[]);
         let status = Command::new(&tansu)
             .args([
                 "user",
@@ -90,7 +51,7 @@ fn scram_credentials_are_checked_and_never_shown() {
             .expect("tansu user create");
         assert!(status.success());
     }
-    let _broker = start_broker(&tansu, dir.path(), port, true);
+    let _broker = start_tansu(&tansu, dir.path(), port, port, &["--authentication"]);
 
     let article = dir.path().join("a.jsonl");
     std::fs::write(

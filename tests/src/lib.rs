@@ -656,3 +656,50 @@ pub fn metric(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
         .and_then(|line| line.rsplit_once(' '))
         .and_then(|(_, value)| value.parse().ok())
 }
+
+/// The Tansu binary the test script installed, for tests that need a
+/// broker of their own (`NEWSFLOW_TEST_TANSU`); `None` elsewhere.
+pub fn tansu_binary() -> Option<PathBuf> {
+    std::env::var_os("NEWSFLOW_TEST_TANSU").map(PathBuf::from)
+}
+
+/// A Tansu broker started by a test; stopped when dropped.
+pub struct TansuBroker {
+    child: Child,
+}
+
+impl Drop for TansuBroker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Tansu on SQLite in `dir`, listening on `port` and telling
+/// clients to come to `advertised` (a proxy's port, say).
+pub fn start_tansu(
+    tansu: &Path,
+    dir: &Path,
+    port: u16,
+    advertised: u16,
+    extra: &[&str],
+) -> TansuBroker {
+    let listen = format!("tcp://127.0.0.1:{port}");
+    let advertise = format!("tcp://127.0.0.1:{advertised}");
+    let child = Command::new(tansu)
+        .current_dir(dir)
+        .args(["broker", "--listener-url", &listen])
+        .args(["--advertised-listener-url", &advertise])
+        .args(["--storage-engine", "sqlite://tansu.db"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting tansu");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tansu did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    TansuBroker { child }
+}
