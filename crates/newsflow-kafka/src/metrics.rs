@@ -103,10 +103,6 @@ impl Histogram {
         self.sum_micro.fetch_add(micro, Ordering::Relaxed);
     }
 
-    pub fn count(&self) -> u64 {
-        self.counts.iter().map(|c| c.load(Ordering::Relaxed)).sum()
-    }
-
     /// Writes the family: cumulative buckets, sum and count.
     pub fn report(&self, out: &mut Exposition, name: &str, help: &str, labels: &[(&str, &str)]) {
         out.family(name, "histogram", help);

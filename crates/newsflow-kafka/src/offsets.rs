@@ -61,7 +61,7 @@ pub async fn watermarks(
 
 /// For each partition in `marks`, the offset of the first record whose
 /// timestamp is at or after `millis` (milliseconds since the epoch), or
-/// `None` when the partition has no such record yet.
+/// the partition's end (its high watermark) when it has no such record yet.
 ///
 /// Each answer is checked by reading the record it points at: Tansu 0.6.0
 /// answers a time later than every record with offset 0 rather than "none",
@@ -71,7 +71,7 @@ pub async fn offsets_for_time(
     topic: &str,
     marks: &BTreeMap<i32, Watermarks>,
     millis: i64,
-) -> anyhow::Result<BTreeMap<i32, Option<i64>>> {
+) -> anyhow::Result<BTreeMap<i32, i64>> {
     let mut config = kafka.admin();
     // Reading the records found needs an assignment, and librdkafka wants
     // a group for that; nothing is committed under it.
@@ -99,7 +99,10 @@ pub async fn offsets_for_time(
             offsets.insert(element.partition(), offset);
         }
         drop_answers_before(&consumer, &topic, &mut offsets, millis)?;
-        Ok(offsets)
+        Ok(marks
+            .iter()
+            .map(|(&p, m)| (p, offsets.get(&p).copied().flatten().unwrap_or(m.high)))
+            .collect())
     })
     .await
 }
@@ -171,38 +174,6 @@ pub async fn commit_group_offsets(
     .await
 }
 
-/// `group_id`'s committed offsets for `topic`, by partition; `None` where
-/// it has none.
-pub async fn committed_offsets(
-    kafka: &KafkaConfig,
-    group_id: &str,
-    topic: &str,
-    partitions: &[i32],
-) -> anyhow::Result<BTreeMap<i32, Option<i64>>> {
-    let config = kafka.group_consumer(group_id);
-    let topic = topic.to_string();
-    let partitions = partitions.to_vec();
-    blocking(move || {
-        let consumer: BaseConsumer = config.create()?;
-        let mut list = TopicPartitionList::new();
-        for &partition in &partitions {
-            list.add_partition(&topic, partition);
-        }
-        let committed = consumer
-            .committed_offsets(list, TIMEOUT)
-            .with_context(|| format!("reading the group's offsets of {topic}"))?;
-        Ok(committed
-            .elements()
-            .iter()
-            .map(|e| match e.offset() {
-                Offset::Offset(offset) => (e.partition(), Some(offset)),
-                _ => (e.partition(), None),
-            })
-            .collect())
-    })
-    .await
-}
-
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
 ) -> anyhow::Result<T> {
@@ -221,11 +192,7 @@ pub async fn reset_group_to_time(
     millis: i64,
 ) -> anyhow::Result<BTreeMap<i32, i64>> {
     let marks = watermarks(kafka, topic).await?;
-    let found = offsets_for_time(kafka, topic, &marks, millis).await?;
-    let offsets: BTreeMap<i32, i64> = marks
-        .iter()
-        .map(|(&p, m)| (p, found.get(&p).copied().flatten().unwrap_or(m.high)))
-        .collect();
+    let offsets = offsets_for_time(kafka, topic, &marks, millis).await?;
     commit_group_offsets(kafka, group_id, topic, &offsets).await?;
     Ok(offsets)
 }

@@ -180,12 +180,12 @@ async fn resolve(
             .map(|p| (*p, offsets.get(p).copied()))
             .collect(),
         Bound::Time(time) => {
-            let found = offsets_for_time(kafka, topic, marks, time.timestamp_millis()).await?;
             // No record at or after the time: the range starts (or ends)
             // at the end of the partition.
-            marks
-                .iter()
-                .map(|(&p, m)| (p, Some(found.get(&p).copied().flatten().unwrap_or(m.high))))
+            offsets_for_time(kafka, topic, marks, time.timestamp_millis())
+                .await?
+                .into_iter()
+                .map(|(p, offset)| (p, Some(offset)))
                 .collect()
         }
     })
