@@ -45,7 +45,8 @@ pub struct FileConfig {
 }
 
 /// The variables the options of `command` read (global options
-/// included); every command's when `command` is `None`.
+/// included); every command's when `command` is `None`. `NEWSFLOW_LOG`,
+/// the log filter, is read at start by every command.
 pub fn known_variables(command: Option<&str>) -> BTreeSet<String> {
     fn walk(command: &clap::Command, only: Option<&str>, into: &mut BTreeSet<String>) {
         for arg in command.get_arguments() {
@@ -59,7 +60,7 @@ pub fn known_variables(command: Option<&str>) -> BTreeSet<String> {
             }
         }
     }
-    let mut known = BTreeSet::new();
+    let mut known = BTreeSet::from([crate::logging::FILTER_VARIABLE.to_string()]);
     walk(&Cli::command(), command, &mut known);
     known
 }
@@ -182,6 +183,8 @@ sink_to = "postgres://db/news"
         let sink = parse(FILE, "sink").unwrap();
         assert_eq!(sink.variables["NEWSFLOW_GROUP"], "from-sink");
         assert_eq!(sink.variables["NEWSFLOW_SINK_TO"], "postgres://db/news");
+        let log = parse("[sink]\nlog = \"debug\"", "sink").unwrap();
+        assert_eq!(log.variables["NEWSFLOW_LOG"], "debug", "the log filter too");
         assert_eq!(
             sink.properties,
             [("security.protocol".to_string(), "SASL_SSL".to_string())]

@@ -25,12 +25,8 @@ mod tests {
             .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()))
     }
 
-    /// Every variable newsflow reads, and `NEWSFLOW_LOG` (the log filter,
-    /// read at start).
     fn known_variables() -> BTreeSet<String> {
-        let mut known = crate::config_file::known_variables(None);
-        known.insert("NEWSFLOW_LOG".to_string());
-        known
+        crate::config_file::known_variables(None)
     }
 
     fn strings(node: &Yaml) -> Vec<String> {

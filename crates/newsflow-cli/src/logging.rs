@@ -8,11 +8,14 @@ pub enum LogFormat {
     Json,
 }
 
-/// Installs the global subscriber. The level comes from `NEWSFLOW_LOG`
-/// (`RUST_LOG` syntax), else `default_level`.
+/// The variable holding the log filter (`RUST_LOG` syntax).
+pub const FILTER_VARIABLE: &str = "NEWSFLOW_LOG";
+
+/// Installs the global subscriber. The level comes from `NEWSFLOW_LOG`,
+/// else `default_level`.
 pub fn init(format: LogFormat, default_level: &str) {
     let filter =
-        EnvFilter::try_from_env("NEWSFLOW_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+        EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
