@@ -139,16 +139,13 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                     }
                 }
                 Err(failure) => {
-                    let reason = match failure {
-                        DeliveryFailure::Fatal(reason) => reason,
-                        DeliveryFailure::Rejected(r) => r.message,
-                    };
                     env.failure.fail(format!(
-                        "{} of {}[{}] offset {}: {reason}",
+                        "{} of {}[{}] offset {}: {}",
                         env.stage.name(),
                         record.topic,
                         record.partition,
-                        record.offset
+                        record.offset,
+                        failure.reason()
                     ));
                     // Store nothing more for this partition: everything from
                     // here on is read again after a restart.

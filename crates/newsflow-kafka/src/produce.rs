@@ -17,6 +17,43 @@ pub struct OutRecord {
     pub headers: Vec<(String, Vec<u8>)>,
 }
 
+/// Why [`try_enqueue`] did not enqueue.
+#[derive(Debug)]
+pub enum NotEnqueued {
+    /// The local queue is full: transient, try again later.
+    QueueFull,
+    /// Anything else (unknown topic, record too large), classified.
+    Failed(DeliveryFailure),
+}
+
+/// Enqueues `record` on `topic` if there is room now.
+pub fn try_enqueue(
+    producer: &FutureProducer,
+    topic: &str,
+    record: &OutRecord,
+) -> Result<DeliveryFuture, NotEnqueued> {
+    let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
+    for (key, value) in &record.headers {
+        headers = headers.insert(rdkafka::message::Header {
+            key,
+            value: Some(value.as_slice()),
+        });
+    }
+    let mut out = FutureRecord::<[u8], [u8]>::to(topic)
+        .payload(record.payload.as_slice())
+        .headers(headers);
+    if let Some(key) = &record.key {
+        out = out.key(key.as_slice());
+    }
+    match producer.send_result(out) {
+        Ok(delivery) => Ok(delivery),
+        Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+            Err(NotEnqueued::QueueFull)
+        }
+        Err((error, _)) => Err(NotEnqueued::Failed(classify(error))),
+    }
+}
+
 /// Enqueues `record` on `topic`. A full local queue is a transient state:
 /// wait with growing backoff until there is room, never drop the record.
 /// Other enqueue errors (unknown topic, record too large) come back as
@@ -28,27 +65,14 @@ pub async fn enqueue(
 ) -> Result<DeliveryFuture, DeliveryFailure> {
     let mut backoff = Duration::from_millis(5);
     loop {
-        let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
-        for (key, value) in &record.headers {
-            headers = headers.insert(rdkafka::message::Header {
-                key,
-                value: Some(value.as_slice()),
-            });
-        }
-        let mut out = FutureRecord::<[u8], [u8]>::to(topic)
-            .payload(record.payload.as_slice())
-            .headers(headers);
-        if let Some(key) = &record.key {
-            out = out.key(key.as_slice());
-        }
-        match producer.send_result(out) {
+        match try_enqueue(producer, topic, record) {
             Ok(delivery) => return Ok(delivery),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+            Err(NotEnqueued::QueueFull) => {
                 tracing::debug!(topic, ?backoff, "producer queue full; waiting");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_millis(500));
             }
-            Err((error, _)) => return Err(classify(error)),
+            Err(NotEnqueued::Failed(failure)) => return Err(failure),
         }
     }
 }

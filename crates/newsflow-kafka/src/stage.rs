@@ -83,6 +83,16 @@ pub enum DeliveryFailure {
     Fatal(String),
 }
 
+impl DeliveryFailure {
+    /// What went wrong, for a person.
+    pub fn reason(&self) -> &str {
+        match self {
+            DeliveryFailure::Rejected(rejection) => &rejection.message,
+            DeliveryFailure::Fatal(reason) => reason,
+        }
+    }
+}
+
 /// Resolves once an output is durable downstream.
 pub type Ack = BoxFuture<'static, Result<(), DeliveryFailure>>;
 

@@ -18,11 +18,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use futures::future::join_all;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::produce::ack;
-use newsflow_kafka::DeliveryFailure;
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::OwnedHeaders;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use newsflow_kafka::produce::{ack, try_enqueue, NotEnqueued};
+use rdkafka::producer::FutureProducer;
 use serde_json::json;
 
 use crate::sources::{parse_body, Item};
@@ -140,15 +137,9 @@ async fn handle(ingest: &Ingest, request: Request) -> Response {
             Ok(record) => record,
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         };
-        let mut out = FutureRecord::to(&options.topic)
-            .payload(&record.payload)
-            .headers(OwnedHeaders::new());
-        if let Some(key) = &record.key {
-            out = out.key(key);
-        }
-        match ingest.producer.send_result(out) {
+        match try_enqueue(&ingest.producer, &options.topic, &record) {
             Ok(delivery) => deliveries.push(ack(delivery)),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+            Err(NotEnqueued::QueueFull) => {
                 // Wait for what was queued, so the answer is about this
                 // request only, then ask the client to come back.
                 join_all(deliveries).await;
@@ -161,18 +152,16 @@ async fn handle(ingest: &Ingest, request: Request) -> Response {
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 return response;
             }
-            Err((e, _)) => return error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+            Err(NotEnqueued::Failed(failure)) => {
+                return error(StatusCode::SERVICE_UNAVAILABLE, failure.reason())
+            }
         }
     }
     for result in join_all(deliveries).await {
         if let Err(failure) = result {
-            let reason = match failure {
-                DeliveryFailure::Rejected(r) => r.message,
-                DeliveryFailure::Fatal(reason) => reason,
-            };
             return error(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("not acknowledged by the broker: {reason}"),
+                format!("not acknowledged by the broker: {}", failure.reason()),
             );
         }
     }

@@ -113,9 +113,5 @@ fn count(summary: &mut Summary, (origin, result): (Origin, Result<(), DeliveryFa
 }
 
 fn report_failure(origin: &Origin, failure: &DeliveryFailure) {
-    let reason = match failure {
-        DeliveryFailure::Rejected(r) => &r.message,
-        DeliveryFailure::Fatal(reason) => reason,
-    };
-    eprintln!("error: {origin}: not delivered: {reason}");
+    eprintln!("error: {origin}: not delivered: {}", failure.reason());
 }
