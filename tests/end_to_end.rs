@@ -130,20 +130,6 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
     assert_eq!(sink.terminate(Duration::from_secs(60)), Some(0));
 }
 
-fn read_jsonl_dir(dir: &std::path::Path) -> Vec<serde_json::Value> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap();
-        for line in text.lines() {
-            out.push(serde_json::from_str(line).expect("each line is JSON"));
-        }
-    }
-    out
-}
-
 #[test]
 fn annotate_writes_one_schema_valid_record_per_sample() {
     let schemas = Schemas::load();

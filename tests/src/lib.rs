@@ -242,6 +242,22 @@ pub fn enriched_article(id: &str, n: usize, enriched_at: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Every record the JSONL sink wrote under `dir` (none while it has no
+/// files yet).
+pub fn read_jsonl_dir(dir: &Path) -> Vec<serde_json::Value> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for line in text.lines() {
+            out.push(serde_json::from_str(line).expect("each line is JSON"));
+        }
+    }
+    out
+}
+
 /// A record read back from a topic.
 #[derive(Debug, Clone)]
 pub struct Read {

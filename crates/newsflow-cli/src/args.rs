@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use newsflow_enricher::EnrichOptions;
 use newsflow_kafka::replay::Bound;
 use newsflow_kafka::security::{Sasl, SaslMechanism, Security};
-use newsflow_kafka::KafkaConfig;
+use newsflow_kafka::{KafkaConfig, Watchdog};
 use newsflow_sink::{JsonlOptions, PostgresOptions, SinkOptions};
 
 use crate::http::HttpArgs;
@@ -343,12 +343,16 @@ pub struct EnrichArgs {
     #[command(flatten)]
     pub output: EnrichOutputArgs,
     #[command(flatten)]
+    pub watchdog: WatchdogArgs,
+    #[command(flatten)]
     pub http: HttpArgs,
 }
 
 impl EnrichArgs {
     pub fn options(&self) -> EnrichOptions {
-        self.output.options(&self.input_topic, &self.group)
+        let mut options = self.output.options(&self.input_topic, &self.group);
+        options.watchdog = self.watchdog.watchdog();
+        options
     }
 }
 
@@ -368,6 +372,11 @@ pub struct EnrichOutputArgs {
     /// Raw records larger than this go to the DLQ.
     #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+    /// Enriched records are bounded (fewer entities, mentions and dates,
+    /// said in `truncated`) to fit in this; what cannot fit goes to the DLQ.
+    /// Default: the output topic's max.message.bytes, else 1 MiB.
+    #[arg(long, env = "NEWSFLOW_MAX_OUTPUT_BYTES", value_name = "BYTES")]
+    pub max_output_bytes: Option<usize>,
     /// Partitions for output topics if they have to be created.
     #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
     pub partitions: i32,
@@ -386,7 +395,49 @@ impl EnrichOutputArgs {
             dlq_topic: self.dlq_topic.clone(),
             group_id: group.to_string(),
             max_record_bytes: self.max_record_bytes,
+            max_output_bytes: self.max_output_bytes,
+            watchdog: Watchdog::default(),
             create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
+        }
+    }
+}
+
+/// Partitions that stop moving, and members left without partitions.
+#[derive(Debug, Args)]
+pub struct WatchdogArgs {
+    /// Report a partition stalled (log, newsflow_stalled_partitions,
+    /// /readyz) once it stands this many seconds below its end with
+    /// nothing holding it back.
+    #[arg(
+        long,
+        env = "NEWSFLOW_STALL_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 120
+    )]
+    pub stall_timeout: u64,
+    /// Dead-letter a stalled partition's offset, headers only, and read on
+    /// from the next one. Off by default: a slow broker must not make a
+    /// record disappear.
+    #[arg(long, env = "NEWSFLOW_SKIP_UNREADABLE")]
+    pub skip_unreadable: bool,
+    /// Rejoin the group after this many seconds without partitions while
+    /// the group's partitions lag and nobody moves them. Default: three
+    /// session timeouts.
+    #[arg(long, env = "NEWSFLOW_REJOIN_AFTER", value_name = "SECS")]
+    pub rejoin_after: Option<u64>,
+    /// Exit non-zero when rejoining did not help (/healthz fails either
+    /// way), for runs that have no probe to restart them.
+    #[arg(long, env = "NEWSFLOW_EXIT_WHEN_STUCK")]
+    pub exit_when_stuck: bool,
+}
+
+impl WatchdogArgs {
+    pub fn watchdog(&self) -> Watchdog {
+        Watchdog {
+            stall_timeout: Duration::from_secs(self.stall_timeout.max(1)),
+            skip_unreadable: self.skip_unreadable,
+            rejoin_after: self.rejoin_after.map(Duration::from_secs),
+            exit_when_stuck: self.exit_when_stuck,
         }
     }
 }
@@ -436,6 +487,8 @@ pub struct SinkArgs {
     #[arg(long, env = "NEWSFLOW_SINK_FROM", value_name = "TIME")]
     pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[command(flatten)]
+    pub watchdog: WatchdogArgs,
+    #[command(flatten)]
     pub http: HttpArgs,
 }
 
@@ -473,6 +526,7 @@ impl SinkArgs {
             dlq_topic: self.dlq_topic.clone(),
             group_id: self.group.clone(),
             max_record_bytes: self.max_record_bytes,
+            watchdog: self.watchdog.watchdog(),
         }
     }
 }
@@ -526,6 +580,8 @@ pub struct ReplayArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub output: EnrichOutputArgs,
+    #[command(flatten)]
+    pub watchdog: WatchdogArgs,
     #[command(flatten)]
     pub http: HttpArgs,
 }

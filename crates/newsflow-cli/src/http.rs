@@ -48,12 +48,19 @@ impl Ops {
 
     fn readiness(&self) -> Result<(), &'static str> {
         match self {
-            Ops::Pipeline(stats) if stats.is_ready() => Ok(()),
-            // A member the group gave no partition (more members than
-            // partitions) is alive but not ready.
-            Ops::Pipeline(stats) if stats.assigned() == 0 => Err("no partitions assigned"),
-            Ops::Pipeline(_) => Err("output unavailable"),
+            Ops::Pipeline(stats) => stats.readiness(),
             Ops::Always(_) => Ok(()),
+        }
+    }
+
+    /// Alive, unless the process cannot get on by itself and wants a
+    /// restart (a member stuck without partitions).
+    fn liveness(&self) -> Result<(), &'static str> {
+        match self {
+            Ops::Pipeline(stats) if stats.is_stuck() => Err(
+                "stuck: no partitions while the group lags and nobody moves them, after rejoining",
+            ),
+            _ => Ok(()),
         }
     }
 }
@@ -83,7 +90,7 @@ pub async fn serve(
     tracing::info!(%addr, "serving HTTP (/metrics, /healthz, /readyz)");
     let app = Router::new()
         .route("/metrics", get(metrics))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .with_state(ops)
         .merge(routes);
@@ -104,12 +111,20 @@ async fn metrics(State(ops): State<Ops>) -> impl IntoResponse {
     )
 }
 
+async fn health(State(ops): State<Ops>) -> impl IntoResponse {
+    answer(ops.liveness(), "ok")
+}
+
 async fn ready(State(ops): State<Ops>) -> impl IntoResponse {
-    match ops.readiness() {
-        Ok(()) => (StatusCode::OK, "ready\n".to_string()),
+    answer(ops.readiness(), "ready")
+}
+
+fn answer(state: Result<(), &'static str>, fine: &str) -> impl IntoResponse {
+    match state {
+        Ok(()) => (StatusCode::OK, format!("{fine}\n")),
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("not ready: {reason}\n"),
+            format!("not {fine}: {reason}\n"),
         ),
     }
 }

@@ -53,6 +53,9 @@ pub async fn run(
             dlq_topic: topics.dlq.clone(),
             group_id: format!("{}-enrich", topics.group),
             max_record_bytes: newsflow_enricher::DEFAULT_MAX_RECORD_BYTES,
+            // The in-process broker's topics have no limit to ask about.
+            max_output_bytes: Some(newsflow_enricher::DEFAULT_MAX_OUTPUT_BYTES),
+            watchdog: Default::default(),
             create_topics: None,
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
@@ -68,6 +71,7 @@ pub async fn run(
             dlq_topic: topics.dlq.clone(),
             group_id: format!("{}-sink", topics.group),
             max_record_bytes: newsflow_sink::DEFAULT_MAX_RECORD_BYTES,
+            watchdog: Default::default(),
         };
         let (stats, shutdown) = (sink_stats.clone(), shutdown.clone());
         tokio::spawn(async move {

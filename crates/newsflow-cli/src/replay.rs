@@ -37,6 +37,7 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
     let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
     let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &options.dlq_topic);
     pipeline.max_rate = args.rate;
+    pipeline.watchdog = args.watchdog.watchdog();
 
     let stats = Arc::new(PipelineStats::default());
     let shutdown = newsflow_kafka::shutdown::on_signals();

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{RawArticle, ENRICHED_SCHEMA};
+use crate::{RawArticle, Truncated, ENRICHED_SCHEMA};
 
 /// An article after enrichment (`newsflow.enriched/1`): everything the raw
 /// record held, plus what the NLP stage found.
@@ -38,6 +38,9 @@ pub struct EnrichedArticle {
     /// models were not trained for). Absent when everything ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_skipped: Option<String>,
+    /// What the record's size bound left out. Absent when nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<Truncated>,
     pub provenance: Provenance,
     /// Fields of the raw record (or of a newer writer) this version does not
     /// know; carried through unchanged.
@@ -72,6 +75,7 @@ impl EnrichedArticle {
             dates: Vec::new(),
             stats: TextStats::default(),
             analysis_skipped: None,
+            truncated: None,
             provenance,
             extra: raw.extra,
         }

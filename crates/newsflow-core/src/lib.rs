@@ -15,11 +15,13 @@
 //! assert_eq!(decode_raw(&bytes, 1 << 20).unwrap().title, "Title");
 //! ```
 
+mod bounds;
 mod decode;
 mod enriched;
 mod id;
 mod raw;
 
+pub use bounds::{RecordBounds, Truncated};
 pub use decode::{decode_enriched, decode_raw, RecordError, RecordErrorKind};
 pub use enriched::{
     DateMention, EnrichedArticle, Entity, Keyword, LanguageGuess, Mention, MentionField,

@@ -10,11 +10,11 @@
 use std::sync::Arc;
 
 use futures::future::{BoxFuture, FutureExt};
-use newsflow_core::{decode_raw, SourcePosition};
+use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
 use newsflow_kafka::produce::{ack, enqueue, OutRecord};
-use newsflow_kafka::topics::{ensure_topics, TopicSpec};
+use newsflow_kafka::topics::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
-    Ack, KafkaConfig, PipelineOptions, PipelineStats, Rejection, SourceRecord, Stage,
+    Ack, KafkaConfig, PipelineOptions, PipelineStats, Rejection, SourceRecord, Stage, Watchdog,
 };
 use newsflow_nlp::Annotator;
 use rdkafka::producer::FutureProducer;
@@ -23,12 +23,42 @@ use tokio_util::sync::CancellationToken;
 /// Default limit on the size of one raw record.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 2 << 20;
 
+/// Limit on one enriched record when neither the command line nor the
+/// output topic says: Apache Kafka's default `max.message.bytes`, rounded.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 1 << 20;
+
+/// The most an output may be: what the pipeline's producer sends at all.
+const PRODUCER_MAX_BYTES: usize = 16 << 20;
+
+/// Room left in the output limit for the record's framing and headers
+/// besides the key and the value.
+const RECORD_OVERHEAD_BYTES: usize = 512;
+
+/// How large records may be, in and out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLimits {
+    /// Raw records larger than this are dead-lettered.
+    pub max_record_bytes: usize,
+    /// Enriched records are bounded to fit in this (key and value); what
+    /// cannot fit is dead-lettered.
+    pub max_output_bytes: usize,
+}
+
+impl Default for RecordLimits {
+    fn default() -> Self {
+        RecordLimits {
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+        }
+    }
+}
+
 /// Turns one raw record into one enriched record.
 pub struct EnrichStage {
     annotator: Arc<Annotator>,
     producer: FutureProducer,
     output_topic: String,
-    max_record_bytes: usize,
+    limits: RecordLimits,
 }
 
 impl EnrichStage {
@@ -36,14 +66,47 @@ impl EnrichStage {
         annotator: Arc<Annotator>,
         producer: FutureProducer,
         output_topic: String,
-        max_record_bytes: usize,
+        limits: RecordLimits,
     ) -> Self {
         EnrichStage {
             annotator,
             producer,
             output_topic,
-            max_record_bytes,
+            limits,
         }
+    }
+}
+
+/// Serialises `enriched` into at most `limit` bytes, leaving out more of
+/// its entities, mentions and dates (and saying so in `truncated`) until it
+/// fits. A record too large even without them is refused.
+pub fn serialise_within(
+    enriched: &mut EnrichedArticle,
+    limit: usize,
+) -> Result<Vec<u8>, Rejection> {
+    let mut bounds = RecordBounds::default();
+    loop {
+        let payload = serde_json::to_vec(&*enriched).map_err(|e| {
+            Rejection::new(
+                "serialize",
+                format!("cannot serialise the enriched record: {e}"),
+            )
+        })?;
+        if payload.len() <= limit {
+            return Ok(payload);
+        }
+        if bounds == RecordBounds::NONE {
+            return Err(Rejection::new(
+                "output_too_large",
+                format!(
+                    "the enriched record is {} bytes even without entities, mentions and dates; \
+                     the output limit is {limit} bytes (--max-output-bytes)",
+                    payload.len()
+                ),
+            ));
+        }
+        bounds = bounds.tighter();
+        enriched.bound(bounds);
     }
 }
 
@@ -55,19 +118,18 @@ impl Stage for EnrichStage {
     }
 
     fn process(&self, record: &SourceRecord) -> Result<OutRecord, Rejection> {
-        let raw = decode_raw(record.payload(), self.max_record_bytes)?;
+        let raw = decode_raw(record.payload(), self.limits.max_record_bytes)?;
         let source = SourcePosition {
             topic: record.topic.clone(),
             partition: record.partition,
             offset: record.offset,
         };
-        let enriched = self.annotator.annotate(raw, Some(source));
-        let payload = serde_json::to_vec(&enriched).map_err(|e| {
-            Rejection::new(
-                "serialize",
-                format!("cannot serialise the enriched record: {e}"),
-            )
-        })?;
+        let mut enriched = self.annotator.annotate(raw, Some(source));
+        let room = self
+            .limits
+            .max_output_bytes
+            .saturating_sub(enriched.id.len() + RECORD_OVERHEAD_BYTES);
+        let payload = serialise_within(&mut enriched, room)?;
         Ok(OutRecord {
             key: Some(enriched.id.into_bytes()),
             payload,
@@ -96,6 +158,11 @@ pub struct EnrichOptions {
     pub dlq_topic: String,
     pub group_id: String,
     pub max_record_bytes: usize,
+    /// Limit on one enriched record; `None`: the output topic's
+    /// `max.message.bytes` where the broker says, else
+    /// [`DEFAULT_MAX_OUTPUT_BYTES`].
+    pub max_output_bytes: Option<usize>,
+    pub watchdog: Watchdog,
     /// Create the output and dead-letter topics when missing, with these
     /// partitions and replication factor.
     pub create_topics: Option<(i32, i32)>,
@@ -110,8 +177,9 @@ pub async fn run(
     stats: Arc<PipelineStats>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let pipeline =
+    let mut pipeline =
         PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
+    pipeline.watchdog = options.watchdog.clone();
     run_pipeline(kafka, options, pipeline, annotator, stats, shutdown).await
 }
 
@@ -130,14 +198,38 @@ pub async fn run_pipeline(
             .map(|t| TopicSpec::new(t.as_str(), partitions, replication));
         ensure_topics(kafka, &specs).await?;
     }
+    let limits = RecordLimits {
+        max_record_bytes: options.max_record_bytes,
+        max_output_bytes: output_limit(kafka, options).await,
+    };
     let producer: FutureProducer = kafka.pipeline_producer().create()?;
     let stage = Arc::new(EnrichStage::new(
         annotator,
         producer.clone(),
         options.output_topic.clone(),
-        options.max_record_bytes,
+        limits,
     ));
     newsflow_kafka::pipeline::run(kafka, pipeline, stage, producer, stats, shutdown).await
+}
+
+/// The output limit: as given, else the output topic's, else the default;
+/// never above what the producer sends.
+async fn output_limit(kafka: &KafkaConfig, options: &EnrichOptions) -> usize {
+    let (limit, from) = match options.max_output_bytes {
+        Some(bytes) => (bytes, "--max-output-bytes"),
+        None => match max_message_bytes(kafka, &options.output_topic).await {
+            Some(bytes) => (bytes, "the topic's max.message.bytes"),
+            None => (DEFAULT_MAX_OUTPUT_BYTES, "the default"),
+        },
+    };
+    let limit = limit.min(PRODUCER_MAX_BYTES);
+    tracing::info!(
+        topic = options.output_topic,
+        bytes = limit,
+        from,
+        "output record limit"
+    );
+    limit
 }
 
 #[cfg(test)]
@@ -153,8 +245,84 @@ mod tests {
             Arc::new(Annotator::new()),
             producer,
             "out".into(),
-            DEFAULT_MAX_RECORD_BYTES,
+            RecordLimits::default(),
         )
+    }
+
+    fn stage_with_models(limits: RecordLimits) -> EnrichStage {
+        let producer: FutureProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", "127.0.0.1:1")
+            .create()
+            .expect("a producer needs no connection to be created");
+        let annotator = Annotator::with_default_models().expect("the built-in models load");
+        EnrichStage::new(Arc::new(annotator), producer, "out".into(), limits)
+    }
+
+    /// An article that is nothing but names and dates, `bytes` long.
+    fn names_and_dates(bytes: usize) -> Vec<u8> {
+        let phrase =
+            "New York Bank of the United Nations met John Smith on March 6, 2020 and Monday. ";
+        let body = phrase.repeat(bytes / phrase.len() + 1);
+        serde_json::to_vec(&serde_json::json!({"id": "odd-1", "title": "Names", "body": body}))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_output_over_the_limit_is_bounded_to_fit_and_says_what_it_dropped() {
+        let limits = RecordLimits {
+            max_output_bytes: 64 << 10,
+            ..RecordLimits::default()
+        };
+        let out = stage_with_models(limits)
+            .process(&record(names_and_dates(20 << 10)))
+            .unwrap();
+        assert!(out.payload.len() + 5 + RECORD_OVERHEAD_BYTES <= 64 << 10);
+        let article: EnrichedArticle = serde_json::from_slice(&out.payload).unwrap();
+        let truncated = article.truncated.expect("the record says it was bounded");
+        assert!(truncated.mentions > 0, "{truncated:?}");
+        assert!(!article.entities.is_empty());
+        for entity in &article.entities {
+            assert!(!entity.mentions.is_empty());
+            assert!(entity.count as usize >= entity.mentions.len());
+        }
+        let listed: usize = article.entities.iter().map(|e| e.mentions.len()).sum();
+        let counted: usize = article.entities.iter().map(|e| e.count as usize).sum();
+        assert!(listed < counted);
+    }
+
+    #[test]
+    fn an_output_that_cannot_fit_is_rejected_with_its_size() {
+        let limits = RecordLimits {
+            max_output_bytes: 16 << 10,
+            ..RecordLimits::default()
+        };
+        let rejection = stage_with_models(limits)
+            .process(&record(names_and_dates(20 << 10)))
+            .unwrap_err();
+        assert_eq!(rejection.kind, "output_too_large");
+        assert!(
+            rejection.message.contains("output limit is"),
+            "{}",
+            rejection.message
+        );
+    }
+
+    #[test]
+    fn serialising_within_a_roomy_limit_changes_nothing() {
+        let mut article = stage_with_models(RecordLimits::default())
+            .annotator
+            .annotate(
+                newsflow_core::RawArticle::new(
+                    "Talks",
+                    "Recep Tayyip Erdoğan met Vladimir Putin in Sochi on Monday.",
+                ),
+                None,
+            );
+        let before = article.clone();
+        let payload = serialise_within(&mut article, 1 << 20).unwrap();
+        assert_eq!(article, before);
+        assert_eq!(payload, serde_json::to_vec(&before).unwrap());
+        assert!(article.truncated.is_none());
     }
 
     fn record(payload: Vec<u8>) -> SourceRecord {

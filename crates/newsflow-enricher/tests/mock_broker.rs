@@ -85,6 +85,8 @@ fn start_enricher(
         dlq_topic: "dlq".into(),
         group_id: "enrich".into(),
         max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        max_output_bytes: None,
+        watchdog: Default::default(),
         create_topics: None,
     };
     let stats = Arc::new(PipelineStats::default());

@@ -152,6 +152,19 @@ impl KafkaConfig {
         config
     }
 
+    /// The consumer-group session timeout in force: `-X session.timeout.ms`,
+    /// else librdkafka's default of 45 s.
+    pub fn session_timeout(&self) -> std::time::Duration {
+        let ms = self
+            .properties
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "session.timeout.ms")
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+            .unwrap_or(45_000);
+        std::time::Duration::from_millis(ms)
+    }
+
     /// Client for admin requests (topic creation, metadata).
     pub fn admin(&self) -> ClientConfig {
         let mut config = self.base();

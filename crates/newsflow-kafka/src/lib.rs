@@ -14,6 +14,7 @@
 pub mod config;
 pub mod connection;
 pub mod dlq;
+mod membership;
 pub mod metrics;
 pub mod offsets;
 mod partition_worker;
@@ -24,10 +25,12 @@ pub mod replay;
 pub mod security;
 pub mod shutdown;
 mod stage;
+mod stall;
 pub mod stats;
 pub mod topics;
 
 pub use config::KafkaConfig;
-pub use pipeline::{PartitionRange, PipelineOptions, Subscription};
+pub use pipeline::{PartitionRange, PipelineOptions, Subscription, Watchdog};
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
+pub use stall::Stall;
 pub use stats::PipelineStats;

@@ -16,6 +16,7 @@
 //! Closing the input channel drains the three in turn; the worker is done
 //! when the commit task has stored the last offset.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -43,6 +44,21 @@ pub(crate) struct WorkerEnv<S: Stage> {
 pub(crate) struct PartitionWorker {
     pub input: mpsc::Sender<SourceRecord>,
     pub done: JoinHandle<()>,
+    /// Records handed to the worker and not yet done with.
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl PartitionWorker {
+    /// The count the pipeline raises for each record it hands over; the
+    /// worker lowers it once the record's offset is stored (or its
+    /// delivery failed).
+    pub(crate) fn in_flight_counter(&self) -> Arc<AtomicUsize> {
+        self.in_flight.clone()
+    }
+
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
 }
 
 enum Outcome {
@@ -57,6 +73,8 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     let (input, mut records) = mpsc::channel::<SourceRecord>(depth);
     let (to_emit, mut processed) = mpsc::channel::<JoinHandle<Processed<S::Output>>>(depth);
     let (to_commit, mut acks) = mpsc::channel::<(SourceRecord, Ack, Outcome)>(depth * 4);
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let in_flight_done = in_flight.clone();
 
     let intake_env = env.clone();
     tokio::spawn(async move {
@@ -130,6 +148,7 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                 }
                 other => other.map(|()| outcome),
             };
+            in_flight_done.fetch_sub(1, Ordering::Relaxed);
             match result {
                 Ok(outcome) => {
                     (env.store_offset)(&record.topic, record.partition, record.offset);
@@ -155,7 +174,11 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
         }
     });
 
-    PartitionWorker { input, done }
+    PartitionWorker {
+        input,
+        done,
+        in_flight,
+    }
 }
 
 /// A panic while processing one record must not take the partition down

@@ -10,6 +10,7 @@
 //! every worker finish what it holds, commits, and leaves the group.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,8 +22,10 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
+use crate::membership::MembershipWatch;
 use crate::partition_worker::{self, OffsetStore, WorkerEnv};
 use crate::rebalance::{commit_sync, take_workers, RebalanceContext, Workers};
+use crate::stall::{Skipper, StallWatch};
 use crate::{KafkaConfig, PipelineStats, SourceRecord, Stage};
 
 /// What the pipeline reads.
@@ -72,6 +75,38 @@ pub struct PipelineOptions {
     pub drain_timeout: Duration,
     /// Records per second handed to the stage at most.
     pub max_rate: Option<f64>,
+    pub watchdog: Watchdog,
+}
+
+/// What the pipeline does about partitions that stop moving and members
+/// left without partitions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watchdog {
+    /// A partition standing below its end this long, with nothing holding
+    /// it back, is reported stalled.
+    pub stall_timeout: Duration,
+    /// Dead-letter a stalled partition's offset (headers only: the record
+    /// was never read) and move past it. Off by default: a record must not
+    /// vanish because a broker was slow.
+    pub skip_unreadable: bool,
+    /// A member without partitions while its group's partitions lag and
+    /// none of them moves rejoins after this long; `None`: three session
+    /// timeouts.
+    pub rejoin_after: Option<Duration>,
+    /// Stop with an error when rejoining did not help (for runs without a
+    /// probe to restart them).
+    pub exit_when_stuck: bool,
+}
+
+impl Default for Watchdog {
+    fn default() -> Self {
+        Watchdog {
+            stall_timeout: Duration::from_secs(120),
+            skip_unreadable: false,
+            rejoin_after: None,
+            exit_when_stuck: false,
+        }
+    }
 }
 
 impl PipelineOptions {
@@ -102,6 +137,7 @@ impl PipelineOptions {
             max_in_flight: 256,
             drain_timeout: Duration::from_secs(30),
             max_rate: None,
+            watchdog: Watchdog::default(),
         }
     }
 }
@@ -110,7 +146,7 @@ impl PipelineOptions {
 /// past; stops the whole pipeline.
 #[derive(Default)]
 pub(crate) struct Failure {
-    token: CancellationToken,
+    pub(crate) token: CancellationToken,
     reason: Mutex<Option<String>>,
 }
 
@@ -146,10 +182,14 @@ pub async fn run<S: Stage>(
     kafka.validate().map_err(anyhow::Error::msg)?;
     let workers: Arc<Workers> = Arc::new(Mutex::new(HashMap::new()));
     stats.set_stage(stage.name());
+    let stalls = Arc::new(StallWatch::new(options.watchdog.stall_timeout));
+    let paused_flag = Arc::new(AtomicBool::new(false));
     let context = RebalanceContext {
         workers: workers.clone(),
         drain_timeout: options.drain_timeout,
         stats: stats.clone(),
+        stalls: stalls.clone(),
+        paused: paused_flag.clone(),
     };
     let group_id = match &options.subscription {
         Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
@@ -186,6 +226,20 @@ pub async fn run<S: Stage>(
     }
 
     let failure = Arc::new(Failure::default());
+    if let Subscription::Group { topics, .. } = &options.subscription {
+        let watch = MembershipWatch {
+            consumer: consumer.clone(),
+            topics: topics.clone(),
+            stats: stats.clone(),
+            rejoin_after: options
+                .watchdog
+                .rejoin_after
+                .unwrap_or_else(|| 3 * kafka.session_timeout()),
+            exit_when_stuck: options.watchdog.exit_when_stuck,
+            failure: failure.clone(),
+        };
+        tokio::spawn(watch.run(shutdown.clone()));
+    }
     let store_offset: OffsetStore = {
         let consumer = Arc::downgrade(&consumer);
         Arc::new(move |topic: &str, partition: i32, offset: i64| {
@@ -200,21 +254,21 @@ pub async fn run<S: Stage>(
             }
         })
     };
+    let dead_letters = DeadLetters::new(dlq_producer, options.dlq_topic.clone());
     let env = Arc::new(WorkerEnv {
         stage: stage.clone(),
-        dead_letters: DeadLetters::new(dlq_producer, options.dlq_topic.clone()),
-        store_offset,
+        dead_letters: dead_letters.clone(),
+        store_offset: store_offset.clone(),
         stats: stats.clone(),
         failure: failure.clone(),
         max_in_flight: options.max_in_flight,
     });
     let input_for = |record: &SourceRecord| {
         let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
-        workers
+        let worker = workers
             .entry((record.topic.clone(), record.partition))
-            .or_insert_with(|| partition_worker::spawn(env.clone()))
-            .input
-            .clone()
+            .or_insert_with(|| partition_worker::spawn(env.clone()));
+        (worker.input.clone(), worker.in_flight_counter())
     };
 
     // Records read but not yet taken by their partition's worker. Reading
@@ -226,12 +280,17 @@ pub async fn run<S: Stage>(
     let mut paused = false;
     let mut pacing = Pacing::new(options.max_rate);
     let mut repause = tokio::time::interval(Duration::from_secs(1));
+    let mut skip_check = tokio::time::interval(Duration::from_secs(1));
+    let skip_unreadable = options.watchdog.skip_unreadable;
     loop {
         if ranges.all_done() && backlog.is_empty() {
             tracing::info!(stage = stage.name(), "every range read to its end");
             break;
         }
-        let next_input = backlog.front().map(&input_for);
+        let (next_input, in_flight) = match backlog.front().map(&input_for) {
+            Some((input, count)) => (Some(input), Some(count)),
+            None => (None, None),
+        };
         let ready_at = pacing.ready_at();
         tokio::select! {
             biased;
@@ -239,6 +298,7 @@ pub async fn run<S: Stage>(
             _ = failure.token.cancelled() => break,
             healthy = next_health(&mut health) => {
                 paused = !healthy;
+                paused_flag.store(paused, Ordering::Relaxed);
                 stats.set_output_available(healthy);
                 let partitions = set_paused(&*consumer, &ranges, paused);
                 if paused {
@@ -251,12 +311,29 @@ pub async fn run<S: Stage>(
                 // Partitions assigned since the pause start unpaused.
                 set_paused(&*consumer, &ranges, true);
             }
+            _ = skip_check.tick(), if skip_unreadable => {
+                for stall in stalls.stalled() {
+                    let skipper = Skipper {
+                        consumer: &*consumer,
+                        dead_letters: &dead_letters,
+                        store_offset: &store_offset,
+                        stage: stage.name(),
+                    };
+                    if skipper.skip(&stall).await {
+                        stats.record_skip();
+                    }
+                    stalls.restart(&(stall.topic.clone(), stall.partition));
+                }
+            }
             permit = reserve(next_input, ready_at), if !backlog.is_empty() => {
                 let (Ok(permit), Some(record)) = (permit, backlog.pop_front()) else {
                     // The worker stopped on a fatal error; `failure` says why.
                     break;
                 };
                 pacing.sent();
+                if let Some(count) = &in_flight {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
                 permit.send(record);
             }
             message = consumer.recv(), if backlog.is_empty() || paused => {
@@ -273,10 +350,12 @@ pub async fn run<S: Stage>(
                     Admit::Yes => {}
                     Admit::Last => {
                         pause_partition(&*consumer, &record);
+                        stalls.finish((record.topic.clone(), record.partition));
                         stats.set_assigned(ranges.open());
                     }
                     Admit::PastEnd => {
                         pause_partition(&*consumer, &record);
+                        stalls.finish((record.topic.clone(), record.partition));
                         stats.set_assigned(ranges.open());
                         continue;
                     }

@@ -5,9 +5,10 @@
 //! would process them again. librdkafka calls `pre_rebalance` before it
 //! revokes the assignment, so draining there is the one safe place.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaError;
@@ -16,6 +17,7 @@ use rdkafka::ClientContext;
 use tokio::task::JoinHandle;
 
 use crate::partition_worker::PartitionWorker;
+use crate::stall::{Observation, StallWatch};
 use crate::PipelineStats;
 
 pub(crate) type PartitionKey = (String, i32);
@@ -25,13 +27,26 @@ pub(crate) struct RebalanceContext {
     pub workers: Arc<Workers>,
     pub drain_timeout: Duration,
     pub stats: Arc<PipelineStats>,
+    pub stalls: Arc<StallWatch>,
+    /// Fetching is paused for the output's health.
+    pub paused: Arc<AtomicBool>,
 }
 
 impl ClientContext for RebalanceContext {
     /// librdkafka's periodic statistics: the consumer lag of each assigned
-    /// partition, for `/metrics`.
+    /// partition, for `/metrics`, and where each partition stands, for the
+    /// stall watch.
     fn stats(&self, statistics: Statistics) {
+        let leaders_up: HashSet<i32> = statistics
+            .brokers
+            .values()
+            .filter(|b| b.state == "UP")
+            .map(|b| b.nodeid)
+            .collect();
+        let busy = self.busy_partitions();
+        let paused = self.paused.load(Ordering::Relaxed);
         let mut lag = BTreeMap::new();
+        let mut observations = Vec::new();
         for (name, topic) in &statistics.topics {
             for (&partition, stats) in &topic.partitions {
                 // -1 is librdkafka's internal "unassigned" partition; a lag
@@ -39,9 +54,52 @@ impl ClientContext for RebalanceContext {
                 if partition >= 0 && stats.consumer_lag >= 0 {
                     lag.insert((name.clone(), partition), stats.consumer_lag);
                 }
+                if partition < 0 || !stats.desired {
+                    continue;
+                }
+                let key = (name.clone(), partition);
+                let held = paused
+                    || stats.fetchq_cnt > 0
+                    || stats.fetch_state != "active"
+                    || !leaders_up.contains(&stats.leader)
+                    || busy.contains(&key);
+                observations.push((
+                    key,
+                    Observation {
+                        // Where the fetcher stands: with nothing queued and
+                        // nothing in the worker, the record that does not come.
+                        position: stats.next_offset,
+                        high_watermark: stats.hi_offset,
+                        held,
+                    },
+                ));
             }
         }
         self.stats.set_lag(lag);
+        for stall in self.stalls.observe(Instant::now(), observations) {
+            tracing::warn!(
+                topic = stall.topic,
+                partition = stall.partition,
+                offset = stall.offset,
+                high_watermark = stall.high_watermark,
+                seconds = stall.stalled_for.as_secs(),
+                "partition stalled: the broker answers but does not hand over the next record"
+            );
+            self.stats.record_stall();
+        }
+        self.stats.set_stalled(self.stalls.stalled().len());
+    }
+}
+
+impl RebalanceContext {
+    /// Partitions whose worker holds records not yet done.
+    fn busy_partitions(&self) -> HashSet<PartitionKey> {
+        let workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        workers
+            .iter()
+            .filter(|(_, w)| w.in_flight() > 0)
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 }
 

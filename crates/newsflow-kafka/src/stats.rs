@@ -17,6 +17,15 @@ pub struct PipelineStats {
     process_seconds: Histogram,
     assigned: AtomicU64,
     output_available: AtomicBool,
+    /// Partitions stalled now, and stalls seen so far.
+    stalled: AtomicU64,
+    stalls: AtomicU64,
+    /// Offsets moved past under `--skip-unreadable`.
+    skipped: AtomicU64,
+    /// Rejoins of a member left without partitions, and whether the last
+    /// one did not help.
+    rejoins: AtomicU64,
+    stuck: AtomicBool,
     /// Consumer lag by (topic, partition), from librdkafka's statistics.
     lag: Mutex<BTreeMap<(String, i32), i64>>,
     /// Metrics of the stage's own (a database writer's, say).
@@ -33,6 +42,11 @@ impl Default for PipelineStats {
             process_seconds: Histogram::new(LATENCY_BOUNDS),
             assigned: AtomicU64::new(0),
             output_available: AtomicBool::new(true),
+            stalled: AtomicU64::new(0),
+            stalls: AtomicU64::new(0),
+            skipped: AtomicU64::new(0),
+            rejoins: AtomicU64::new(0),
+            stuck: AtomicBool::new(false),
             lag: Mutex::new(BTreeMap::new()),
             extra: Mutex::new(Vec::new()),
         }
@@ -60,6 +74,21 @@ impl PipelineStats {
     }
     pub(crate) fn set_output_available(&self, available: bool) {
         self.output_available.store(available, Ordering::Relaxed);
+    }
+    pub(crate) fn set_stalled(&self, partitions: usize) {
+        self.stalled.store(partitions as u64, Ordering::Relaxed);
+    }
+    pub(crate) fn record_stall(&self) {
+        self.stalls.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn record_skip(&self) {
+        self.skipped.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn record_rejoin(&self) {
+        self.rejoins.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn set_stuck(&self, stuck: bool) {
+        self.stuck.store(stuck, Ordering::Relaxed);
     }
     pub(crate) fn set_lag(&self, lag: BTreeMap<(String, i32), i64>) {
         *self.lag.lock().unwrap_or_else(|p| p.into_inner()) = lag;
@@ -89,9 +118,38 @@ impl PipelineStats {
     pub fn assigned(&self) -> u64 {
         self.assigned.load(Ordering::Relaxed)
     }
-    /// Ready for work: partitions assigned and the output reachable.
+    /// Partitions that stand below their end with nothing holding them
+    /// back (see the stall watch).
+    pub fn stalled(&self) -> u64 {
+        self.stalled.load(Ordering::Relaxed)
+    }
+    /// Whether the output takes writes.
+    pub fn output_available(&self) -> bool {
+        self.output_available.load(Ordering::Relaxed)
+    }
+    /// A member left without partitions while its group's partitions lag
+    /// and nobody moves them, and rejoining did not help: restart it.
+    pub fn is_stuck(&self) -> bool {
+        self.stuck.load(Ordering::Relaxed)
+    }
+    /// Ready for work: partitions assigned, none stalled, and the output
+    /// reachable.
     pub fn is_ready(&self) -> bool {
-        self.assigned() > 0 && self.output_available.load(Ordering::Relaxed)
+        self.readiness().is_ok()
+    }
+    /// `Ok` when ready, else why not.
+    pub fn readiness(&self) -> Result<(), &'static str> {
+        if self.assigned() == 0 {
+            // A member the group gave no partition (more members than
+            // partitions) is alive but not ready.
+            Err("no partitions assigned")
+        } else if !self.output_available() {
+            Err("output unavailable")
+        } else if self.stalled() > 0 {
+            Err("a partition is stalled (see the log and newsflow_stalled_partitions)")
+        } else {
+            Ok(())
+        }
     }
 
     /// The Prometheus text of everything above.
@@ -134,6 +192,36 @@ impl PipelineStats {
             "1 while the stage's output (broker or database) takes writes.",
             &labels,
             f64::from(u8::from(self.output_available.load(Ordering::Relaxed))),
+        );
+        out.gauge(
+            "newsflow_stalled_partitions",
+            "Partitions standing below their end for the stall timeout while nothing holds them back.",
+            &labels,
+            self.stalled() as f64,
+        );
+        out.counter(
+            "newsflow_partition_stalls_total",
+            "Times a partition was found stalled.",
+            &labels,
+            self.stalls.load(Ordering::Relaxed),
+        );
+        out.counter(
+            "newsflow_unreadable_skipped_total",
+            "Offsets dead-lettered and moved past under --skip-unreadable.",
+            &labels,
+            self.skipped.load(Ordering::Relaxed),
+        );
+        out.counter(
+            "newsflow_group_rejoins_total",
+            "Rejoins of this member after it sat without partitions while its group lagged.",
+            &labels,
+            self.rejoins.load(Ordering::Relaxed),
+        );
+        out.gauge(
+            "newsflow_member_stuck",
+            "1 when rejoining did not get this member partitions while its group lags and nobody moves them.",
+            &labels,
+            f64::from(u8::from(self.is_stuck())),
         );
         out.family(
             "newsflow_consumer_lag",

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
@@ -95,4 +95,36 @@ async fn create(
         }
     }
     Ok(())
+}
+
+/// The largest record `topic` takes (`max.message.bytes`), where the broker
+/// says; `None` when it does not answer the question (or not in time), has
+/// no such setting, or the topic does not exist.
+pub async fn max_message_bytes(kafka: &KafkaConfig, topic: &str) -> Option<usize> {
+    let admin: AdminClient<DefaultClientContext> = kafka.admin().create().ok()?;
+    let timeout = Duration::from_secs(10);
+    let options = AdminOptions::new().request_timeout(Some(timeout));
+    let resource = ResourceSpecifier::Topic(topic);
+    let answer = tokio::time::timeout(
+        timeout + Duration::from_secs(2),
+        admin.describe_configs([&resource], &options),
+    )
+    .await;
+    let results = match answer {
+        Ok(Ok(results)) => results,
+        Ok(Err(e)) => {
+            tracing::debug!(topic, error = %e, "DescribeConfigs failed");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    results.into_iter().find_map(|result| {
+        let resource = result.ok()?;
+        let value = resource.get("max.message.bytes")?.value.as_deref()?;
+        value
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&bytes| bytes > 0)
+    })
 }

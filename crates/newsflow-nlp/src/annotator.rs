@@ -2,7 +2,7 @@
 
 use newsflow_core::{
     now_rfc3339, DateMention, EnrichedArticle, Mention, MentionField, Provenance, RawArticle,
-    SourcePosition, TextStats, PIPELINE_VERSION,
+    RecordBounds, SourcePosition, TextStats, PIPELINE_VERSION,
 };
 
 use std::ops::Range;
@@ -152,6 +152,9 @@ impl Annotator {
             }
             enriched.entities.extend(date_entities(&enriched.dates));
         }
+        // Odd input (a page of capitalised words or of dates) must not make
+        // a record larger than a broker takes.
+        enriched.bound(RecordBounds::default());
         enriched
     }
 }

@@ -16,7 +16,7 @@ use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::decode_enriched;
 use newsflow_kafka::{
     Ack, DeliveryFailure, KafkaConfig, PipelineOptions, PipelineStats, Rejection, SourceRecord,
-    Stage,
+    Stage, Watchdog,
 };
 use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
@@ -80,11 +80,15 @@ pub struct SinkOptions {
     pub dlq_topic: String,
     pub group_id: String,
     pub max_record_bytes: usize,
+    pub watchdog: Watchdog,
 }
 
 impl SinkOptions {
     pub fn pipeline(&self) -> PipelineOptions {
-        PipelineOptions::group(&self.group_id, &self.input_topic, &self.dlq_topic)
+        let mut pipeline =
+            PipelineOptions::group(&self.group_id, &self.input_topic, &self.dlq_topic);
+        pipeline.watchdog = self.watchdog.clone();
+        pipeline
     }
 }
 

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "views: top entities, entity articles, topic counts",
         sql: include_str!("migrations/0002_views.sql"),
     },
+    Migration {
+        version: 3,
+        name: "articles.truncated",
+        sql: include_str!("migrations/0003_truncated.sql"),
+    },
 ];
 
 /// Arbitrary but fixed: the key of the advisory lock taken while migrating.
