@@ -168,6 +168,15 @@ pub fn producer() -> FutureProducer {
 
 /// Writes `(key, payload)` records to `topic` and waits for every ack.
 pub async fn produce(topic: &str, records: &[(String, Vec<u8>)]) {
+    produce_records(topic, None, records).await
+}
+
+/// Like [`produce`], every record to one partition.
+pub async fn produce_to_partition(topic: &str, partition: i32, records: &[(String, Vec<u8>)]) {
+    produce_records(topic, Some(partition), records).await
+}
+
+async fn produce_records(topic: &str, partition: Option<i32>, records: &[(String, Vec<u8>)]) {
     let producer = producer();
     let mut pending = Vec::with_capacity(records.len());
     for (key, payload) in records {
@@ -175,6 +184,9 @@ pub async fn produce(topic: &str, records: &[(String, Vec<u8>)]) {
             .key(key.as_str())
             .payload(payload.as_slice())
             .headers(OwnedHeaders::new());
+        if let Some(partition) = partition {
+            record = record.partition(partition);
+        }
         let delivery = loop {
             match producer.send_result(record) {
                 Ok(d) => break d,

@@ -323,6 +323,7 @@ pub async fn run<S: Stage>(
                         stats.record_skip();
                     }
                     stalls.restart(&(stall.topic.clone(), stall.partition));
+                    stats.set_stalled(stalls.stalled().len());
                 }
             }
             permit = reserve(next_input, ready_at), if !backlog.is_empty() => {
