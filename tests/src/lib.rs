@@ -19,8 +19,22 @@ use rdkafka::message::{Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
+/// A broker of the test's own, set by [`use_broker`].
+static OWN_BROKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Points every helper of this test process (producing, reading, starting
+/// `newsflow`) at a broker the test started itself, one it may kill and
+/// restart. Only for test files whose every test uses that broker.
+pub fn use_broker(address: &str) {
+    let set = OWN_BROKER.get_or_init(|| address.to_string());
+    assert_eq!(set, address, "one own broker per test process");
+}
+
 /// Address of the broker under test.
 pub fn brokers() -> String {
+    if let Some(own) = OWN_BROKER.get() {
+        return own.clone();
+    }
     std::env::var("NEWSFLOW_TEST_BROKERS").unwrap_or_else(|_| {
         panic!("NEWSFLOW_TEST_BROKERS is not set: run the end-to-end tests with scripts/test.sh, which starts a broker")
     })
@@ -460,6 +474,12 @@ impl Newsflow {
 
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The exit code once the process has ended by itself; `None` while it
+    /// runs (or when a signal ended it).
+    pub fn exit_code(&mut self) -> Option<i32> {
+        self.child.try_wait().ok().flatten().and_then(|s| s.code())
     }
 
     /// `kill -9`: no chance to flush or commit.
