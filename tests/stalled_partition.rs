@@ -50,7 +50,7 @@ async fn an_unservable_record_is_reported_stalled_and_skipped_only_when_asked() 
         "--http",
         &http,
     ]);
-    let mut enrich = Newsflow::start(&args, work.path(), "enrich");
+    let enrich = Newsflow::start(&args, work.path(), "enrich");
 
     // Everything readable arrives; the partition stands at the big record.
     let out = read_topic_until(&names.enriched, Duration::from_secs(120), |r| {
