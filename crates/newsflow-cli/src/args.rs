@@ -352,6 +352,7 @@ impl EnrichArgs {
     pub fn options(&self) -> EnrichOptions {
         let mut options = self.output.options(&self.input_topic, &self.group);
         options.watchdog = self.watchdog.watchdog();
+        options.instance_id = self.watchdog.instance_id.clone();
         options
     }
 }
@@ -397,6 +398,7 @@ impl EnrichOutputArgs {
             max_record_bytes: self.max_record_bytes,
             max_output_bytes: self.max_output_bytes,
             watchdog: Watchdog::default(),
+            instance_id: None,
             create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
         }
     }
@@ -429,6 +431,12 @@ pub struct WatchdogArgs {
     /// way), for runs that have no probe to restart them.
     #[arg(long, env = "NEWSFLOW_EXIT_WHEN_STUCK")]
     pub exit_when_stuck: bool,
+    /// Static group membership (group.instance.id, KIP-345): restarted
+    /// under the same id within the session timeout, the member gets its
+    /// partitions back without a rebalance; stopped for good, its
+    /// partitions wait out the session timeout. Must be unique in the group.
+    #[arg(long, env = "NEWSFLOW_INSTANCE_ID", value_name = "ID")]
+    pub instance_id: Option<String>,
 }
 
 impl WatchdogArgs {
@@ -527,6 +535,7 @@ impl SinkArgs {
             group_id: self.group.clone(),
             max_record_bytes: self.max_record_bytes,
             watchdog: self.watchdog.watchdog(),
+            instance_id: self.watchdog.instance_id.clone(),
         }
     }
 }

@@ -56,6 +56,7 @@ pub async fn run(
             // The in-process broker's topics have no limit to ask about.
             max_output_bytes: Some(newsflow_enricher::DEFAULT_MAX_OUTPUT_BYTES),
             watchdog: Default::default(),
+            instance_id: None,
             create_topics: None,
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
@@ -72,6 +73,7 @@ pub async fn run(
             group_id: format!("{}-sink", topics.group),
             max_record_bytes: newsflow_sink::DEFAULT_MAX_RECORD_BYTES,
             watchdog: Default::default(),
+            instance_id: None,
         };
         let (stats, shutdown) = (sink_stats.clone(), shutdown.clone());
         tokio::spawn(async move {

@@ -163,6 +163,8 @@ pub struct EnrichOptions {
     /// [`DEFAULT_MAX_OUTPUT_BYTES`].
     pub max_output_bytes: Option<usize>,
     pub watchdog: Watchdog,
+    /// Static group membership (see [`PipelineOptions::instance_id`]).
+    pub instance_id: Option<String>,
     /// Create the output and dead-letter topics when missing, with these
     /// partitions and replication factor.
     pub create_topics: Option<(i32, i32)>,
@@ -180,6 +182,7 @@ pub async fn run(
     let mut pipeline =
         PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
     pipeline.watchdog = options.watchdog.clone();
+    pipeline.instance_id = options.instance_id.clone();
     run_pipeline(kafka, options, pipeline, annotator, stats, shutdown).await
 }
 

@@ -87,6 +87,7 @@ fn start_enricher(
         max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         max_output_bytes: None,
         watchdog: Default::default(),
+        instance_id: None,
         create_topics: None,
     };
     let stats = Arc::new(PipelineStats::default());

@@ -76,6 +76,12 @@ pub struct PipelineOptions {
     /// Records per second handed to the stage at most.
     pub max_rate: Option<f64>,
     pub watchdog: Watchdog,
+    /// `group.instance.id` for static membership (KIP-345): a member that
+    /// restarts under the same id within the session timeout gets its
+    /// partitions back without a rebalance. A member with one does not
+    /// leave the group when it stops, so its partitions wait out the
+    /// session timeout when it does not come back.
+    pub instance_id: Option<String>,
 }
 
 /// What the pipeline does about partitions that stop moving and members
@@ -138,6 +144,7 @@ impl PipelineOptions {
             drain_timeout: Duration::from_secs(30),
             max_rate: None,
             watchdog: Watchdog::default(),
+            instance_id: None,
         }
     }
 }
@@ -194,11 +201,14 @@ pub async fn run<S: Stage>(
     let group_id = match &options.subscription {
         Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
     };
+    let mut config = kafka.group_consumer(group_id);
+    // Consumer lag for /metrics comes from these statistics.
+    config.set("statistics.interval.ms", "5000");
+    if let (Some(id), Subscription::Group { .. }) = (&options.instance_id, &options.subscription) {
+        config.set("group.instance.id", id);
+    }
     let consumer: Arc<StreamConsumer<RebalanceContext>> = Arc::new(
-        kafka
-            .group_consumer(group_id)
-            // Consumer lag for /metrics comes from these statistics.
-            .set("statistics.interval.ms", "5000")
+        config
             .create_with_context(context)
             .context("creating the Kafka consumer")?,
     );
@@ -313,6 +323,18 @@ pub async fn run<S: Stage>(
             }
             _ = skip_check.tick(), if skip_unreadable => {
                 for stall in stalls.stalled() {
+                    let key = (stall.topic.clone(), stall.partition);
+                    let moving = backlog.iter().any(|r| r.topic == key.0 && r.partition == key.1)
+                        || workers
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get(&key)
+                            .is_some_and(|w| w.in_flight() > 0);
+                    if moving {
+                        // Its record came after all, since the last statistics.
+                        stalls.restart(&key);
+                        continue;
+                    }
                     let skipper = Skipper {
                         consumer: &*consumer,
                         dead_letters: &dead_letters,
@@ -322,7 +344,7 @@ pub async fn run<S: Stage>(
                     if skipper.skip(&stall).await {
                         stats.record_skip();
                     }
-                    stalls.restart(&(stall.topic.clone(), stall.partition));
+                    stalls.restart(&key);
                     stats.set_stalled(stalls.stalled().len());
                 }
             }

@@ -81,6 +81,8 @@ pub struct SinkOptions {
     pub group_id: String,
     pub max_record_bytes: usize,
     pub watchdog: Watchdog,
+    /// Static group membership (see `PipelineOptions::instance_id`).
+    pub instance_id: Option<String>,
 }
 
 impl SinkOptions {
@@ -88,6 +90,7 @@ impl SinkOptions {
         let mut pipeline =
             PipelineOptions::group(&self.group_id, &self.input_topic, &self.dlq_topic);
         pipeline.watchdog = self.watchdog.clone();
+        pipeline.instance_id = self.instance_id.clone();
         pipeline
     }
 }

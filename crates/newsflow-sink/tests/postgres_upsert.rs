@@ -122,7 +122,7 @@ async fn newest_enrichment_wins_whatever_the_order_of_arrival() {
     let mut client = connect(&url).await;
     assert_eq!(
         migrations::migrate(&mut client).await.expect("migrate"),
-        [1, 2]
+        [1, 2, 3]
     );
     assert!(migrations::migrate(&mut client)
         .await
