@@ -2,17 +2,14 @@
 
 use newsflow_core::{
     now_rfc3339, DateMention, EnrichedArticle, Mention, MentionField, Provenance, RawArticle,
-    RecordBounds, SourcePosition, TextStats, PIPELINE_VERSION,
+    RecordBounds, SourcePosition, PIPELINE_VERSION,
 };
 
-use std::ops::Range;
-
 use crate::detect_language;
+use crate::document::Document;
 use crate::entities::{self, Found};
 use crate::geo::Places;
-use crate::ner::{sentences_by_line, Tagger};
-use crate::sentences::split_sentences;
-use crate::tokenizer::{tokenize, Token};
+use crate::ner::Tagger;
 use crate::topics::TopicModel;
 
 /// The entity model trained by `newsflow nlp train-ner`, built into the
@@ -76,7 +73,7 @@ impl Annotator {
         match &self.ner {
             Some((tagger, _)) => {
                 let mut entities =
-                    find_entities(tagger, &self.abbreviations, &Joined::new(title, body));
+                    find_entities(tagger, &self.abbreviations, &Document::new(title, body));
                 self.places.link(&mut entities);
                 entities
             }
@@ -87,11 +84,8 @@ impl Annotator {
     /// Analyses one article. `source` is where it was read from, for
     /// provenance.
     pub fn annotate(&self, raw: RawArticle, source: Option<SourcePosition>) -> EnrichedArticle {
-        let joined = Joined::new(&raw.title, &raw.body);
-        let characters = joined.title_chars + raw.body.chars().count();
-
-        let sample = language_sample(&raw.title, &raw.body);
-        let language = detect_language(&sample);
+        let doc = Document::new(&raw.title, &raw.body);
+        let language = detect_language(doc.language_sample());
         let mut models = std::collections::BTreeMap::new();
         if let Some((_, version)) = &self.ner {
             models.insert("ner".to_string(), version.clone());
@@ -108,12 +102,7 @@ impl Annotator {
         let english = language.code == "en" || language.code == "und";
         let language_code = language.code.clone();
         let mut enriched = EnrichedArticle::from_raw(raw, language, provenance);
-        enriched.stats = TextStats {
-            title_tokens: joined.title_tokens,
-            body_tokens: joined.tokens.len() - joined.title_tokens,
-            sentences: joined.body_sentences.len() + usize::from(joined.title_tokens > 0),
-            characters,
-        };
+        enriched.stats = doc.stats();
         match &self.ner {
             Some(_) if !english => {
                 enriched.analysis_skipped = Some(format!(
@@ -121,7 +110,7 @@ impl Annotator {
                 ));
             }
             Some((tagger, _)) => {
-                enriched.entities = find_entities(tagger, &self.abbreviations, &joined);
+                enriched.entities = find_entities(tagger, &self.abbreviations, &doc);
                 self.places.link(&mut enriched.entities);
             }
             None => {}
@@ -132,16 +121,16 @@ impl Annotator {
                 .as_deref()
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
                 .map(|p| p.date_naive());
-            enriched.dates = find_date_mentions(&joined, published);
-            enriched.keywords = find_keywords(&joined);
-            let (score, label) = crate::tone::tone(&joined.text, &joined.tokens);
+            enriched.dates = find_date_mentions(&doc, published);
+            enriched.keywords = crate::keywords::of_document(&doc, 10);
+            let tone = crate::tone::of_document(&doc);
             enriched.tone = Some(newsflow_core::Tone {
-                score,
-                label: Some(label.to_string()),
+                score: tone.score,
+                label: Some(tone.label.to_string()),
             });
             if let Some((model, _)) = &self.topics {
                 enriched.topics = model
-                    .classify(&enriched.title, &enriched.body)
+                    .classify_document(&doc)
                     .into_iter()
                     .map(|t| newsflow_core::Topic {
                         id: t.id,
@@ -159,76 +148,21 @@ impl Annotator {
     }
 }
 
-/// Title and body as one text, `title\nbody`, tokenised and split into
-/// sentences once for every analysis: the tagger reads the whole article
-/// (the title benefits from the body's context), and spans are mapped back
-/// to their field afterwards.
-struct Joined {
-    text: String,
-    tokens: Vec<Token>,
-    /// Sentences with every line break ending one (the tagger's view).
-    sentences: Vec<Range<usize>>,
-    /// The body's sentences, as index ranges into `tokens[title_tokens..]`.
-    body_sentences: Vec<Range<usize>>,
-    title_chars: usize,
-    /// `tokens[..title_tokens]` are the title's.
-    title_tokens: usize,
-    /// End of the lead (the body's first two sentences), in body code points.
-    lead_end: usize,
-}
-
-impl Joined {
-    fn new(title: &str, body: &str) -> Self {
-        let text = format!("{title}\n{body}");
-        let tokens = tokenize(&text);
-        let title_chars = title.chars().count();
-        let title_tokens = tokens.iter().take_while(|t| t.end <= title_chars).count();
-        let sentences = sentences_by_line(&text, &tokens);
-        let body_tokens = &tokens[title_tokens..];
-        let body_sentences = split_sentences(&text, body_tokens);
-        let lead_end = body_sentences
-            .get(1)
-            .or(body_sentences.first())
-            .map_or(0, |r| body_tokens[r.end - 1].end - title_chars - 1);
-        Joined {
-            text,
-            tokens,
-            sentences,
-            body_sentences,
-            title_chars,
-            title_tokens,
-            lead_end,
-        }
-    }
-
-    /// The field a span of the joined text lies in, and its start there;
-    /// `None` for a span across the line break between them.
-    fn locate(&self, start: usize, end: usize) -> Option<(MentionField, usize)> {
-        if end <= self.title_chars {
-            Some((MentionField::Title, start))
-        } else if start > self.title_chars {
-            Some((MentionField::Body, start - self.title_chars - 1))
-        } else {
-            None
-        }
-    }
-}
-
 fn find_entities(
     tagger: &Tagger,
     abbreviations: &entities::Abbreviations,
-    joined: &Joined,
+    doc: &Document,
 ) -> Vec<newsflow_core::Entity> {
-    let chars: Vec<char> = joined.text.chars().collect();
+    let chars: Vec<char> = doc.text().chars().collect();
     let found = tagger
-        .spans_in(&joined.text, &joined.tokens, &joined.sentences)
+        .spans_in(doc.text(), doc.tokens(), doc.sentences())
         .into_iter()
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
-            let (field, start) = joined.locate(span.start, span.end)?;
+            let (field, start) = doc.locate(span.start, span.end)?;
             let weight = match field {
                 MentionField::Title => 3.0,
-                MentionField::Body if start < joined.lead_end => 2.0,
+                MentionField::Body if start < doc.lead_end() => 2.0,
                 MentionField::Body => 1.0,
             };
             let end = start + (span.end - span.start);
@@ -243,21 +177,12 @@ fn find_entities(
     entities::build(found, abbreviations)
 }
 
-/// The ten best key phrases of title and body together.
-fn find_keywords(joined: &Joined) -> Vec<newsflow_core::Keyword> {
-    crate::keywords::keywords(&joined.text, &joined.tokens, &joined.sentences, 10)
-        .into_iter()
-        .map(|(text, score)| newsflow_core::Keyword { text, score })
-        .collect()
-}
-
 /// Dates of the title, then of the body; an expression never spans both.
-fn find_date_mentions(joined: &Joined, published: Option<chrono::NaiveDate>) -> Vec<DateMention> {
-    let (title, body) = joined.tokens.split_at(joined.title_tokens);
+fn find_date_mentions(doc: &Document, published: Option<chrono::NaiveDate>) -> Vec<DateMention> {
     let mut out = Vec::new();
-    for tokens in [title, body] {
-        for d in crate::dates::find_dates(&joined.text, tokens, published) {
-            let Some((field, start)) = joined.locate(d.start, d.end) else {
+    for tokens in [doc.title_tokens(), doc.body_tokens()] {
+        for d in crate::dates::find_dates(doc.text(), tokens, published) {
+            let Some((field, start)) = doc.locate(d.start, d.end) else {
                 continue;
             };
             out.push(DateMention {
@@ -306,17 +231,6 @@ fn date_entities(dates: &[DateMention]) -> Vec<newsflow_core::Entity> {
 /// say exactly which model produced them.
 fn model_version(name: &str, bytes: &[u8]) -> String {
     format!("{name}@{:08x}", crate::hash::fnv1a(bytes) >> 32)
-}
-
-/// Title plus the start of the body: enough for a reliable guess, and it
-/// bounds the cost on very long articles.
-fn language_sample(title: &str, body: &str) -> String {
-    const SAMPLE_BYTES: usize = 400;
-    let mut end = body.len().min(SAMPLE_BYTES);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{title}\n{}", &body[..end])
 }
 
 #[cfg(test)]

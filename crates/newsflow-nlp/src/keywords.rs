@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use newsflow_core::Keyword;
+
 use crate::tokenizer::{Token, TokenKind};
 
 /// Common English words that do not make a key phrase on their own.
@@ -56,6 +58,11 @@ struct TermStats {
 /// No word: the unused slots of a one- or two-word candidate key.
 const NONE: u32 = u32::MAX;
 
+/// The `limit` best key phrases of title and body together.
+pub fn of_document(doc: &crate::Document, limit: usize) -> Vec<Keyword> {
+    keywords(doc.text(), doc.tokens(), doc.sentences(), limit)
+}
+
 /// The `limit` best key phrases of `text` (already tokenised, split into
 /// sentences), best first, each with a relevance in (0, 1].
 pub fn keywords(
@@ -63,7 +70,7 @@ pub fn keywords(
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
     limit: usize,
-) -> Vec<(String, f64)> {
+) -> Vec<Keyword> {
     // Words are interned: one hash per token, ids everywhere after.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<String> = Vec::new();
@@ -200,12 +207,12 @@ pub fn keywords(
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     // Leave out a phrase that shares more than half its words with a
     // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan").
-    let mut out: Vec<(String, f64)> = Vec::new();
+    let mut out: Vec<Keyword> = Vec::new();
     for (phrase, score) in ranked {
         let lower = phrase.to_lowercase();
         let words: Vec<&str> = lower.split(' ').collect();
-        let covered = out.iter().any(|(kept, _)| {
-            let kept = kept.to_lowercase();
+        let covered = out.iter().any(|kept| {
+            let kept = kept.text.to_lowercase();
             let shared = words
                 .iter()
                 .filter(|w| kept.split(' ').any(|k| k == **w))
@@ -213,7 +220,10 @@ pub fn keywords(
             shared * 2 > words.len()
         });
         if !covered {
-            out.push((phrase, ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0));
+            out.push(Keyword {
+                text: phrase,
+                score: ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0,
+            });
         }
         if out.len() == limit {
             break;
@@ -233,7 +243,7 @@ mod tests {
         let sentences = split_sentences(text, &tokens);
         keywords(text, &tokens, &sentences, n)
             .into_iter()
-            .map(|(k, _)| k)
+            .map(|k| k.text)
             .collect()
     }
 
@@ -264,9 +274,9 @@ mod tests {
         let got = keywords(text, &tokens, &sentences, 10);
         assert!(!got.is_empty());
         for pair in got.windows(2) {
-            assert!(pair[0].1 >= pair[1].1);
+            assert!(pair[0].score >= pair[1].score);
         }
-        assert!(got.iter().all(|(_, s)| *s > 0.0 && *s <= 1.0));
+        assert!(got.iter().all(|k| k.score > 0.0 && k.score <= 1.0));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 mod annotator;
 pub mod conll;
 pub mod dates;
+mod document;
 pub mod entities;
 pub mod gazetteer;
 pub mod geo;
@@ -30,4 +31,5 @@ pub mod tone;
 pub mod topics;
 
 pub use annotator::{Annotator, GAZETTEER_TSV};
+pub use document::Document;
 pub use language::detect_language;

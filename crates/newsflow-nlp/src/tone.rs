@@ -298,8 +298,22 @@ fn valence(lexicon: &[(&str, f64)], word: &str) -> Option<f64> {
         .map(|i| lexicon[i].1)
 }
 
-/// The tone of a tokenised text: (score in [-1, 1], label).
-pub fn tone(text: &str, tokens: &[Token]) -> (f64, &'static str) {
+/// How grim or upbeat a text reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ToneScore {
+    /// In [-1, 1].
+    pub score: f64,
+    /// `negative`, `neutral` or `positive`.
+    pub label: &'static str,
+}
+
+/// The tone of a whole article.
+pub fn of_document(doc: &crate::Document) -> ToneScore {
+    tone(doc.text(), doc.tokens())
+}
+
+/// The tone of a tokenised text.
+pub fn tone(text: &str, tokens: &[Token]) -> ToneScore {
     let lexicon = lexicon();
     let mut sum = 0.0;
     // the three previous words, nearest first
@@ -330,7 +344,7 @@ pub fn tone(text: &str, tokens: &[Token]) -> (f64, &'static str) {
     } else {
         "neutral"
     };
-    (score, label)
+    ToneScore { score, label }
 }
 
 #[cfg(test)]
@@ -339,7 +353,8 @@ mod tests {
     use crate::tokenizer::tokenize;
 
     fn score(text: &str) -> (f64, &'static str) {
-        tone(text, &tokenize(text))
+        let tone = tone(text, &tokenize(text));
+        (tone.score, tone.label)
     }
 
     #[test]

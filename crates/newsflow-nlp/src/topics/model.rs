@@ -194,6 +194,11 @@ impl TopicModel {
         out
     }
 
+    /// The article's topics, best first (see [`TopicModel::classify`]).
+    pub fn classify_document(&self, doc: &crate::Document) -> Vec<Scored> {
+        self.classify(doc.title(), doc.body())
+    }
+
     /// All top-level topics, and the second-level topics the model is
     /// confident of (parent ≥ [`CHILD_MIN_PARENT`], share among siblings
     /// ≥ [`CHILD_MIN_SHARE`], scored parent × share), best first.

@@ -1,0 +1,176 @@
+//! The analysed document every step of the annotator reads.
+//!
+//! Title and body become one text, `title\nbody`, tokenised and split into
+//! sentences once: the tagger reads the whole article (the title benefits
+//! from the body's context), and spans are mapped back to their field
+//! afterwards with [`Document::locate`].
+
+use std::ops::Range;
+
+use newsflow_core::{MentionField, TextStats};
+
+use crate::ner::sentences_by_line;
+use crate::sentences::split_sentences;
+use crate::tokenizer::{tokenize, Token};
+
+/// How much of the body language detection reads: enough for a reliable
+/// guess, and it bounds the cost on very long articles.
+const LANGUAGE_SAMPLE_BYTES: usize = 400;
+
+/// One article, tokenised and split into sentences.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    tokens: Vec<Token>,
+    /// Sentences with every line break ending one (the tagger's view).
+    sentences: Vec<Range<usize>>,
+    /// The body's sentences, as index ranges into `tokens[title_tokens..]`.
+    body_sentences: Vec<Range<usize>>,
+    /// Bytes of the title in `text`.
+    title_bytes: usize,
+    title_chars: usize,
+    /// `tokens[..title_tokens]` are the title's.
+    title_tokens: usize,
+    /// End of the lead (the body's first two sentences), in body code points.
+    lead_end: usize,
+}
+
+impl Document {
+    pub fn new(title: &str, body: &str) -> Self {
+        let text = format!("{title}\n{body}");
+        let tokens = tokenize(&text);
+        let title_chars = title.chars().count();
+        let title_tokens = tokens.iter().take_while(|t| t.end <= title_chars).count();
+        let sentences = sentences_by_line(&text, &tokens);
+        let body_tokens = &tokens[title_tokens..];
+        let body_sentences = split_sentences(&text, body_tokens);
+        let lead_end = body_sentences
+            .get(1)
+            .or(body_sentences.first())
+            .map_or(0, |r| body_tokens[r.end - 1].end - title_chars - 1);
+        Document {
+            text,
+            tokens,
+            sentences,
+            body_sentences,
+            title_bytes: title.len(),
+            title_chars,
+            title_tokens,
+            lead_end,
+        }
+    }
+
+    /// `title\nbody`: what token offsets (code points) point into.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn title(&self) -> &str {
+        &self.text[..self.title_bytes]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.title_bytes + 1..]
+    }
+
+    /// Every token of title and body.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    pub fn title_tokens(&self) -> &[Token] {
+        &self.tokens[..self.title_tokens]
+    }
+
+    pub fn body_tokens(&self) -> &[Token] {
+        &self.tokens[self.title_tokens..]
+    }
+
+    /// Sentences over [`Document::tokens`] (index ranges), a line break
+    /// ending one.
+    pub fn sentences(&self) -> &[Range<usize>] {
+        &self.sentences
+    }
+
+    /// The body's sentences, as index ranges into
+    /// [`Document::body_tokens`].
+    pub fn body_sentences(&self) -> &[Range<usize>] {
+        &self.body_sentences
+    }
+
+    /// Code points of the title.
+    pub fn title_chars(&self) -> usize {
+        self.title_chars
+    }
+
+    /// End of the lead (the body's first two sentences), in body code
+    /// points.
+    pub fn lead_end(&self) -> usize {
+        self.lead_end
+    }
+
+    /// The field a span of [`Document::text`] lies in, and its start there;
+    /// `None` for a span across the line break between them.
+    pub fn locate(&self, start: usize, end: usize) -> Option<(MentionField, usize)> {
+        if end <= self.title_chars {
+            Some((MentionField::Title, start))
+        } else if start > self.title_chars {
+            Some((MentionField::Body, start - self.title_chars - 1))
+        } else {
+            None
+        }
+    }
+
+    /// The title and the start of the body, for language detection.
+    pub fn language_sample(&self) -> &str {
+        let mut end = self
+            .text
+            .len()
+            .min(self.title_bytes + 1 + LANGUAGE_SAMPLE_BYTES);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &self.text[..end]
+    }
+
+    /// Tokens, sentences and code points of title and body.
+    pub fn stats(&self) -> TextStats {
+        TextStats {
+            title_tokens: self.title_tokens,
+            body_tokens: self.tokens.len() - self.title_tokens,
+            sentences: self.body_sentences.len() + usize::from(self.title_tokens > 0),
+            characters: self.title_chars + self.body().chars().count(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_and_spans_map_back() {
+        let doc = Document::new("Talks in Paris", "Leaders met. They agreed.");
+        assert_eq!(doc.title(), "Talks in Paris");
+        assert_eq!(doc.body(), "Leaders met. They agreed.");
+        assert_eq!(doc.title_tokens().len(), 3);
+        assert_eq!(doc.locate(9, 14), Some((MentionField::Title, 9)));
+        assert_eq!(doc.locate(15, 22), Some((MentionField::Body, 0)));
+        assert_eq!(doc.locate(12, 17), None);
+        assert_eq!(doc.body_sentences().len(), 2);
+        assert_eq!(doc.lead_end(), "Leaders met. They agreed.".len());
+        let stats = doc.stats();
+        assert_eq!((stats.title_tokens, stats.sentences), (3, 3));
+        assert_eq!(stats.characters, 14 + 25);
+    }
+
+    #[test]
+    fn the_language_sample_stops_on_a_character_boundary() {
+        let body = "é".repeat(1000);
+        let doc = Document::new("Titre", &body);
+        let sample = doc.language_sample();
+        assert!(sample.starts_with("Titre\né"));
+        assert!(sample.len() <= 6 + LANGUAGE_SAMPLE_BYTES);
+        assert_eq!(Document::new("T", "short").language_sample(), "T\nshort");
+    }
+}
