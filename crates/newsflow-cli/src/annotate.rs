@@ -4,13 +4,12 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use newsflow_nlp::Annotator;
 use newsflow_producer::sources::{read_inputs, Item};
 
 use crate::args::AnnotateArgs;
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
-    let annotator = Annotator::with_default_models().map_err(anyhow::Error::msg)?;
+    let annotator = args.languages.annotator()?;
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

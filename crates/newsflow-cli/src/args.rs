@@ -378,6 +378,8 @@ pub struct EnrichOutputArgs {
     /// Default: the output topic's max.message.bytes, else 1 MiB.
     #[arg(long, env = "NEWSFLOW_MAX_OUTPUT_BYTES", value_name = "BYTES")]
     pub max_output_bytes: Option<usize>,
+    #[command(flatten)]
+    pub languages: LanguageArgs,
     /// Partitions for output topics if they have to be created.
     #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
     pub partitions: i32,
@@ -401,6 +403,31 @@ impl EnrichOutputArgs {
             instance_id: None,
             create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
         }
+    }
+}
+
+/// Which articles get the analysis.
+#[derive(Debug, Args)]
+pub struct LanguageArgs {
+    /// Languages (ISO 639-1, comma-separated) whose articles are analysed;
+    /// others keep their language and say why in analysis_skipped. The
+    /// models are trained for English. Rule: docs/language.md.
+    #[arg(
+        long,
+        env = "NEWSFLOW_LANGUAGES",
+        value_delimiter = ',',
+        default_value = "en",
+        value_name = "CODES"
+    )]
+    pub languages: Vec<String>,
+}
+
+impl LanguageArgs {
+    /// The built-in models, analysing these languages.
+    pub fn annotator(&self) -> anyhow::Result<newsflow_nlp::Annotator> {
+        let annotator =
+            newsflow_nlp::Annotator::with_default_models().map_err(anyhow::Error::msg)?;
+        Ok(annotator.with_languages(newsflow_nlp::LanguageGate::new(&self.languages)))
     }
 }
 
@@ -550,6 +577,8 @@ pub struct AnnotateArgs {
     pub output: Option<PathBuf>,
     #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+    #[command(flatten)]
+    pub languages: LanguageArgs,
 }
 
 #[derive(Debug, Args)]

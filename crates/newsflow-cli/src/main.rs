@@ -22,7 +22,6 @@ use std::sync::Arc;
 use clap::Parser;
 use newsflow_kafka::topics::{ensure_topics, TopicSpec};
 use newsflow_kafka::PipelineStats;
-use newsflow_nlp::Annotator;
 
 use args::{Cli, Command};
 
@@ -127,7 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Enrich(args) => {
-            let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
+            let annotator = Arc::new(args.output.languages.annotator()?);
             let stats = Arc::new(PipelineStats::default());
             let shutdown = newsflow_kafka::shutdown::on_signals();
             args.http

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsflow_kafka::{KafkaConfig, PipelineOptions, PipelineStats};
-use newsflow_nlp::Annotator;
 
 use crate::args::ReplayArgs;
 
@@ -34,7 +33,7 @@ pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCo
         return Ok(ExitCode::SUCCESS);
     }
     let options = args.options();
-    let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
+    let annotator = Arc::new(args.output.languages.annotator()?);
     let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &options.dlq_topic);
     pipeline.max_rate = args.rate;
     pipeline.watchdog = args.watchdog.watchdog();

@@ -156,6 +156,7 @@ mod tests {
                 code: "en".into(),
                 confidence: 1.0,
                 declared: None,
+                detected: None,
             },
             Provenance {
                 pipeline: "test".into(),

@@ -82,16 +82,31 @@ impl EnrichedArticle {
     }
 }
 
-/// The detected language of an article.
+/// The language an article is treated as.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LanguageGuess {
-    /// ISO 639-1 code, or `und` when undetermined.
+    /// ISO 639-1 code: the declared language when the source gave one,
+    /// else the detected one; `und` when undetermined.
     pub code: String,
     /// In [0, 1].
     pub confidence: f64,
     /// The language the source declared, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
+    /// What the detector said, when it disagrees with `code`: the source
+    /// declared another language, or the detector's guess was overruled
+    /// for want of evidence in the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected: Option<DetectedLanguage>,
+}
+
+/// A language detector's guess.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectedLanguage {
+    /// ISO 639-1 code.
+    pub code: String,
+    /// In [0, 1].
+    pub confidence: f64,
 }
 
 /// One distinct real-world thing named in the article.

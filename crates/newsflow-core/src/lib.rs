@@ -20,15 +20,17 @@ mod decode;
 mod enriched;
 mod id;
 mod raw;
+mod text;
 
 pub use bounds::{RecordBounds, Truncated};
 pub use decode::{decode_enriched, decode_raw, RecordError, RecordErrorKind};
 pub use enriched::{
-    DateMention, EnrichedArticle, Entity, Keyword, LanguageGuess, Mention, MentionField,
-    Provenance, SourcePosition, TextStats, Tone, Topic,
+    DateMention, DetectedLanguage, EnrichedArticle, Entity, Keyword, LanguageGuess, Mention,
+    MentionField, Provenance, SourcePosition, TextStats, Tone, Topic,
 };
 pub use id::{derive_id, normalise_text, normalise_url};
 pub use raw::RawArticle;
+pub use text::plain_text;
 
 /// `schema` value of a [`RawArticle`].
 pub const RAW_SCHEMA: &str = "newsflow.raw/1";

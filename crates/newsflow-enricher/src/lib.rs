@@ -7,10 +7,12 @@
 //! [`newsflow_kafka::pipeline`]; this crate only says what one record
 //! becomes.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
+use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::produce::{ack, enqueue, OutRecord};
 use newsflow_kafka::topics::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
@@ -59,6 +61,38 @@ pub struct EnrichStage {
     producer: FutureProducer,
     output_topic: String,
     limits: RecordLimits,
+    skipped: Arc<SkippedAnalyses>,
+}
+
+/// Articles whose analysis was skipped, by language, for `/metrics`.
+#[derive(Default)]
+pub struct SkippedAnalyses {
+    by_language: Mutex<BTreeMap<String, u64>>,
+}
+
+impl SkippedAnalyses {
+    fn record(&self, language: &str) {
+        let mut counts = self.by_language.lock().unwrap_or_else(|p| p.into_inner());
+        *counts.entry(language.to_string()).or_insert(0) += 1;
+    }
+}
+
+impl Report for SkippedAnalyses {
+    fn report(&self, out: &mut Exposition) {
+        out.family(
+            "newsflow_analysis_skipped_total",
+            "counter",
+            "Articles enriched without the language models, by the language they were taken for.",
+        );
+        let counts = self.by_language.lock().unwrap_or_else(|p| p.into_inner());
+        for (language, count) in counts.iter() {
+            out.sample(
+                "newsflow_analysis_skipped_total",
+                &[("language", language)],
+                *count as f64,
+            );
+        }
+    }
 }
 
 impl EnrichStage {
@@ -73,7 +107,13 @@ impl EnrichStage {
             producer,
             output_topic,
             limits,
+            skipped: Arc::default(),
         }
+    }
+
+    /// The stage's own metrics.
+    pub fn skipped_analyses(&self) -> Arc<SkippedAnalyses> {
+        self.skipped.clone()
     }
 }
 
@@ -130,6 +170,9 @@ impl Stage for EnrichStage {
             .max_output_bytes
             .saturating_sub(enriched.id.len() + RECORD_OVERHEAD_BYTES);
         let payload = serialise_within(&mut enriched, room)?;
+        if enriched.analysis_skipped.is_some() {
+            self.skipped.record(&enriched.language.code);
+        }
         Ok(OutRecord {
             key: Some(enriched.id.into_bytes()),
             payload,
@@ -212,6 +255,7 @@ pub async fn run_pipeline(
         options.output_topic.clone(),
         limits,
     ));
+    stats.attach(stage.skipped_analyses());
     newsflow_kafka::pipeline::run(kafka, pipeline, stage, producer, stats, shutdown).await
 }
 
@@ -308,6 +352,24 @@ mod tests {
             "{}",
             rejection.message
         );
+    }
+
+    #[test]
+    fn skipped_analyses_are_counted_by_language() {
+        let stage = stage_with_models(RecordLimits::default());
+        let french = br#"{"title":"Le gouvernement pr\u00e9sente son budget","body":"Le ministre a pr\u00e9sent\u00e9 mardi un budget qui pr\u00e9voit une baisse des imp\u00f4ts pour les m\u00e9nages."}"#;
+        let english = br#"{"title":"Council approves budget","body":"The council approved the budget on Monday."}"#;
+        for payload in [&french[..], &french[..], &english[..]] {
+            stage.process(&record(payload.to_vec())).unwrap();
+        }
+        let mut out = Exposition::default();
+        stage.skipped_analyses().report(&mut out);
+        let text = out.finish();
+        assert!(
+            text.contains(r#"newsflow_analysis_skipped_total{language="fr"} 2"#),
+            "{text}"
+        );
+        assert!(!text.contains(r#"language="en""#), "{text}");
     }
 
     #[test]

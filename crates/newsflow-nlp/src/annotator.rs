@@ -5,10 +5,10 @@ use newsflow_core::{
     RecordBounds, SourcePosition, PIPELINE_VERSION,
 };
 
-use crate::detect_language;
 use crate::document::Document;
 use crate::entities::{self, Found};
 use crate::geo::Places;
+use crate::language::LanguageGate;
 use crate::ner::Tagger;
 use crate::topics::TopicModel;
 
@@ -39,6 +39,7 @@ pub struct Annotator {
     abbreviations: entities::Abbreviations,
     places: Places,
     topics: Option<(TopicModel, String)>,
+    languages: LanguageGate,
 }
 
 impl Annotator {
@@ -59,6 +60,17 @@ impl Annotator {
             .map_err(|e| format!("loading the built-in topic model: {e}"))?;
         annotator.topics = Some((topics, model_version("topics-iptc", TOPIC_MODEL)));
         Ok(annotator)
+    }
+
+    /// Analyses only articles in these languages (see [`LanguageGate`]).
+    pub fn with_languages(mut self, languages: LanguageGate) -> Self {
+        self.languages = languages;
+        self
+    }
+
+    /// The languages analysed.
+    pub fn languages(&self) -> &LanguageGate {
+        &self.languages
     }
 
     /// Adds an entity tagger, recorded in provenance as `version`.
@@ -85,7 +97,9 @@ impl Annotator {
     /// provenance.
     pub fn annotate(&self, raw: RawArticle, source: Option<SourcePosition>) -> EnrichedArticle {
         let doc = Document::new(&raw.title, &raw.body);
-        let language = detect_language(doc.language_sample());
+        let decision = self
+            .languages
+            .decide(doc.language_sample(), raw.language.as_deref());
         let mut models = std::collections::BTreeMap::new();
         if let Some((_, version)) = &self.ner {
             models.insert("ner".to_string(), version.clone());
@@ -99,14 +113,15 @@ impl Annotator {
             source,
             enriched_at: now_rfc3339(),
         };
-        let english = language.code == "en" || language.code == "und";
-        let language_code = language.code.clone();
-        let mut enriched = EnrichedArticle::from_raw(raw, language, provenance);
+        let analyse = decision.analyse;
+        let language_code = decision.language.code.clone();
+        let mut enriched = EnrichedArticle::from_raw(raw, decision.language, provenance);
         enriched.stats = doc.stats();
         match &self.ner {
-            Some(_) if !english => {
+            Some(_) if !analyse => {
                 enriched.analysis_skipped = Some(format!(
-                    "language {language_code}: the entity model covers English only"
+                    "language {language_code}: analysed languages are {}",
+                    self.languages.languages().join(", ")
                 ));
             }
             Some((tagger, _)) => {
@@ -115,7 +130,7 @@ impl Annotator {
             }
             None => {}
         }
-        if english {
+        if analyse {
             let published = enriched
                 .published_at
                 .as_deref()
@@ -335,6 +350,6 @@ mod tests {
             .analysis_skipped
             .as_deref()
             .unwrap_or("")
-            .contains("English only"));
+            .contains("analysed languages are en"));
     }
 }

@@ -1,22 +1,294 @@
-//! Language identification (whatlang's trigram model).
+//! Language identification, and the rule for which articles the models
+//! analyse.
+//!
+//! The detector is whatlang's trigram model, over a normalised sample (HTML
+//! tags and entities, zero-width and control characters gone, ALL-CAPS words
+//! lower-cased). Its guesses go wrong on text that has little language in
+//! it: a headline of names, a table of results, a four-word body. So a
+//! guess only switches the analysis off when the text carries evidence of
+//! that language: in Latin script, at least [`MIN_FUNCTION_WORD_SHARE`] of
+//! its words are the guessed language's function words, and more of them
+//! than are English ones. The rule, in full:
+//!
+//! 1. A language the source declared is trusted: the article is analysed
+//!    when that language is among the analysed ones. A detector that
+//!    disagrees is recorded in `language.detected`, not followed.
+//! 2. Otherwise a guess among the analysed languages is analysed.
+//! 3. Otherwise, in a script other than Latin, the guess switches the
+//!    analysis off.
+//! 4. Otherwise, in Latin script, the guess switches it off only with a
+//!    confidence of at least [`MIN_GUESS_CONFIDENCE`] and the evidence above
+//!    (or, for a language without a function-word list, when whatlang calls
+//!    the guess reliable; for languages with few function words, a confident
+//!    guess with many words in letters outside ASCII and next to no English
+//!    function words counts too); without them the article is read as
+//!    English, and the guess is recorded in `language.detected`.
 
-use newsflow_core::LanguageGuess;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use newsflow_core::{plain_text, DetectedLanguage, LanguageGuess};
+
+/// Share of a sample's words that must be function words of a guessed
+/// language for the guess to switch the analysis off; chosen on
+/// `eval/language` and the project's English data (docs/language.md).
+pub const MIN_FUNCTION_WORD_SHARE: f64 = 0.10;
+
+/// Share of a sample's words with letters outside ASCII that, with a
+/// confident guess and no English function words, is evidence of the
+/// guessed language.
+pub const MIN_FOREIGN_LETTER_SHARE: f64 = 0.25;
+
+/// The least confidence whatlang must have in a guess for it to switch the
+/// analysis off, evidence or not: a name with a particle ("van der Poel")
+/// can make a short English text look Afrikaans at 0.09, while the other
+/// languages of `eval/language` come out at 0.33 and more.
+pub const MIN_GUESS_CONFIDENCE: f64 = 0.25;
+
+/// Languages the models are trained for.
+pub const MODEL_LANGUAGES: &[&str] = &["en"];
+
+/// The detector's view of a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// ISO 639-1 code, or `und`.
+    pub code: String,
+    pub confidence: f64,
+    /// whatlang's own verdict on whether the guess is safe.
+    pub reliable: bool,
+    latin: bool,
+    /// The normalised words of the sample, lower-cased.
+    words: Vec<String>,
+}
+
+/// Which language an article is treated as, and whether it is analysed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageDecision {
+    pub language: LanguageGuess,
+    pub analyse: bool,
+}
+
+/// Decides which articles get the analysis (`--languages`).
+#[derive(Debug, Clone)]
+pub struct LanguageGate {
+    analysed: Vec<String>,
+}
+
+impl Default for LanguageGate {
+    fn default() -> Self {
+        LanguageGate::new(MODEL_LANGUAGES.iter().copied())
+    }
+}
+
+impl LanguageGate {
+    /// Analyses the given languages (ISO 639-1 codes, any case).
+    pub fn new<S: AsRef<str>>(languages: impl IntoIterator<Item = S>) -> Self {
+        let mut analysed: Vec<String> = languages
+            .into_iter()
+            .map(|l| primary_subtag(l.as_ref()))
+            .filter(|l| !l.is_empty())
+            .collect();
+        analysed.sort();
+        analysed.dedup();
+        LanguageGate { analysed }
+    }
+
+    pub fn languages(&self) -> &[String] {
+        &self.analysed
+    }
+
+    fn analyses(&self, code: &str) -> bool {
+        self.analysed.iter().any(|l| l == code)
+    }
+
+    /// Applies the rule of this module to `sample` (title and the start of
+    /// the body) and the source's declared language.
+    pub fn decide(&self, sample: &str, declared: Option<&str>) -> LanguageDecision {
+        let detection = detect(sample);
+        let guess = DetectedLanguage {
+            code: detection.code.clone(),
+            confidence: detection.confidence,
+        };
+        if let Some(declared) = declared.map(primary_subtag).filter(|d| !d.is_empty()) {
+            let disagrees = detection.code != "und" && detection.code != declared;
+            return LanguageDecision {
+                analyse: self.analyses(&declared),
+                language: LanguageGuess {
+                    code: declared,
+                    confidence: 1.0,
+                    declared: None,
+                    detected: disagrees.then_some(guess),
+                },
+            };
+        }
+        let stands = detection.code == "und"
+            || self.analyses(&detection.code)
+            || !detection.latin
+            || has_evidence(&detection);
+        if stands {
+            return LanguageDecision {
+                analyse: detection.code == "und" || self.analyses(&detection.code),
+                language: LanguageGuess {
+                    code: detection.code,
+                    confidence: detection.confidence,
+                    declared: None,
+                    detected: None,
+                },
+            };
+        }
+        // No evidence of the guessed language: read as English, saying how
+        // much of the text reads so.
+        let english = function_word_share(&detection.words, "en").unwrap_or(0.0);
+        LanguageDecision {
+            analyse: self.analyses("en"),
+            language: LanguageGuess {
+                code: "en".to_string(),
+                confidence: (english * 1000.0).round() / 1000.0,
+                declared: None,
+                detected: Some(guess),
+            },
+        }
+    }
+}
 
 /// Detects the language of `text`. Returns `und` with confidence 0 when the
 /// text is too short or too mixed to tell.
 pub fn detect_language(text: &str) -> LanguageGuess {
-    match whatlang::detect(text) {
-        Some(info) => LanguageGuess {
+    let detection = detect(text);
+    LanguageGuess {
+        code: detection.code,
+        confidence: detection.confidence,
+        declared: None,
+        detected: None,
+    }
+}
+
+/// whatlang over the normalised `text`.
+pub fn detect(text: &str) -> Detection {
+    let normalised = normalise_for_detection(text);
+    let words: Vec<String> = normalised
+        .split(|c: char| !c.is_alphabetic() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let latin = whatlang::detect_script(&normalised).is_none_or(|s| s == whatlang::Script::Latin);
+    match whatlang::detect(&normalised) {
+        Some(info) => Detection {
             code: iso639_1(info.lang()).to_string(),
             confidence: (info.confidence() * 1000.0).round() / 1000.0,
-            declared: None,
+            reliable: info.is_reliable(),
+            latin,
+            words,
         },
-        None => LanguageGuess {
+        None => Detection {
             code: "und".to_string(),
             confidence: 0.0,
-            declared: None,
+            reliable: false,
+            latin,
+            words,
         },
     }
+}
+
+/// The sample as a detector should see it: HTML tags and entities gone,
+/// zero-width and control characters dropped, ALL-CAPS words (two letters
+/// or more) lower-cased, since trigram models learnt from running text.
+pub fn normalise_for_detection(text: &str) -> String {
+    let text = if text.contains('<') || text.contains('&') {
+        plain_text(text)
+    } else {
+        text.to_string()
+    };
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned
+        .split_inclusive(|c: char| !c.is_alphanumeric())
+        .map(|piece| {
+            let mut letters = piece.chars().filter(|c| c.is_alphabetic());
+            let caps = letters.clone().count() >= 2 && letters.all(char::is_uppercase);
+            if caps {
+                piece.to_lowercase()
+            } else {
+                piece.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Zero-width and formatting characters that split words for a trigram
+/// model while showing nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{202a}'..='\u{202e}'
+    )
+}
+
+/// Whether enough of the sample's words are function words of the guessed
+/// language, and more than are English ones.
+/// Agglutinative languages (Turkish, Finnish, Hungarian) have few function
+/// words; their letters are evidence instead: a confident, reliable guess,
+/// at least [`MIN_FOREIGN_LETTER_SHARE`] of the words with letters outside
+/// ASCII, and next to no English function words (English text about
+/// "Erdoğan" and "Kılıçdaroğlu" has plenty).
+fn has_evidence(detection: &Detection) -> bool {
+    if detection.confidence < MIN_GUESS_CONFIDENCE {
+        return false;
+    }
+    let english = function_word_share(&detection.words, "en").unwrap_or(0.0);
+    let by_letters = detection.reliable
+        && detection.confidence >= 0.9
+        && english < 0.05
+        && foreign_letter_share(&detection.words) >= MIN_FOREIGN_LETTER_SHARE;
+    match function_word_share(&detection.words, &detection.code) {
+        Some(share) => (share >= MIN_FUNCTION_WORD_SHARE && share > english) || by_letters,
+        None => detection.reliable,
+    }
+}
+
+/// Share of `words` with a letter outside ASCII.
+fn foreign_letter_share(words: &[String]) -> f64 {
+    if words.is_empty() {
+        return 0.0;
+    }
+    let foreign = words.iter().filter(|w| !w.is_ascii()).count();
+    foreign as f64 / words.len() as f64
+}
+
+/// Share of `words` that are function words of `code` (the stopwords-iso
+/// lists of the stop-words crate); `None` without a list for it.
+fn function_word_share(words: &[String], code: &str) -> Option<f64> {
+    let list = function_words(code)?;
+    if words.is_empty() {
+        return Some(0.0);
+    }
+    let hits = words.iter().filter(|w| list.contains(w.as_str())).count();
+    Some(hits as f64 / words.len() as f64)
+}
+
+fn function_words(code: &str) -> Option<&'static HashSet<&'static str>> {
+    static LISTS: OnceLock<HashMap<&'static str, HashSet<&'static str>>> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        stop_words::available_languages()
+            .iter()
+            .filter_map(|&code| Some((code, stop_words::lookup(code)?.iter().copied().collect())))
+            .collect()
+    });
+    // stopwords-iso files Norwegian under `no`; whatlang says `nb`.
+    let code = if code == "nb" { "no" } else { code };
+    lists.get(code)
+}
+
+/// `en-GB`, `EN`, `en_US` → `en`.
+fn primary_subtag(tag: &str) -> String {
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// whatlang names languages by ISO 639-3; records use ISO 639-1 where one
@@ -100,6 +372,10 @@ fn iso639_1(lang: whatlang::Lang) -> &'static str {
 mod tests {
     use super::*;
 
+    fn gate() -> LanguageGate {
+        LanguageGate::default()
+    }
+
     #[test]
     fn detects_english_french_and_turkish() {
         let en = detect_language("The government announced new measures on Tuesday to curb inflation and support households.");
@@ -112,7 +388,95 @@ mod tests {
     }
 
     #[test]
-    fn empty_text_is_undetermined() {
+    fn empty_text_is_undetermined_and_analysed() {
         assert_eq!(detect_language("").code, "und");
+        assert!(gate().decide("", None).analyse);
+    }
+
+    #[test]
+    fn other_languages_with_their_function_words_are_not_analysed() {
+        for sample in [
+            "Le gouvernement présente son budget\nLe ministre a présenté mardi un budget qui prévoit une baisse des impôts.",
+            "Regierung beschließt Klimapaket\nDas Kabinett hat am Mittwoch ein Paket zum Klimaschutz verabschiedet.",
+            "Правительство утвердило бюджет\nПравительство во вторник утвердило проект бюджета на следующий год.",
+        ] {
+            let decision = gate().decide(sample, None);
+            assert!(!decision.analyse, "{sample}: {decision:?}");
+            assert_ne!(decision.language.code, "en");
+            assert!(decision.language.detected.is_none());
+        }
+    }
+
+    #[test]
+    fn a_guess_without_evidence_does_not_switch_english_off() {
+        // Short headlines, names, tables: whatlang guesses another language
+        // for text like this, with no function word of it to back the guess.
+        for sample in [
+            "Jobless claims edge lower\nClaims fell slightly last week.",
+            "Van der Poel wins in Roubaix\nMathieu van der Poel beat Wout van Aert.",
+            "SOCCER - ENGLISH LEAGUE STANDINGS\nManchester United 10 7 2 1 20 8 23\nNewcastle 10 6 3 1 18 9 21",
+        ] {
+            let decision = gate().decide(sample, None);
+            assert!(decision.analyse, "{sample}: {decision:?}");
+            if let Some(detected) = &decision.language.detected {
+                assert_eq!(decision.language.code, "en");
+                assert_ne!(detected.code, "en");
+            }
+        }
+    }
+
+    #[test]
+    fn html_zero_width_and_capitals_are_normalised() {
+        assert_eq!(
+            normalise_for_detection("<p>The <b>council</b> met &amp; agreed.</p>"),
+            "The council met & agreed."
+        );
+        assert_eq!(
+            normalise_for_detection("Minister\u{200b} resigns\u{feff} now"),
+            "Minister resigns now"
+        );
+        assert_eq!(
+            normalise_for_detection("SOCCER - JAPAN GET LUCKY WIN, US side"),
+            "soccer - japan get lucky win, us side"
+        );
+        let caps = "GOVERNMENT ANNOUNCES NEW MEASURES TO CURB INFLATION\nTHE MINISTER SAID THE PLAN WOULD HELP FAMILIES FACING HIGHER PRICES.";
+        let decision = gate().decide(caps, None);
+        assert!(
+            decision.analyse && decision.language.code == "en",
+            "{decision:?}"
+        );
+    }
+
+    #[test]
+    fn a_declared_language_is_trusted_and_a_disagreement_recorded() {
+        let french = "Le gouvernement présente son budget\nLe ministre a présenté mardi un budget qui prévoit une baisse des impôts.";
+        let decision = gate().decide(french, Some("en-GB"));
+        assert!(decision.analyse);
+        assert_eq!(decision.language.code, "en");
+        assert_eq!(decision.language.confidence, 1.0);
+        assert_eq!(
+            decision.language.detected.as_ref().map(|d| d.code.as_str()),
+            Some("fr")
+        );
+        let english = "The council approved the budget on Monday after a long debate.";
+        let decision = gate().decide(english, Some("FR"));
+        assert!(!decision.analyse);
+        assert_eq!(decision.language.code, "fr");
+        let agreeing = gate().decide(english, Some("en"));
+        assert!(agreeing.analyse && agreeing.language.detected.is_none());
+    }
+
+    #[test]
+    fn languages_say_what_is_analysed() {
+        let gate = LanguageGate::new(["EN", "fr", "fr-CA"]);
+        assert_eq!(gate.languages(), ["en", "fr"]);
+        let french = "Le gouvernement présente son budget\nLe ministre a présenté mardi un budget qui prévoit une baisse des impôts.";
+        assert!(gate.decide(french, None).analyse);
+        let only_french = LanguageGate::new(["fr"]);
+        assert!(
+            !only_french
+                .decide("The council approved the budget on Monday.", None)
+                .analyse
+        );
     }
 }

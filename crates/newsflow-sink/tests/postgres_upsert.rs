@@ -53,6 +53,7 @@ fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64
             code: "en".into(),
             confidence: 1.0,
             declared: None,
+            detected: None,
         },
         Provenance {
             pipeline: "0.1.0".into(),

@@ -224,6 +224,7 @@ mod tests {
                 code: "en".into(),
                 confidence: 0.9,
                 declared: None,
+                detected: None,
             },
             Provenance {
                 pipeline: "0.1.0".into(),
