@@ -305,8 +305,7 @@ async fn run(seed: u64, tansu: &Path) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_acknowledged_article_survives_kills_of_every_role() {
-    let Some(tansu) = tansu_binary() else {
-        eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
+    let Some(tansu) = tansu_for_test() else {
         return;
     };
     let seeds: Vec<u64> = std::env::var("NEWSFLOW_CHAOS_SEEDS")

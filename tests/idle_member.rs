@@ -19,8 +19,7 @@ fn assigned_nothing(log: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_member_without_partitions_after_a_broker_restart_rejoins_and_the_stream_completes() {
-    let Some(tansu) = tansu_binary() else {
-        eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
+    let Some(tansu) = tansu_for_test() else {
         return;
     };
     let broker_dir = tempfile::tempdir().unwrap();

@@ -1,24 +1,9 @@
 //! `--http`: `/metrics` counts exactly what the enricher processed, and
 //! `/healthz` and `/readyz` answer.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use newsflow_tests::*;
-
-/// Scrapes until `done` holds for the scrape; panics after `timeout`.
-fn scrape_until(port: u16, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some((200, body)) = http_get(port, "/metrics") {
-            if done(&body) {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "last scrape:\n{body}");
-        }
-        assert!(Instant::now() < deadline, "no /metrics on port {port}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_count_what_the_enricher_processed() {

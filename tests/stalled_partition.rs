@@ -8,20 +8,6 @@ use std::time::{Duration, Instant};
 
 use newsflow_tests::*;
 
-/// Polls `/metrics` until `done` holds for a scrape; returns that scrape.
-fn scrape_until(port: u16, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some((200, body)) = http_get(port, "/metrics") {
-            if done(&body) {
-                return body;
-            }
-        }
-        assert!(Instant::now() < deadline, "metrics never matched");
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unservable_record_is_reported_stalled_and_skipped_only_when_asked() {
     let names = Names::new();

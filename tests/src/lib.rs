@@ -690,6 +690,21 @@ pub fn http_request(
     })
 }
 
+/// Scrapes until `done` holds for the scrape; panics after `timeout`.
+pub fn scrape_until(port: u16, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some((200, body)) = http_get(port, "/metrics") {
+            if done(&body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "last scrape:\n{body}");
+        }
+        assert!(Instant::now() < deadline, "no /metrics on port {port}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// The value of the sample of `name` whose labels contain each of
 /// `labels` (`key="value"` strings), in a Prometheus text scrape.
 pub fn metric(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
@@ -709,6 +724,22 @@ pub fn metric(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
 /// broker of their own (`NEWSFLOW_TEST_TANSU`); `None` elsewhere.
 pub fn tansu_binary() -> Option<PathBuf> {
     std::env::var_os("NEWSFLOW_TEST_TANSU").map(PathBuf::from)
+}
+
+/// The Tansu binary for a test that runs a broker of its own. Under the
+/// test script (which sets `NEWSFLOW_TEST_BROKERS`) a missing one is a
+/// failure; elsewhere the test is skipped, and says so.
+pub fn tansu_for_test() -> Option<PathBuf> {
+    match tansu_binary() {
+        Some(path) => Some(path),
+        None if std::env::var_os("NEWSFLOW_TEST_BROKERS").is_some() => {
+            panic!("NEWSFLOW_TEST_TANSU is not set: scripts/test.sh sets it")
+        }
+        None => {
+            eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
+            None
+        }
+    }
 }
 
 /// A Tansu broker started by a test; stopped when dropped.

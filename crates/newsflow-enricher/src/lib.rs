@@ -283,26 +283,21 @@ async fn output_limit(kafka: &KafkaConfig, options: &EnrichOptions) -> usize {
 mod tests {
     use super::*;
 
-    fn stage() -> EnrichStage {
+    fn stage_of(annotator: Annotator, limits: RecordLimits) -> EnrichStage {
         let producer: FutureProducer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", "127.0.0.1:1")
             .create()
             .expect("a producer needs no connection to be created");
-        EnrichStage::new(
-            Arc::new(Annotator::new()),
-            producer,
-            "out".into(),
-            RecordLimits::default(),
-        )
+        EnrichStage::new(Arc::new(annotator), producer, "out".into(), limits)
+    }
+
+    fn stage() -> EnrichStage {
+        stage_of(Annotator::new(), RecordLimits::default())
     }
 
     fn stage_with_models(limits: RecordLimits) -> EnrichStage {
-        let producer: FutureProducer = rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", "127.0.0.1:1")
-            .create()
-            .expect("a producer needs no connection to be created");
         let annotator = Annotator::with_default_models().expect("the built-in models load");
-        EnrichStage::new(Arc::new(annotator), producer, "out".into(), limits)
+        stage_of(annotator, limits)
     }
 
     /// An article that is nothing but names and dates, `bytes` long.
