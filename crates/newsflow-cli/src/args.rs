@@ -160,7 +160,9 @@ pub enum Command {
 pub enum NlpCommand {
     /// Train the entity tagger on CoNLL-format files.
     TrainNer(TrainNerArgs),
-    /// Score an entity tagger on a CoNLL file, fed as raw text.
+    /// Score the entity model on a CoNLL file: each document goes through the
+    /// whole enrichment as an article, and its record is scored; the tagger
+    /// alone is scored beside it.
     EvalNer(EvalNerArgs),
     /// Build the gazetteer TSV files from the public data sets.
     BuildGazetteer(BuildGazetteerArgs),

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use newsflow_nlp::conll::{self, Document, Evaluation};
+use newsflow_nlp::conll::{self, Document};
 use newsflow_nlp::gazetteer::{self, Gazetteer};
+use newsflow_nlp::ner::eval::evaluate_tagger;
 use newsflow_nlp::ner::train::{train, TrainOptions};
 use newsflow_nlp::ner::Tagger;
-use newsflow_nlp::GAZETTEER_TSV;
+use newsflow_nlp::{Annotator, GAZETTEER_TSV};
 
 use crate::args::{BuildGazetteerArgs, EvalNerArgs, NlpCommand, TrainNerArgs};
 
@@ -64,16 +65,6 @@ fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
     Ok(docs)
 }
 
-/// Scores `tagger` on `documents` in raw-text mode.
-pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
-    let mut evaluation = Evaluation::default();
-    for doc in documents {
-        let (text, gold) = conll::raw_text(doc);
-        evaluation.add(&tagger.spans(&text), &gold);
-    }
-    evaluation
-}
-
 fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
     let mut documents = Vec::new();
     for path in &args.train {
@@ -114,7 +105,7 @@ fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
             let line = match &dev {
                 Some(dev) => format!(
                     "dev micro F1 {:.4}",
-                    evaluate(&Tagger::new(weights.clone(), gazetteer.clone()), dev)
+                    evaluate_tagger(&Tagger::new(weights.clone(), gazetteer.clone()), dev)
                         .micro
                         .f1()
                 ),
@@ -143,12 +134,15 @@ fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
     let tagger = Tagger::from_bytes(&bytes, builtin_gazetteer())
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    let annotator = Annotator::with_default_models()
+        .map_err(anyhow::Error::msg)?
+        .with_ner(tagger, file_name(&args.model));
     let documents = read_conll(&args.conll)?;
     let started = Instant::now();
-    let evaluation = evaluate(&tagger, &documents);
+    let evaluation = newsflow_nlp::ner::eval::evaluate(&annotator, &documents);
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{} on {} (raw text, exact character spans)",
+        "{} on {}: the records' body mentions (raw text as an article body, exact character spans)",
         file_name(&args.model),
         file_name(&args.conll)
     );

@@ -73,6 +73,11 @@ impl Annotator {
         &self.languages
     }
 
+    /// The entity tagger, when there is one.
+    pub fn tagger(&self) -> Option<&Tagger> {
+        self.ner.as_ref().map(|(tagger, _)| tagger)
+    }
+
     /// Adds an entity tagger, recorded in provenance as `version`.
     pub fn with_ner(mut self, tagger: Tagger, version: String) -> Self {
         self.ner = Some((tagger, version));

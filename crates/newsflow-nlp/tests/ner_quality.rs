@@ -51,6 +51,24 @@ fn committed_model_keeps_its_reported_f1_on_eng_testa() {
 }
 
 #[test]
+fn records_keep_what_the_tagger_finds_on_eng_testa() {
+    let path = shared().join("data/conll2003/eng.testa");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    };
+    let annotator = Annotator::with_default_models().unwrap();
+    let evaluation = newsflow_nlp::ner::eval::evaluate(&annotator, &conll::parse(&text));
+    eprintln!("{}", evaluation.report());
+    let (record, tagger) = (evaluation.record.micro.f1(), evaluation.tagger.micro.f1());
+    assert!(
+        record >= tagger - 0.003,
+        "the record path ({record:.4}) is more than 0.3 point below the tagger ({tagger:.4})"
+    );
+    assert!(record >= card_f1() - 0.005, "record path {record:.4}");
+}
+
+#[test]
 fn agency_story_entities_come_out_with_the_right_types() {
     let path = shared().join("samples/erdogan-putin-call.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {

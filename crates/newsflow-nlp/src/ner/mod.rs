@@ -5,6 +5,7 @@
 //! [`crate::tokenizer`], splits it into sentences (every line break ends
 //! one), and returns typed spans in code points.
 
+pub mod eval;
 pub mod features;
 pub mod model;
 pub mod tags;
