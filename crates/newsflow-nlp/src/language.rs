@@ -57,8 +57,20 @@ pub struct Detection {
     /// whatlang's own verdict on whether the guess is safe.
     pub reliable: bool,
     latin: bool,
-    /// The normalised words of the sample, lower-cased.
-    words: Vec<String>,
+    /// The sample as the detector read it.
+    normalised: String,
+}
+
+impl Detection {
+    /// The sample's words, lower-cased; only asked for when a guess is in
+    /// doubt, so English articles never pay for them.
+    fn words(&self) -> Vec<String> {
+        self.normalised
+            .split(|c: char| !c.is_alphabetic() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
 }
 
 /// Which language an article is treated as, and whether it is analysed.
@@ -138,7 +150,7 @@ impl LanguageGate {
         }
         // No evidence of the guessed language: read as English, saying how
         // much of the text reads so.
-        let english = function_word_share(&detection.words, "en").unwrap_or(0.0);
+        let english = function_word_share(&detection.words(), "en").unwrap_or(0.0);
         LanguageDecision {
             analyse: self.analyses("en"),
             language: LanguageGuess {
@@ -166,11 +178,6 @@ pub fn detect_language(text: &str) -> LanguageGuess {
 /// whatlang over the normalised `text`.
 pub fn detect(text: &str) -> Detection {
     let normalised = normalise_for_detection(text);
-    let words: Vec<String> = normalised
-        .split(|c: char| !c.is_alphabetic() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
     let latin = whatlang::detect_script(&normalised).is_none_or(|s| s == whatlang::Script::Latin);
     match whatlang::detect(&normalised) {
         Some(info) => Detection {
@@ -178,14 +185,14 @@ pub fn detect(text: &str) -> Detection {
             confidence: (info.confidence() * 1000.0).round() / 1000.0,
             reliable: info.is_reliable(),
             latin,
-            words,
+            normalised,
         },
         None => Detection {
             code: "und".to_string(),
             confidence: 0.0,
             reliable: false,
             latin,
-            words,
+            normalised,
         },
     }
 }
@@ -238,12 +245,13 @@ fn has_evidence(detection: &Detection) -> bool {
     if detection.confidence < MIN_GUESS_CONFIDENCE {
         return false;
     }
-    let english = function_word_share(&detection.words, "en").unwrap_or(0.0);
+    let words = detection.words();
+    let english = function_word_share(&words, "en").unwrap_or(0.0);
     let by_letters = detection.reliable
         && detection.confidence >= 0.9
         && english < 0.05
-        && foreign_letter_share(&detection.words) >= MIN_FOREIGN_LETTER_SHARE;
-    match function_word_share(&detection.words, &detection.code) {
+        && foreign_letter_share(&words) >= MIN_FOREIGN_LETTER_SHARE;
+    match function_word_share(&words, &detection.code) {
         Some(share) => (share >= MIN_FUNCTION_WORD_SHARE && share > english) || by_letters,
         None => detection.reliable,
     }
