@@ -345,7 +345,7 @@ pub struct EnrichArgs {
     #[command(flatten)]
     pub output: EnrichOutputArgs,
     #[command(flatten)]
-    pub watchdog: WatchdogArgs,
+    pub watchdog: MembershipArgs,
     #[command(flatten)]
     pub http: HttpArgs,
 }
@@ -433,9 +433,9 @@ impl LanguageArgs {
     }
 }
 
-/// Partitions that stop moving, and members left without partitions.
+/// Partitions that stop moving (every consumer, replay included).
 #[derive(Debug, Args)]
-pub struct WatchdogArgs {
+pub struct StallArgs {
     /// Report a partition stalled (log, newsflow_stalled_partitions,
     /// /readyz) once it stands this many seconds below its end with
     /// nothing holding it back.
@@ -451,6 +451,24 @@ pub struct WatchdogArgs {
     /// record disappear.
     #[arg(long, env = "NEWSFLOW_SKIP_UNREADABLE")]
     pub skip_unreadable: bool,
+}
+
+impl StallArgs {
+    /// The watchdog of a command that reads by direct assignment (replay).
+    pub fn watchdog(&self) -> Watchdog {
+        Watchdog {
+            stall_timeout: Duration::from_secs(self.stall_timeout.max(1)),
+            skip_unreadable: self.skip_unreadable,
+            ..Watchdog::default()
+        }
+    }
+}
+
+/// Consumer-group membership (enrich and sink; replay is in no group).
+#[derive(Debug, Args)]
+pub struct MembershipArgs {
+    #[command(flatten)]
+    pub stall: StallArgs,
     /// Rejoin the group after this many seconds without partitions while
     /// the group's partitions lag and nobody moves them. Default: three
     /// session timeouts.
@@ -468,13 +486,12 @@ pub struct WatchdogArgs {
     pub instance_id: Option<String>,
 }
 
-impl WatchdogArgs {
+impl MembershipArgs {
     pub fn watchdog(&self) -> Watchdog {
         Watchdog {
-            stall_timeout: Duration::from_secs(self.stall_timeout.max(1)),
-            skip_unreadable: self.skip_unreadable,
             rejoin_after: self.rejoin_after.map(Duration::from_secs),
             exit_when_stuck: self.exit_when_stuck,
+            ..self.stall.watchdog()
         }
     }
 }
@@ -524,7 +541,7 @@ pub struct SinkArgs {
     #[arg(long, env = "NEWSFLOW_SINK_FROM", value_name = "TIME")]
     pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[command(flatten)]
-    pub watchdog: WatchdogArgs,
+    pub watchdog: MembershipArgs,
     #[command(flatten)]
     pub http: HttpArgs,
 }
@@ -621,7 +638,7 @@ pub struct ReplayArgs {
     #[command(flatten)]
     pub output: EnrichOutputArgs,
     #[command(flatten)]
-    pub watchdog: WatchdogArgs,
+    pub watchdog: StallArgs,
     #[command(flatten)]
     pub http: HttpArgs,
 }
