@@ -211,18 +211,17 @@ pub fn normalise_for_detection(text: &str) -> String {
         .filter(|c| !is_invisible(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    cleaned
-        .split_inclusive(|c: char| !c.is_alphanumeric())
-        .map(|piece| {
-            let mut letters = piece.chars().filter(|c| c.is_alphabetic());
-            let caps = letters.clone().count() >= 2 && letters.all(char::is_uppercase);
-            if caps {
-                piece.to_lowercase()
-            } else {
-                piece.to_string()
-            }
-        })
-        .collect()
+    // One output string; only capitalised words are copied lower-cased.
+    let mut out = String::with_capacity(cleaned.len());
+    for piece in cleaned.split_inclusive(|c: char| !c.is_alphanumeric()) {
+        let mut letters = piece.chars().filter(|c| c.is_alphabetic());
+        if letters.clone().count() >= 2 && letters.all(char::is_uppercase) {
+            out.push_str(&piece.to_lowercase());
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 /// Zero-width and formatting characters that split words for a trigram
