@@ -32,7 +32,4 @@ pub mod topics;
 
 pub use annotator::{Annotator, GAZETTEER_TSV};
 pub use document::Document;
-pub use language::{
-    detect, detect_language, normalise_for_detection, Detection, LanguageDecision, LanguageGate,
-    MIN_FUNCTION_WORD_SHARE, MIN_GUESS_CONFIDENCE, MODEL_LANGUAGES,
-};
+pub use language::{detect_language, LanguageDecision, LanguageGate};
