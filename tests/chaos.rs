@@ -4,6 +4,11 @@
 //! producer said it sent reaches the JSONL files and PostgreSQL; duplicates
 //! (JSONL only: PostgreSQL upserts) are counted and reported.
 //!
+//! Roles run with `--exit-when-stuck` and, like compose's `restart:
+//! on-failure`, are started again when they exit with an error: after a
+//! broker restart Tansu can leave a member without partitions for good,
+//! and a new process is what gets them back. Restarts are reported.
+//!
 //! The test runs a Tansu of its own, since it kills and restarts it.
 //! `NEWSFLOW_CHAOS_SEEDS=1,2,3` picks other schedules.
 
@@ -146,6 +151,22 @@ impl Roles {
         }
     }
 
+    /// What compose's `restart: on-failure` does: starts again every role
+    /// that exited with an error (with `--exit-when-stuck`, a member the
+    /// group never gives partitions again exits). Returns how many.
+    fn restart_failed(&mut self) -> usize {
+        let failed: Vec<Role> = self
+            .running
+            .iter_mut()
+            .filter_map(|(role, p)| p.exit_code().is_some_and(|c| c != 0).then_some(*role))
+            .collect();
+        for role in &failed {
+            self.running.remove(role);
+            self.start(*role);
+        }
+        failed.len()
+    }
+
     fn logs(&self) -> String {
         self.running
             .iter()
@@ -189,7 +210,10 @@ async fn run(seed: u64, tansu: &Path) {
     let mut roles = Roles {
         work: work.path().to_path_buf(),
         args: HashMap::from([
-            (Role::Enrich, names.enrich_args(&["--no-create-topic"])),
+            (
+                Role::Enrich,
+                names.enrich_args(&["--no-create-topic", "--exit-when-stuck"]),
+            ),
             (
                 Role::JsonlSink,
                 sink_args(
@@ -197,7 +221,7 @@ async fn run(seed: u64, tansu: &Path) {
                     &names.dlq,
                     &unique("sink-jsonl"),
                     &format!("jsonl:{}", jsonl_dir.display()),
-                    &[],
+                    &["--exit-when-stuck"],
                 ),
             ),
             (
@@ -207,7 +231,7 @@ async fn run(seed: u64, tansu: &Path) {
                     &names.dlq,
                     &unique("sink-pg"),
                     &db.url(),
-                    &[],
+                    &["--exit-when-stuck"],
                 ),
             ),
         ]),
@@ -265,9 +289,11 @@ async fn run(seed: u64, tansu: &Path) {
 
     // Every acknowledged article reaches both sinks.
     let deadline = Instant::now() + Duration::from_secs(300);
+    let mut restarts = 0;
     let (jsonl, lines, rows) = loop {
         let (jsonl, lines) = jsonl_ids(&jsonl_dir);
         let rows = db.articles().await as usize;
+        restarts += roles.restart_failed();
         if (jsonl.len() >= ARTICLES && rows >= ARTICLES) || Instant::now() > deadline {
             break (jsonl, lines, rows);
         }
@@ -286,7 +312,7 @@ async fn run(seed: u64, tansu: &Path) {
     eprintln!(
         "chaos seed {seed}: {ARTICLES} articles in both sinks {:.0} s after the start \
          ({:.0} s after the last batch was acknowledged); {} JSONL duplicates; \
-         {} produce runs for {} batches",
+         {} produce runs for {} batches; {restarts} roles restarted after exiting stuck",
         started.elapsed().as_secs_f64(),
         produced.elapsed().as_secs_f64(),
         lines - jsonl.len(),
