@@ -6,17 +6,23 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use newsflow_nlp::conll::{self, Document};
-use newsflow_nlp::gazetteer::{self, Gazetteer};
+use newsflow_nlp::gazetteer;
 use newsflow_nlp::ner::eval::evaluate_tagger;
+use newsflow_nlp::ner::selection::{cross_validate, regression_fifth};
 use newsflow_nlp::ner::train::{train, TrainOptions};
-use newsflow_nlp::ner::Tagger;
-use newsflow_nlp::{Annotator, GAZETTEER_TSV};
+use newsflow_nlp::ner::{Lexicon, Tagger};
+use newsflow_nlp::word_clusters::WordClusters;
+use newsflow_nlp::Annotator;
 
-use crate::args::{BuildGazetteerArgs, EvalNerArgs, NlpCommand, TrainNerArgs};
+use crate::args::{
+    BuildGazetteerArgs, CvNerArgs, EvalNerArgs, NerDataArgs, NerTrainingArgs, NlpCommand,
+    TrainNerArgs,
+};
 
 pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
     match command {
         NlpCommand::TrainNer(args) => train_ner(args),
+        NlpCommand::CvNer(args) => cv_ner(args),
         NlpCommand::EvalNer(args) => eval_ner(args),
         NlpCommand::BuildGazetteer(args) => build_gazetteer(args),
         NlpCommand::TrainTopics(args) => crate::nlp_topics::train_topics(args),
@@ -48,11 +54,6 @@ fn build_gazetteer(args: BuildGazetteerArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The gazetteer built into the binary, which models are trained with.
-fn builtin_gazetteer() -> Gazetteer {
-    Gazetteer::from_tsv(GAZETTEER_TSV)
-}
-
 fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -65,51 +66,76 @@ fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
     Ok(docs)
 }
 
-fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
+/// Training documents (all of --train, four fifths of --dev) and the
+/// regression fifth of --dev.
+fn ner_data(args: &NerDataArgs) -> anyhow::Result<(Vec<Document>, Vec<Document>)> {
     let mut documents = Vec::new();
     for path in &args.train {
         documents.extend(read_conll(path)?);
     }
-    let dev = args.dev.as_deref().map(read_conll).transpose()?;
+    let mut regression = Vec::new();
+    if let Some(dev) = &args.dev {
+        let (fifth, rest) = regression_fifth(read_conll(dev)?);
+        documents.extend(rest);
+        regression = fifth;
+    }
+    Ok((documents, regression))
+}
+
+fn ner_training(args: &NerTrainingArgs) -> (TrainOptions, Lexicon) {
     let options = TrainOptions {
         epochs: args.epochs,
         seed: args.seed,
         min_count: args.min_count,
     };
+    let mut lexicon = Lexicon::builtin();
+    if args.no_clusters {
+        lexicon.clusters = WordClusters::default();
+    }
+    (options, lexicon)
+}
+
+fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
+    let (documents, regression) = ner_data(&args.data)?;
+    let (options, lexicon) = ner_training(&args.training);
     let sentences: usize = documents.iter().map(|d| d.sentences.len()).sum();
     eprintln!(
-        "training on {} documents, {sentences} sentences, {} epochs, seed {}",
+        "training on {} documents, {sentences} sentences, {} epochs, seed {}; {} regression documents held out",
         documents.len(),
         options.epochs,
-        options.seed
+        options.seed,
+        regression.len()
     );
-    let train_files: Vec<String> = args.train.iter().map(|p| file_name(p)).collect();
+    let mut trained_on: Vec<String> = args.data.train.iter().map(|p| file_name(p)).collect();
+    if let Some(dev) = &args.data.dev {
+        trained_on.push(format!("{} without its regression fifth", file_name(dev)));
+    }
     let started = Instant::now();
     let metadata = |epoch: usize| {
         serde_json::json!({
             "name": "ner-conll2003",
-            "trained_on": train_files,
+            "trained_on": trained_on,
             "epochs": epoch,
             "seed": options.seed,
             "min_count": options.min_count,
+            "word_clusters": !lexicon.clusters.is_empty(),
         })
         .to_string()
     };
-    let gazetteer = builtin_gazetteer();
     let weights = train(
         &documents,
-        &gazetteer,
+        &lexicon,
         &options,
         metadata,
         |epoch, weights| {
-            let line = match &dev {
-                Some(dev) => format!(
-                    "dev micro F1 {:.4}",
-                    evaluate_tagger(&Tagger::new(weights.clone(), gazetteer.clone()), dev)
-                        .micro
-                        .f1()
-                ),
-                None => String::new(),
+            let line = if regression.is_empty() {
+                String::new()
+            } else {
+                let tagger = Tagger::new(weights.clone(), lexicon.clone());
+                format!(
+                    "regression-fifth micro F1 {:.4} (tagger)",
+                    evaluate_tagger(&tagger, &regression).micro.f1()
+                )
             };
             eprintln!(
                 "epoch {epoch}: {} features, {:.0} s {line}",
@@ -129,22 +155,65 @@ fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn cv_ner(args: CvNerArgs) -> anyhow::Result<ExitCode> {
+    let (pool, _regression) = ner_data(&args.data)?;
+    let (options, lexicon) = ner_training(&args.training);
+    eprintln!(
+        "{}-fold cross-validation over {} documents, {} epochs, seed {}, min count {}, word clusters {}",
+        args.folds,
+        pool.len(),
+        options.epochs,
+        options.seed,
+        options.min_count,
+        if lexicon.clusters.is_empty() { "off" } else { "on" }
+    );
+    let started = Instant::now();
+    let cv = cross_validate(&pool, &lexicon, &options, args.folds, args.threads)
+        .map_err(anyhow::Error::msg)?;
+    for (i, fold) in cv.folds.iter().enumerate() {
+        println!(
+            "fold {}: record micro F1 {:.4}, tagger {:.4} ({} gold entities)",
+            i + 1,
+            fold.record_f1,
+            fold.tagger_f1,
+            fold.evaluation.record.micro.gold
+        );
+    }
+    let (mean, sd) = cv.record();
+    let (tagger_mean, tagger_sd) = cv.tagger();
+    println!("record path micro F1 {mean:.4} ± {sd:.4} (mean ± sd over folds)");
+    println!("tagger alone micro F1 {tagger_mean:.4} ± {tagger_sd:.4}");
+    eprintln!(
+        "cross-validated in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
-    let tagger = Tagger::from_bytes(&bytes, builtin_gazetteer())
+    let tagger = Tagger::from_bytes(&bytes, Lexicon::builtin())
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
     let annotator = Annotator::with_default_models()
         .map_err(anyhow::Error::msg)?
         .with_ner(tagger, file_name(&args.model));
-    let documents = read_conll(&args.conll)?;
+    let mut documents = read_conll(&args.conll)?;
+    if args.regression_fifth {
+        documents = regression_fifth(documents).0;
+    }
     let started = Instant::now();
     let evaluation = newsflow_nlp::ner::eval::evaluate(&annotator, &documents);
     let secs = started.elapsed().as_secs_f64();
+    let part = if args.regression_fifth {
+        " (regression fifth)"
+    } else {
+        ""
+    };
     println!(
-        "{} on {}: the records' body mentions (raw text as an article body, exact character spans)",
+        "{} on {}{part}: the records' body mentions (raw text as an article body, exact character spans)",
         file_name(&args.model),
-        file_name(&args.conll)
+        file_name(&args.conll),
     );
     print!("{}", evaluation.report());
     eprintln!("evaluated in {secs:.2} s");

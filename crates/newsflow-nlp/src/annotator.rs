@@ -50,8 +50,7 @@ impl Annotator {
 
     /// An annotator with the models shipped in `models/`.
     pub fn with_default_models() -> Result<Self, String> {
-        let gazetteer = crate::gazetteer::Gazetteer::from_tsv(GAZETTEER_TSV);
-        let tagger = Tagger::from_bytes(NER_MODEL, gazetteer)
+        let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())
             .map_err(|e| format!("loading the built-in NER model: {e}"))?;
         let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);

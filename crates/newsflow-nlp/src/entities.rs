@@ -351,4 +351,169 @@ mod tests {
         );
         assert_eq!(entities.len(), 2);
     }
+
+    fn with_field(mut f: Found, field: MentionField) -> Found {
+        f.mention.field = field;
+        f
+    }
+
+    #[test]
+    fn merges_follow_chains_to_the_fullest_name() {
+        let entities = build(
+            vec![
+                found("PER", "Erdoğan", 0, 1.0),
+                found("PER", "Tayyip Erdoğan", 10, 1.0),
+                found("PER", "Recep Tayyip Erdoğan", 30, 1.0),
+                found("PER", "Recep", 60, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        assert_eq!(entities.len(), 1, "{entities:?}");
+        assert_eq!(entities[0].canonical, "Recep Tayyip Erdoğan");
+        assert_eq!(entities[0].text, "Erdoğan", "text is the first mention");
+        assert_eq!(entities[0].count, 4);
+    }
+
+    #[test]
+    fn a_longer_name_never_merges_into_a_shorter_one() {
+        let entities = build(
+            vec![
+                found("PER", "Tayyip Erdoğan", 0, 1.0),
+                found("PER", "Erdoğan Bayraktar", 20, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        assert_eq!(entities.len(), 2);
+    }
+
+    #[test]
+    fn grouping_ignores_case_titles_possessives_and_spacing() {
+        let entities = build(
+            vec![
+                found("PER", "Dr. Jane  Goodall", 0, 1.0),
+                found("PER", "JANE GOODALL", 20, 1.0),
+                found("PER", "Jane Goodall’s", 40, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        assert_eq!(entities.len(), 1, "{entities:?}");
+        assert_eq!(entities[0].canonical, "Jane Goodall");
+        assert_eq!(entities[0].count, 3);
+    }
+
+    #[test]
+    fn only_mentions_that_normalise_to_nothing_are_dropped() {
+        let entities = build(vec![found("ORG", "  ", 0, 1.0)], &Abbreviations::new());
+        assert!(entities.is_empty());
+        // a title alone is not stripped: nothing follows it
+        let entities = build(vec![found("PER", "Mr.", 0, 1.0)], &Abbreviations::new());
+        assert_eq!(entities.len(), 1);
+        assert_eq!(entities[0].canonical, "Mr.");
+    }
+
+    #[test]
+    fn initials_skip_small_words_and_places_merge_too() {
+        let entities = build(
+            vec![
+                found("ORG", "Bank of England", 0, 1.0),
+                found("ORG", "BE", 20, 1.0),
+                found("LOC", "United Arab Emirates", 30, 1.0),
+                found("LOC", "UAE", 60, 1.0),
+                found("LOC", "U", 70, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let canon: Vec<(&str, u32)> = entities
+            .iter()
+            .map(|e| (e.canonical.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            canon,
+            [
+                ("Bank of England", 2),
+                ("United Arab Emirates", 2),
+                ("U", 1)
+            ],
+            "a one-letter form is never an abbreviation"
+        );
+    }
+
+    #[test]
+    fn salience_weighs_title_and_lead_relative_to_the_top_entity() {
+        let entities = build(
+            vec![
+                with_field(found("LOC", "Paris", 0, 3.0), MentionField::Title),
+                found("LOC", "Berlin", 0, 2.0),
+                found("LOC", "Berlin", 30, 1.0),
+                found("LOC", "Rome", 50, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let salience: Vec<Option<f64>> = entities.iter().map(|e| e.salience).collect();
+        assert_eq!(salience, [Some(1.0), Some(1.0), Some(0.333)]);
+    }
+
+    #[test]
+    fn title_mentions_come_first_then_by_position() {
+        let entities = build(
+            vec![
+                found("ORG", "NATO", 40, 1.0),
+                found("ORG", "NATO", 5, 1.0),
+                with_field(found("ORG", "NATO", 9, 3.0), MentionField::Title),
+            ],
+            &Abbreviations::new(),
+        );
+        let order: Vec<(MentionField, usize)> = entities[0]
+            .mentions
+            .iter()
+            .map(|m| (m.field, m.start))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (MentionField::Title, 9),
+                (MentionField::Body, 5),
+                (MentionField::Body, 40)
+            ]
+        );
+    }
+
+    /// Every rule above regroups mentions; none may move, retype or lose
+    /// one. Over a mixed bag of the cases, each input mention comes out once,
+    /// with its span, under an entity of its type.
+    #[test]
+    fn merging_keeps_every_mention_with_its_span_and_type() {
+        let input = vec![
+            found("PER", "Erdoğan", 0, 3.0),
+            found("PER", "Recep Tayyip Erdoğan", 10, 2.0),
+            found("PER", "Clinton", 40, 1.0),
+            found("PER", "Bill Clinton", 50, 1.0),
+            found("PER", "Hillary Clinton", 70, 1.0),
+            found("ORG", "U.N.", 90, 1.0),
+            found("ORG", "United Nations", 100, 1.0),
+            found("LOC", "Turkey", 120, 1.0),
+            found("ORG", "Turkey", 130, 1.0),
+            found("MISC", "Turkish", 140, 1.0),
+            with_field(found("LOC", "Turkey", 3, 3.0), MentionField::Title),
+        ];
+        let list = abbreviations_from_tsv("UN\tUnited Nations\n");
+        let entities = build(input.clone(), &list);
+        let mut out: Vec<(String, Mention)> = entities
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(|m| (e.kind.clone(), *m)))
+            .collect();
+        let mut expected: Vec<(String, Mention)> = input
+            .iter()
+            .map(|f| (TYPES[f.kind].to_string(), f.mention))
+            .collect();
+        let order = |v: &mut Vec<(String, Mention)>| {
+            v.sort_by_key(|(k, m)| (k.clone(), m.field == MentionField::Body, m.start, m.end))
+        };
+        order(&mut out);
+        order(&mut expected);
+        assert_eq!(out, expected);
+        for e in &entities {
+            assert_eq!(e.count as usize, e.mentions.len(), "{e:?}");
+        }
+    }
 }

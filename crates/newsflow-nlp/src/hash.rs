@@ -11,3 +11,28 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
     })
 }
+
+/// FNV-style mixing eight bytes at a time, then a final avalanche: fast
+/// on short strings, and well spread for the identity-hashed tables.
+pub(crate) fn key(template: u8, parts: &[&str]) -> u64 {
+    let mut h = FNV_OFFSET ^ u64::from(template);
+    h = h.wrapping_mul(FNV_PRIME);
+    for part in parts {
+        let bytes = part.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        h = (h ^ u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56)).wrapping_mul(FNV_PRIME);
+        h = (h ^ 0xff).wrapping_mul(FNV_PRIME);
+    }
+    // avalanche (from MurmurHash3's finaliser) so low bits vary too
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
+}

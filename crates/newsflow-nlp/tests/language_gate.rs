@@ -3,14 +3,11 @@
 //! the project) and on the English training data in `../shared/data` (BBC
 //! articles and CoNLL-2003 documents as raw text).
 
-use std::path::PathBuf;
+mod common;
 
+use common::{repo, shared};
 use newsflow_core::RawArticle;
 use newsflow_nlp::{Annotator, Document, LanguageGate};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn lines(name: &str) -> Vec<serde_json::Value> {
     let path = repo().join("eval/language").join(name);
@@ -23,22 +20,6 @@ fn lines(name: &str) -> Vec<serde_json::Value> {
 
 fn field<'a>(value: &'a serde_json::Value, name: &str) -> &'a str {
     value[name].as_str().unwrap_or_default()
-}
-
-/// `../shared/data/NAME`, or `None` outside the workplace. Under the test
-/// script (which sets `NEWSFLOW_TEST_BROKERS`) the data must be there.
-fn shared(name: &str) -> Option<String> {
-    let path = repo().join("../shared/data").join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var_os("NEWSFLOW_TEST_BROKERS").is_some() => {
-            panic!("{}: {e}", path.display())
-        }
-        Err(_) => {
-            eprintln!("skipped: {} is absent", path.display());
-            None
-        }
-    }
 }
 
 #[test]
@@ -91,7 +72,7 @@ fn news_in_other_languages_is_recognised_and_not_analysed() {
 fn no_english_training_article_or_document_is_skipped() {
     let gate = LanguageGate::default();
     let mut articles: Vec<(String, String, String)> = Vec::new();
-    if let Some(bbc) = shared("bbc/train.jsonl") {
+    if let Some(bbc) = shared("data/bbc/train.jsonl") {
         for line in bbc.lines() {
             let v: serde_json::Value = serde_json::from_str(line).expect("a BBC line");
             articles.push((
@@ -101,7 +82,7 @@ fn no_english_training_article_or_document_is_skipped() {
             ));
         }
     }
-    for file in ["conll2003/eng.train", "conll2003/eng.testa"] {
+    for file in ["data/conll2003/eng.train", "data/conll2003/eng.testa"] {
         if let Some(text) = shared(file) {
             for document in newsflow_nlp::conll::parse(&text) {
                 let (body, _) = newsflow_nlp::conll::raw_text(&document);

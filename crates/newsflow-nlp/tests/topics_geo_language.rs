@@ -2,16 +2,13 @@
 //! annotator with the built-in models; and the topic model's scores on the
 //! BBC held-out fifth (skipped without `../shared/data`).
 
-use std::path::PathBuf;
+mod common;
 
+use common::{repo, shared};
 use newsflow_core::{EnrichedArticle, Entity, RawArticle};
 use newsflow_nlp::topics::train::{held_out, parse_bbc};
 use newsflow_nlp::topics::{evaluate, Expected, TopicModel};
 use newsflow_nlp::Annotator;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn annotate(title: &str, body: &str) -> EnrichedArticle {
     let annotator = Annotator::with_default_models().expect("built-in models load");
@@ -225,9 +222,7 @@ fn check_set_scores_stay_where_the_card_puts_them() {
 
 #[test]
 fn bbc_held_out_fifth_top1_is_at_least_098() {
-    let path = repo().join("../shared/data/bbc/train.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(text) = shared("data/bbc/train.jsonl") else {
         return;
     };
     let held_out = held_out(parse_bbc(&text).unwrap());
@@ -242,9 +237,7 @@ fn bbc_held_out_fifth_top1_is_at_least_098() {
 
 #[test]
 fn the_agency_sample_is_politics_and_conflict() {
-    let path = repo().join("../shared/samples/erdogan-putin-call.txt");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(text) = shared("samples/erdogan-putin-call.txt") else {
         return;
     };
     let (title, body) = text.trim_start().split_once('\n').unwrap();

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::model::IdentityHasher;
+use crate::word_clusters::WordClusters;
 
 /// Facts about the whole document a sentence comes from: news copy names
 /// an entity several times, and the clearest mention disambiguates the
@@ -96,21 +97,25 @@ const PERSON_TITLES: &[&str] = &[
 impl DocumentContext {
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
         let mut ctx = DocumentContext::default();
+        let mut lower: Vec<String> = Vec::new();
         for sentence in sentences {
             let headline = is_headline(sentence);
+            // each word lower-cased once: the rules below look at neighbours
+            lower.clear();
+            lower.extend(sentence.iter().map(|w| w.to_lowercase()));
             for (i, word) in sentence.iter().enumerate() {
                 let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
                 if !headline && capital(word) {
-                    let key = hash(0, &[&word.to_lowercase()]);
-                    if i > 0 && PERSON_TITLES.contains(&sentence[i - 1].to_lowercase().as_str()) {
+                    let key = hash(0, &[&lower[i]]);
+                    if i > 0 && PERSON_TITLES.contains(&lower[i - 1].as_str()) {
                         ctx.after_title.insert(key);
                     }
                     if i > 0 && PLACE_PREPOSITIONS.contains(&sentence[i - 1]) {
                         ctx.after_place_word.insert(key);
                     }
-                    if sentence
+                    if lower
                         .get(i + 1)
-                        .is_some_and(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+                        .is_some_and(|w| ORG_WORDS.contains(&w.as_str()))
                     {
                         ctx.before_org_word.insert(key);
                     }
@@ -124,8 +129,7 @@ impl DocumentContext {
                 if first.is_some_and(char::is_lowercase) {
                     ctx.lower_seen.insert(hash(0, &[word]));
                 } else if i > 0 && !headline && first.is_some_and(char::is_uppercase) {
-                    ctx.capitalised_inside
-                        .insert(hash(0, &[&word.to_lowercase()]));
+                    ctx.capitalised_inside.insert(hash(0, &[&lower[i]]));
                 }
             }
         }
@@ -168,32 +172,7 @@ fn shape(word: &str, short: bool) -> String {
     out
 }
 
-use crate::hash::{FNV_OFFSET, FNV_PRIME};
-
-/// FNV-style mixing eight bytes at a time, then a final avalanche: fast
-/// on short strings, and well spread for the identity-hashed tables.
-fn hash(template: u8, parts: &[&str]) -> u64 {
-    let mut h = FNV_OFFSET ^ u64::from(template);
-    h = h.wrapping_mul(FNV_PRIME);
-    for part in parts {
-        let bytes = part.as_bytes();
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        h = (h ^ u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56)).wrapping_mul(FNV_PRIME);
-        h = (h ^ 0xff).wrapping_mul(FNV_PRIME);
-    }
-    // avalanche (from MurmurHash3's finaliser) so low bits vary too
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
-}
+use crate::hash::key as hash;
 
 fn prefix(word: &str, n: usize) -> &str {
     match word.char_indices().nth(n) {
@@ -219,25 +198,32 @@ struct TokenView<'a> {
     lower: String,
     shape: String,
     short_shape: String,
+    /// fine, mid and coarse word cluster, as text; "-" for an unknown word
+    clusters: [&'a str; 3],
 }
 
 /// Appends the features of every token of `words` to `out` (one vector per
 /// token, cleared first).
 /// `gazetteer[i]` names what a gazetteer matched at token `i` (e.g.
 /// `LOC-B`), if anything.
-pub fn sentence_features(
-    words: &[&str],
+pub fn sentence_features<'a>(
+    words: &[&'a str],
     doc: &DocumentContext,
     gazetteer: &[Option<&str>],
+    clusters: &'a WordClusters,
     out: &mut Vec<Vec<u64>>,
 ) {
     let views: Vec<TokenView> = words
         .iter()
-        .map(|w| TokenView {
-            word: w,
-            lower: w.to_lowercase(),
-            shape: shape(w, false),
-            short_shape: shape(w, true),
+        .map(|w| {
+            let lower = w.to_lowercase();
+            TokenView {
+                word: w,
+                clusters: clusters.names(&lower),
+                lower,
+                shape: shape(w, false),
+                short_shape: shape(w, true),
+            }
         })
         .collect();
     let headline = if is_headline(words) { "1" } else { "0" };
@@ -267,7 +253,7 @@ pub fn sentence_features(
         f.push(hash(2, &[&v.lower]));
         f.push(hash(3, &[&v.shape]));
         f.push(hash(4, &[&v.short_shape, first]));
-        for n in 1..=4 {
+        for n in 2..=4 {
             f.push(hash(5 + n as u8, &[prefix(&v.lower, n)]));
             f.push(hash(10 + n as u8, &[suffix(&v.lower, n)]));
         }
@@ -282,6 +268,21 @@ pub fn sentence_features(
         f.push(hash(28, &[s1, &v.short_shape, rs1]));
         f.push(hash(29, &[headline, &v.short_shape]));
         f.push(hash(30, &[headline, &v.lower]));
+        // Word clusters generalise from the names seen in training to names
+        // used alike in large unlabelled text.
+        let [fine, mid, coarse] = &v.clusters;
+        let mid_at = |j: isize| -> &str {
+            if j < 0 || j as usize >= views.len() {
+                "<s>"
+            } else {
+                views[j as usize].clusters[1]
+            }
+        };
+        f.push(hash(50, &[fine]));
+        f.push(hash(51, &[mid]));
+        f.push(hash(53, &[coarse, &v.short_shape]));
+        f.push(hash(54, &[mid_at(ii - 1)]));
+        f.push(hash(55, &[mid_at(ii + 1)]));
         let capitalised = v.word.chars().next().is_some_and(char::is_uppercase);
         if capitalised {
             let lower_key = hash(0, &[&v.lower]);

@@ -8,6 +8,7 @@
 pub mod eval;
 pub mod features;
 pub mod model;
+pub mod selection;
 pub mod tags;
 pub mod train;
 
@@ -19,12 +20,31 @@ use crate::conll::CharSpan;
 use crate::gazetteer::Gazetteer;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize, Token};
+use crate::word_clusters::WordClusters;
+
+/// What the tagger's features read besides the text. A model must be used
+/// with the lexicon it was trained with.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub gazetteer: Gazetteer,
+    pub clusters: WordClusters,
+}
+
+impl Lexicon {
+    /// The gazetteer and word clusters built into the binary.
+    pub fn builtin() -> Self {
+        Lexicon {
+            gazetteer: Gazetteer::from_tsv(crate::GAZETTEER_TSV),
+            clusters: WordClusters::builtin(),
+        }
+    }
+}
 
 /// A loaded NER model.
 #[derive(Debug, Clone)]
 pub struct Tagger {
     weights: Weights,
-    gazetteer: Gazetteer,
+    lexicon: Lexicon,
 }
 
 /// A sentence as the tagger sees it.
@@ -34,15 +54,15 @@ pub(crate) struct TaggedSentence<'a> {
 }
 
 impl Tagger {
-    /// A tagger from trained weights and the gazetteer they were trained
+    /// A tagger from trained weights and the lexicon they were trained
     /// with.
-    pub fn new(weights: Weights, gazetteer: Gazetteer) -> Self {
-        Tagger { weights, gazetteer }
+    pub fn new(weights: Weights, lexicon: Lexicon) -> Self {
+        Tagger { weights, lexicon }
     }
 
     /// Loads a model file's bytes.
-    pub fn from_bytes(bytes: &[u8], gazetteer: Gazetteer) -> Result<Self, String> {
-        Weights::from_bytes(bytes).map(|w| Tagger::new(w, gazetteer))
+    pub fn from_bytes(bytes: &[u8], lexicon: Lexicon) -> Result<Self, String> {
+        Weights::from_bytes(bytes).map(|w| Tagger::new(w, lexicon))
     }
 
     /// The model's metadata (JSON written at training time).
@@ -61,8 +81,8 @@ impl Tagger {
                 if words.is_empty() {
                     return Vec::new();
                 }
-                let gaz = self.gazetteer.labels(words, is_headline(words));
-                sentence_features(words, &doc, &gaz, &mut features);
+                let gaz = self.lexicon.gazetteer.labels(words, is_headline(words));
+                sentence_features(words, &doc, &gaz, &self.lexicon.clusters, &mut features);
                 scores.clear();
                 for f in &features[..words.len()] {
                     let mut s = [0.0; NUM_TAGS];
@@ -101,7 +121,7 @@ impl Tagger {
         let mut out = Vec::new();
         let mut surfaces = Vec::new();
         for (view, mut spans) in views.iter().zip(tagged) {
-            let gazetteer = self.gazetteer.labels(&view.words, false);
+            let gazetteer = self.lexicon.gazetteer.labels(&view.words, false);
             apply_head_words(&view.words, &gazetteer, &mut spans);
             for s in spans {
                 out.push(CharSpan {

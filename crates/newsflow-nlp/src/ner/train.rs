@@ -12,8 +12,8 @@ use super::features::is_headline;
 use super::features::{sentence_features, DocumentContext};
 use super::model::{viterbi, FeatureMap, Weights};
 use super::tags::{encode, TokenSpan, NUM_TAGS};
+use super::Lexicon;
 use crate::conll::Document;
-use crate::gazetteer::Gazetteer;
 use crate::rng::Rng;
 use crate::tokenizer::tokenize;
 
@@ -66,7 +66,7 @@ pub fn retokenize(tokens: &[String], spans: &[TokenSpan]) -> (Vec<String>, Vec<T
     (words, spans)
 }
 
-fn examples(documents: &[Document], gazetteer: &Gazetteer) -> Vec<Example> {
+fn examples(documents: &[Document], lexicon: &Lexicon) -> Vec<Example> {
     let mut out = Vec::new();
     for doc in documents {
         let sentences: Vec<(Vec<String>, Vec<TokenSpan>)> = doc
@@ -81,8 +81,8 @@ fn examples(documents: &[Document], gazetteer: &Gazetteer) -> Vec<Example> {
         let context = DocumentContext::new(words.iter().map(Vec::as_slice));
         for ((tokens, spans), words) in sentences.iter().zip(&words) {
             let mut features = Vec::new();
-            let gaz = gazetteer.labels(words, is_headline(words));
-            sentence_features(words, &context, &gaz, &mut features);
+            let gaz = lexicon.gazetteer.labels(words, is_headline(words));
+            sentence_features(words, &context, &gaz, &lexicon.clusters, &mut features);
             features.truncate(words.len());
             out.push(Example {
                 features,
@@ -202,12 +202,12 @@ impl Learner {
 /// report a development score); `metadata` is stored in the model.
 pub fn train(
     train: &[Document],
-    gazetteer: &Gazetteer,
+    lexicon: &Lexicon,
     options: &TrainOptions,
     metadata: impl Fn(usize) -> String,
     mut on_epoch: impl FnMut(usize, &Weights),
 ) -> Weights {
-    let mut data = examples(train, gazetteer);
+    let mut data = examples(train, lexicon);
     let mut counts: FeatureMap<u32> = FeatureMap::default();
     for e in &data {
         for fs in &e.features {
@@ -289,11 +289,11 @@ mod tests {
             seed: 7,
             min_count: 1,
         };
-        let gazetteer = Gazetteer::default();
-        let a = train(&docs, &gazetteer, &options, |_| String::new(), |_, _| {});
-        let b = train(&docs, &gazetteer, &options, |_| String::new(), |_, _| {});
+        let lexicon = Lexicon::default();
+        let a = train(&docs, &lexicon, &options, |_| String::new(), |_, _| {});
+        let b = train(&docs, &lexicon, &options, |_| String::new(), |_, _| {});
         assert_eq!(a.to_bytes(), b.to_bytes(), "same seed, same model");
-        let tagger = Tagger::new(a, gazetteer);
+        let tagger = Tagger::new(a, lexicon);
         let spans = tagger.spans("Mr Jones visited Berlin .");
         assert_eq!(spans.len(), 2);
         assert_eq!((spans[0].kind, spans[0].start, spans[0].end), (0, 3, 8));
