@@ -125,7 +125,7 @@ fn wait_for_status(port: u16, path: &str, status: u16, timeout: Duration) -> Str
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_idle_member_beside_a_member_that_moves_nothing_rejoins_then_reports_stuck() {
+async fn an_idle_member_beside_a_member_that_moves_nothing_rejoins_recreates_then_reports_stuck() {
     let names = Names::new();
     create_topic(&names.raw, 1).await;
     produce(&names.raw, &articles("held", 30)).await;
@@ -143,11 +143,17 @@ async fn an_idle_member_beside_a_member_that_moves_nothing_rejoins_then_reports_
     );
 
     member.wait_for_log("rejoining the group", Duration::from_secs(60));
+    member.wait_for_log("recreating the consumer", Duration::from_secs(60));
     let body = wait_for_status(port, "/healthz", 503, Duration::from_secs(60));
     assert!(body.contains("stuck"), "{body}");
     let scrape = http_get(port, "/metrics").unwrap().1;
     assert_eq!(metric(&scrape, "newsflow_member_stuck", &[]), Some(1.0));
     assert!(metric(&scrape, "newsflow_group_rejoins_total", &[]).unwrap_or(0.0) >= 1.0);
+    assert_eq!(
+        metric(&scrape, "newsflow_consumer_recreations_total", &[]),
+        Some(1.0),
+        "one new consumer, then stuck"
+    );
     assert!(
         member.is_running(),
         "without --exit-when-stuck it keeps going"
@@ -179,7 +185,7 @@ async fn exit_when_stuck_ends_the_process_with_an_error() {
     ]);
     let mut member = Newsflow::start(&args, work.path(), "enrich");
     wait_for_empty_assignment(&mut member);
-    let deadline = Instant::now() + Duration::from_secs(90);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while member.is_running() {
         assert!(Instant::now() < deadline, "{}", member.log_text());
         std::thread::sleep(Duration::from_millis(200));
@@ -187,7 +193,13 @@ async fn exit_when_stuck_ends_the_process_with_an_error() {
     assert!(holder.holds());
     let code = member.exit_code();
     assert!(code.is_some_and(|c| c != 0), "exit code {code:?}");
-    assert!(member.log_text().contains("--exit-when-stuck"));
+    let log = member.log_text();
+    assert!(log.contains("--exit-when-stuck"));
+    let recreated = log
+        .find("recreating the consumer")
+        .expect("a new consumer is tried first");
+    let gave_up = log.rfind("--exit-when-stuck").expect("the exit says why");
+    assert!(recreated < gave_up, "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

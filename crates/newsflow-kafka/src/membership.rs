@@ -8,17 +8,21 @@
 //!   seconds, and once it is there asks for the whole cluster's metadata,
 //!   which makes librdkafka re-check the subscription and join.
 //! - **The coordinator never gives it partitions.** After a broker restart
-//!   a coordinator can keep a dead member's assignment. A member without
+//!   a coordinator can keep a dead member's assignment, or a member's
+//!   consumer can stay out of its group for good. A member without
 //!   partitions, while its group's partitions lag and none of their
-//!   committed offsets moves, rejoins after `rejoin_after`; if that does not
-//!   help either, it reports itself stuck (`/healthz`, a metric, a log
-//!   line) and, with `exit_when_stuck`, stops with an error so that
-//!   whatever runs it starts it afresh.
+//!   committed offsets moves, rejoins after `rejoin_after`. If that does
+//!   not help, after another period it closes its consumer and makes a new
+//!   one, as a restarted process would (a rejoin once did not mend what a
+//!   new process did). If even that does not help, it reports itself stuck
+//!   (`/healthz`, a metric, a log line) and, with `exit_when_stuck`, stops
+//!   with an error so that whatever runs it starts it afresh.
 //!
 //! Neither misfires on the normal idle cases: a member beyond the partition
 //! count sees its group's offsets move (or no lag at all), and a member
 //! whose own output is down is not counted as idle.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,6 +46,9 @@ pub(crate) struct MembershipWatch {
     pub rejoin_after: Duration,
     pub exit_when_stuck: bool,
     pub failure: Arc<Failure>,
+    /// Set when this consumer replaced one that was stuck, until it gets
+    /// partitions; shared by the consumers of one pipeline.
+    pub recreated: Arc<AtomicBool>,
 }
 
 /// What one probe found about the group's topics.
@@ -84,6 +91,13 @@ impl IdleClock {
         }
     }
 
+    /// A clock for a consumer that replaced a stuck one: it has had its
+    /// rejoin, so the next period without progress counts as stuck.
+    pub(crate) fn after_recreation(mut self) -> Self {
+        self.rejoined = true;
+        self
+    }
+
     /// Nothing is wrong now (partitions assigned, no lag, the output
     /// down): the clock starts again, and so does the rejoin allowance.
     pub(crate) fn reset(&mut self, now: Instant) {
@@ -121,6 +135,9 @@ impl IdleClock {
 impl MembershipWatch {
     pub(crate) async fn run(self, shutdown: CancellationToken) {
         let mut clock = IdleClock::new(self.rejoin_after, Instant::now());
+        if self.recreated.load(Ordering::Relaxed) {
+            clock = clock.after_recreation();
+        }
         let mut waited_for_topics = false;
         let mut ticker = tokio::time::interval(PROBE_EVERY);
         loop {
@@ -132,6 +149,7 @@ impl MembershipWatch {
             let now = Instant::now();
             if self.stats.assigned() > 0 {
                 clock.reset(now);
+                self.recreated.store(false, Ordering::Relaxed);
                 if self.stats.is_stuck() {
                     tracing::info!("partitions assigned again: no longer stuck");
                     self.stats.set_stuck(false);
@@ -166,21 +184,32 @@ impl MembershipWatch {
                     match clock.probe(now, lagging, committed) {
                         IdleVerdict::Fine => {}
                         IdleVerdict::Rejoin => self.rejoin(lagging, false),
+                        IdleVerdict::Stuck if !self.recreated.load(Ordering::Relaxed) => {
+                            self.recreated.store(true, Ordering::Relaxed);
+                            self.stats.record_recreation();
+                            self.failure.recreate(format!(
+                                "no partitions for {} s after rejoining while {lagging} partitions \
+                                 of the group lag and nobody moves them: recreating the consumer",
+                                self.rejoin_after.as_secs()
+                            ));
+                            return;
+                        }
                         IdleVerdict::Stuck => {
                             if !self.stats.is_stuck() {
                                 tracing::error!(
                                     lagging,
                                     seconds = self.rejoin_after.as_secs(),
-                                    "stuck: still no partitions after rejoining while the group's \
-                                     partitions lag and nobody moves them; /healthz now fails"
+                                    "stuck: still no partitions after rejoining and recreating the \
+                                     consumer while the group's partitions lag and nobody moves \
+                                     them; /healthz now fails"
                                 );
                             }
                             self.stats.set_stuck(true);
                             if self.exit_when_stuck {
                                 self.failure.fail(format!(
-                                    "no partitions for {} s after rejoining while {lagging} \
-                                     partitions of the group lag and nobody moves them \
-                                     (--exit-when-stuck)",
+                                    "no partitions for {} s after rejoining and recreating the \
+                                     consumer while {lagging} partitions of the group lag and \
+                                     nobody moves them (--exit-when-stuck)",
                                     self.rejoin_after.as_secs()
                                 ));
                                 return;
@@ -287,6 +316,23 @@ mod tests {
     use super::*;
 
     const PERIOD: Duration = Duration::from_secs(18);
+
+    #[test]
+    fn a_recreated_consumer_is_stuck_after_one_period_without_progress() {
+        let t0 = Instant::now();
+        let mut clock = IdleClock::new(PERIOD, t0).after_recreation();
+        assert_eq!(clock.probe(t0, 2, 40), IdleVerdict::Fine);
+        assert_eq!(clock.probe(t0 + PERIOD, 2, 40), IdleVerdict::Stuck);
+        // progress gives it its rejoin allowance back
+        let mut clock = IdleClock::new(PERIOD, t0).after_recreation();
+        assert_eq!(clock.probe(t0, 2, 40), IdleVerdict::Fine);
+        assert_eq!(
+            clock.probe(t0 + Duration::from_secs(2), 2, 41),
+            IdleVerdict::Fine
+        );
+        let later = t0 + Duration::from_secs(2) + PERIOD;
+        assert_eq!(clock.probe(later, 2, 41), IdleVerdict::Rejoin);
+    }
 
     #[test]
     fn a_member_beside_a_moving_group_never_rejoins() {

@@ -155,9 +155,18 @@ impl PipelineOptions {
 pub(crate) struct Failure {
     pub(crate) token: CancellationToken,
     reason: Mutex<Option<String>>,
+    /// Stopped to make a new consumer, not because of an error.
+    recreate: AtomicBool,
 }
 
 impl Failure {
+    /// Stops this consumer so that [`run`] makes a new one.
+    pub(crate) fn recreate(&self, why: String) {
+        tracing::warn!(why, "recreating the consumer");
+        self.recreate.store(true, Ordering::Relaxed);
+        self.token.cancel();
+    }
+
     pub(crate) fn fail(&self, reason: String) {
         tracing::error!(reason, "pipeline stopping");
         let mut slot = self.reason.lock().unwrap_or_else(|p| p.into_inner());
@@ -177,7 +186,9 @@ impl Failure {
 /// fatal delivery error, or (for ranges) the end of every range; then
 /// drains and commits. Must run on a multi-threaded tokio runtime:
 /// rebalance draining blocks one of its threads while the others finish the
-/// work.
+/// work. A group member that stays without partitions although rejoining
+/// (see [`crate::membership`]) gets a new consumer, after the old one has
+/// drained and committed.
 pub async fn run<S: Stage>(
     kafka: &KafkaConfig,
     options: PipelineOptions,
@@ -187,6 +198,40 @@ pub async fn run<S: Stage>(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     kafka.validate().map_err(anyhow::Error::msg)?;
+    let recreated = Arc::new(AtomicBool::new(false));
+    loop {
+        let ended = run_consumer(
+            kafka,
+            &options,
+            stage.clone(),
+            dlq_producer.clone(),
+            stats.clone(),
+            shutdown.clone(),
+            recreated.clone(),
+        )
+        .await?;
+        if ended == Ended::Done || shutdown.is_cancelled() {
+            return Ok(());
+        }
+    }
+}
+
+/// Why one consumer of [`run`] stopped without an error.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    Done,
+    Recreate,
+}
+
+async fn run_consumer<S: Stage>(
+    kafka: &KafkaConfig,
+    options: &PipelineOptions,
+    stage: Arc<S>,
+    dlq_producer: FutureProducer,
+    stats: Arc<PipelineStats>,
+    shutdown: CancellationToken,
+    recreated: Arc<AtomicBool>,
+) -> anyhow::Result<Ended> {
     let workers: Arc<Workers> = Arc::new(Mutex::new(HashMap::new()));
     stats.set_stage(stage.name());
     let stalls = Arc::new(StallWatch::new(options.watchdog.stall_timeout));
@@ -247,6 +292,7 @@ pub async fn run<S: Stage>(
                 .unwrap_or_else(|| 3 * kafka.session_timeout()),
             exit_when_stuck: options.watchdog.exit_when_stuck,
             failure: failure.clone(),
+            recreated,
         };
         tokio::spawn(watch.run(shutdown.clone()));
     }
@@ -411,7 +457,8 @@ pub async fn run<S: Stage>(
     );
     match failure.reason() {
         Some(reason) => Err(anyhow::anyhow!(reason)),
-        None => Ok(()),
+        None if failure.recreate.load(Ordering::Relaxed) => Ok(Ended::Recreate),
+        None => Ok(Ended::Done),
     }
 }
 

@@ -25,6 +25,7 @@ pub struct PipelineStats {
     /// Rejoins of a member left without partitions, and whether the last
     /// one did not help.
     rejoins: AtomicU64,
+    recreations: AtomicU64,
     stuck: AtomicBool,
     /// Consumer lag by (topic, partition), from librdkafka's statistics.
     lag: Mutex<BTreeMap<(String, i32), i64>>,
@@ -46,6 +47,7 @@ impl Default for PipelineStats {
             stalls: AtomicU64::new(0),
             skipped: AtomicU64::new(0),
             rejoins: AtomicU64::new(0),
+            recreations: AtomicU64::new(0),
             stuck: AtomicBool::new(false),
             lag: Mutex::new(BTreeMap::new()),
             extra: Mutex::new(Vec::new()),
@@ -86,6 +88,9 @@ impl PipelineStats {
     }
     pub(crate) fn record_rejoin(&self) {
         self.rejoins.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn record_recreation(&self) {
+        self.recreations.fetch_add(1, Ordering::Relaxed);
     }
     pub(crate) fn set_stuck(&self, stuck: bool) {
         self.stuck.store(stuck, Ordering::Relaxed);
@@ -128,7 +133,8 @@ impl PipelineStats {
         self.output_available.load(Ordering::Relaxed)
     }
     /// A member left without partitions while its group's partitions lag
-    /// and nobody moves them, and rejoining did not help: restart it.
+    /// and nobody moves them, and neither rejoining nor a new consumer
+    /// helped: restart it.
     pub fn is_stuck(&self) -> bool {
         self.stuck.load(Ordering::Relaxed)
     }
@@ -217,9 +223,15 @@ impl PipelineStats {
             &labels,
             self.rejoins.load(Ordering::Relaxed),
         );
+        out.counter(
+            "newsflow_consumer_recreations_total",
+            "Consumers closed and made anew because rejoining did not get this member partitions.",
+            &labels,
+            self.recreations.load(Ordering::Relaxed),
+        );
         out.gauge(
             "newsflow_member_stuck",
-            "1 when rejoining did not get this member partitions while its group lags and nobody moves them.",
+            "1 when rejoining and a new consumer did not get this member partitions while its group lags and nobody moves them.",
             &labels,
             f64::from(u8::from(self.is_stuck())),
         );
