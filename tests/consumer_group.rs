@@ -2,31 +2,9 @@
 //! takes them over without losing anything.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use newsflow_tests::*;
-
-fn wait_for_assignment(member: &mut Newsflow, accept: impl Fn(&[i32]) -> bool) -> Vec<i32> {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if let Some(assigned) = last_assignment(&member.log_text()) {
-            if accept(&assigned) {
-                return assigned;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "assignment not reached; log:\n{}",
-            member.log_text()
-        );
-        assert!(
-            member.is_running(),
-            "member exited; log:\n{}",
-            member.log_text()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() {

@@ -608,6 +608,30 @@ pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
     last
 }
 
+/// Waits until `member`'s last logged assignment satisfies `accept`, and
+/// returns it; fails the test after two minutes or if the member exits.
+pub fn wait_for_assignment(member: &mut Newsflow, accept: impl Fn(&[i32]) -> bool) -> Vec<i32> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(assigned) = last_assignment(&member.log_text()) {
+            if accept(&assigned) {
+                return assigned;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "assignment not reached; log:\n{}",
+            member.log_text()
+        );
+        assert!(
+            member.is_running(),
+            "member exited; log:\n{}",
+            member.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Runs `newsflow ARGS` to completion; returns (exit code, stderr).
 pub fn run_newsflow(args: &[&str]) -> (Option<i32>, String) {
     let (code, _, stderr) = run_newsflow_with_stdout(args);

@@ -18,10 +18,19 @@
 //!   (`/healthz`, a metric, a log line) and, with `exit_when_stuck`, stops
 //!   with an error so that whatever runs it starts it afresh.
 //!
+//! - **A dead member keeps partitions.** A coordinator that drops members
+//!   whose session expired only when a request for the group arrives (Tansu
+//!   0.6.0 does) can leave a SIGKILLed member's partitions with it while
+//!   every live member is busy with its own. A member with partitions
+//!   therefore also looks, every few probes, at the group's other
+//!   partitions; when some lag and none of their committed offsets moves
+//!   for `rejoin_after`, it rejoins, which is such a request.
+//!
 //! Neither misfires on the normal idle cases: a member beyond the partition
 //! count sees its group's offsets move (or no lag at all), and a member
 //! whose own output is down is not counted as idle.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,6 +45,8 @@ use crate::PipelineStats;
 
 /// How often an unassigned member looks at its topics and group.
 const PROBE_EVERY: Duration = Duration::from_secs(2);
+/// A member with partitions looks at the others' every this many probes.
+const OTHERS_EVERY: u32 = 5;
 /// The longest one probe's broker requests may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -139,6 +150,8 @@ impl MembershipWatch {
             clock = clock.after_recreation();
         }
         let mut waited_for_topics = false;
+        let mut others = IdleClock::new(self.rejoin_after, Instant::now());
+        let mut ticks: u32 = 0;
         let mut ticker = tokio::time::interval(PROBE_EVERY);
         loop {
             tokio::select! {
@@ -154,9 +167,14 @@ impl MembershipWatch {
                     tracing::info!("partitions assigned again: no longer stuck");
                     self.stats.set_stuck(false);
                 }
+                ticks = ticks.wrapping_add(1);
+                if ticks % OTHERS_EVERY == 0 {
+                    self.watch_others(&mut others, now).await;
+                }
                 continue;
             }
-            let view = self.probe().await;
+            others.reset(now);
+            let view = self.probe(false).await;
             match view {
                 GroupView::Missing(missing) => {
                     if !waited_for_topics {
@@ -222,13 +240,45 @@ impl MembershipWatch {
         }
     }
 
-    /// The topics' existence and the group's lag, from the broker.
-    async fn probe(&self) -> GroupView {
+    /// The topics' existence and the group's lag, from the broker; with
+    /// `others`, only of the partitions this member does not hold.
+    async fn probe(&self, others: bool) -> GroupView {
         let consumer = self.consumer.clone();
         let topics = self.topics.clone();
-        tokio::task::spawn_blocking(move || group_view(&*consumer, &topics))
-            .await
-            .unwrap_or(GroupView::Unknown)
+        tokio::task::spawn_blocking(move || {
+            let own: HashSet<(String, i32)> = match (others, consumer.assignment()) {
+                (false, _) => HashSet::new(),
+                (true, Ok(list)) => list
+                    .elements()
+                    .iter()
+                    .map(|e| (e.topic().to_string(), e.partition()))
+                    .collect(),
+                (true, Err(_)) => return GroupView::Unknown,
+            };
+            group_view(&*consumer, &topics, &own)
+        })
+        .await
+        .unwrap_or(GroupView::Unknown)
+    }
+
+    /// For a member with partitions: rejoins while other partitions of the
+    /// group lag and nobody moves them (see the module documentation).
+    async fn watch_others(&self, clock: &mut IdleClock, now: Instant) {
+        match self.probe(true).await {
+            GroupView::Topics { lagging, committed } if self.stats.output_available() => {
+                if clock.probe(now, lagging, committed) != IdleVerdict::Fine {
+                    tracing::warn!(
+                        lagging,
+                        seconds = self.rejoin_after.as_secs(),
+                        "partitions this member does not hold lag and nobody moves them: \
+                         rejoining, so that the coordinator drops members that are gone"
+                    );
+                    self.stats.record_rejoin();
+                    self.resubscribe();
+                }
+            }
+            _ => clock.reset(now),
+        }
     }
 
     /// Asks for the whole cluster's metadata: on that answer librdkafka
@@ -252,6 +302,10 @@ impl MembershipWatch {
             "no partitions while the group's partitions lag and nobody moves them: rejoining the group"
         );
         self.stats.record_rejoin();
+        self.resubscribe();
+    }
+
+    fn resubscribe(&self) {
         let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
         self.consumer.unsubscribe();
         if let Err(e) = self.consumer.subscribe(&topics) {
@@ -261,10 +315,11 @@ impl MembershipWatch {
 }
 
 /// Blocking: metadata, committed offsets and watermarks of every
-/// partition of `topics`.
+/// partition of `topics` but those in `skip`.
 fn group_view<C: Consumer<X>, X: rdkafka::consumer::ConsumerContext>(
     consumer: &C,
     topics: &[String],
+    skip: &HashSet<(String, i32)>,
 ) -> GroupView {
     let mut partitions = TopicPartitionList::new();
     let mut missing = Vec::new();
@@ -275,7 +330,9 @@ fn group_view<C: Consumer<X>, X: rdkafka::consumer::ConsumerContext>(
         match metadata.topics().iter().find(|t| t.name() == topic) {
             Some(t) if t.error().is_none() && !t.partitions().is_empty() => {
                 for p in t.partitions() {
-                    partitions.add_partition(topic, p.id());
+                    if !skip.contains(&(topic.clone(), p.id())) {
+                        partitions.add_partition(topic, p.id());
+                    }
                 }
             }
             _ => missing.push(topic.clone()),

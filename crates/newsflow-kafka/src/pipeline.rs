@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use crate::dlq::DeadLetters;
 use crate::membership::MembershipWatch;
 use crate::partition_worker::{self, OffsetStore, WorkerEnv};
-use crate::rebalance::{commit_sync, take_workers, RebalanceContext, Workers};
+use crate::rebalance::{commit_sync, take_workers, Owned, RebalanceContext, Workers};
 use crate::stall::{Skipper, StallWatch};
 use crate::{KafkaConfig, PipelineStats, SourceRecord, Stage};
 
@@ -236,12 +236,14 @@ async fn run_consumer<S: Stage>(
     stats.set_stage(stage.name());
     let stalls = Arc::new(StallWatch::new(options.watchdog.stall_timeout));
     let paused_flag = Arc::new(AtomicBool::new(false));
+    let owned = Arc::new(Owned::default());
     let context = RebalanceContext {
         workers: workers.clone(),
         drain_timeout: options.drain_timeout,
         stats: stats.clone(),
         stalls: stalls.clone(),
         paused: paused_flag.clone(),
+        owned: owned.clone(),
     };
     let group_id = match &options.subscription {
         Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
@@ -338,7 +340,17 @@ async fn run_consumer<S: Stage>(
     let mut repause = tokio::time::interval(Duration::from_secs(1));
     let mut skip_check = tokio::time::interval(Duration::from_secs(1));
     let skip_unreadable = options.watchdog.skip_unreadable;
+    let grouped = matches!(options.subscription, Subscription::Group { .. });
+    let mut revocations = owned.revocations();
     loop {
+        if grouped && owned.revocations() != revocations {
+            // A rebalance took partitions away inside `recv()`: their
+            // workers were drained and committed, and the records read but
+            // not handed over belong to the new owner now. Handing them to
+            // a new worker would process them twice.
+            revocations = owned.revocations();
+            backlog.retain(|r| owned.holds(&r.topic, r.partition));
+        }
         if ranges.all_done() && backlog.is_empty() {
             tracing::info!(stage = stage.name(), "every range read to its end");
             break;
@@ -447,6 +459,7 @@ async fn run_consumer<S: Stage>(
     }
     commit_sync(&*consumer);
     consumer.unsubscribe();
+    close_within(consumer, CLOSE_TIMEOUT).await;
     stats.set_assigned(0);
     tracing::info!(
         stage = stage.name(),
@@ -459,6 +472,29 @@ async fn run_consumer<S: Stage>(
         Some(reason) => Err(anyhow::anyhow!(reason)),
         None if failure.recreate.load(Ordering::Relaxed) => Ok(Ended::Recreate),
         None => Ok(Ended::Done),
+    }
+}
+
+/// The longest a stopping consumer waits to leave its group.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Closes the consumer (dropping its last handle), waiting at most
+/// `timeout`. librdkafka's close waits without a limit for the coordinator
+/// to let the member go, and a coordinator in the middle of a rebalance
+/// can hold it for good (seen with Tansu 0.6.0 during a rolling restart).
+/// Offsets are committed by then, so the process may go on without it: the
+/// group drops the member when its session times out.
+async fn close_within(consumer: Arc<StreamConsumer<RebalanceContext>>, timeout: Duration) {
+    let (done, closed) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        drop(consumer);
+        let _ = done.send(());
+    });
+    if tokio::time::timeout(timeout, closed).await.is_err() {
+        tracing::warn!(
+            ?timeout,
+            "the consumer did not leave its group in time; going on without it"
+        );
     }
 }
 

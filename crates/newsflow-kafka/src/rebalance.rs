@@ -30,6 +30,41 @@ pub(crate) struct RebalanceContext {
     pub stalls: Arc<StallWatch>,
     /// Fetching is paused for the output's health.
     pub paused: Arc<AtomicBool>,
+    /// The partitions the group gave this member, and a count of
+    /// revocations, so that the read loop can drop records it read but had
+    /// not yet handed to a worker when their partition went away.
+    pub owned: Arc<Owned>,
+}
+
+/// The partitions a group member holds now.
+#[derive(Default)]
+pub(crate) struct Owned {
+    partitions: Mutex<HashSet<PartitionKey>>,
+    revocations: std::sync::atomic::AtomicU64,
+}
+
+impl Owned {
+    pub(crate) fn revocations(&self) -> u64 {
+        self.revocations.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn holds(&self, topic: &str, partition: i32) -> bool {
+        let partitions = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+        partitions.contains(&(topic.to_string(), partition))
+    }
+
+    fn assign(&self, keys: &[PartitionKey]) {
+        let mut partitions = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+        partitions.extend(keys.iter().cloned());
+    }
+
+    fn revoke(&self, keys: &[PartitionKey]) {
+        let mut partitions = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+        for key in keys {
+            partitions.remove(key);
+        }
+        self.revocations.fetch_add(1, Ordering::Release);
+    }
 }
 
 impl ClientContext for RebalanceContext {
@@ -112,6 +147,7 @@ impl ConsumerContext for RebalanceContext {
                     .iter()
                     .map(|e| (e.topic().to_string(), e.partition()))
                     .collect();
+                self.owned.revoke(&revoked);
                 let handles = take_workers(&self.workers, |key| revoked.contains(key));
                 let count = handles.len();
                 block_until_drained(handles, self.drain_timeout);
@@ -128,6 +164,7 @@ impl ConsumerContext for RebalanceContext {
                     .iter()
                     .map(|e| (e.topic().to_string(), e.partition()))
                     .collect();
+                self.owned.assign(&assigned);
                 tracing::info!(partitions = describe(&assigned), "partitions assigned");
             }
             Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
