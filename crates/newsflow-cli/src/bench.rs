@@ -1,4 +1,4 @@
-//! `newsflow bench`: throughput figures for the README, measured on the
+//! `newsflow bench`: throughput figures for `docs/performance.md`, measured on the
 //! machine it runs on. Use a release build.
 
 use std::process::ExitCode;
