@@ -92,22 +92,14 @@ fn doubly_owned(logs: &std::path::Path) -> HashSet<i32> {
             };
             let at = event["timestamp"].as_str().unwrap_or_default().to_string();
             let fields = &event["fields"];
-            let listed = || -> Vec<i32> {
-                fields["partitions"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .filter_map(|tp| tp.rsplit_once('/').and_then(|(_, p)| p.parse().ok()))
-                    .collect()
-            };
             match fields["message"].as_str().unwrap_or_default() {
                 "partitions assigned" => {
-                    for p in listed() {
+                    for p in logged_partitions(fields) {
                         open.insert(p, at.clone());
                     }
                 }
                 "partitions revoked after draining" => {
-                    for p in listed() {
+                    for p in logged_partitions(fields) {
                         if let Some(from) = open.remove(&p) {
                             held.push((n, p, from, at.clone()));
                         }

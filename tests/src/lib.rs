@@ -586,6 +586,17 @@ impl Schemas {
     }
 }
 
+/// The partition numbers of a rebalance log event's `partitions` field
+/// (`topic/0 topic/3`).
+pub fn logged_partitions(fields: &serde_json::Value) -> Vec<i32> {
+    fields["partitions"]
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|tp| tp.rsplit_once('/').and_then(|(_, p)| p.parse().ok()))
+        .collect()
+}
+
 /// Partitions of the last `partitions assigned` event in a JSON log, or
 /// `None` when there was none.
 pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
@@ -596,11 +607,7 @@ pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
         };
         let fields = &event["fields"];
         if fields["message"] == "partitions assigned" {
-            let partitions = fields["partitions"].as_str().unwrap_or_default();
-            let mut parsed: Vec<i32> = partitions
-                .split_whitespace()
-                .filter_map(|tp| tp.rsplit_once('/').and_then(|(_, p)| p.parse().ok()))
-                .collect();
+            let mut parsed = logged_partitions(fields);
             parsed.sort();
             last = Some(parsed);
         }
