@@ -60,12 +60,27 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Articles with their expected topics, one JSON object a line.
+fn read_expected(path: &Path) -> anyhow::Result<Vec<Expected>> {
+    let mut out = Vec::new();
+    for (i, line) in read(path)?.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let article: Expected = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}", path.display(), i + 1))?;
+        out.push(article);
+    }
+    Ok(out)
+}
+
 fn print(name: &str, eval: &TopicEvaluation, verbose: bool) {
     println!(
-        "{name}: {} articles, top-1 accuracy {:.4} ({}), top-3 accuracy {:.4} ({})",
+        "{name}: {} articles, top-1 accuracy {:.4} ({}), top-1 = main topic {:.4}, top-3 accuracy {:.4} ({})",
         eval.articles,
         eval.top1_accuracy(),
         eval.top1,
+        eval.main1 as f64 / eval.articles.max(1) as f64,
         eval.top3_accuracy(),
         eval.top3
     );
@@ -96,15 +111,22 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         args.verbose,
     );
 
-    let mut check = Vec::new();
-    for (i, line) in read(&args.check)?.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let article: Expected = serde_json::from_str(line)
-            .with_context(|| format!("{} line {}", args.check.display(), i + 1))?;
-        check.push(article);
+    let check = read_expected(&args.check)?;
+    print(
+        "check set (tuning)",
+        &evaluate(&model, &check),
+        args.verbose,
+    );
+    // The evaluation set's misses are never listed: reading them would
+    // make it a tuning set.
+    let eval = read_expected(&args.eval)?;
+    print("evaluation set", &evaluate(&model, &eval), false);
+    let mut styles: Vec<&str> = eval.iter().map(|a| a.style.as_str()).collect();
+    styles.sort_unstable();
+    styles.dedup();
+    for style in styles {
+        let part: Vec<Expected> = eval.iter().filter(|a| a.style == style).cloned().collect();
+        print(&format!("  {style}"), &evaluate(&model, &part), false);
     }
-    print("check set", &evaluate(&model, &check), args.verbose);
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,10 @@ pub struct Expected {
     pub body: String,
     /// top-level codes, the main one first
     pub topics: Vec<String>,
+    /// Where the article's style comes from (agency, broadsheet, local),
+    /// for reporting by style.
+    #[serde(default)]
+    pub style: String,
 }
 
 /// Accuracy of the top-level ranking.
@@ -27,6 +31,8 @@ pub struct TopicEvaluation {
     pub articles: usize,
     /// the best topic is one of the expected ones
     pub top1: usize,
+    /// the best topic is the main expected one
+    pub main1: usize,
     /// the main expected topic is among the three best
     pub top3: usize,
     /// (id, title, expected, best three) of the top-1 misses
@@ -50,6 +56,9 @@ pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
         let best: Vec<String> = ranked.iter().take(3).map(|t| t.id.clone()).collect();
         eval.articles += 1;
         let hit = best.first().is_some_and(|b| article.topics.contains(b));
+        if best.first().is_some() && best.first() == article.topics.first() {
+            eval.main1 += 1;
+        }
         if hit {
             eval.top1 += 1;
         } else {

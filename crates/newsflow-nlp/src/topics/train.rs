@@ -54,6 +54,7 @@ pub fn held_out(articles: Vec<BbcArticle>) -> Vec<Expected> {
                 title: a.title,
                 body: a.text,
                 topics: vec![code.to_string()],
+                style: "bbc".into(),
             })
         })
         .collect()
