@@ -214,6 +214,9 @@ pub struct TrainTopicsArgs {
     /// Weight of a BBC article against one pseudo-article.
     #[arg(long, default_value_t = 4.0)]
     pub bbc_weight: f32,
+    /// Train without the word-cluster features (to measure what they add).
+    #[arg(long)]
+    pub no_clusters: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         background: args.background,
         background_target: args.background_target,
         bbc_weight: args.bbc_weight,
+        clusters: !args.no_clusters,
         ..TrainOptions::default()
     };
     let started = Instant::now();

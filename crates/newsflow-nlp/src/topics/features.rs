@@ -4,6 +4,7 @@
 
 use crate::hash::{FNV_OFFSET, FNV_PRIME};
 use crate::ner::model::FeatureMap;
+use crate::word_clusters::WordClusters;
 
 /// Words of the title count this many times: headlines name the subject.
 const TITLE_WEIGHT: f32 = 2.0;
@@ -14,6 +15,10 @@ pub struct Featurizer {
     /// The model's vocabulary with each term's inverse document frequency;
     /// terms outside it are ignored. `None` while training collects it.
     vocabulary: Option<FeatureMap<f32>>,
+    /// Word clusters learnt from large unlabelled text: a word the
+    /// training data never used still counts for the topics of the words
+    /// it clusters with ("shelling" beside "airstrike").
+    clusters: WordClusters,
 }
 
 /// Plural and possessive endings off, so that "troops" and "troop" meet.
@@ -42,6 +47,11 @@ fn hash_str(h: u64, s: &str) -> u64 {
 /// Key of one term.
 pub fn unigram_key(term: &str) -> u64 {
     hash_str(FNV_OFFSET, term)
+}
+
+/// Key of a term's cluster at one level (0 fine, 1 mid).
+pub fn cluster_key(level: usize, name: &str) -> u64 {
+    hash_str(hash_str(FNV_OFFSET, ["\u{1}fine:", "\u{1}mid:"][level]), name)
 }
 
 /// Key of two neighbouring terms.
@@ -76,6 +86,12 @@ impl Featurizer {
             }
         }
         flush(&mut word, out);
+    }
+
+    /// Adds the clusters of every term to its features.
+    pub fn with_clusters(mut self, clusters: WordClusters) -> Self {
+        self.clusters = clusters;
+        self
     }
 
     pub fn with_vocabulary(mut self, vocabulary: FeatureMap<f32>) -> Self {
@@ -128,6 +144,13 @@ impl Featurizer {
             for (i, term) in terms.iter().enumerate() {
                 let Some(term) = term else { continue };
                 counts.push((unigram_key(term), weight));
+                if !self.clusters.is_empty() {
+                    let [fine, mid, _] = self.clusters.names(term);
+                    if fine != "-" {
+                        counts.push((cluster_key(0, fine), weight));
+                        counts.push((cluster_key(1, mid), weight));
+                    }
+                }
                 if let Some(Some(next)) = terms.get(i + 1) {
                     counts.push((bigram_key(term, next), weight));
                 }

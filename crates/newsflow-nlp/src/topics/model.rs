@@ -169,7 +169,9 @@ impl TopicModel {
         TopicModel {
             top,
             children,
-            featurizer: Featurizer::default().with_vocabulary(vocabulary),
+            featurizer: Featurizer::default()
+                .with_clusters(crate::word_clusters::WordClusters::builtin())
+                .with_vocabulary(vocabulary),
         }
     }
 

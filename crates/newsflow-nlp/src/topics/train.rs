@@ -213,6 +213,8 @@ pub struct TrainOptions {
     pub background_target: f32,
     /// Weight of a BBC article's gradient step.
     pub bbc_weight: f32,
+    /// Word-cluster features (see `features.rs`).
+    pub clusters: bool,
 }
 
 impl Default for TrainOptions {
@@ -228,6 +230,7 @@ impl Default for TrainOptions {
             background: 0.7,
             background_target: 0.3,
             bbc_weight: 4.0,
+            clusters: true,
         }
     }
 }
@@ -256,7 +259,10 @@ pub fn train(
     lexicon: &[LexiconEntry],
     options: &TrainOptions,
 ) -> Result<(TopicModel, TrainReport), String> {
-    let featurizer = Featurizer::default();
+    let mut featurizer = Featurizer::default();
+    if options.clusters {
+        featurizer = featurizer.with_clusters(crate::word_clusters::WordClusters::builtin());
+    }
     let labels = taxonomy.top_level();
     let index: HashMap<&str, usize> = labels
         .iter()
