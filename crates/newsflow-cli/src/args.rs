@@ -212,11 +212,22 @@ pub struct TrainTopicsArgs {
     #[arg(long, default_value_t = 0.3)]
     pub background_target: f32,
     /// Weight of a BBC article against one pseudo-article.
-    #[arg(long, default_value_t = 4.0)]
+    #[arg(long, default_value_t = 8.0)]
     pub bbc_weight: f32,
     /// Train without the word-cluster features (to measure what they add).
     #[arg(long)]
     pub no_clusters: bool,
+    /// Weight of a BBC article as a negative example for the twelve topics
+    /// BBC does not label (1: as for the five it labels).
+    #[arg(long, default_value_t = 0.1)]
+    pub bbc_other_topics: f32,
+    /// The tuning set, one of the two sources the calibration is fitted
+    /// on (the other: cross-validation folds of the BBC articles).
+    #[arg(long, default_value = "eval/topics/check.jsonl")]
+    pub check: PathBuf,
+    /// BBC folds for the calibration; 0 leaves the scores uncalibrated.
+    #[arg(long, default_value_t = 5)]
+    pub calibration_folds: usize,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use newsflow_nlp::topics::train::{
-    held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions,
+    calibrate, held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions,
 };
 use newsflow_nlp::topics::{evaluate, Expected, TopicEvaluation, TopicModel};
 
@@ -34,10 +34,34 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         background_target: args.background_target,
         bbc_weight: args.bbc_weight,
         clusters: !args.no_clusters,
+        bbc_other_topics: args.bbc_other_topics,
         ..TrainOptions::default()
     };
     let started = Instant::now();
-    let (model, report) = train(&taxonomy, &bbc, &lexicon, &options).map_err(anyhow::Error::msg)?;
+    let (mut model, report) =
+        train(&taxonomy, &bbc, &lexicon, &options).map_err(anyhow::Error::msg)?;
+    if args.calibration_folds > 1 {
+        let check = read_expected(&args.check)?;
+        let (platt, bbc_pairs, check_pairs) = calibrate(
+            &model,
+            &taxonomy,
+            &bbc,
+            &lexicon,
+            &options,
+            &check,
+            args.calibration_folds,
+        )
+        .map_err(anyhow::Error::msg)?;
+        eprintln!(
+            "calibration: probability = sigmoid({:.3} × score + {:.3}), fitted on {bbc_pairs} \
+             (article, topic) pairs of {} BBC folds and {check_pairs} of {}",
+            platt.a,
+            platt.b,
+            args.calibration_folds,
+            file_name(&args.check)
+        );
+        model = model.with_calibration(platt);
+    }
     let bytes = model.to_bytes();
     std::fs::write(&args.output, &bytes)
         .with_context(|| format!("writing {}", args.output.display()))?;
@@ -84,6 +108,14 @@ fn print(name: &str, eval: &TopicEvaluation, verbose: bool) {
         eval.main1 as f64 / eval.articles.max(1) as f64,
         eval.top3_accuracy(),
         eval.top3
+    );
+    if eval.articles == 0 {
+        return;
+    }
+    let (best, all) = (eval.best_topic_ece(), eval.all_topics_ece());
+    println!(
+        "{name}: calibration error (ECE, 95% bootstrap interval) of the best topic {:.3} [{:.3}, {:.3}], of every topic {:.3} [{:.3}, {:.3}]",
+        best.value, best.low, best.high, all.value, all.low, all.high
     );
     if verbose {
         for (id, title, expected, best) in &eval.misses {

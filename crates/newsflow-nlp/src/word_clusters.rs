@@ -172,8 +172,11 @@ impl WordClusters {
         self.words.len()
     }
 
+    /// Whether the table holds no words. Cheap, unlike `len`, which walks
+    /// the built-in table: the built-in table is never empty (the build
+    /// checks it).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.levels.is_empty() || matches!(&self.words, Words::Map(map) if map.is_empty())
     }
 }
 

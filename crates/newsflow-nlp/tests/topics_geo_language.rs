@@ -221,6 +221,36 @@ fn check_set_scores_stay_where_the_card_puts_them() {
 }
 
 #[test]
+fn the_evaluation_set_has_ten_articles_per_topic_with_valid_codes() {
+    let text = std::fs::read_to_string(repo().join("eval/topics/eval.jsonl")).unwrap();
+    let eval: Vec<Expected> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("evaluation set line"))
+        .collect();
+    assert_eq!(eval.len(), 170);
+    let codes: Vec<String> = (1..=17).map(|n| format!("medtop:{n:02}000000")).collect();
+    for code in &codes {
+        let main = eval.iter().filter(|a| a.topics.first() == Some(code));
+        assert_eq!(main.count(), 10, "{code}");
+    }
+    for article in &eval {
+        assert!(
+            article.topics.iter().all(|t| codes.contains(t)),
+            "{}",
+            article.id
+        );
+        assert!(["agency", "broadsheet", "local"].contains(&article.style.as_str()));
+        assert!(
+            !article.title.is_empty() && article.body.len() > 100,
+            "{}",
+            article.id
+        );
+    }
+    // the model's score on it is printed by `newsflow nlp eval-topics`,
+    // and gates nothing here: a test threshold would make it a tuning set
+}
+
+#[test]
 fn bbc_held_out_fifth_top1_is_at_least_098() {
     let Some(text) = shared("data/bbc/train.jsonl") else {
         return;

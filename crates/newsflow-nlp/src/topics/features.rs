@@ -51,7 +51,10 @@ pub fn unigram_key(term: &str) -> u64 {
 
 /// Key of a term's cluster at one level (0 fine, 1 mid).
 pub fn cluster_key(level: usize, name: &str) -> u64 {
-    hash_str(hash_str(FNV_OFFSET, ["\u{1}fine:", "\u{1}mid:"][level]), name)
+    hash_str(
+        hash_str(FNV_OFFSET, ["\u{1}fine:", "\u{1}mid:"][level]),
+        name,
+    )
 }
 
 /// Key of two neighbouring terms.

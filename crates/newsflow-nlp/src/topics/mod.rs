@@ -4,6 +4,7 @@
 //! story is both politics and conflict) and adds second-level topics where
 //! it is confident; [`train`] fits it and [`evaluate`] measures it.
 
+pub mod calibration;
 pub mod features;
 pub mod model;
 pub mod train;
@@ -35,8 +36,13 @@ pub struct TopicEvaluation {
     pub main1: usize,
     /// the main expected topic is among the three best
     pub top3: usize,
-    /// (id, title, expected, best three) of the top-1 misses
+    /// (id, title, expected, best three with their scores) of the top-1
+    /// misses
     pub misses: Vec<(String, String, Vec<String>, Vec<String>)>,
+    /// per article: the best topic's score and whether it applies
+    pub best: Vec<(f64, bool)>,
+    /// per article: every top-level topic's score and whether it applies
+    pub all: Vec<Vec<(f64, bool)>>,
 }
 
 impl TopicEvaluation {
@@ -46,6 +52,19 @@ impl TopicEvaluation {
     pub fn top3_accuracy(&self) -> f64 {
         self.top3 as f64 / self.articles.max(1) as f64
     }
+
+    /// Expected calibration error of the best topic's score (does a best
+    /// topic scored 0.7 apply 70% of the time?), with a 95% bootstrap
+    /// interval over articles.
+    pub fn best_topic_ece(&self) -> calibration::Ece {
+        let groups: Vec<Vec<(f64, bool)>> = self.best.iter().map(|&p| vec![p]).collect();
+        calibration::ece_with_interval(&groups, 1000, 17)
+    }
+
+    /// Expected calibration error over every (article, topic) score.
+    pub fn all_topics_ece(&self) -> calibration::Ece {
+        calibration::ece_with_interval(&self.all, 1000, 17)
+    }
 }
 
 pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
@@ -53,10 +72,28 @@ pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
     for article in articles {
         let features = model.featurizer().features(&article.title, &article.body);
         let ranked = model.top_level(&features);
-        let best: Vec<String> = ranked.iter().take(3).map(|t| t.id.clone()).collect();
+        let best: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|t| format!("{} {:.2}", t.id, t.score))
+            .collect();
+        let best_ids: Vec<&str> = ranked.iter().take(3).map(|t| t.id.as_str()).collect();
         eval.articles += 1;
-        let hit = best.first().is_some_and(|b| article.topics.contains(b));
-        if best.first().is_some() && best.first() == article.topics.first() {
+        let hit = best_ids
+            .first()
+            .is_some_and(|b| article.topics.iter().any(|t| t == b));
+        if let Some(top) = ranked.first() {
+            eval.best.push((top.score, hit));
+        }
+        eval.all.push(
+            ranked
+                .iter()
+                .map(|t| (t.score, article.topics.contains(&t.id)))
+                .collect(),
+        );
+        if best_ids.first().is_some()
+            && best_ids.first().copied() == article.topics.first().map(String::as_str)
+        {
             eval.main1 += 1;
         }
         if hit {
@@ -72,7 +109,7 @@ pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
         if article
             .topics
             .first()
-            .is_some_and(|main| best.contains(main))
+            .is_some_and(|main| best_ids.contains(&main.as_str()))
         {
             eval.top3 += 1;
         }

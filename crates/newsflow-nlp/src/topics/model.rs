@@ -5,9 +5,13 @@
 use std::collections::HashMap;
 
 use crate::ner::model::FeatureMap;
+use crate::topics::calibration::Platt;
 use crate::topics::features::Featurizer;
 
 const MAGIC: &[u8; 8] = b"NFTOPIC1";
+/// Marks the optional calibration block at the end of a model file
+/// (files written before it have none and read as uncalibrated).
+const CALIBRATION: &[u8; 4] = b"CAL1";
 
 /// A second-level topic is reported when its parent scores at least this…
 pub const CHILD_MIN_PARENT: f64 = 0.5;
@@ -137,6 +141,8 @@ pub struct TopicModel {
     /// parent id → softmax over its children
     pub children: HashMap<String, Linear>,
     featurizer: Featurizer,
+    /// Maps a top-level scorer's raw score to a probability.
+    pub calibration: Platt,
 }
 
 /// A scored topic.
@@ -145,10 +151,6 @@ pub struct Scored {
     pub id: String,
     pub label: String,
     pub score: f64,
-}
-
-fn sigmoid(x: f32) -> f64 {
-    1.0 / (1.0 + (-f64::from(x)).exp())
 }
 
 pub(crate) fn softmax(scores: &[f32]) -> Vec<f64> {
@@ -172,7 +174,13 @@ impl TopicModel {
             featurizer: Featurizer::default()
                 .with_clusters(crate::word_clusters::WordClusters::builtin())
                 .with_vocabulary(vocabulary),
+            calibration: Platt::default(),
         }
+    }
+
+    pub fn with_calibration(mut self, calibration: Platt) -> Self {
+        self.calibration = calibration;
+        self
     }
 
     pub fn featurizer(&self) -> &Featurizer {
@@ -189,7 +197,7 @@ impl TopicModel {
             .map(|(s, l)| Scored {
                 id: l.id.clone(),
                 label: l.label.clone(),
-                score: sigmoid(s),
+                score: self.calibration.probability(s),
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
@@ -252,6 +260,9 @@ impl TopicModel {
             put_str(&mut out, parent);
             self.children[parent].write(&mut out);
         }
+        out.extend_from_slice(CALIBRATION);
+        out.extend_from_slice(&self.calibration.a.to_le_bytes());
+        out.extend_from_slice(&self.calibration.b.to_le_bytes());
         out
     }
 
@@ -271,10 +282,20 @@ impl TopicModel {
             let parent = r.str()?;
             children.insert(parent, Linear::read(&mut r)?);
         }
+        let mut calibration = Platt::default();
+        if r.at < bytes.len() {
+            if r.take(CALIBRATION.len())? != CALIBRATION {
+                return Err("trailing bytes after the topic model".into());
+            }
+            calibration = Platt {
+                a: r.f32()?,
+                b: r.f32()?,
+            };
+        }
         if r.at != bytes.len() {
             return Err("trailing bytes after the topic model".into());
         }
-        Ok(TopicModel::new(top, children, vocabulary))
+        Ok(TopicModel::new(top, children, vocabulary).with_calibration(calibration))
     }
 }
 
@@ -356,5 +377,32 @@ mod tests {
         assert_eq!(a[0].label, "sport");
         assert!(a.iter().any(|t| t.label == "sport event"));
         assert!(TopicModel::from_bytes(&model.to_bytes()[..20]).is_err());
+
+        // a calibrated model keeps its scaling; a file written before
+        // calibration (no trailer) reads as uncalibrated
+        let platt = Platt { a: 0.5, b: -1.0 };
+        let calibrated = model.clone().with_calibration(platt);
+        let bytes = calibrated.to_bytes();
+        assert_eq!(TopicModel::from_bytes(&bytes).unwrap().calibration, platt);
+        let old = &bytes[..bytes.len() - 12];
+        assert_eq!(
+            TopicModel::from_bytes(old).unwrap().calibration,
+            Platt::default()
+        );
+        let mut damaged = bytes.clone();
+        damaged.extend_from_slice(b"x");
+        assert!(TopicModel::from_bytes(&damaged).is_err());
+        // calibration moves scores, never their order
+        let order = |m: &TopicModel| -> Vec<String> {
+            m.classify("Late goal", "A late goal won it.")
+                .into_iter()
+                .map(|t| t.id)
+                .collect()
+        };
+        assert_eq!(order(&model), order(&calibrated));
+        assert_ne!(
+            model.classify("Late goal", "")[0].score,
+            calibrated.classify("Late goal", "")[0].score
+        );
     }
 }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::hash::fnv1a;
 use crate::ner::model::FeatureMap;
+use crate::topics::calibration::Platt;
 use crate::topics::features::Featurizer;
 use crate::topics::model::{softmax, Linear, TopicLabel, TopicModel};
 use crate::topics::Expected;
@@ -60,7 +61,7 @@ pub fn held_out(articles: Vec<BbcArticle>) -> Vec<Expected> {
         .collect()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct BbcArticle {
     pub id: String,
     pub category: String,
@@ -215,6 +216,9 @@ pub struct TrainOptions {
     pub bbc_weight: f32,
     /// Word-cluster features (see `features.rs`).
     pub clusters: bool,
+    /// Weight of a BBC article as a negative for the twelve topics BBC
+    /// does not label (1: as strong as for the five it does).
+    pub bbc_other_topics: f32,
 }
 
 impl Default for TrainOptions {
@@ -229,8 +233,9 @@ impl Default for TrainOptions {
             l2: 1e-6,
             background: 0.7,
             background_target: 0.3,
-            bbc_weight: 4.0,
+            bbc_weight: 8.0,
             clusters: true,
+            bbc_other_topics: 0.1,
         }
     }
 }
@@ -389,6 +394,10 @@ pub fn train(
         example.features = featurizer.weigh(std::mem::take(&mut example.features));
     }
 
+    let bbc_known: Vec<bool> = labels
+        .iter()
+        .map(|l| BBC_TOPICS.iter().any(|(_, code)| *code == l.id))
+        .collect();
     let mut top = Linear::new(labels.clone());
     let mut order: Vec<usize> = (0..examples.len()).collect();
     for epoch in 0..options.epochs {
@@ -397,11 +406,21 @@ pub fn train(
         for &i in &order {
             let example = &examples[i];
             let scores = top.scores(&example.features);
-            let gradients: Vec<f32> = scores
+            let mut gradients: Vec<f32> = scores
                 .iter()
                 .zip(&example.targets)
                 .map(|(s, t)| 1.0 / (1.0 + (-s).exp()) - t)
                 .collect();
+            // A BBC label names one of five topics and says little of the
+            // other twelve: a politics story may well be about a war too,
+            // so it is only a weak negative for those scorers.
+            if i < report.bbc_articles {
+                for (g, known) in gradients.iter_mut().zip(&bbc_known) {
+                    if !known {
+                        *g *= options.bbc_other_topics;
+                    }
+                }
+            }
             // BBC articles are the only real prose among the examples:
             // each counts for several pseudo-articles.
             let weight = if i < report.bbc_articles {
@@ -460,6 +479,68 @@ pub fn train(
     Ok((TopicModel::new(top, children, vocabulary), report))
 }
 
+/// Fits the calibration of `model`'s top-level scores on scores of
+/// articles it never trained on: each of `folds` folds of the trainable
+/// BBC articles scored by a model trained without it (the other settings
+/// as `options`), and the `tuning` articles scored by `model` itself. The
+/// two sources weigh the same in the fit. Returns the scaling and the
+/// number of (article, topic) pairs from each source.
+pub fn calibrate(
+    model: &TopicModel,
+    taxonomy: &Taxonomy,
+    bbc: &[BbcArticle],
+    lexicon: &[LexiconEntry],
+    options: &TrainOptions,
+    tuning: &[Expected],
+    folds: usize,
+) -> Result<(Platt, usize, usize), String> {
+    let trainable: Vec<&BbcArticle> = bbc.iter().filter(|a| !is_held_out(&a.id)).collect();
+    let mut bbc_pairs: Vec<(f32, bool)> = Vec::new();
+    for held in crate::ner::selection::folds(trainable.len(), folds, options.seed) {
+        let others: Vec<BbcArticle> = (0..trainable.len())
+            .filter(|i| held.binary_search(i).is_err())
+            .map(|i| trainable[i].clone())
+            .collect();
+        let (fold_model, _) = train(taxonomy, &others, lexicon, options)?;
+        for &i in &held {
+            let article = trainable[i];
+            let Some((_, code)) = BBC_TOPICS.iter().find(|(c, _)| *c == article.category) else {
+                continue;
+            };
+            let features = fold_model
+                .featurizer()
+                .features(&article.title, &article.text);
+            let raw = fold_model.top.scores(&features);
+            for (score, label) in raw.into_iter().zip(&fold_model.top.labels) {
+                bbc_pairs.push((score, label.id == *code));
+            }
+        }
+    }
+    let mut tuning_pairs: Vec<(f32, bool)> = Vec::new();
+    for article in tuning {
+        let features = model.featurizer().features(&article.title, &article.body);
+        let raw = model.top.scores(&features);
+        for (score, label) in raw.into_iter().zip(&model.top.labels) {
+            tuning_pairs.push((score, article.topics.contains(&label.id)));
+        }
+    }
+    let total = (bbc_pairs.len() + tuning_pairs.len()) as f64;
+    let weight = |n: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            total / (2.0 * n as f64)
+        }
+    };
+    let (wb, wt) = (weight(bbc_pairs.len()), weight(tuning_pairs.len()));
+    let samples: Vec<(f32, bool, f64)> = bbc_pairs
+        .iter()
+        .map(|&(s, y)| (s, y, wb))
+        .chain(tuning_pairs.iter().map(|&(s, y)| (s, y, wt)))
+        .collect();
+    Ok((Platt::fit(&samples), bbc_pairs.len(), tuning_pairs.len()))
+}
+
 /// One gradient step on the features present in an example.
 fn step(model: &mut Linear, features: &[(u64, f32)], gradients: &[f32], rate: f32, l2: f32) {
     for (b, g) in model.bias.iter_mut().zip(gradients) {
@@ -505,6 +586,48 @@ mod tests {
         assert_eq!(sport[0].label, "sport");
         // the retired code is not a child
         assert_eq!(model.children["medtop:17000000"].labels.len(), 2);
+    }
+
+    #[test]
+    fn bbc_labels_are_weak_negatives_for_the_topics_bbc_does_not_label() {
+        const TWO: &str = r#"[
+          {"id": "medtop:11000000", "name": "politics", "definition": "Government and elections", "level": 1, "parent": null, "retired": false},
+          {"id": "medtop:16000000", "name": "conflict, war and peace", "definition": "Armed conflict", "level": 1, "parent": null, "retired": false}
+        ]"#;
+        let taxonomy = Taxonomy::parse(TWO).unwrap();
+        let lexicon =
+            parse_lexicon("medtop:16000000\t-\ttroops, shelling, soldiers, ceasefire\n").unwrap();
+        // BBC politics stories that are about a war as well
+        let bbc: Vec<BbcArticle> = (0..40)
+            .map(|i| BbcArticle {
+                id: format!("politics/{i:03}"),
+                category: "politics".into(),
+                title: "MPs debate troops".into(),
+                text: "MPs debated the troops, the shelling and the ceasefire. Soldiers wait."
+                    .into(),
+            })
+            .collect();
+        let conflict = |weight: f32| {
+            let options = TrainOptions {
+                pseudo_per_entry: 50,
+                bbc_other_topics: weight,
+                background: 0.0,
+                ..TrainOptions::default()
+            };
+            let (model, _) = train(&taxonomy, &bbc, &lexicon, &options).unwrap();
+            model
+                .classify(
+                    "MPs debate the shelling",
+                    "MPs debated troops and soldiers.",
+                )
+                .into_iter()
+                .find(|t| t.id == "medtop:16000000")
+                .map(|t| t.score)
+                .unwrap()
+        };
+        let (weak, strong) = (conflict(0.0), conflict(1.0));
+        assert!(weak > 0.5, "{weak}");
+        assert!(strong < weak - 0.2, "{strong} vs {weak}");
     }
 
     #[test]
