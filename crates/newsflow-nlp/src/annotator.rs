@@ -141,7 +141,6 @@ impl Annotator {
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
                 .map(|p| p.date_naive());
             enriched.dates = find_date_mentions(&doc, published);
-            enriched.keywords = crate::keywords::of_document(&doc, 10);
             let tone = crate::tone::of_document(&doc);
             enriched.tone = Some(newsflow_core::Tone {
                 score: tone.score,
@@ -159,6 +158,9 @@ impl Annotator {
                     .collect();
             }
             enriched.entities.extend(date_entities(&enriched.dates));
+            // after the dates: their words make no key phrase
+            let names = crate::keywords::names(&doc, &enriched.entities);
+            enriched.keywords = crate::keywords::of_document(&doc, &names, 10);
         }
         // Odd input (a page of capitalised words or of dates) must not make
         // a record larger than a broker takes.

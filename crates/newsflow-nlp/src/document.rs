@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use newsflow_core::{MentionField, TextStats};
+use newsflow_core::{Mention, MentionField, TextStats};
 
 use crate::ner::sentences_by_line;
 use crate::sentences::split_sentences;
@@ -121,6 +121,22 @@ impl Document {
         }
     }
 
+    /// The tokens a mention covers, as a range of [`Document::tokens`];
+    /// `None` unless it starts and ends on token boundaries.
+    pub fn token_range(&self, mention: &Mention) -> Option<Range<usize>> {
+        let offset = match mention.field {
+            MentionField::Title => 0,
+            MentionField::Body => self.title_chars + 1,
+        };
+        let (start, end) = (mention.start + offset, mention.end + offset);
+        let first = self.tokens.partition_point(|t| t.start < start);
+        let last = self.tokens.partition_point(|t| t.end <= end);
+        let aligned = self.tokens.get(first).is_some_and(|t| t.start == start)
+            && last > first
+            && self.tokens[last - 1].end == end;
+        aligned.then_some(first..last)
+    }
+
     /// The title and the start of the body, for language detection.
     pub fn language_sample(&self) -> &str {
         let mut end = self
@@ -162,6 +178,25 @@ mod tests {
         let stats = doc.stats();
         assert_eq!((stats.title_tokens, stats.sentences), (3, 3));
         assert_eq!(stats.characters, 14 + 25);
+    }
+
+    #[test]
+    fn mentions_map_to_their_tokens() {
+        let doc = Document::new("Talks in Paris", "Émile Zola met. They agreed.");
+        let mention = |field, start, end| Mention { field, start, end };
+        let range = doc
+            .token_range(&mention(MentionField::Title, 9, 14))
+            .unwrap();
+        assert_eq!(range, 2..3);
+        let range = doc
+            .token_range(&mention(MentionField::Body, 0, 10))
+            .unwrap();
+        assert_eq!(doc.tokens()[range.clone()].len(), 2);
+        assert_eq!(doc.tokens()[range.start].text(doc.text()), "Émile");
+        // not on token boundaries
+        assert_eq!(doc.token_range(&mention(MentionField::Body, 1, 10)), None);
+        assert_eq!(doc.token_range(&mention(MentionField::Body, 0, 8)), None);
+        assert_eq!(doc.token_range(&mention(MentionField::Body, 90, 99)), None);
     }
 
     #[test]

@@ -58,27 +58,107 @@ struct TermStats {
 /// No word: the unused slots of a one- or two-word candidate key.
 const NONE: u32 = u32::MAX;
 
-/// The `limit` best key phrases of title and body together.
-pub fn of_document(doc: &crate::Document, limit: usize) -> Vec<Keyword> {
-    keywords(doc.text(), doc.tokens(), doc.sentences(), limit)
+/// An entity's mention: the tokens it covers and, for a name, the
+/// entity's canonical name, which is the key phrase candidate. A date's
+/// mention (`None`) makes no phrase, and its words join none ("killed on
+/// Monday").
+#[derive(Debug, Clone)]
+pub struct Name<'a> {
+    pub tokens: std::ops::Range<usize>,
+    pub canonical: Option<&'a str>,
+}
+
+/// The mentions of `entities` (people, organisations, places, misc;
+/// dates) in `doc`.
+pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -> Vec<Name<'a>> {
+    entities
+        .iter()
+        .flat_map(|e| {
+            let canonical = match e.kind.as_str() {
+                "PER" | "ORG" | "LOC" | "MISC" => Some(e.canonical.as_str()),
+                _ => None,
+            };
+            e.mentions.iter().filter_map(move |m| {
+                Some(Name {
+                    tokens: doc.token_range(m)?,
+                    canonical,
+                })
+            })
+        })
+        .collect()
+}
+
+/// The `limit` best key phrases of title and body together; `names` are
+/// the entity mentions found in it.
+pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<Keyword> {
+    keywords(doc.text(), doc.tokens(), doc.sentences(), names, limit)
 }
 
 /// The `limit` best key phrases of `text` (already tokenised, split into
 /// sentences), best first, each with a relevance in (0, 1].
+///
+/// A phrase is either a whole entity name or words outside every name:
+/// never part of a name ("President Recep") or a name with the words
+/// around it ("Putin discuss"). Every mention of one entity counts for its
+/// canonical name, so "Putin" and "Vladimir Putin" make one phrase.
 pub fn keywords(
     text: &str,
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
+    names: &[Name],
     limit: usize,
 ) -> Vec<Keyword> {
+    // the name each token belongs to, if any
+    let mut in_name: Vec<Option<usize>> = vec![None; tokens.len()];
+    for (n, name) in names.iter().enumerate() {
+        for slot in in_name.get_mut(name.tokens.clone()).into_iter().flatten() {
+            *slot = Some(n);
+        }
+    }
+    // A capitalised word of a name the tagger missed once ("Putin" in a
+    // headline) still belongs to that name, when it belongs to only one.
+    let mut names: Vec<Name> = names.to_vec();
+    let mut owner: HashMap<&str, Option<&str>> = HashMap::new();
+    for name in &names {
+        let Some(canonical) = name.canonical else {
+            continue;
+        };
+        for token in tokens.get(name.tokens.clone()).into_iter().flatten() {
+            let word = token.text(text);
+            let entry = owner.entry(word).or_insert(Some(canonical));
+            if *entry != Some(canonical) {
+                *entry = None;
+            }
+        }
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        let word = token.text(text);
+        if in_name[i].is_some()
+            || !word.chars().next().is_some_and(char::is_uppercase)
+            || is_stop(&word.to_lowercase())
+        {
+            continue;
+        }
+        if let Some(Some(canonical)) = owner.get(word) {
+            in_name[i] = Some(names.len());
+            names.push(Name {
+                tokens: i..i + 1,
+                canonical: Some(canonical),
+            });
+        }
+    }
     // Words are interned: one hash per token, ids everywhere after.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<String> = Vec::new();
     let mut stats: Vec<TermStats> = Vec::new();
     // Terms per sentence: (id, surface), with punctuation as breaks.
     let mut chunks: Vec<Vec<Option<(u32, &str)>>> = Vec::new();
+    // per chunk entry: the token's index in `tokens`
+    let mut at: Vec<Vec<usize>> = Vec::new();
+    let mut term_of_token: Vec<u32> = vec![NONE; tokens.len()];
     for (s, range) in sentences.iter().enumerate() {
         let mut chunk = Vec::new();
+        at.push(range.clone().collect());
         for (i, token) in tokens[range.clone()].iter().enumerate() {
             if token.kind == TokenKind::Punct {
                 chunk.push(None);
@@ -110,6 +190,7 @@ pub fn keywords(
                 entry.upper += 1.0;
             }
             entry.sentences.push(s);
+            term_of_token[range.start + i] = id;
             chunk.push(Some((id, surface)));
         }
         chunks.push(chunk);
@@ -178,7 +259,7 @@ pub fn keywords(
                     break;
                 };
                 key[len - 1] = *id;
-                if !alphabetic[*id as usize] {
+                if !alphabetic[*id as usize] || in_name[at[c][start + len - 1]].is_some() {
                     break;
                 }
                 if stop[key[0] as usize] || stop[*id as usize] {
@@ -188,22 +269,45 @@ pub fn keywords(
             }
         }
     }
-    let mut ranked: Vec<(String, f64)> = candidates
+    // names: every mention of an entity counts for its canonical name,
+    // scored as its best-scoring mention
+    let mut by_name: HashMap<&str, (f64, f64)> = HashMap::new();
+    for name in &names {
+        let Some(canonical) = name.canonical else {
+            continue;
+        };
+        let terms: Vec<f64> = name
+            .tokens
+            .clone()
+            .filter_map(|t| term_of_token.get(t))
+            .filter(|&&id| id != NONE && !stop[id as usize])
+            .map(|&id| scores[id as usize])
+            .collect();
+        if terms.is_empty() {
+            continue;
+        }
+        let score = terms.iter().product::<f64>() / (1.0 + terms.iter().sum::<f64>());
+        let entry = by_name.entry(canonical).or_insert((0.0, f64::INFINITY));
+        entry.0 += 1.0;
+        entry.1 = entry.1.min(score);
+    }
+    let mut ranked: Vec<(String, f64)> = by_name
         .into_iter()
-        .map(|(key, (count, c, start))| {
-            let len = key.iter().filter(|&&id| id != NONE).count();
-            let surface = chunks[c][start..start + len]
-                .iter()
-                .flatten()
-                .map(|(_, s)| *s)
-                .collect::<Vec<_>>()
-                .join(" ");
-            let terms = key[..len].iter().map(|&id| scores[id as usize]);
-            let product: f64 = terms.clone().product();
-            let sum: f64 = terms.sum();
-            (surface, product / (count * (1.0 + sum)))
-        })
+        .map(|(name, (count, best))| (name.to_string(), best / count))
         .collect();
+    ranked.extend(candidates.into_iter().map(|(key, (count, c, start))| {
+        let len = key.iter().filter(|&&id| id != NONE).count();
+        let surface = chunks[c][start..start + len]
+            .iter()
+            .flatten()
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let terms = key[..len].iter().map(|&id| scores[id as usize]);
+        let product: f64 = terms.clone().product();
+        let sum: f64 = terms.sum();
+        (surface, product / (count * (1.0 + sum)))
+    }));
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     // Leave out a phrase that shares more than half its words with a
     // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan").
@@ -241,7 +345,7 @@ mod tests {
     fn top(text: &str, n: usize) -> Vec<String> {
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        keywords(text, &tokens, &sentences, n)
+        keywords(text, &tokens, &sentences, &[], n)
             .into_iter()
             .map(|k| k.text)
             .collect()
@@ -271,7 +375,7 @@ mod tests {
             "Erdogan and Putin discussed Libya. Erdogan said Turkey backs the government in Libya.";
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        let got = keywords(text, &tokens, &sentences, 10);
+        let got = keywords(text, &tokens, &sentences, &[], 10);
         assert!(!got.is_empty());
         for pair in got.windows(2) {
             assert!(pair[0].score >= pair[1].score);
@@ -287,6 +391,58 @@ mod tests {
         );
         let with_tayyip = got.iter().filter(|k| k.contains("Tayyip")).count();
         assert_eq!(with_tayyip, 1, "{got:?}");
+    }
+
+    #[test]
+    fn names_are_whole_and_one_per_entity() {
+        let text = "President Recep Tayyip Erdogan and his Russian counterpart Vladimir Putin \
+                    discuss Libya. Putin said Erdogan agreed. Putin discuss trade.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let find = |w: &str, nth: usize| {
+            words
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x == w)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .unwrap()
+        };
+        let name = |first: usize, len: usize, canonical| Name {
+            tokens: first..first + len,
+            canonical: Some(canonical),
+        };
+        // the last "Putin" is left untagged, as a tagger may leave it
+        let names = [
+            name(find("Recep", 0), 3, "Recep Tayyip Erdogan"),
+            name(find("Erdogan", 1), 1, "Recep Tayyip Erdogan"),
+            name(find("Vladimir", 0), 2, "Vladimir Putin"),
+            name(find("Putin", 1), 1, "Vladimir Putin"),
+            name(find("Libya", 0), 1, "Libya"),
+        ];
+        let got: Vec<String> = keywords(text, &tokens, &sentences, &names, 10)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        for fragment in [
+            "President Recep",
+            "Russian counterpart Vladimir",
+            "Putin discuss",
+        ] {
+            assert!(!got.iter().any(|k| k == fragment), "{got:?}");
+        }
+        assert_eq!(
+            got.iter().filter(|k| k.contains("Putin")).count(),
+            1,
+            "{got:?}"
+        );
+        assert!(got.contains(&"Vladimir Putin".to_string()), "{got:?}");
+        assert!(got.contains(&"Recep Tayyip Erdogan".to_string()), "{got:?}");
+        assert!(
+            !got.iter().any(|k| k == "Tayyip" || k == "Recep"),
+            "{got:?}"
+        );
     }
 
     #[test]

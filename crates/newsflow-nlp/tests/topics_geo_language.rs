@@ -266,6 +266,40 @@ fn bbc_held_out_fifth_top1_is_at_least_098() {
 }
 
 #[test]
+fn the_agency_sample_has_whole_names_as_key_phrases() {
+    let Some(text) = shared("samples/erdogan-putin-call.txt") else {
+        return;
+    };
+    let (title, body) = text.trim_start().split_once('\n').unwrap();
+    let article = annotate(title.trim(), body.trim());
+    let phrases: Vec<&str> = article.keywords.iter().map(|k| k.text.as_str()).collect();
+    // the fragments the extractor used to give
+    for fragment in [
+        "Russian counterpart Vladimir",
+        "President Recep",
+        "Putin discuss",
+    ] {
+        assert!(!phrases.contains(&fragment), "{phrases:?}");
+    }
+    assert!(phrases.contains(&"Recep Tayyip Erdoğan"), "{phrases:?}");
+    assert!(phrases.contains(&"Vladimir Putin"), "{phrases:?}");
+    // a phrase is a whole name or holds no word of one
+    for phrase in &phrases {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        for entity in &article.entities {
+            let name: Vec<&str> = entity.canonical.split(' ').collect();
+            if *phrase != entity.canonical && name.len() > 1 {
+                assert!(
+                    !words.iter().any(|w| name.contains(w)),
+                    "{phrase:?} cuts {:?}",
+                    entity.canonical
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn the_agency_sample_is_politics_and_conflict() {
     let Some(text) = shared("samples/erdogan-putin-call.txt") else {
         return;
