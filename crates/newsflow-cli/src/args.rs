@@ -169,6 +169,9 @@ pub enum NlpCommand {
     EvalNer(EvalNerArgs),
     /// Build the gazetteer TSV files from the public data sets.
     BuildGazetteer(BuildGazetteerArgs),
+    /// Build the word-class table key phrases read (verbs, adjectives,
+    /// numbers) from a part-of-speech tagged CoNLL file.
+    BuildWordClasses(BuildWordClassesArgs),
     /// Train the IPTC topic model (BBC News, the taxonomy, the lexicon).
     TrainTopics(TrainTopicsArgs),
     /// Score the topic model on the held-out BBC fifth and the check set.
@@ -247,6 +250,19 @@ pub struct EvalTopicsArgs {
     /// List every miss of the BBC fifth and the check set.
     #[arg(long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildWordClassesArgs {
+    /// CoNLL-format files with the part-of-speech tag in the second column
+    /// (repeatable).
+    #[arg(
+        long,
+        default_values = ["../shared/data/conll2003/eng.train", "../shared/data/conll2003/eng.testa"]
+    )]
+    pub conll: Vec<PathBuf>,
+    #[arg(long, default_value = "models/word-classes.tsv")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

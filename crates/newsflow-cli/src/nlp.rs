@@ -15,8 +15,8 @@ use newsflow_nlp::word_clusters::WordClusters;
 use newsflow_nlp::Annotator;
 
 use crate::args::{
-    BuildGazetteerArgs, CvNerArgs, EvalNerArgs, NerDataArgs, NerTrainingArgs, NlpCommand,
-    TrainNerArgs,
+    BuildGazetteerArgs, BuildWordClassesArgs, CvNerArgs, EvalNerArgs, NerDataArgs, NerTrainingArgs,
+    NlpCommand, TrainNerArgs,
 };
 
 pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
@@ -25,9 +25,28 @@ pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
         NlpCommand::CvNer(args) => cv_ner(args),
         NlpCommand::EvalNer(args) => eval_ner(args),
         NlpCommand::BuildGazetteer(args) => build_gazetteer(args),
+        NlpCommand::BuildWordClasses(args) => build_word_classes(args),
         NlpCommand::TrainTopics(args) => crate::nlp_topics::train_topics(args),
         NlpCommand::EvalTopics(args) => crate::nlp_topics::eval_topics(args),
     }
+}
+
+fn build_word_classes(args: BuildWordClassesArgs) -> anyhow::Result<ExitCode> {
+    let mut conll = String::new();
+    for path in &args.conll {
+        conll += &std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        conll.push('\n');
+    }
+    let table = newsflow_nlp::word_classes::build(&conll);
+    std::fs::write(&args.output, &table)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "wrote {} ({} words)",
+        args.output.display(),
+        table.lines().count()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build_gazetteer(args: BuildGazetteerArgs) -> anyhow::Result<ExitCode> {

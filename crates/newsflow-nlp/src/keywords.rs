@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use newsflow_core::Keyword;
 
 use crate::tokenizer::{Token, TokenKind};
+use crate::word_classes::{class_of, WordClass};
 
 /// Common English words that do not make a key phrase on their own.
 const STOP_WORDS: &[&str] = &[
@@ -211,6 +212,7 @@ pub fn keywords(
         }
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
+    let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     let alphabetic: Vec<bool> = words
         .iter()
         .map(|w| w.chars().any(char::is_alphabetic))
@@ -259,10 +261,19 @@ pub fn keywords(
                     break;
                 };
                 key[len - 1] = *id;
-                if !alphabetic[*id as usize] || in_name[at[c][start + len - 1]].is_some() {
+                // a key phrase is a noun phrase: no verb in it ("clashes
+                // kill six"), and it ends on a noun ("signs of ancient")
+                let verb = class[*id as usize] == Some(WordClass::Verb);
+                if !alphabetic[*id as usize] || in_name[at[c][start + len - 1]].is_some() || verb {
                     break;
                 }
-                if stop[key[0] as usize] || stop[*id as usize] {
+                if stop[key[0] as usize]
+                    || stop[*id as usize]
+                    || matches!(
+                        class[*id as usize],
+                        Some(WordClass::Adjective | WordClass::Number)
+                    )
+                {
                     continue;
                 }
                 candidates.entry(key).or_insert((0.0, c, start)).0 += 1.0;
@@ -443,6 +454,19 @@ mod tests {
             !got.iter().any(|k| k == "Tayyip" || k == "Recep"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn phrases_hold_no_verb_and_end_on_a_noun() {
+        let got = top(
+            "Border clashes kill six soldiers. Rover finds signs of ancient life. \
+             Border clashes kill six soldiers near the ancient border town.",
+            10,
+        );
+        assert!(!got.iter().any(|k| k.contains("kill")), "{got:?}");
+        assert!(!got.iter().any(|k| k.contains("finds")), "{got:?}");
+        assert!(!got.iter().any(|k| k.ends_with("ancient")), "{got:?}");
+        assert!(got.iter().any(|k| k == "Border clashes"), "{got:?}");
     }
 
     #[test]

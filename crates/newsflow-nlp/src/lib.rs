@@ -29,6 +29,7 @@ pub mod sentences;
 pub mod tokenizer;
 pub mod tone;
 pub mod topics;
+pub mod word_classes;
 pub mod word_clusters;
 
 pub use annotator::{Annotator, GAZETTEER_TSV};

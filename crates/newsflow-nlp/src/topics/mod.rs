@@ -91,7 +91,7 @@ pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
                 .map(|t| (t.score, article.topics.contains(&t.id)))
                 .collect(),
         );
-        if best_ids.first().is_some()
+        if !best_ids.is_empty()
             && best_ids.first().copied() == article.topics.first().map(String::as_str)
         {
             eval.main1 += 1;
