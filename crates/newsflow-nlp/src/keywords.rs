@@ -152,14 +152,12 @@ pub fn keywords(
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut words: Vec<String> = Vec::new();
     let mut stats: Vec<TermStats> = Vec::new();
-    // Terms per sentence: (id, surface), with punctuation as breaks.
+    // Terms per sentence: (id, surface), with punctuation as breaks; entry
+    // j of chunk c is token `sentences[c].start + j`.
     let mut chunks: Vec<Vec<Option<(u32, &str)>>> = Vec::new();
-    // per chunk entry: the token's index in `tokens`
-    let mut at: Vec<Vec<usize>> = Vec::new();
     let mut term_of_token: Vec<u32> = vec![NONE; tokens.len()];
     for (s, range) in sentences.iter().enumerate() {
         let mut chunk = Vec::new();
-        at.push(range.clone().collect());
         for (i, token) in tokens[range.clone()].iter().enumerate() {
             if token.kind == TokenKind::Punct {
                 chunk.push(None);
@@ -264,7 +262,10 @@ pub fn keywords(
                 // a key phrase is a noun phrase: no verb in it ("clashes
                 // kill six"), and it ends on a noun ("signs of ancient")
                 let verb = class[*id as usize] == Some(WordClass::Verb);
-                if !alphabetic[*id as usize] || in_name[at[c][start + len - 1]].is_some() || verb {
+                if !alphabetic[*id as usize]
+                    || in_name[sentences[c].start + start + len - 1].is_some()
+                    || verb
+                {
                     break;
                 }
                 if stop[key[0] as usize]
