@@ -176,6 +176,9 @@ pub enum NlpCommand {
     TrainTopics(TrainTopicsArgs),
     /// Score the topic model on the held-out BBC fifth and the check set.
     EvalTopics(EvalTopicsArgs),
+    /// Score the key phrases against phrases written by hand: precision
+    /// and recall of the ten best.
+    EvalKeywords(EvalKeywordsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +251,18 @@ pub struct EvalTopicsArgs {
     #[arg(long, default_value = "eval/topics/eval.jsonl")]
     pub eval: PathBuf,
     /// List every miss of the BBC fifth and the check set.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalKeywordsArgs {
+    /// JSON lines: `file` (an article, title line first, relative to the
+    /// current folder) and `phrases` (each with its acceptable forms
+    /// separated by `|`).
+    #[arg(long, default_value = "eval/keywords/samples.jsonl")]
+    pub set: PathBuf,
+    /// Print every article's phrases.
     #[arg(long)]
     pub verbose: bool,
 }

@@ -1,6 +1,6 @@
 //! `newsflow nlp`: training and evaluating the models.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -15,8 +15,8 @@ use newsflow_nlp::word_clusters::WordClusters;
 use newsflow_nlp::Annotator;
 
 use crate::args::{
-    BuildGazetteerArgs, BuildWordClassesArgs, CvNerArgs, EvalNerArgs, NerDataArgs, NerTrainingArgs,
-    NlpCommand, TrainNerArgs,
+    BuildGazetteerArgs, BuildWordClassesArgs, CvNerArgs, EvalKeywordsArgs, EvalNerArgs,
+    NerDataArgs, NerTrainingArgs, NlpCommand, TrainNerArgs,
 };
 
 pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
@@ -26,9 +26,65 @@ pub fn run(command: NlpCommand) -> anyhow::Result<ExitCode> {
         NlpCommand::EvalNer(args) => eval_ner(args),
         NlpCommand::BuildGazetteer(args) => build_gazetteer(args),
         NlpCommand::BuildWordClasses(args) => build_word_classes(args),
+        NlpCommand::EvalKeywords(args) => eval_keywords(args),
         NlpCommand::TrainTopics(args) => crate::nlp_topics::train_topics(args),
         NlpCommand::EvalTopics(args) => crate::nlp_topics::eval_topics(args),
     }
+}
+
+fn eval_keywords(args: EvalKeywordsArgs) -> anyhow::Result<ExitCode> {
+    let annotator = Annotator::with_default_models().map_err(anyhow::Error::msg)?;
+    let set = std::fs::read_to_string(&args.set)
+        .with_context(|| format!("reading {}", args.set.display()))?;
+    let (mut predicted, mut gold, mut matched) = (0, 0, 0);
+    for (i, line) in set
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let at = || format!("{} line {}", args.set.display(), i + 1);
+        let item: serde_json::Value = serde_json::from_str(line).with_context(at)?;
+        let file = PathBuf::from(
+            item["file"]
+                .as_str()
+                .with_context(|| format!("{}: no file", at()))?,
+        );
+        let gold_phrases: Vec<&str> = item["phrases"]
+            .as_array()
+            .with_context(|| format!("{}: no phrases", at()))?
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        let article = newsflow_core::RawArticle::from_text(&text)
+            .with_context(|| format!("{}: no title line", file.display()))?;
+        let out = annotator.annotate(article, None);
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        let hits = newsflow_nlp::keywords::matches(&phrases, &gold_phrases);
+        if args.verbose {
+            println!(
+                "{} ({hits} of {}): {phrases:?}",
+                file_name(&file),
+                phrases.len()
+            );
+        }
+        predicted += phrases.len();
+        gold += gold_phrases.len();
+        matched += hits;
+    }
+    let precision = matched as f64 / predicted.max(1) as f64;
+    let recall = matched as f64 / gold.max(1) as f64;
+    let f1 = if matched == 0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    println!(
+        "key phrases on {}: precision {precision:.3} ({matched} of {predicted}), recall {recall:.3} (of {gold}), F1 {f1:.3}",
+        file_name(&args.set)
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build_word_classes(args: BuildWordClassesArgs) -> anyhow::Result<ExitCode> {

@@ -348,6 +348,31 @@ pub fn keywords(
     out
 }
 
+/// How many of `predicted` match a phrase of `gold`, where each gold
+/// phrase lists its acceptable forms (`"Federal Reserve|Fed"`): equal
+/// after lower-casing, straightening apostrophes and dropping a leading
+/// "the". Each gold phrase is matched at most once, so the count is both
+/// the predicted phrases that match and the gold phrases found.
+pub fn matches(predicted: &[&str], gold: &[&str]) -> usize {
+    let norm = |p: &str| {
+        let p = p.trim().to_lowercase().replace('’', "'");
+        let p = p.strip_prefix("the ").unwrap_or(&p).to_string();
+        p.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut used = vec![false; gold.len()];
+    let mut matched = 0;
+    for p in predicted {
+        let p = norm(p);
+        if let Some(g) =
+            (0..gold.len()).find(|&g| !used[g] && gold[g].split('|').any(|a| norm(a) == p))
+        {
+            used[g] = true;
+            matched += 1;
+        }
+    }
+    matched
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,6 +493,16 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("finds")), "{got:?}");
         assert!(!got.iter().any(|k| k.ends_with("ancient")), "{got:?}");
         assert!(got.iter().any(|k| k == "Border clashes"), "{got:?}");
+    }
+
+    #[test]
+    fn matching_takes_any_listed_form_once() {
+        let gold = ["Federal Reserve|Fed", "interest rates", "Jerome Powell"];
+        assert_eq!(
+            matches(&["the Fed", "Interest  rates", "Fed", "rates"], &gold),
+            2
+        );
+        assert_eq!(matches(&[], &gold), 0);
     }
 
     #[test]
