@@ -105,13 +105,21 @@ impl Words {
 impl WordClusters {
     /// The table built into the binary.
     pub fn builtin() -> Self {
-        // The built-in files are checked at build time and by a unit test;
-        // should they ever be damaged, tagging goes on without clusters
-        // rather than failing.
-        let (Some(words), Ok(levels)) = (Words::builtin(), parse_levels(CLUSTERS_TSV)) else {
-            return WordClusters::default();
-        };
-        Self::with(words, levels)
+        // Read once per process: the entity tagger and the topic model
+        // share it (clones share the table).
+        static BUILTIN: std::sync::OnceLock<WordClusters> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The built-in files are checked at build time and by a unit
+                // test; should they ever be damaged, tagging goes on without
+                // clusters rather than failing.
+                let (Some(words), Ok(levels)) = (Words::builtin(), parse_levels(CLUSTERS_TSV))
+                else {
+                    return WordClusters::default();
+                };
+                Self::with(words, levels)
+            })
+            .clone()
     }
 
     fn with(words: Words, levels: Vec<(u16, u16)>) -> Self {

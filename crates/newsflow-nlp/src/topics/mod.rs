@@ -91,8 +91,9 @@ pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
                 .map(|t| (t.score, article.topics.contains(&t.id)))
                 .collect(),
         );
-        if !best_ids.is_empty()
-            && best_ids.first().copied() == article.topics.first().map(String::as_str)
+        if best_ids
+            .first()
+            .is_some_and(|b| article.topics.first().is_some_and(|main| main == b))
         {
             eval.main1 += 1;
         }
