@@ -42,7 +42,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         train(&taxonomy, &bbc, &lexicon, &options).map_err(anyhow::Error::msg)?;
     if args.calibration_folds > 1 {
         let check = read_expected(&args.check)?;
-        let (platt, bbc_pairs, check_pairs) = calibrate(
+        let fit = calibrate(
             &model,
             &taxonomy,
             &bbc,
@@ -52,14 +52,26 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             args.calibration_folds,
         )
         .map_err(anyhow::Error::msg)?;
+        let (mean, sd) = newsflow_nlp::ner::selection::mean_sd(fit.fold_top1.iter().copied());
         eprintln!(
-            "calibration: probability = sigmoid({:.3} × score + {:.3}), fitted on {bbc_pairs} \
-             (article, topic) pairs of {} BBC folds and {check_pairs} of {}",
-            platt.a,
-            platt.b,
+            "BBC {}-fold cross-validation, top-1 accuracy {mean:.4} ± {sd:.4} (folds {})",
             args.calibration_folds,
+            fit.fold_top1
+                .iter()
+                .map(|a| format!("{a:.4}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        eprintln!(
+            "calibration: probability = sigmoid({:.3} × score + {:.3}), fitted on {} \
+             (article, topic) pairs of the BBC folds and {} of {}",
+            fit.platt.a,
+            fit.platt.b,
+            fit.bbc_pairs,
+            fit.tuning_pairs,
             file_name(&args.check)
         );
+        let platt = fit.platt;
         model = model.with_calibration(platt);
     }
     let bytes = model.to_bytes();

@@ -70,7 +70,8 @@ impl CrossValidation {
     }
 }
 
-fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
+/// Mean and sample standard deviation (0 for a single value).
+pub fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let values: Vec<f64> = values.collect();
     if values.is_empty() {
         return (0.0, 0.0);
