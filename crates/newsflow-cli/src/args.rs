@@ -227,6 +227,13 @@ pub struct TrainTopicsArgs {
     /// BBC does not label (1: as for the five it labels).
     #[arg(long, default_value_t = 0.1)]
     pub bbc_other_topics: f32,
+    /// A BBC article with at least this many distinct lexicon terms of a
+    /// topic BBC does not label is a weak positive for it (0: never).
+    #[arg(long, default_value_t = 0)]
+    pub lexicon_min_terms: usize,
+    /// Target of such a weak positive.
+    #[arg(long, default_value_t = 0.7)]
+    pub lexicon_target: f32,
     /// The tuning set, one of the two sources the calibration is fitted
     /// on (the other: cross-validation folds of the BBC articles).
     #[arg(long, default_value = "eval/topics/check.jsonl")]
@@ -259,9 +266,18 @@ pub struct EvalTopicsArgs {
 pub struct EvalKeywordsArgs {
     /// JSON lines: `file` (an article, title line first, relative to the
     /// current folder) and `phrases` (each with its acceptable forms
-    /// separated by `|`).
-    #[arg(long, default_value = "eval/keywords/samples.jsonl")]
-    pub set: PathBuf,
+    /// separated by `|`). Repeatable: each set is scored alone, then all
+    /// together.
+    #[arg(
+        long,
+        default_values = ["eval/keywords/samples.jsonl", "eval/keywords/blind.jsonl"]
+    )]
+    pub set: Vec<PathBuf>,
+    /// Score another extractor's phrases instead of newsflow's: JSON lines
+    /// of `file` and `phrases`, best first (`scripts/yake-keyphrases.py`
+    /// writes them for YAKE).
+    #[arg(long)]
+    pub predicted: Option<PathBuf>,
     /// Print every article's phrases.
     #[arg(long)]
     pub verbose: bool,

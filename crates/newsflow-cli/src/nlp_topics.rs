@@ -35,6 +35,8 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         bbc_weight: args.bbc_weight,
         clusters: !args.no_clusters,
         bbc_other_topics: args.bbc_other_topics,
+        lexicon_min_terms: args.lexicon_min_terms,
+        lexicon_target: args.lexicon_target,
         ..TrainOptions::default()
     };
     let started = Instant::now();
@@ -79,10 +81,11 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
         "trained on {} BBC articles (held-out fifth left out), {} taxonomy definitions, \
-         {} lexicon pseudo-articles; {} epochs, seed {}, {:.1} s",
+         {} lexicon pseudo-articles, {} lexicon labels of BBC articles; {} epochs, seed {}, {:.1} s",
         report.bbc_articles,
         report.taxonomy_documents,
         report.pseudo_articles,
+        report.lexicon_labels,
         options.epochs,
         options.seed,
         started.elapsed().as_secs_f64()

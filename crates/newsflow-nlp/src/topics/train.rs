@@ -219,6 +219,13 @@ pub struct TrainOptions {
     /// Weight of a BBC article as a negative for the twelve topics BBC
     /// does not label (1: as strong as for the five it does).
     pub bbc_other_topics: f32,
+    /// A BBC article that holds at least this many distinct lexicon terms
+    /// of one of the twelve topics BBC does not label counts as a weak
+    /// positive for it (0: never). The lexicon as a labelling function:
+    /// real prose about a war, where pseudo-articles only list its words.
+    pub lexicon_min_terms: usize,
+    /// Target of such a weak positive.
+    pub lexicon_target: f32,
 }
 
 impl Default for TrainOptions {
@@ -236,6 +243,8 @@ impl Default for TrainOptions {
             bbc_weight: 8.0,
             clusters: true,
             bbc_other_topics: 0.1,
+            lexicon_min_terms: 0,
+            lexicon_target: 0.7,
         }
     }
 }
@@ -246,6 +255,8 @@ struct Example {
     targets: Vec<f32>,
     /// the second-level code, when the example has one
     child: Option<String>,
+    /// topics the lexicon labelled this BBC article with
+    lexicon: Vec<usize>,
 }
 
 /// What went into a model, for its card.
@@ -254,6 +265,8 @@ pub struct TrainReport {
     pub bbc_articles: usize,
     pub taxonomy_documents: usize,
     pub pseudo_articles: usize,
+    /// (BBC article, topic) pairs the lexicon labelled
+    pub lexicon_labels: usize,
     pub top_features: usize,
     pub child_features: usize,
 }
@@ -292,8 +305,25 @@ pub fn train(
             features: featurizer.counts(&article.title, &article.text),
             targets,
             child: None,
+            lexicon: Vec::new(),
         });
         report.bbc_articles += 1;
+    }
+
+    if options.lexicon_min_terms > 0 {
+        let bbc_known = |topic: usize| BBC_TOPICS.iter().any(|(_, c)| *c == labels[topic].id);
+        let terms = LexiconTerms::new(&featurizer, lexicon, &index, taxonomy);
+        let trainable = bbc.iter().filter(|a| !is_held_out(&a.id));
+        let labelled = trainable.filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category));
+        for (example, article) in examples.iter_mut().zip(labelled) {
+            for (topic, found) in terms.count(&featurizer, &article.title, &article.text) {
+                if found >= options.lexicon_min_terms && !bbc_known(topic) {
+                    example.targets[topic] = example.targets[topic].max(options.lexicon_target);
+                    example.lexicon.push(topic);
+                    report.lexicon_labels += 1;
+                }
+            }
+        }
     }
 
     for code in &taxonomy.codes {
@@ -310,6 +340,7 @@ pub fn train(
             features: featurizer.counts(&code.name, &text),
             targets,
             child: path.get(1).map(|c| c.id.clone()),
+            lexicon: Vec::new(),
         });
         report.taxonomy_documents += 1;
     }
@@ -362,6 +393,7 @@ pub fn train(
                 features: featurizer.counts(&title, &body),
                 targets,
                 child: path.get(1).map(|c| c.id.clone()),
+                lexicon: Vec::new(),
             });
             report.pseudo_articles += 1;
         }
@@ -415,8 +447,8 @@ pub fn train(
             // other twelve: a politics story may well be about a war too,
             // so it is only a weak negative for those scorers.
             if i < report.bbc_articles {
-                for (g, known) in gradients.iter_mut().zip(&bbc_known) {
-                    if !known {
+                for (topic, (g, known)) in gradients.iter_mut().zip(&bbc_known).enumerate() {
+                    if !known && !example.lexicon.contains(&topic) {
                         *g *= options.bbc_other_topics;
                     }
                 }
@@ -477,6 +509,74 @@ pub fn train(
     }
 
     Ok((TopicModel::new(top, children, vocabulary), report))
+}
+
+/// The lexicon's terms per top-level topic, as sequences of the topic
+/// tokeniser's terms, for labelling real articles.
+struct LexiconTerms {
+    /// (topic, terms of every entry under it)
+    by_topic: Vec<(usize, Vec<Vec<String>>)>,
+}
+
+impl LexiconTerms {
+    fn new(
+        featurizer: &Featurizer,
+        lexicon: &[LexiconEntry],
+        index: &HashMap<&str, usize>,
+        taxonomy: &Taxonomy,
+    ) -> Self {
+        let mut by_topic: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
+        for entry in lexicon {
+            let Some(top) = taxonomy.path(&entry.code).first().map(|c| c.id.as_str()) else {
+                continue;
+            };
+            let Some(&topic) = index.get(top) else {
+                continue;
+            };
+            let at = match by_topic.iter().position(|(t, _)| *t == topic) {
+                Some(at) => at,
+                None => {
+                    by_topic.push((topic, Vec::new()));
+                    by_topic.len() - 1
+                }
+            };
+            for term in &entry.terms {
+                let mut words = Vec::new();
+                featurizer.terms(term, &mut words);
+                // A term of stop words only ("who") would match everywhere.
+                if let Some(words) = words.into_iter().collect::<Option<Vec<String>>>() {
+                    if !words.is_empty() {
+                        by_topic[at].1.push(words);
+                    }
+                }
+            }
+        }
+        LexiconTerms { by_topic }
+    }
+
+    /// How many distinct terms of each topic the article holds.
+    fn count(&self, featurizer: &Featurizer, title: &str, body: &str) -> Vec<(usize, usize)> {
+        let mut words = Vec::new();
+        featurizer.terms(title, &mut words);
+        words.push(None);
+        featurizer.terms(body, &mut words);
+        self.by_topic
+            .iter()
+            .map(|(topic, terms)| {
+                let found = terms
+                    .iter()
+                    .filter(|term| {
+                        words.windows(term.len()).any(|w| {
+                            w.iter()
+                                .zip(term.iter())
+                                .all(|(a, b)| a.as_deref() == Some(b.as_str()))
+                        })
+                    })
+                    .count();
+                (*topic, found)
+            })
+            .collect()
+    }
 }
 
 /// What [`calibrate`] fitted and measured.
