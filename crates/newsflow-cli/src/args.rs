@@ -260,6 +260,10 @@ pub struct EvalTopicsArgs {
     /// List every miss of the BBC fifth and the check set.
     #[arg(long)]
     pub verbose: bool,
+    /// Also print the five best top-level topics of this article (a text
+    /// file, title line first; repeatable), e.g. the agency sample.
+    #[arg(long)]
+    pub article: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -124,7 +124,11 @@ fn read_phrase_lines(path: &Path) -> anyhow::Result<Vec<(String, Vec<String>)>> 
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut items = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let at = || format!("{} line {}", path.display(), i + 1);
         let item: serde_json::Value = serde_json::from_str(line).with_context(at)?;
         let file = item["file"]

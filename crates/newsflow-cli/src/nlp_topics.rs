@@ -176,5 +176,18 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         let part: Vec<Expected> = eval.iter().filter(|a| a.style == style).cloned().collect();
         print(&format!("  {style}"), &evaluate(&model, &part), false);
     }
+    for path in &args.article {
+        let text = read(path)?;
+        let article = newsflow_core::RawArticle::from_text(&text)
+            .with_context(|| format!("{}: no title line", path.display()))?;
+        let features = model.featurizer().features(&article.title, &article.body);
+        let best: Vec<String> = model
+            .top_level(&features)
+            .iter()
+            .take(5)
+            .map(|t| format!("{} {:.2}", t.label, t.score))
+            .collect();
+        println!("{}: {}", file_name(path), best.join(", "));
+    }
     Ok(ExitCode::SUCCESS)
 }
