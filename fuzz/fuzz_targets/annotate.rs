@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
                 MentionField::Title => title_chars,
                 MentionField::Body => body_chars,
             };
-            assert!(mention.start < mention.end && mention.end <= len, "{mention:?} of {len}");
+            assert!(
+                mention.start < mention.end && mention.end <= len,
+                "{mention:?} of {len}"
+            );
         }
     }
     let _ = serialise_within(&mut enriched, MAX_OUTPUT_BYTES);
