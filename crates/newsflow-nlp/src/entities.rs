@@ -8,6 +8,9 @@
 //! Salience weighs a title mention three times and a mention in the first
 //! two sentences twice, relative to the most salient entity.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use newsflow_core::{Entity, Mention, MentionField};
 
 use crate::ner::tags::TYPES;
@@ -29,7 +32,6 @@ struct Group {
     texts: Vec<String>,
     mentions: Vec<Mention>,
     weight: f64,
-    merged_into: Option<usize>,
 }
 
 /// Drops leading titles ("Gen.", "Mr.", "Dr.") from a person's name.
@@ -82,7 +84,7 @@ fn person_part_of(short: &[String], long: &[String]) -> bool {
 }
 
 /// Full names of organisations by abbreviation ("UN" → "United Nations").
-pub type Abbreviations = std::collections::HashMap<String, String>;
+pub type Abbreviations = HashMap<String, String>;
 
 /// Reads `ABBREVIATION<TAB>full name` lines.
 pub fn abbreviations_from_tsv(text: &str) -> Abbreviations {
@@ -128,95 +130,69 @@ fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations:
 /// Groups `found` mentions into entities, in order of first mention.
 pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
     let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<(usize, String), usize> = HashMap::new();
     for f in found {
         let key = normalise(&f.text);
         if key.is_empty() {
             continue;
         }
-        match groups.iter_mut().find(|g| g.kind == f.kind && g.key == key) {
-            Some(g) => {
+        match by_key.entry((f.kind, key)) {
+            Entry::Occupied(at) => {
+                let g = &mut groups[*at.get()];
                 g.texts.push(f.text);
                 g.mentions.push(f.mention);
                 g.weight += f.weight;
             }
-            None => groups.push(Group {
-                kind: f.kind,
-                words: key.split(' ').map(str::to_string).collect(),
-                key,
-                texts: vec![f.text],
-                mentions: vec![f.mention],
-                weight: f.weight,
-                merged_into: None,
-            }),
-        }
-    }
-    // Merge shorter references into the fullest matching name; a short form
-    // that fits two different full names is left alone (ambiguous).
-    for i in 0..groups.len() {
-        let candidates: Vec<usize> = (0..groups.len())
-            .filter(|&j| j != i && groups[j].kind == groups[i].kind)
-            .filter(|&j| {
-                let (short, long) = (&groups[i], &groups[j]);
-                match TYPES[short.kind] {
-                    "PER" => person_part_of(&short.words, &long.words),
-                    "ORG" | "MISC" | "LOC" => {
-                        short.words.len() == 1 && long.words.len() > 1 && {
-                            let abbreviation = short.key.replace('.', "");
-                            abbreviation.len() > 1 && abbreviation == initials(&long.words)
-                        }
-                    }
-                    _ => false,
-                }
-            })
-            .collect();
-        let longest = candidates
-            .iter()
-            .copied()
-            .max_by_key(|&j| groups[j].words.len());
-        if let Some(target) = longest {
-            let distinct = candidates
-                .iter()
-                .filter(|&&j| {
-                    !person_part_of(&groups[j].words, &groups[target].words) && j != target
-                })
-                .count();
-            if distinct == 0 {
-                groups[i].merged_into = Some(target);
+            Entry::Vacant(slot) => {
+                let key = slot.key().1.clone();
+                slot.insert(groups.len());
+                groups.push(Group {
+                    kind: f.kind,
+                    words: key.split(' ').map(str::to_string).collect(),
+                    key,
+                    texts: vec![f.text],
+                    mentions: vec![f.mention],
+                    weight: f.weight,
+                });
             }
         }
     }
+    let merged_into = merges(&groups);
     // Follow merge chains ("Erdoğan" → "Tayyip Erdoğan" → "Recep Tayyip Erdoğan").
-    let root = |mut i: usize, groups: &[Group]| {
-        while let Some(j) = groups[i].merged_into {
+    let root = |mut i: usize| {
+        while let Some(j) = merged_into[i] {
             i = j;
         }
         i
     };
-    let roots: Vec<usize> = (0..groups.len()).map(|i| root(i, &groups)).collect();
     let mut entities: Vec<(usize, Entity, f64)> = Vec::new();
+    let mut entity_of_root: HashMap<usize, usize> = HashMap::new();
     for (i, g) in groups.iter().enumerate() {
-        let r = roots[i];
-        let canonical = longest_text(&groups[r].texts);
-        match entities.iter_mut().find(|(root, _, _)| *root == r) {
-            Some((_, e, weight)) => {
+        let r = root(i);
+        match entity_of_root.get(&r) {
+            Some(&at) => {
+                let (_, e, weight) = &mut entities[at];
                 e.mentions.extend(g.mentions.iter().copied());
                 e.count += g.mentions.len() as u32;
                 *weight += g.weight;
             }
-            None => entities.push((
-                r,
-                Entity {
-                    text: g.texts[0].clone(),
-                    kind: TYPES[g.kind].to_string(),
-                    canonical,
-                    count: g.mentions.len() as u32,
-                    salience: None,
-                    mentions: g.mentions.clone(),
-                    links: None,
-                    geo: None,
-                },
-                g.weight,
-            )),
+            None => {
+                entity_of_root.insert(r, entities.len());
+                entities.push((
+                    r,
+                    Entity {
+                        text: g.texts[0].clone(),
+                        kind: TYPES[g.kind].to_string(),
+                        canonical: longest_text(&groups[r].texts),
+                        count: g.mentions.len() as u32,
+                        salience: None,
+                        mentions: g.mentions.clone(),
+                        links: None,
+                        geo: None,
+                    },
+                    g.weight,
+                ));
+            }
         }
     }
     expand_abbreviations(&mut entities, abbreviations);
@@ -234,6 +210,89 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
             e
         })
         .collect()
+}
+
+/// A short form with more candidate full names than this is ambiguous
+/// whatever they are; the bound keeps a page of thousands of names that
+/// share a word linear rather than quadratic.
+const MAX_CANDIDATES: usize = 16;
+
+/// For each group, the group it merges into: a shorter reference into the
+/// fullest matching name of its type, unless it fits two different full
+/// names (ambiguous). Indexes by word and by initials keep it near linear.
+fn merges(groups: &[Group]) -> Vec<Option<usize>> {
+    let mut by_word: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_initials: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+    for (j, g) in groups.iter().enumerate() {
+        match TYPES[g.kind] {
+            "PER" => {
+                let mut words: Vec<&str> = g.words.iter().map(String::as_str).collect();
+                words.sort_unstable();
+                words.dedup();
+                for w in words {
+                    by_word.entry((g.kind, w)).or_default().push(j);
+                }
+            }
+            "ORG" | "MISC" | "LOC" if g.words.len() > 1 => {
+                by_initials
+                    .entry((g.kind, initials(&g.words)))
+                    .or_default()
+                    .push(j);
+            }
+            _ => {}
+        }
+    }
+    let none = Vec::new();
+    let mut merged_into = vec![None; groups.len()];
+    for (i, short) in groups.iter().enumerate() {
+        // Candidates in group order, as every index list is.
+        let list = match TYPES[short.kind] {
+            "PER" => short
+                .words
+                .last()
+                .and_then(|w| by_word.get(&(short.kind, w.as_str()))),
+            "ORG" | "MISC" | "LOC" if short.words.len() == 1 => {
+                let abbreviation = short.key.replace('.', "");
+                if abbreviation.len() > 1 {
+                    by_initials.get(&(short.kind, abbreviation))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+        .unwrap_or(&none);
+        let candidates: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|&j| {
+                j != i
+                    && (TYPES[short.kind] != "PER"
+                        || person_part_of(&short.words, &groups[j].words))
+            })
+            .take(MAX_CANDIDATES + 1)
+            .collect();
+        if candidates.len() > MAX_CANDIDATES {
+            continue;
+        }
+        // The last of the longest, as before the indexes.
+        let longest = candidates
+            .iter()
+            .copied()
+            .max_by_key(|&j| groups[j].words.len());
+        if let Some(target) = longest {
+            let distinct = candidates
+                .iter()
+                .filter(|&&j| {
+                    !person_part_of(&groups[j].words, &groups[target].words) && j != target
+                })
+                .count();
+            if distinct == 0 {
+                merged_into[i] = Some(target);
+            }
+        }
+    }
+    merged_into
 }
 
 /// The fullest written form, without a trailing possessive.
@@ -338,6 +397,36 @@ mod tests {
             &Abbreviations::new(),
         );
         assert_eq!(entities.len(), 3);
+    }
+
+    #[test]
+    fn a_page_of_thousands_of_names_sharing_words_groups_them_all() {
+        // A pasted list of names: before the word index, every short form
+        // was compared with every group (30 s for a 1.3 MB page).
+        let mut mentions = Vec::new();
+        for i in 0..3_000 {
+            mentions.push(found(
+                "PER",
+                &format!("Anna Smith{}", i % 1_000),
+                i * 20,
+                1.0,
+            ));
+            mentions.push(found(
+                "PER",
+                &format!("Smith{}", i % 1_000),
+                i * 20 + 10,
+                1.0,
+            ));
+        }
+        mentions.push(found("PER", "Anna", 70_000, 1.0));
+        let entities = build(mentions, &Abbreviations::new());
+        // each "SmithK" merges into its one "Anna SmithK"; "Anna" fits a
+        // thousand full names, so it stays alone
+        assert_eq!(entities.len(), 1_001);
+        assert!(entities
+            .iter()
+            .filter(|e| e.canonical != "Anna")
+            .all(|e| e.count == 6 && e.canonical.starts_with("Anna Smith")));
     }
 
     #[test]
