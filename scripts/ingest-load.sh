@@ -117,7 +117,7 @@ pids+=($!)
 deadline=$((SECONDS + 900))
 found=0
 while [ "$SECONDS" -lt "$deadline" ]; do
-    found=$(cat "$dir"/out/*.jsonl 2>/dev/null | wc -l)
+    found=$( (cat "$dir"/out/*.jsonl 2>/dev/null || true) | wc -l)
     [ "$found" -ge "$accepted" ] && break
     sleep 5
 done

@@ -174,7 +174,7 @@ acked=$(wc -l <"$dir/acked.sorted")
 deadline=$((SECONDS + 900))
 while [ "$SECONDS" -lt "$deadline" ]; do
     in_pg=$(psql -h 127.0.0.1 -U postgres -Atc "SELECT count(*) FROM articles" "$database" 2>/dev/null || echo 0)
-    in_jsonl=$(cat "$dir"/out/*.jsonl 2>/dev/null | python3 -c 'import json,sys; print(len({json.loads(l)["id"] for l in sys.stdin if l.strip()}))')
+    in_jsonl=$( (cat "$dir"/out/*.jsonl 2>/dev/null || true) | python3 -c 'import json,sys; print(len({json.loads(l)["id"] for l in sys.stdin if l.strip()}))')
     [ "$in_pg" -ge "$acked" ] && [ "$in_jsonl" -ge "$acked" ] && break
     sleep 10
 done
