@@ -33,12 +33,8 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "ingest-load.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
-cache=${NEWSFLOW_CACHE:-$HOME/.cache/newsflow}
-tansu=$cache/tansu-0.6.0/bin/tansu
-if [ ! -x "$tansu" ]; then
-    cargo install tansu --version 0.6.0 --locked --features libsql \
-        --root "$cache/tansu-0.6.0" --target-dir "$cache/tansu-build"
-fi
+. scripts/tansu.sh
+install_tansu
 cargo build --release -p newsflow-cli
 newsflow=$PWD/target/release/newsflow
 [ -n "${CARGO_TARGET_DIR:-}" ] && newsflow=$CARGO_TARGET_DIR/release/newsflow
@@ -47,12 +43,6 @@ dir=${out:-$(mktemp -d -t newsflow-load.XXXXXX)}
 mkdir -p "$dir"
 rm -f "$dir"/ids-*.txt
 
-port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local p=$1
-    while port_is_open "$p"; do p=$((p + 1)); done
-    echo "$p"
-}
 wait_port() {
     for _ in $(seq 1 150); do
         port_is_open "$1" && return 0

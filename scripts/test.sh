@@ -9,18 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cache=${NEWSFLOW_CACHE:-$HOME/.cache/newsflow}
-tansu_version=0.6.0
-tansu=$cache/tansu-$tansu_version/bin/tansu
-if [ ! -x "$tansu" ]; then
-    echo "test.sh: installing tansu $tansu_version into $cache (slow, once)" >&2
-    cargo install tansu --version "$tansu_version" --locked --features libsql \
-        --root "$cache/tansu-$tansu_version" --target-dir "$cache/tansu-build"
-fi
-
-port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=19092
-while port_is_open "$port"; do port=$((port + 1)); done
+. scripts/tansu.sh
+install_tansu
+port=$(free_port 19092)
 
 broker_dir=$(mktemp -d -t newsflow-tansu.XXXXXX)
 (
