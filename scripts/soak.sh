@@ -13,8 +13,8 @@
 # waits for every input id in both outputs. The report (report.txt in
 # --out, and on stderr) gives ids in and out, repeats, the enrichers' lag,
 # every kill, and each role's resident memory over time (rss.tsv). It
-# passes only if nothing is missing and each role's RSS at the end is at
-# most 1.2 times its RSS at minute 5 (the largest sample of minutes 4-6
+# passes only if nothing is missing and each newsflow role's RSS at the
+# end is at most 1.2 times its RSS at minute 5 (the largest sample of minutes 4-6
 # against that of the last two minutes, since a role just restarted
 # starts small).
 set -euo pipefail
@@ -35,12 +35,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-cache=${NEWSFLOW_CACHE:-$HOME/.cache/newsflow}
-tansu=$cache/tansu-0.6.0/bin/tansu
-if [ ! -x "$tansu" ]; then
-    cargo install tansu --version 0.6.0 --locked --features libsql \
-        --root "$cache/tansu-0.6.0" --target-dir "$cache/tansu-build"
-fi
+. scripts/tansu.sh
+install_tansu
 cargo build --release -p newsflow-cli
 newsflow=${CARGO_TARGET_DIR:-$PWD/target}/release/newsflow
 
@@ -49,12 +45,6 @@ mkdir -p "$dir/pids" "$dir/logs" "$dir/broker"
 : >"$dir/chaos.log"
 RANDOM=$seed
 
-port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local p=$1
-    while port_is_open "$p"; do p=$((p + 1)); done
-    echo "$p"
-}
 broker_port=$(free_port 19292)
 http_port=$(free_port 18180)
 enrich_a_port=$(free_port 19400)
@@ -212,8 +202,12 @@ for role, samples in sorted(rss.items()):
     at5 = max([k for t, k in samples if 240 <= t <= 360] or [samples[0][1]])
     last = max([k for t, k in samples if end - 120 <= t <= end] or [samples[-1][1]])
     ratio = last / at5
-    ok = ok and ratio <= 1.2
-    print(f"{role}\t{at5 / 1024:.1f}\t{last / 1024:.1f}\t{max(k for _, k in samples) / 1024:.1f}\t{ratio:.2f}")
+    # The broker is Tansu, which keeps every record in its SQLite file and
+    # grows with it: reported, not gated.
+    gated = role != "broker"
+    ok = ok and (ratio <= 1.2 or not gated)
+    note = "" if gated else "\t(Tansu, not gated)"
+    print(f"{role}\t{at5 / 1024:.1f}\t{last / 1024:.1f}\t{max(k for _, k in samples) / 1024:.1f}\t{ratio:.2f}{note}")
 print("PASS" if ok else "FAIL")
 PY
 grep -q "^PASS" "$dir/report.txt"
