@@ -74,7 +74,11 @@ pid_of() { cat "$dir/pids/$1"; }
 
 cleanup() {
     [ -n "${client_pid:-}" ] && kill "$client_pid" 2>/dev/null
-    for role in "${roles[@]}"; do kill "$(pid_of "$role")" 2>/dev/null || true; done
+    # The broker last, so that the others can leave their groups.
+    for role in sink-postgres sink-jsonl enrich-b enrich-a produce broker; do
+        kill "$(pid_of "$role")" 2>/dev/null || true
+        [ "$role" = enrich-a ] && sleep 12
+    done
     [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null
     wait 2>/dev/null || true
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database" postgres || true
