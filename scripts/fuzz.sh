@@ -15,7 +15,7 @@
 # test. The last line of each target's log says how many runs it did.
 #
 # The stable toolchain runs cargo fuzz with RUSTC_BOOTSTRAP=1. The build
-# uses no sanitizer: the code under test has no `unsafe`, and what the
+# uses no sanitizer: newsflow's own code has no `unsafe`, and what the
 # fuzzer looks for here is panics, hangs and unbounded memory, which a
 # sanitizer would only slow down. Debug assertions (overflow checks) stay on.
 set -euo pipefail
