@@ -13,9 +13,9 @@ const PASSWORD: &str = "s3cret-pw-7d2e";
 
 fn newsflow(port: u16, args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(newsflow_bin())
+        .args(args)
         .arg("-b")
         .arg(format!("127.0.0.1:{port}"))
-        .args(args)
         .env_remove("NEWSFLOW_SASL_PASSWORD")
         .output()
         .expect("running newsflow");
@@ -72,13 +72,13 @@ fn scram_credentials_are_checked_and_never_shown() {
         ]
     };
 
-    let mut right = sasl(PASSWORD);
-    right.extend(["produce", "--topic", &topic, "--partitions", "1", article]);
+    let mut right = vec!["produce", "--topic", &topic, "--partitions", "1", article];
+    right.extend(sasl(PASSWORD));
     let (code, text) = newsflow(port, &right);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("sent 1"), "{text}");
-    let mut plan = sasl(PASSWORD);
-    plan.extend(["replay", "--input-topic", &topic, "--dry-run"]);
+    let mut plan = vec!["replay", "--input-topic", &topic, "--dry-run"];
+    plan.extend(sasl(PASSWORD));
     let (code, text) = newsflow(port, &plan);
     assert_eq!(code, Some(0), "{text}");
     assert!(
@@ -88,8 +88,8 @@ fn scram_credentials_are_checked_and_never_shown() {
     );
 
     let started = Instant::now();
-    let mut wrong = sasl("not-the-password");
-    wrong.extend(["produce", "--topic", &topic, article]);
+    let mut wrong = vec!["produce", "--topic", &topic, article];
+    wrong.extend(sasl("not-the-password"));
     let (code, text) = newsflow(port, &wrong);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("cannot use the brokers"), "{text}");
@@ -101,15 +101,9 @@ fn scram_credentials_are_checked_and_never_shown() {
         "fails within the check's time"
     );
 
-    let mut conflict = sasl(PASSWORD);
-    conflict.extend([
-        "-X",
-        "sasl.mechanism=PLAIN",
-        "produce",
-        "--topic",
-        &topic,
-        article,
-    ]);
+    let mut conflict = vec!["produce", "--topic", &topic, article];
+    conflict.extend(sasl(PASSWORD));
+    conflict.extend(["-X", "sasl.mechanism=PLAIN"]);
     let (code, text) = newsflow(port, &conflict);
     assert_eq!(code, Some(1), "{text}");
     assert!(

@@ -73,9 +73,9 @@ fn produce_batch(file: &Path, topic: &str, log: &Path) -> usize {
     for attempt in 1.. {
         let output = Command::new(newsflow_bin())
             .args([
+                "produce",
                 "-b",
                 &brokers(),
-                "produce",
                 "--no-create-topic",
                 "--timeout-secs",
                 "10",

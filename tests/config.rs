@@ -73,12 +73,12 @@ async fn flags_beat_environment_beats_file_beats_defaults() {
 
     let (_, out, _) = run(
         &[
-            "-b",
-            &brokers(),
             "replay",
             "--input-topic",
             &topic,
             "--dry-run",
+            "-b",
+            &brokers(),
         ],
         &[],
     );

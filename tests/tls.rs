@@ -115,10 +115,10 @@ async fn produces_over_tls_verified_against_the_ca() {
     let run = |ca: &std::path::Path| {
         let started = Instant::now();
         let output = Command::new(newsflow_bin())
-            .args(["-b", &format!("127.0.0.1:{proxy_port}"), "--tls-ca"])
-            .arg(ca)
             .args(["produce", "--topic", &topic, "--partitions", "1"])
             .arg(&article)
+            .args(["-b", &format!("127.0.0.1:{proxy_port}"), "--tls-ca"])
+            .arg(ca)
             .output()
             .expect("running newsflow");
         (

@@ -1,12 +1,28 @@
 //! `newsflow annotate`: the enrich code path over files, no broker.
 
 use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use clap::Args;
 use newsflow_producer::sources::{read_inputs, Item};
 
-use crate::args::AnnotateArgs;
+use crate::enrich::LanguageArgs;
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// RawArticle JSONL / JSON files, .txt files, directories, or - for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write here instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    #[command(flatten)]
+    pub languages: LanguageArgs,
+}
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let annotator = args.languages.annotator()?;

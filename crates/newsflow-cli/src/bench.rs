@@ -4,20 +4,47 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use clap::{Args, Subcommand};
 use newsflow_core::RawArticle;
 use newsflow_kafka::topics::{ensure_topics, TopicSpec};
-use newsflow_kafka::KafkaConfig;
 use newsflow_nlp::Annotator;
 use newsflow_producer::{Item, Origin};
 
-use crate::args::{BenchAnnotateArgs, BenchCommand, BenchPipelineArgs};
+use crate::broker::BrokerArgs;
 use crate::in_process::{self, Topics};
 use crate::samples::SAMPLES;
 
-pub async fn run(kafka: &KafkaConfig, command: BenchCommand) -> anyhow::Result<ExitCode> {
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Offline: enrich the bundled samples over and over on one thread.
+    Annotate(BenchAnnotateArgs),
+    /// Produce articles to fresh topics on --brokers, then enrich and sink
+    /// them in this process; reports articles per second.
+    Pipeline(BenchPipelineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAnnotateArgs {
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPipelineArgs {
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+    #[arg(long, default_value_t = 6)]
+    pub partitions: i32,
+    #[arg(long, default_value_t = 600)]
+    pub timeout_secs: u64,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Annotate(args) => annotate(args),
-        BenchCommand::Pipeline(args) => pipeline(kafka, args).await,
+        BenchCommand::Pipeline(args) => pipeline(args).await,
     }
 }
 
@@ -54,7 +81,8 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn pipeline(kafka: &KafkaConfig, args: BenchPipelineArgs) -> anyhow::Result<ExitCode> {
+async fn pipeline(args: BenchPipelineArgs) -> anyhow::Result<ExitCode> {
+    let kafka = &args.broker.connect().await?;
     let run = format!("{}", std::process::id());
     let topics = Topics {
         raw: format!("bench-{run}.raw"),

@@ -30,7 +30,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use clap::CommandFactory;
 
-use crate::args::Cli;
+use crate::Cli;
 
 /// Tables for one command each.
 const COMMANDS: &[&str] = &["produce", "enrich", "sink", "replay", "annotate", "demo"];

@@ -8,14 +8,24 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use clap::Args;
 use newsflow_core::{EnrichedArticle, RawArticle};
 use newsflow_kafka::{KafkaConfig, PipelineStats};
 use newsflow_producer::{Item, Origin};
 use rdkafka::mocking::MockCluster;
 
-use crate::args::DemoArgs;
 use crate::in_process::{self, Topics};
 use crate::samples::SAMPLES;
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory for the JSONL output.
+    #[arg(long, default_value = "demo-output")]
+    pub output: PathBuf,
+    /// Give up if the pipeline has not finished after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout_secs: u64,
+}
 
 const RAW: &str = "articles.raw";
 const ENRICHED: &str = "articles.enriched";

@@ -12,7 +12,7 @@ mod tests {
     use clap::Parser;
     use yaml_rust2::{Yaml, YamlLoader};
 
-    use crate::args::Cli;
+    use crate::Cli;
 
     fn repo() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

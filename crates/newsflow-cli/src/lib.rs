@@ -4,27 +4,94 @@
 //! reach the config-file reader; the binary only calls [`main`].
 
 mod annotate;
-mod args;
 mod bench;
+mod broker;
 pub mod config_file;
 mod demo;
 mod deploy_check;
+mod enrich;
 mod http;
 mod in_process;
 mod logging;
 mod nlp;
-mod nlp_topics;
+mod produce;
 mod replay;
 mod samples;
+mod sink;
+mod watchdog;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use clap::Parser;
-use newsflow_kafka::topics::{ensure_topics, TopicSpec};
-use newsflow_kafka::PipelineStats;
+use clap::{Parser, Subcommand};
 
-use args::{Cli, Command};
+use broker::BrokerArgs;
+use logging::LogFormat;
+
+/// The command line. Every option also reads a `NEWSFLOW_*` environment
+/// variable, which is how containers configure it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsflow",
+    version,
+    about = "Streaming news enrichment over Kafka"
+)]
+pub struct Cli {
+    /// TOML config file: each setting under its NEWSFLOW_* name without the
+    /// prefix (brokers, group, sink_to...), in a [command] table to apply
+    /// to one command only, and [librdkafka] for -X properties. Flags and
+    /// the environment win over it.
+    #[arg(long, global = true, env = "NEWSFLOW_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log format on stderr.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSFLOW_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send articles from files, directories or stdin to the raw topic.
+    Produce(produce::ProduceArgs),
+    /// Enrich raw articles as a member of a consumer group.
+    Enrich(enrich::EnrichArgs),
+    /// Write enriched articles to a sink.
+    Sink(sink::SinkArgs),
+    /// Enrich a range of the raw topic again (backfill), outside the live
+    /// consumer group.
+    Replay(replay::ReplayArgs),
+    /// Enrich files offline, without a broker.
+    Annotate(annotate::AnnotateArgs),
+    /// Run the whole pipeline on an in-process broker over bundled samples.
+    Demo(demo::DemoArgs),
+    /// Measure throughput (use a release build).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Train and evaluate the NLP models.
+    #[command(subcommand)]
+    Nlp(nlp::NlpCommand),
+}
+
+impl Command {
+    /// The broker options of a command that talks to Kafka.
+    fn broker_mut(&mut self) -> Option<&mut BrokerArgs> {
+        match self {
+            Command::Produce(args) => Some(&mut args.broker),
+            Command::Enrich(args) => Some(&mut args.broker),
+            Command::Sink(args) => Some(&mut args.broker),
+            Command::Replay(args) => Some(&mut args.broker),
+            Command::Bench(bench::BenchCommand::Pipeline(args)) => Some(&mut args.broker),
+            Command::Annotate(_) | Command::Demo(_) | Command::Bench(_) | Command::Nlp(_) => None,
+        }
+    }
+}
 
 /// The whole `newsflow` command.
 pub fn main() -> ExitCode {
@@ -38,7 +105,9 @@ pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
     // The file's librdkafka properties come first: the command line's -X,
     // applied later, wins.
-    cli.kafka.properties.splice(0..0, file_properties);
+    if let Some(broker) = cli.command.broker_mut() {
+        broker.properties.splice(0..0, file_properties);
+    }
     // The demo prints its own summary; routine logs would bury it.
     let default_level = if matches!(cli.command, Command::Demo(_)) {
         "warn"
@@ -89,121 +158,14 @@ fn apply_config_file() -> anyhow::Result<Vec<(String, String)>> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let kafka = cli.kafka.config();
-    let uses_broker = matches!(
-        cli.command,
-        Command::Produce(_) | Command::Enrich(_) | Command::Sink(_) | Command::Replay(_)
-    );
-    if uses_broker && kafka.security != Default::default() {
-        // Credentials are checked once, up front: a wrong password would
-        // otherwise look like brokers that never answer.
-        kafka.validate().map_err(anyhow::Error::msg)?;
-        newsflow_kafka::connection::check(&kafka, std::time::Duration::from_secs(15)).await?;
-    }
     match cli.command {
-        Command::Produce(args) => {
-            kafka.validate().map_err(anyhow::Error::msg)?;
-            if !args.no_create_topic {
-                ensure_topics(
-                    &kafka,
-                    &[TopicSpec::new(
-                        &args.topic,
-                        args.partitions,
-                        args.replication,
-                    )],
-                )
-                .await?;
-            }
-            let timeout = args.timeout();
-            if let Some(addr) = args.http {
-                return ingest(&kafka, &args, addr).await;
-            }
-            let items = newsflow_producer::sources::read_inputs(args.inputs, args.max_record_bytes);
-            let summary = newsflow_producer::produce(&kafka, &args.topic, items, timeout).await?;
-            eprintln!("produce: {summary} (topic {})", args.topic);
-            Ok(if summary.failed > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Command::Enrich(args) => {
-            let annotator = Arc::new(args.output.languages.annotator()?);
-            let stats = Arc::new(PipelineStats::default());
-            let shutdown = newsflow_kafka::shutdown::on_signals();
-            args.http
-                .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
-                .await?;
-            newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Sink(args) => {
-            let target = args.target()?;
-            let stats = Arc::new(PipelineStats::default());
-            let shutdown = newsflow_kafka::shutdown::on_signals();
-            args.http
-                .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
-                .await?;
-            kafka.validate().map_err(anyhow::Error::msg)?;
-            if let Some(from) = args.from {
-                let offsets = newsflow_kafka::offsets::reset_group_to_time(
-                    &kafka,
-                    &args.group,
-                    &args.input_topic,
-                    from.timestamp_millis(),
-                )
-                .await?;
-                tracing::info!(group = args.group, from = %from.to_rfc3339(), ?offsets, "group moved to the start time");
-            }
-            match target {
-                args::SinkTarget::Jsonl(options) => {
-                    newsflow_sink::run_jsonl(&kafka, &args.options(), options, stats, shutdown)
-                        .await?
-                }
-                args::SinkTarget::Postgres(options) => {
-                    tracing::info!(database = options.describe(), "PostgreSQL sink");
-                    newsflow_sink::run_postgres(&kafka, &args.options(), options, stats, shutdown)
-                        .await?
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Replay(args) => replay::run(&kafka, args).await,
+        Command::Produce(args) => produce::run(args).await,
+        Command::Enrich(args) => enrich::run(args).await,
+        Command::Sink(args) => sink::run(args).await,
+        Command::Replay(args) => replay::run(args).await,
         Command::Annotate(args) => annotate::run(args),
         Command::Demo(args) => demo::run(args).await,
-        Command::Bench(command) => bench::run(&kafka, command).await,
+        Command::Bench(command) => bench::run(command).await,
         Command::Nlp(command) => nlp::run(command),
     }
-}
-
-/// `produce --http`: the ingest endpoint, until SIGTERM.
-async fn ingest(
-    kafka: &newsflow_kafka::KafkaConfig,
-    args: &args::ProduceArgs,
-    addr: std::net::SocketAddr,
-) -> anyhow::Result<ExitCode> {
-    use newsflow_producer::ingest::{Ingest, IngestOptions};
-    let producer = kafka
-        .ingest_producer(args.timeout().as_millis() as u64)
-        .create()?;
-    let ingest = Ingest::new(
-        producer,
-        IngestOptions {
-            topic: args.topic.clone(),
-            max_body_bytes: args.max_body_bytes,
-            max_record_bytes: args.max_record_bytes,
-            token: args.token.clone(),
-        },
-    );
-    let shutdown = newsflow_kafka::shutdown::on_signals();
-    let server = http::serve(
-        addr,
-        http::Ops::Always(ingest.clone()),
-        ingest.router(),
-        shutdown,
-    )
-    .await?;
-    tracing::info!(%addr, topic = args.topic, "accepting articles at POST /v1/articles");
-    server.await?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -5,13 +5,60 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use newsflow_kafka::{KafkaConfig, PipelineOptions, PipelineStats};
+use newsflow_enricher::EnrichOptions;
+use newsflow_kafka::replay::Bound;
+use newsflow_kafka::{PipelineOptions, PipelineStats};
 
-use crate::args::ReplayArgs;
+use crate::broker::BrokerArgs;
+use crate::enrich::EnrichOutputArgs;
+use crate::http::HttpArgs;
+use crate::watchdog::StallArgs;
 
-pub async fn run(kafka: &KafkaConfig, args: ReplayArgs) -> anyhow::Result<ExitCode> {
-    kafka.validate().map_err(anyhow::Error::msg)?;
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Topic to read again.
+    #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
+    pub input_topic: String,
+    /// Start: an RFC 3339 time, per-partition offsets (0:120,1:98; other
+    /// partitions are not read), or earliest.
+    #[arg(long, env = "NEWSFLOW_REPLAY_FROM", default_value = "earliest")]
+    pub from: Bound,
+    /// End (exclusive): an RFC 3339 time, per-partition offsets (others end
+    /// at their high watermark), or latest. Default: the high watermarks
+    /// when the replay starts.
+    #[arg(long, env = "NEWSFLOW_REPLAY_TO", default_value = "latest")]
+    pub to: Bound,
+    /// Group id under which the replay commits its progress; never the live
+    /// enrich group's. Partitions are assigned directly, so no group
+    /// rebalances.
+    #[arg(long, env = "NEWSFLOW_REPLAY_GROUP", default_value = "newsflow-replay")]
+    pub group: String,
+    /// Records per second at most.
+    #[arg(long, env = "NEWSFLOW_REPLAY_RATE")]
+    pub rate: Option<f64>,
+    /// Print the plan (partitions, offsets, record counts) and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub output: EnrichOutputArgs,
+    #[command(flatten)]
+    pub watchdog: StallArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+impl ReplayArgs {
+    pub fn options(&self) -> EnrichOptions {
+        self.output.options(&self.input_topic, &self.group)
+    }
+}
+
+pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+    let kafka = &args.broker.connect().await?;
     let plan = newsflow_kafka::replay::plan(kafka, &args.input_topic, &args.from, &args.to).await?;
     if args.dry_run {
         println!("{plan}");

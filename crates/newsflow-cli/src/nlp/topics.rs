@@ -1,17 +1,102 @@
 //! `newsflow nlp train-topics` and `eval-topics`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use clap::Args;
 use newsflow_nlp::topics::train::{
     calibrate, held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions,
 };
 use newsflow_nlp::topics::{evaluate, Expected, TopicEvaluation, TopicModel};
 
-use crate::args::{EvalTopicsArgs, TrainTopicsArgs};
-use crate::nlp::file_name;
+use super::file_name;
+
+#[derive(Debug, Args)]
+pub struct TrainTopicsArgs {
+    /// The IPTC Media Topics file.
+    #[arg(long, default_value = "../shared/data/iptc/media_topics.json")]
+    pub taxonomy: PathBuf,
+    /// BBC News articles (`{id, category, title, text}` lines); the fixed
+    /// held-out fifth is left out.
+    #[arg(long, default_value = "../shared/data/bbc/train.jsonl")]
+    pub bbc: PathBuf,
+    /// The topic lexicon.
+    #[arg(long, default_value = "crates/newsflow-nlp/data/topics/lexicon.txt")]
+    pub lexicon: PathBuf,
+    #[arg(long, default_value = "models/topics-iptc.bin")]
+    pub output: PathBuf,
+    #[arg(long, default_value_t = 30)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Pseudo-articles drawn per lexicon entry.
+    #[arg(long, default_value_t = 300)]
+    pub pseudo_per_entry: usize,
+    #[arg(long, default_value_t = 1.0)]
+    pub learning_rate: f32,
+    /// The rate at epoch e is learning-rate / (1 + decay × e).
+    #[arg(long, default_value_t = 0.2)]
+    pub decay: f32,
+    /// L2 penalty per step.
+    #[arg(long, default_value_t = 1e-6)]
+    pub l2: f32,
+    /// Share of pseudo-articles that get sentences of a random BBC article
+    /// as background, so that everyday news words do not point at a topic.
+    #[arg(long, default_value_t = 0.7)]
+    pub background: f32,
+    /// Target of the background article's own topic in such a pseudo-article.
+    #[arg(long, default_value_t = 0.3)]
+    pub background_target: f32,
+    /// Weight of a BBC article against one pseudo-article.
+    #[arg(long, default_value_t = 8.0)]
+    pub bbc_weight: f32,
+    /// Train without the word-cluster features (to measure what they add).
+    #[arg(long)]
+    pub no_clusters: bool,
+    /// Weight of a BBC article as a negative example for the twelve topics
+    /// BBC does not label (1: as for the five it labels).
+    #[arg(long, default_value_t = 0.1)]
+    pub bbc_other_topics: f32,
+    /// A BBC article with at least this many distinct lexicon terms of a
+    /// topic BBC does not label is a weak positive for it (0: never).
+    #[arg(long, default_value_t = 0)]
+    pub lexicon_min_terms: usize,
+    /// Target of such a weak positive.
+    #[arg(long, default_value_t = 0.7)]
+    pub lexicon_target: f32,
+    /// The tuning set, one of the two sources the calibration is fitted
+    /// on (the other: cross-validation folds of the BBC articles).
+    #[arg(long, default_value = "eval/topics/check.jsonl")]
+    pub check: PathBuf,
+    /// BBC folds for the calibration; 0 leaves the scores uncalibrated.
+    #[arg(long, default_value_t = 5)]
+    pub calibration_folds: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalTopicsArgs {
+    #[arg(long, default_value = "models/topics-iptc.bin")]
+    pub model: PathBuf,
+    /// BBC News articles; only the held-out fifth is scored.
+    #[arg(long, default_value = "../shared/data/bbc/train.jsonl")]
+    pub bbc: PathBuf,
+    /// Hand-written articles with their expected topics (JSON lines).
+    #[arg(long, default_value = "eval/topics/check.jsonl")]
+    pub check: PathBuf,
+    /// The evaluation set (JSON lines, written for the project, never
+    /// trained or tuned on): only its totals are printed.
+    #[arg(long, default_value = "eval/topics/eval.jsonl")]
+    pub eval: PathBuf,
+    /// List every miss of the BBC fifth and the check set.
+    #[arg(long)]
+    pub verbose: bool,
+    /// Also print the five best top-level topics of this article (a text
+    /// file, title line first; repeatable), e.g. the agency sample.
+    #[arg(long)]
+    pub article: Vec<PathBuf>,
+}
 
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
