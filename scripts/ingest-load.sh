@@ -72,7 +72,7 @@ export NEWSFLOW_BROKERS=127.0.0.1:$broker_port
 http_port=$(free_port 18080)
 extra=()
 [ -n "$queue" ] && extra=(-X "queue.buffering.max.messages=$queue")
-"$newsflow" "${extra[@]}" produce --http "127.0.0.1:$http_port" >"$dir/produce.log" 2>&1 &
+"$newsflow" produce --http "127.0.0.1:$http_port" "${extra[@]}" >"$dir/produce.log" 2>&1 &
 produce_pid=$!
 pids+=("$produce_pid")
 wait_port "$http_port"
