@@ -1,47 +1,22 @@
 //! Validation of records read from a topic. Every way a record can be bad
-//! maps to a [`RecordErrorKind`] with a stable name, which the dead-letter
+//! maps to a [`DeadLetterReason`], whose stable name the dead-letter
 //! headers carry so that operators can count and filter failures.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{EnrichedArticle, RawArticle, ENRICHED_SCHEMA, RAW_SCHEMA};
-
-/// Why a record was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordErrorKind {
-    TooLarge,
-    InvalidUtf8,
-    InvalidJson,
-    WrongSchema,
-    MissingField,
-    InvalidField,
-}
-
-impl RecordErrorKind {
-    /// The stable name used in DLQ headers and metrics labels.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordErrorKind::TooLarge => "too_large",
-            RecordErrorKind::InvalidUtf8 => "invalid_utf8",
-            RecordErrorKind::InvalidJson => "invalid_json",
-            RecordErrorKind::WrongSchema => "wrong_schema",
-            RecordErrorKind::MissingField => "missing_field",
-            RecordErrorKind::InvalidField => "invalid_field",
-        }
-    }
-}
+use crate::{DeadLetterReason, EnrichedArticle, RawArticle, ENRICHED_SCHEMA, RAW_SCHEMA};
 
 /// A record that cannot be processed, with a message for a person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct RecordError {
-    pub kind: RecordErrorKind,
+    pub kind: DeadLetterReason,
     pub message: String,
 }
 
 impl RecordError {
-    pub fn new(kind: RecordErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: DeadLetterReason, message: impl Into<String>) -> Self {
         RecordError {
             kind,
             message: message.into(),
@@ -77,7 +52,7 @@ pub fn decode_enriched(bytes: &[u8], max_bytes: usize) -> Result<EnrichedArticle
     let article: EnrichedArticle = from_object(object)?;
     if article.id.trim().is_empty() {
         return Err(RecordError::new(
-            RecordErrorKind::InvalidField,
+            DeadLetterReason::InvalidField,
             "field `id` is empty",
         ));
     }
@@ -89,7 +64,7 @@ type Object = serde_json::Map<String, Value>;
 fn decode_object(bytes: &[u8], max_bytes: usize) -> Result<Object, RecordError> {
     if bytes.len() > max_bytes {
         return Err(RecordError::new(
-            RecordErrorKind::TooLarge,
+            DeadLetterReason::TooLarge,
             format!(
                 "record is {} bytes, more than the limit of {max_bytes} bytes",
                 bytes.len()
@@ -98,21 +73,21 @@ fn decode_object(bytes: &[u8], max_bytes: usize) -> Result<Object, RecordError> 
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         RecordError::new(
-            RecordErrorKind::InvalidUtf8,
+            DeadLetterReason::InvalidUtf8,
             format!("record is not valid UTF-8: {e}"),
         )
     })?;
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(other) => Err(RecordError::new(
-            RecordErrorKind::InvalidJson,
+            DeadLetterReason::InvalidJson,
             format!(
                 "record is JSON but not an object (found {})",
                 kind_of(&other)
             ),
         )),
         Err(e) => Err(RecordError::new(
-            RecordErrorKind::InvalidJson,
+            DeadLetterReason::InvalidJson,
             format!("record is not valid JSON: {e}"),
         )),
     }
@@ -122,12 +97,12 @@ fn check_schema(object: &Object, expected: &str, may_be_absent: bool) -> Result<
     match object.get("schema") {
         None if may_be_absent => Ok(()),
         None => Err(RecordError::new(
-            RecordErrorKind::MissingField,
+            DeadLetterReason::MissingField,
             format!("field `schema` is missing; expected \"{expected}\""),
         )),
         Some(Value::String(s)) if s == expected => Ok(()),
         Some(other) => Err(RecordError::new(
-            RecordErrorKind::WrongSchema,
+            DeadLetterReason::WrongSchema,
             format!("field `schema` is {other}; expected \"{expected}\""),
         )),
     }
@@ -137,11 +112,11 @@ fn require_string(object: &Object, field: &str) -> Result<(), RecordError> {
     match object.get(field) {
         Some(Value::String(_)) => Ok(()),
         None | Some(Value::Null) => Err(RecordError::new(
-            RecordErrorKind::MissingField,
+            DeadLetterReason::MissingField,
             format!("field `{field}` is missing"),
         )),
         Some(other) => Err(RecordError::new(
-            RecordErrorKind::InvalidField,
+            DeadLetterReason::InvalidField,
             format!("field `{field}` must be a string, found {}", kind_of(other)),
         )),
     }
@@ -152,7 +127,7 @@ fn check_timestamp(field: &str, value: &str) -> Result<(), RecordError> {
         .map(|_| ())
         .map_err(|e| {
             RecordError::new(
-                RecordErrorKind::InvalidField,
+                DeadLetterReason::InvalidField,
                 format!("field `{field}` is not an RFC 3339 timestamp ({value:?}): {e}"),
             )
         })
@@ -161,7 +136,7 @@ fn check_timestamp(field: &str, value: &str) -> Result<(), RecordError> {
 fn from_object<T: DeserializeOwned>(object: Object) -> Result<T, RecordError> {
     serde_json::from_value(Value::Object(object)).map_err(|e| {
         RecordError::new(
-            RecordErrorKind::InvalidField,
+            DeadLetterReason::InvalidField,
             format!("record does not match the schema: {e}"),
         )
     })
@@ -184,7 +159,7 @@ mod tests {
 
     const LIMIT: usize = 1 << 20;
 
-    fn kind(bytes: &[u8]) -> RecordErrorKind {
+    fn kind(bytes: &[u8]) -> DeadLetterReason {
         decode_raw(bytes, LIMIT).unwrap_err().kind
     }
 
@@ -199,29 +174,29 @@ mod tests {
 
     #[test]
     fn names_each_kind_of_bad_input() {
-        assert_eq!(kind(b"{not json"), RecordErrorKind::InvalidJson);
-        assert_eq!(kind(b"[1,2]"), RecordErrorKind::InvalidJson);
-        assert_eq!(kind(b"{\"title\":\"\xff\"}"), RecordErrorKind::InvalidUtf8);
-        assert_eq!(kind(br#"{"title":"T"}"#), RecordErrorKind::MissingField);
+        assert_eq!(kind(b"{not json"), DeadLetterReason::InvalidJson);
+        assert_eq!(kind(b"[1,2]"), DeadLetterReason::InvalidJson);
+        assert_eq!(kind(b"{\"title\":\"\xff\"}"), DeadLetterReason::InvalidUtf8);
+        assert_eq!(kind(br#"{"title":"T"}"#), DeadLetterReason::MissingField);
         assert_eq!(
             kind(br#"{"title":"T","body":3}"#),
-            RecordErrorKind::InvalidField
+            DeadLetterReason::InvalidField
         );
         assert_eq!(
             kind(br#"{"schema":"newsflow.raw/9","title":"T","body":"B"}"#),
-            RecordErrorKind::WrongSchema
+            DeadLetterReason::WrongSchema
         );
         assert_eq!(
             kind(br#"{"title":"T","body":"B","published_at":"yesterday"}"#),
-            RecordErrorKind::InvalidField
+            DeadLetterReason::InvalidField
         );
         let big = format!(r#"{{"title":"T","body":"{}"}}"#, "a".repeat(LIMIT));
-        assert_eq!(kind(big.as_bytes()), RecordErrorKind::TooLarge);
+        assert_eq!(kind(big.as_bytes()), DeadLetterReason::TooLarge);
     }
 
     #[test]
     fn enriched_requires_its_schema() {
         let err = decode_enriched(br#"{"title":"T","body":"B"}"#, LIMIT).unwrap_err();
-        assert_eq!(err.kind, RecordErrorKind::MissingField);
+        assert_eq!(err.kind, DeadLetterReason::MissingField);
     }
 }

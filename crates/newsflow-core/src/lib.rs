@@ -20,16 +20,18 @@ mod decode;
 mod enriched;
 mod id;
 mod raw;
+mod reason;
 mod text;
 
 pub use bounds::{RecordBounds, Truncated};
-pub use decode::{decode_enriched, decode_raw, RecordError, RecordErrorKind};
+pub use decode::{decode_enriched, decode_raw, RecordError};
 pub use enriched::{
     DateMention, DetectedLanguage, EnrichedArticle, Entity, Keyword, LanguageGuess, Mention,
     MentionField, Provenance, SourcePosition, TextStats, Tone, Topic,
 };
 pub use id::{derive_id, normalise_text, normalise_url};
 pub use raw::RawArticle;
+pub use reason::{DeadLetterReason, UnknownReason};
 pub use text::plain_text;
 
 /// `schema` value of a [`RawArticle`].

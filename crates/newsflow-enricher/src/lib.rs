@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use futures::future::{BoxFuture, FutureExt};
+use newsflow_core::DeadLetterReason;
 use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
 use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::produce::{ack, enqueue, OutRecord};
@@ -128,7 +129,7 @@ pub fn serialise_within(
     loop {
         let payload = serde_json::to_vec(&*enriched).map_err(|e| {
             Rejection::new(
-                "serialize",
+                DeadLetterReason::Serialize,
                 format!("cannot serialise the enriched record: {e}"),
             )
         })?;
@@ -137,7 +138,7 @@ pub fn serialise_within(
         }
         if bounds == RecordBounds::NONE {
             return Err(Rejection::new(
-                "output_too_large",
+                DeadLetterReason::OutputTooLarge,
                 format!(
                     "the enriched record is {} bytes even without entities, mentions and dates; \
                      the output limit is {limit} bytes (--max-output-bytes)",
@@ -341,7 +342,7 @@ mod tests {
         let rejection = stage_with_models(limits)
             .process(&record(names_and_dates(20 << 10)))
             .unwrap_err();
-        assert_eq!(rejection.kind, "output_too_large");
+        assert_eq!(rejection.kind, DeadLetterReason::OutputTooLarge);
         assert!(
             rejection.message.contains("output limit is"),
             "{}",
@@ -402,7 +403,7 @@ mod tests {
         let body = "x".repeat(10 << 20);
         let payload = format!(r#"{{"title":"T","body":"{body}"}}"#).into_bytes();
         let rejection = stage().process(&record(payload)).unwrap_err();
-        assert_eq!(rejection.kind, "too_large");
+        assert_eq!(rejection.kind, DeadLetterReason::TooLarge);
         assert!(rejection.message.contains("10485"), "{}", rejection.message);
     }
 

@@ -108,7 +108,7 @@ fn dead_letter(source: &SourceRecord, stage: &str, rejection: &Rejection) -> Out
     headers.extend([
         (
             HEADER_ERROR_KIND.to_string(),
-            rejection.kind.clone().into_bytes(),
+            rejection.kind.as_str().as_bytes().to_vec(),
         ),
         (
             HEADER_ERROR_MESSAGE.to_string(),
@@ -152,6 +152,7 @@ fn truncate(mut record: OutRecord) -> OutRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newsflow_core::DeadLetterReason;
 
     #[test]
     fn dead_letter_keeps_original_bytes_and_names_the_failure() {
@@ -167,7 +168,7 @@ mod tests {
         let r = dead_letter(
             &source,
             "enrich",
-            &Rejection::new("invalid_utf8", "bad bytes"),
+            &Rejection::new(DeadLetterReason::InvalidUtf8, "bad bytes"),
         );
         assert_eq!(r.payload, b"\xff not utf8");
         assert_eq!(r.key.as_deref(), Some(&b"k"[..]));

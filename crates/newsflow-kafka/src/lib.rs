@@ -14,6 +14,7 @@
 pub mod config;
 pub mod connection;
 pub mod dlq;
+mod events;
 mod membership;
 pub mod metrics;
 pub mod offsets;

@@ -23,8 +23,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::dlq::DeadLetters;
+use crate::events::DeadLettered;
 use crate::pipeline::Failure;
 use crate::{Ack, DeliveryFailure, PipelineStats, Rejection, SourceRecord, Stage};
+use newsflow_core::DeadLetterReason;
 
 /// Stores "everything up to and including this offset is done" for a
 /// partition.
@@ -63,7 +65,10 @@ impl PartitionWorker {
 
 enum Outcome {
     Delivered,
-    DeadLettered,
+    DeadLettered {
+        rejection: Rejection,
+        output_refused: bool,
+    },
 }
 
 type Processed<O> = (SourceRecord, Result<O, Rejection>);
@@ -106,20 +111,15 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
             let (ack, outcome) = match result {
                 Ok(output) => (stage.deliver(output, &record).await, Outcome::Delivered),
                 Err(rejection) => {
-                    tracing::warn!(
-                        stage = stage.name(),
-                        topic = record.topic,
-                        partition = record.partition,
-                        offset = record.offset,
-                        kind = rejection.kind,
-                        reason = rejection.message,
-                        "record dead-lettered"
-                    );
                     let ack = emit_env
                         .dead_letters
                         .send(&record, stage.name(), &rejection)
                         .await;
-                    (ack, Outcome::DeadLettered)
+                    let outcome = Outcome::DeadLettered {
+                        rejection,
+                        output_refused: false,
+                    };
+                    (ack, outcome)
                 }
             };
             if to_commit.send((record, ack, outcome)).await.is_err() {
@@ -135,14 +135,11 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                     // The output itself was refused (too large, say): the
                     // input goes to the dead-letter topic instead.
                     let name = env.stage.name();
-                    tracing::warn!(
-                        stage = name,
-                        offset = record.offset,
-                        reason = rejection.message,
-                        "output refused; dead-lettering the input"
-                    );
                     match env.dead_letters.send(&record, name, &rejection).await.await {
-                        Ok(()) => Ok(Outcome::DeadLettered),
+                        Ok(()) => Ok(Outcome::DeadLettered {
+                            rejection,
+                            output_refused: true,
+                        }),
                         Err(e) => Err(e),
                     }
                 }
@@ -154,7 +151,16 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                     (env.store_offset)(&record.topic, record.partition, record.offset);
                     match outcome {
                         Outcome::Delivered => env.stats.record_delivered(),
-                        Outcome::DeadLettered => env.stats.record_dead_lettered(),
+                        Outcome::DeadLettered {
+                            rejection,
+                            output_refused,
+                        } => DeadLettered {
+                            stage: env.stage.name(),
+                            record: &record,
+                            rejection: &rejection,
+                            output_refused,
+                        }
+                        .emit(&env.stats),
                     }
                 }
                 Err(failure) => {
@@ -196,7 +202,7 @@ fn process_catching_panics<S: Stage>(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             Err(Rejection::new(
-                "panic",
+                DeadLetterReason::Panic,
                 format!("processing panicked: {message}"),
             ))
         }

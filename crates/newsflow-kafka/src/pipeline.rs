@@ -398,10 +398,9 @@ async fn run_consumer<S: Stage>(
                         dead_letters: &dead_letters,
                         store_offset: &store_offset,
                         stage: stage.name(),
+                        stats: &stats,
                     };
-                    if skipper.skip(&stall).await {
-                        stats.record_skip();
-                    }
+                    skipper.skip(&stall).await;
                     stalls.restart(&key);
                     stats.set_stalled(stalls.stalled().len());
                 }

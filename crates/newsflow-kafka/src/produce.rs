@@ -8,6 +8,7 @@ use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 
 use crate::{Ack, DeliveryFailure, Rejection};
+use newsflow_core::DeadLetterReason;
 
 /// An outgoing record.
 #[derive(Debug, Clone, Default)]
@@ -102,7 +103,7 @@ fn classify(error: KafkaError) -> DeliveryFailure {
             | RDKafkaErrorCode::InvalidMessage
             | RDKafkaErrorCode::InvalidRecord,
         ) => DeliveryFailure::Rejected(Rejection::new(
-            "produce_rejected",
+            DeadLetterReason::ProduceRejected,
             format!("the broker refused the output record: {error}"),
         )),
         _ => DeliveryFailure::Fatal(format!("producing failed: {error}")),

@@ -1,6 +1,7 @@
 //! What a pipeline stage implements.
 
 use futures::future::BoxFuture;
+use newsflow_core::DeadLetterReason;
 use rdkafka::message::{Headers, Message, OwnedMessage};
 use tokio::sync::watch;
 
@@ -51,16 +52,16 @@ impl SourceRecord {
 /// A record that a stage cannot process: it goes to the dead-letter topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// Stable, machine-readable name (`invalid_json`, `too_large`, ...).
-    pub kind: String,
+    /// Why, by a stable name (`invalid_json`, `too_large`, ...).
+    pub kind: DeadLetterReason,
     /// What is wrong, for a person.
     pub message: String,
 }
 
 impl Rejection {
-    pub fn new(kind: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(kind: DeadLetterReason, message: impl Into<String>) -> Self {
         Rejection {
-            kind: kind.into(),
+            kind,
             message: message.into(),
         }
     }
@@ -68,7 +69,7 @@ impl Rejection {
 
 impl From<newsflow_core::RecordError> for Rejection {
     fn from(e: newsflow_core::RecordError) -> Self {
-        Rejection::new(e.kind.as_str(), e.message)
+        Rejection::new(e.kind, e.message)
     }
 }
 

@@ -20,9 +20,11 @@ use rdkafka::consumer::Consumer;
 use rdkafka::Offset;
 
 use crate::dlq::DeadLetters;
+use crate::events::UnreadableSkipped;
 use crate::partition_worker::OffsetStore;
 use crate::rebalance::{PartitionKey, RebalanceContext};
-use crate::{Rejection, SourceRecord};
+use crate::{PipelineStats, Rejection, SourceRecord};
+use newsflow_core::DeadLetterReason;
 
 /// What the client's statistics say of one assigned partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +156,7 @@ pub(crate) struct Skipper<'a, C> {
     pub dead_letters: &'a DeadLetters,
     pub store_offset: &'a OffsetStore,
     pub stage: &'static str,
+    pub stats: &'a PipelineStats,
 }
 
 impl<C: Consumer<RebalanceContext>> Skipper<'_, C> {
@@ -171,7 +174,7 @@ impl<C: Consumer<RebalanceContext>> Skipper<'_, C> {
             timestamp: None,
         };
         let rejection = Rejection::new(
-            "unreadable",
+            DeadLetterReason::Unreadable,
             format!(
                 "the broker did not hand over offset {} of {}[{}] for {} s while the \
                  partition's end was {}; skipped under --skip-unreadable",
@@ -204,12 +207,12 @@ impl<C: Consumer<RebalanceContext>> Skipper<'_, C> {
         });
         match seek {
             Ok(()) => {
-                tracing::warn!(
-                    topic = stall.topic,
-                    partition = stall.partition,
-                    offset = stall.offset,
-                    "unreadable offset dead-lettered and skipped"
-                );
+                UnreadableSkipped {
+                    topic: &stall.topic,
+                    partition: stall.partition,
+                    offset: stall.offset,
+                }
+                .emit(self.stats);
                 true
             }
             Err(e) => {

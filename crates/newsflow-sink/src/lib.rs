@@ -22,6 +22,7 @@ use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
 pub use jsonl::{JsonlOptions, JsonlWriter};
+use newsflow_core::DeadLetterReason;
 pub use postgres::{run_postgres, PostgresOptions};
 
 /// Default limit on the size of one enriched record.
@@ -53,7 +54,8 @@ impl Stage for JsonlStage {
         let article = decode_enriched(record.payload(), self.max_record_bytes)?;
         // Re-serialised so every line is one compact JSON object, whatever
         // formatting the producer used; unknown fields ride along in `extra`.
-        serde_json::to_vec(&article).map_err(|e| Rejection::new("serialize", e.to_string()))
+        serde_json::to_vec(&article)
+            .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))
     }
 
     // Yielding a future is the point: enqueue now, acknowledge later.

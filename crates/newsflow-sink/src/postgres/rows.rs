@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use newsflow_core::DeadLetterReason;
 use newsflow_core::{EnrichedArticle, Entity};
 use newsflow_kafka::{Rejection, SourceRecord};
 use serde_json::Value;
@@ -64,17 +65,17 @@ pub struct TopicRow {
 impl ArticleRow {
     pub fn new(article: &EnrichedArticle, source: &SourceRecord) -> Result<Self, Rejection> {
         let record = serde_json::to_string(article)
-            .map_err(|e| Rejection::new("serialize", e.to_string()))?;
+            .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))?;
         // serde_json writes U+0000 as this escape, and only so.
         if record.contains("\\u0000") {
             return Err(Rejection::new(
-                "unstorable_text",
+                DeadLetterReason::UnstorableText,
                 "record contains a NUL character, which PostgreSQL text cannot hold",
             ));
         }
         let provenance = &article.provenance;
         let model_versions = serde_json::to_string(&provenance.models)
-            .map_err(|e| Rejection::new("serialize", e.to_string()))?;
+            .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))?;
         Ok(ArticleRow {
             id: article.id.clone(),
             title: article.title.clone(),
@@ -139,7 +140,7 @@ fn timestamp(field: &str, text: &str) -> Result<DateTime<Utc>, Rejection> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
             Rejection::new(
-                "invalid_field",
+                DeadLetterReason::InvalidField,
                 format!("field `{field}` is not an RFC 3339 timestamp ({text:?}): {e}"),
             )
         })
@@ -192,7 +193,7 @@ fn entity_rows(entities: &[Entity]) -> Result<Vec<EntityRow>, Rejection> {
     }
     for (row, mentions) in rows.iter_mut().zip(mentions_of) {
         row.mentions = serde_json::to_string(&mentions)
-            .map_err(|e| Rejection::new("serialize", e.to_string()))?;
+            .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))?;
     }
     Ok(rows)
 }
@@ -329,12 +330,12 @@ mod tests {
         let mut bad_time = article();
         bad_time.provenance.enriched_at = "yesterday".into();
         let e = ArticleRow::new(&bad_time, &source()).expect_err("bad time");
-        assert_eq!(e.kind, "invalid_field");
+        assert_eq!(e.kind, DeadLetterReason::InvalidField);
         assert!(e.message.contains("enriched_at"), "{}", e.message);
 
         let mut nul = article();
         nul.body = "a\u{0}b".into();
         let e = ArticleRow::new(&nul, &source()).expect_err("NUL");
-        assert_eq!(e.kind, "unstorable_text");
+        assert_eq!(e.kind, DeadLetterReason::UnstorableText);
     }
 }

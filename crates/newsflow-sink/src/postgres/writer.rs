@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::batch::{self, BatchOutcome};
 use super::rows::ArticleRow;
+use newsflow_core::DeadLetterReason;
 
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
@@ -280,7 +281,7 @@ async fn write_batch(shared: &Shared, batch: Vec<(Box<ArticleRow>, Acknowledge)>
             for (row, ack) in batch {
                 tracing::warn!(id = row.id, reason, "PostgreSQL refused the row");
                 let _ = ack.send(Err(DeliveryFailure::Rejected(Rejection::new(
-                    "database_refused",
+                    DeadLetterReason::DatabaseRefused,
                     reason.clone(),
                 ))));
             }
