@@ -127,6 +127,19 @@ mod tests {
     }
 
     #[test]
+    fn the_operations_guide_explains_every_reason() {
+        let doc = include_str!("../../../docs/operate.md");
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .filter(|name| name.parse::<DeadLetterReason>().is_ok())
+            .collect();
+        let names: Vec<&str> = DeadLetterReason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(documented, names, "docs/operate.md#dead-letters");
+    }
+
+    #[test]
     fn every_name_reads_back_as_its_reason() {
         for reason in DeadLetterReason::ALL {
             assert_eq!(reason.as_str().parse::<DeadLetterReason>(), Ok(reason));

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::DeadLetterReason;
 use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
+use newsflow_kafka::metrics::catalogue::ANALYSIS_SKIPPED;
 use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::produce::{ack, enqueue, OutRecord};
 use newsflow_kafka::topics::{ensure_topics, max_message_bytes, TopicSpec};
@@ -80,18 +81,10 @@ impl SkippedAnalyses {
 
 impl Report for SkippedAnalyses {
     fn report(&self, out: &mut Exposition) {
-        out.family(
-            "newsflow_analysis_skipped_total",
-            "counter",
-            "Articles enriched without the language models, by the language they were taken for.",
-        );
+        out.family(&ANALYSIS_SKIPPED);
         let counts = self.by_language.lock().unwrap_or_else(|p| p.into_inner());
         for (language, count) in counts.iter() {
-            out.sample(
-                "newsflow_analysis_skipped_total",
-                &[("language", language)],
-                *count as f64,
-            );
+            out.sample(&ANALYSIS_SKIPPED, &[("language", language)], *count as f64);
         }
     }
 }

@@ -6,6 +6,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use crate::metrics::catalogue::{
+    ASSIGNED_PARTITIONS, CONSUMER_LAG, CONSUMER_RECREATIONS, GROUP_REJOINS, MEMBER_STUCK,
+    OUTPUT_AVAILABLE, PARTITION_STALLS, PROCESS_SECONDS, RECORDS_DEAD_LETTERED, RECORDS_DELIVERED,
+    RECORDS_RECEIVED, STALLED_PARTITIONS, UNREADABLE_SKIPPED,
+};
 use crate::metrics::{Exposition, Histogram, Report, LATENCY_BOUNDS};
 
 /// Running totals of one pipeline, shared with whoever reports them.
@@ -163,88 +168,45 @@ impl PipelineStats {
         let mut out = Exposition::default();
         let stage = self.stage.get().copied().unwrap_or("none");
         let labels = [("stage", stage)];
-        out.counter(
-            "newsflow_records_received_total",
-            "Records read from the input topic.",
-            &labels,
-            self.received(),
-        );
-        out.counter(
-            "newsflow_records_delivered_total",
-            "Records whose output is durable (offset stored).",
-            &labels,
-            self.delivered(),
-        );
-        out.counter(
-            "newsflow_records_dead_lettered_total",
-            "Records sent to the dead-letter topic.",
-            &labels,
-            self.dead_lettered(),
-        );
-        self.process_seconds.report(
-            &mut out,
-            "newsflow_process_seconds",
-            "Time to process one record (decode, enrich or convert), in seconds.",
-            &labels,
-        );
+        out.counter(&RECORDS_RECEIVED, &labels, self.received());
+        out.counter(&RECORDS_DELIVERED, &labels, self.delivered());
+        out.counter(&RECORDS_DEAD_LETTERED, &labels, self.dead_lettered());
+        self.process_seconds
+            .report(&mut out, &PROCESS_SECONDS, &labels);
+        out.gauge(&ASSIGNED_PARTITIONS, &labels, self.assigned() as f64);
         out.gauge(
-            "newsflow_assigned_partitions",
-            "Partitions this process reads.",
-            &labels,
-            self.assigned() as f64,
-        );
-        out.gauge(
-            "newsflow_output_available",
-            "1 while the stage's output (broker or database) takes writes.",
+            &OUTPUT_AVAILABLE,
             &labels,
             f64::from(u8::from(self.output_available.load(Ordering::Relaxed))),
         );
-        out.gauge(
-            "newsflow_stalled_partitions",
-            "Partitions standing below their end for the stall timeout while nothing holds them back.",
-            &labels,
-            self.stalled() as f64,
-        );
+        out.gauge(&STALLED_PARTITIONS, &labels, self.stalled() as f64);
         out.counter(
-            "newsflow_partition_stalls_total",
-            "Times a partition was found stalled.",
+            &PARTITION_STALLS,
             &labels,
             self.stalls.load(Ordering::Relaxed),
         );
         out.counter(
-            "newsflow_unreadable_skipped_total",
-            "Offsets dead-lettered and moved past under --skip-unreadable.",
+            &UNREADABLE_SKIPPED,
             &labels,
             self.skipped.load(Ordering::Relaxed),
         );
         out.counter(
-            "newsflow_group_rejoins_total",
-            "Rejoins of this member after it sat without partitions while its group lagged.",
+            &GROUP_REJOINS,
             &labels,
             self.rejoins.load(Ordering::Relaxed),
         );
         out.counter(
-            "newsflow_consumer_recreations_total",
-            "Consumers closed and made anew because rejoining did not get this member partitions.",
+            &CONSUMER_RECREATIONS,
             &labels,
             self.recreations.load(Ordering::Relaxed),
         );
-        out.gauge(
-            "newsflow_member_stuck",
-            "1 when rejoining and a new consumer did not get this member partitions while its group lags and nobody moves them.",
-            &labels,
-            f64::from(u8::from(self.is_stuck())),
-        );
-        out.family(
-            "newsflow_consumer_lag",
-            "gauge",
-            "Records between the committed offset and the partition's end (librdkafka statistics).",
-        );
+        out.gauge(&MEMBER_STUCK, &labels, f64::from(u8::from(self.is_stuck())));
+        out.family(&CONSUMER_LAG);
         let lag = self.lag.lock().unwrap_or_else(|p| p.into_inner()).clone();
         for ((topic, partition), lag) in &lag {
             let partition = partition.to_string();
             out.sample(
-                "newsflow_consumer_lag",
+                &CONSUMER_LAG,
                 &[("topic", topic), ("partition", &partition)],
                 *lag as f64,
             );

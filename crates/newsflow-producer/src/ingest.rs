@@ -24,6 +24,7 @@ use serde_json::json;
 
 use crate::sources::{parse_body, Item};
 use crate::to_record;
+use newsflow_kafka::metrics::catalogue::{INGEST_ACCEPTED, INGEST_REFUSED, INGEST_REQUESTS};
 
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -66,24 +67,9 @@ impl Ingest {
 
 impl Report for Ingest {
     fn report(&self, out: &mut Exposition) {
-        out.counter(
-            "newsflow_ingest_requests_total",
-            "Requests to POST /v1/articles.",
-            &[],
-            self.requests.load(Ordering::Relaxed),
-        );
-        out.counter(
-            "newsflow_ingest_articles_accepted_total",
-            "Articles acknowledged by the broker (answered 202).",
-            &[],
-            self.accepted.load(Ordering::Relaxed),
-        );
-        out.counter(
-            "newsflow_ingest_requests_refused_total",
-            "Requests answered 4xx or 5xx.",
-            &[],
-            self.refused.load(Ordering::Relaxed),
-        );
+        out.counter(&INGEST_REQUESTS, &[], self.requests.load(Ordering::Relaxed));
+        out.counter(&INGEST_ACCEPTED, &[], self.accepted.load(Ordering::Relaxed));
+        out.counter(&INGEST_REFUSED, &[], self.refused.load(Ordering::Relaxed));
     }
 }
 

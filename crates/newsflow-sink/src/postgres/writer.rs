@@ -28,6 +28,10 @@ use tokio_util::sync::CancellationToken;
 use super::batch::{self, BatchOutcome};
 use super::rows::ArticleRow;
 use newsflow_core::DeadLetterReason;
+use newsflow_kafka::metrics::catalogue::{
+    POSTGRES_BATCH_ROWS, POSTGRES_RETRIES, POSTGRES_UNCHANGED, POSTGRES_WRITE_SECONDS,
+    POSTGRES_WRITTEN,
+};
 
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
@@ -80,36 +84,15 @@ impl Default for WriterMetrics {
 
 impl Report for WriterMetrics {
     fn report(&self, out: &mut Exposition) {
-        self.batch_rows.report(
-            out,
-            "newsflow_postgres_batch_rows",
-            "Rows per PostgreSQL transaction.",
-            &[],
-        );
-        self.write_seconds.report(
-            out,
-            "newsflow_postgres_write_seconds",
-            "Time of one successful PostgreSQL transaction, in seconds.",
-            &[],
-        );
+        self.batch_rows.report(out, &POSTGRES_BATCH_ROWS, &[]);
+        self.write_seconds.report(out, &POSTGRES_WRITE_SECONDS, &[]);
+        out.counter(&POSTGRES_WRITTEN, &[], self.written.load(Ordering::Relaxed));
         out.counter(
-            "newsflow_postgres_articles_written_total",
-            "Articles inserted or replaced by a newer enrichment.",
-            &[],
-            self.written.load(Ordering::Relaxed),
-        );
-        out.counter(
-            "newsflow_postgres_articles_unchanged_total",
-            "Articles left alone: the database held an enrichment as new or newer.",
+            &POSTGRES_UNCHANGED,
             &[],
             self.unchanged.load(Ordering::Relaxed),
         );
-        out.counter(
-            "newsflow_postgres_retries_total",
-            "Transactions retried because the database was unavailable.",
-            &[],
-            self.retries.load(Ordering::Relaxed),
-        );
+        out.counter(&POSTGRES_RETRIES, &[], self.retries.load(Ordering::Relaxed));
     }
 }
 

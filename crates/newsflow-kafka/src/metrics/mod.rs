@@ -1,9 +1,39 @@
 //! Prometheus text exposition, written by hand: counters, gauges and
 //! histograms with fixed buckets, enough for what newsflow reports and
-//! without a registry to keep in step.
+//! without a registry to keep in step. What is exported is listed in
+//! [`catalogue`].
+
+pub mod catalogue;
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A metric's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Counter => "counter",
+            Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
+        }
+    }
+}
+
+/// One metric family: what `# HELP` and `# TYPE` say, and its label names.
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub labels: &'static [&'static str],
+    pub help: &'static str,
+}
 
 /// Something that adds its metrics to a scrape.
 pub trait Report: Send + Sync {
@@ -18,13 +48,30 @@ pub struct Exposition {
 
 impl Exposition {
     /// Starts a metric family: its `# HELP` and `# TYPE` lines.
-    pub fn family(&mut self, name: &str, kind: &str, help: &str) {
+    pub fn family(&mut self, metric: &Metric) {
+        let Metric {
+            name, kind, help, ..
+        } = metric;
         let _ = writeln!(self.text, "# HELP {name} {help}");
-        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        let _ = writeln!(self.text, "# TYPE {name} {}", kind.as_str());
     }
 
-    /// One sample; `labels` as pairs, values escaped here.
-    pub fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: f64) {
+    /// One sample of a counter or gauge family; `labels` as pairs, values
+    /// escaped here.
+    pub fn sample(&mut self, metric: &Metric, labels: &[(&str, &str)], value: f64) {
+        debug_assert!(
+            labels
+                .iter()
+                .map(|(k, _)| *k)
+                .eq(metric.labels.iter().copied()),
+            "{} takes the labels {:?}",
+            metric.name,
+            metric.labels
+        );
+        self.line(metric.name, labels, value);
+    }
+
+    fn line(&mut self, name: &str, labels: &[(&str, &str)], value: f64) {
         self.text.push_str(name);
         if !labels.is_empty() {
             self.text.push('{');
@@ -40,15 +87,17 @@ impl Exposition {
     }
 
     /// A counter family with one sample.
-    pub fn counter(&mut self, name: &str, help: &str, labels: &[(&str, &str)], value: u64) {
-        self.family(name, "counter", help);
-        self.sample(name, labels, value as f64);
+    pub fn counter(&mut self, metric: &Metric, labels: &[(&str, &str)], value: u64) {
+        debug_assert_eq!(metric.kind, Kind::Counter, "{}", metric.name);
+        self.family(metric);
+        self.sample(metric, labels, value as f64);
     }
 
     /// A gauge family with one sample.
-    pub fn gauge(&mut self, name: &str, help: &str, labels: &[(&str, &str)], value: f64) {
-        self.family(name, "gauge", help);
-        self.sample(name, labels, value);
+    pub fn gauge(&mut self, metric: &Metric, labels: &[(&str, &str)], value: f64) {
+        debug_assert_eq!(metric.kind, Kind::Gauge, "{}", metric.name);
+        self.family(metric);
+        self.sample(metric, labels, value);
     }
 
     pub fn finish(self) -> String {
@@ -104,8 +153,10 @@ impl Histogram {
     }
 
     /// Writes the family: cumulative buckets, sum and count.
-    pub fn report(&self, out: &mut Exposition, name: &str, help: &str, labels: &[(&str, &str)]) {
-        out.family(name, "histogram", help);
+    pub fn report(&self, out: &mut Exposition, metric: &Metric, labels: &[(&str, &str)]) {
+        debug_assert_eq!(metric.kind, Kind::Histogram, "{}", metric.name);
+        out.family(metric);
+        let name = metric.name;
         let bucket_name = format!("{name}_bucket");
         let mut cumulative = 0u64;
         for (i, count) in self.counts.iter().enumerate() {
@@ -116,11 +167,11 @@ impl Histogram {
             };
             let mut with_le: Vec<(&str, &str)> = labels.to_vec();
             with_le.push(("le", &le));
-            out.sample(&bucket_name, &with_le, cumulative as f64);
+            out.line(&bucket_name, &with_le, cumulative as f64);
         }
         let sum = self.sum_micro.load(Ordering::Relaxed) as f64 / 1e6;
-        out.sample(&format!("{name}_sum"), labels, sum);
-        out.sample(&format!("{name}_count"), labels, cumulative as f64);
+        out.line(&format!("{name}_sum"), labels, sum);
+        out.line(&format!("{name}_count"), labels, cumulative as f64);
     }
 }
 
@@ -135,7 +186,13 @@ mod tests {
             h.observe(v);
         }
         let mut out = Exposition::default();
-        h.report(&mut out, "x_seconds", "test", &[("stage", "enrich")]);
+        let metric = Metric {
+            name: "x_seconds",
+            kind: Kind::Histogram,
+            labels: &["stage"],
+            help: "test",
+        };
+        h.report(&mut out, &metric, &[("stage", "enrich")]);
         let text = out.finish();
         assert!(
             text.contains("x_seconds_bucket{stage=\"enrich\",le=\"1\"} 1\n"),
@@ -163,7 +220,13 @@ mod tests {
     #[test]
     fn label_values_are_escaped() {
         let mut out = Exposition::default();
-        out.gauge("g", "help", &[("topic", "a\"b\\c")], 1.0);
+        let metric = Metric {
+            name: "g",
+            kind: Kind::Gauge,
+            labels: &["topic"],
+            help: "help",
+        };
+        out.gauge(&metric, &[("topic", "a\"b\\c")], 1.0);
         assert!(out.finish().contains("g{topic=\"a\\\"b\\\\c\"} 1\n"));
     }
 }
