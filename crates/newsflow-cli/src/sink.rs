@@ -114,7 +114,7 @@ pub async fn run(args: SinkArgs) -> anyhow::Result<ExitCode> {
         .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
         .await?;
     if let Some(from) = args.from {
-        let offsets = newsflow_kafka::offsets::reset_group_to_time(
+        let offsets = newsflow_kafka::positions::reset_group_to_time(
             &kafka,
             &args.group,
             &args.input_topic,

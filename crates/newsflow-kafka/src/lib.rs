@@ -5,7 +5,7 @@
 //! offset only after the stage's output (or the record's dead letter) is
 //! durable. Around it: client configuration ([`config`]), topic creation
 //! ([`topics`]), dead letters ([`dlq`]), producing with retry ([`produce`]),
-//! offsets and replay plans ([`offsets`], [`replay`]) and shutdown on
+//! positions and replay plans ([`positions`], [`replay`]) and shutdown on
 //! SIGTERM ([`shutdown`]).
 //!
 //! The loop also reads fixed offset ranges (replay), and pauses fetching
@@ -15,12 +15,16 @@ pub mod config;
 pub mod connection;
 pub mod dlq;
 mod events;
+mod failure;
 mod membership;
 pub mod metrics;
-pub mod offsets;
+mod offsets;
+mod pacing;
 mod partition_worker;
 pub mod pipeline;
+pub mod positions;
 pub mod produce;
+mod ranges;
 mod rebalance;
 pub mod replay;
 pub mod security;
@@ -31,7 +35,8 @@ pub mod stats;
 pub mod topics;
 
 pub use config::KafkaConfig;
-pub use pipeline::{PartitionRange, PipelineOptions, Subscription, Watchdog};
+pub use pipeline::{PipelineOptions, Subscription, Watchdog};
+pub use ranges::PartitionRange;
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
 pub use stall::Stall;
 pub use stats::PipelineStats;

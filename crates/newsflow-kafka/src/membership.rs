@@ -39,7 +39,7 @@ use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
-use crate::pipeline::Failure;
+use crate::failure::Failure;
 use crate::rebalance::RebalanceContext;
 use crate::PipelineStats;
 

@@ -16,21 +16,25 @@
 //! Closing the input channel drains the three in turn; the worker is done
 //! when the commit task has stored the last offset.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::dlq::DeadLetters;
 use crate::events::DeadLettered;
-use crate::pipeline::Failure;
+use crate::failure::Failure;
+use crate::offsets::OffsetStore;
 use crate::{Ack, DeliveryFailure, PipelineStats, Rejection, SourceRecord, Stage};
 use newsflow_core::DeadLetterReason;
 
-/// Stores "everything up to and including this offset is done" for a
-/// partition.
-pub(crate) type OffsetStore = Arc<dyn Fn(&str, i32, i64) + Send + Sync>;
+/// A partition of a topic.
+pub(crate) type PartitionKey = (String, i32);
+
+/// The running workers of one consumer, by partition.
+pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
 
 /// What every partition worker of one pipeline shares.
 pub(crate) struct WorkerEnv<S: Stage> {
@@ -69,6 +73,20 @@ enum Outcome {
         rejection: Rejection,
         output_refused: bool,
     },
+}
+
+/// Removes the matching workers and closes their input, returning what to
+/// wait on.
+pub(crate) fn take_workers(
+    workers: &Workers,
+    matches: impl Fn(&PartitionKey) -> bool,
+) -> Vec<JoinHandle<()>> {
+    let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
+    let keys: Vec<PartitionKey> = workers.keys().filter(|k| matches(k)).cloned().collect();
+    keys.into_iter()
+        .filter_map(|k| workers.remove(&k))
+        .map(|w| w.done) // dropping `w.input` closes the worker's channel
+        .collect()
 }
 
 type Processed<O> = (SourceRecord, Result<O, Rejection>);

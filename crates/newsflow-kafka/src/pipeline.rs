@@ -9,7 +9,7 @@
 //! Shutdown (SIGTERM, or the token being cancelled) stops fetching, lets
 //! every worker finish what it holds, commits, and leaves the group.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,14 +17,18 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::producer::FutureProducer;
-use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::topic_partition_list::TopicPartitionList;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
+use crate::failure::Failure;
 use crate::membership::MembershipWatch;
-use crate::partition_worker::{self, OffsetStore, WorkerEnv};
-use crate::rebalance::{commit_sync, take_workers, Owned, RebalanceContext, Workers};
+use crate::offsets::{commit_sync, offset_store};
+use crate::pacing::Pacing;
+use crate::partition_worker::{self, take_workers, WorkerEnv, Workers};
+use crate::ranges::{Admit, PartitionRange, RangeTracker};
+use crate::rebalance::{Owned, RebalanceContext};
 use crate::stall::{Skipper, StallWatch};
 use crate::{KafkaConfig, PipelineStats, SourceRecord, Stage};
 
@@ -43,26 +47,6 @@ pub enum Subscription {
         group_id: String,
         ranges: Vec<PartitionRange>,
     },
-}
-
-/// Offsets `start..end` of one partition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartitionRange {
-    pub topic: String,
-    pub partition: i32,
-    pub start: i64,
-    /// Exclusive.
-    pub end: i64,
-}
-
-impl PartitionRange {
-    pub fn len(&self) -> u64 {
-        (self.end - self.start).max(0) as u64
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -146,39 +130,6 @@ impl PipelineOptions {
             watchdog: Watchdog::default(),
             instance_id: None,
         }
-    }
-}
-
-/// Set once by whichever part of the pipeline hits an error it cannot get
-/// past; stops the whole pipeline.
-#[derive(Default)]
-pub(crate) struct Failure {
-    pub(crate) token: CancellationToken,
-    reason: Mutex<Option<String>>,
-    /// Stopped to make a new consumer, not because of an error.
-    recreate: AtomicBool,
-}
-
-impl Failure {
-    /// Stops this consumer so that [`run`] makes a new one.
-    pub(crate) fn recreate(&self, why: String) {
-        tracing::warn!(why, "recreating the consumer");
-        self.recreate.store(true, Ordering::Relaxed);
-        self.token.cancel();
-    }
-
-    pub(crate) fn fail(&self, reason: String) {
-        tracing::error!(reason, "pipeline stopping");
-        let mut slot = self.reason.lock().unwrap_or_else(|p| p.into_inner());
-        slot.get_or_insert(reason);
-        self.token.cancel();
-    }
-
-    fn reason(&self) -> Option<String> {
-        self.reason
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
     }
 }
 
@@ -298,20 +249,7 @@ async fn run_consumer<S: Stage>(
         };
         tokio::spawn(watch.run(shutdown.clone()));
     }
-    let store_offset: OffsetStore = {
-        let consumer = Arc::downgrade(&consumer);
-        Arc::new(move |topic: &str, partition: i32, offset: i64| {
-            let Some(consumer) = consumer.upgrade() else {
-                return;
-            };
-            // librdkafka stores offset + 1: the next record to read.
-            if let Err(e) = consumer.store_offset(topic, partition, offset) {
-                // The partition was revoked after its drain timed out; the
-                // next owner reads this record again.
-                tracing::debug!(topic, partition, offset, error = %e, "offset not stored");
-            }
-        })
-    };
+    let store_offset = offset_store(Arc::downgrade(&consumer));
     let dead_letters = DeadLetters::new(dlq_producer, options.dlq_topic.clone());
     let env = Arc::new(WorkerEnv {
         stage: stage.clone(),
@@ -566,98 +504,5 @@ fn pause_partition<C: Consumer<RebalanceContext>>(consumer: &C, record: &SourceR
     list.add_partition(&record.topic, record.partition);
     if let Err(e) = consumer.pause(&list) {
         tracing::debug!(error = %e, "cannot pause a finished partition");
-    }
-}
-
-/// Where each range stands; empty for a group subscription (never done).
-#[derive(Default)]
-struct RangeTracker {
-    ranges: HashMap<(String, i32), PartitionRange>,
-    done: HashSet<(String, i32)>,
-}
-
-enum Admit {
-    Yes,
-    /// The range's last record: take it, then stop reading the partition.
-    Last,
-    /// Past the end: drop it.
-    PastEnd,
-}
-
-impl RangeTracker {
-    fn new(list: &[PartitionRange]) -> Self {
-        let mut tracker = RangeTracker::default();
-        for range in list {
-            let key = (range.topic.clone(), range.partition);
-            if range.is_empty() {
-                tracker.done.insert(key.clone());
-            }
-            tracker.ranges.insert(key, range.clone());
-        }
-        tracker
-    }
-
-    fn assignment(&self) -> anyhow::Result<TopicPartitionList> {
-        let mut list = TopicPartitionList::new();
-        for range in self.ranges.values().filter(|r| !r.is_empty()) {
-            list.add_partition_offset(&range.topic, range.partition, Offset::Offset(range.start))?;
-        }
-        Ok(list)
-    }
-
-    fn open(&self) -> usize {
-        self.ranges.len() - self.done.len()
-    }
-
-    fn all_done(&self) -> bool {
-        !self.ranges.is_empty() && self.open() == 0
-    }
-
-    fn is_done(&self, topic: &str, partition: i32) -> bool {
-        self.done.contains(&(topic.to_string(), partition))
-    }
-
-    fn admit(&mut self, record: &SourceRecord) -> Admit {
-        let key = (record.topic.clone(), record.partition);
-        let Some(range) = self.ranges.get(&key) else {
-            return Admit::Yes;
-        };
-        if record.offset >= range.end {
-            self.done.insert(key);
-            Admit::PastEnd
-        } else if record.offset + 1 >= range.end {
-            self.done.insert(key);
-            Admit::Last
-        } else {
-            Admit::Yes
-        }
-    }
-}
-
-/// Spaces records out to at most `rate` per second.
-struct Pacing {
-    interval: Option<Duration>,
-    next: tokio::time::Instant,
-}
-
-impl Pacing {
-    fn new(rate: Option<f64>) -> Self {
-        Pacing {
-            interval: rate
-                .filter(|r| r.is_finite() && *r > 0.0)
-                .map(|r| Duration::from_secs_f64(1.0 / r)),
-            next: tokio::time::Instant::now(),
-        }
-    }
-
-    fn ready_at(&self) -> Option<tokio::time::Instant> {
-        self.interval.map(|_| self.next)
-    }
-
-    fn sent(&mut self) {
-        if let Some(interval) = self.interval {
-            // No credit for idle time: a pause is not followed by a burst.
-            self.next = self.next.max(tokio::time::Instant::now()) + interval;
-        }
     }
 }

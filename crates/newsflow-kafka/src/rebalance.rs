@@ -5,23 +5,20 @@
 //! would process them again. librdkafka calls `pre_rebalance` before it
 //! revokes the assignment, so draining there is the one safe place.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
-use rdkafka::error::KafkaError;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 use tokio::task::JoinHandle;
 
-use crate::partition_worker::PartitionWorker;
+use crate::offsets::commit_sync;
+use crate::partition_worker::{take_workers, PartitionKey, Workers};
 use crate::stall::{Observation, StallWatch};
 use crate::PipelineStats;
-
-pub(crate) type PartitionKey = (String, i32);
-pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
 
 pub(crate) struct RebalanceContext {
     pub workers: Arc<Workers>,
@@ -183,20 +180,6 @@ fn describe(partitions: &[PartitionKey]) -> String {
     names.join(" ")
 }
 
-/// Removes the matching workers and closes their input, returning what to
-/// wait on.
-pub(crate) fn take_workers(
-    workers: &Workers,
-    matches: impl Fn(&PartitionKey) -> bool,
-) -> Vec<JoinHandle<()>> {
-    let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
-    let keys: Vec<PartitionKey> = workers.keys().filter(|k| matches(k)).cloned().collect();
-    keys.into_iter()
-        .filter_map(|k| workers.remove(&k))
-        .map(|w| w.done) // dropping `w.input` closes the worker's channel
-        .collect()
-}
-
 /// Waits for drained workers from inside a librdkafka callback, which runs
 /// on a runtime thread in the middle of `recv()`: `block_in_place` lets the
 /// other runtime threads keep driving the workers meanwhile.
@@ -215,16 +198,5 @@ fn block_until_drained(handles: Vec<JoinHandle<()>>, timeout: Duration) {
             ?timeout,
             "in-flight work not drained in time; it will be processed again by the next owner"
         );
-    }
-}
-
-/// Commits stored offsets now; "nothing to commit" is not an error.
-pub(crate) fn commit_sync<C: Consumer<X>, X: ConsumerContext>(consumer: &C) {
-    match consumer.commit_consumer_state(CommitMode::Sync) {
-        Ok(()) => {}
-        Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
-        Err(e) => {
-            tracing::warn!(error = %e, "committing offsets failed; they will be committed later")
-        }
     }
 }

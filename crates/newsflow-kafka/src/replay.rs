@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
-use crate::offsets::{offsets_for_time, watermarks, Watermarks};
+use crate::positions::{offsets_for_time, watermarks, Watermarks};
 use crate::{KafkaConfig, PartitionRange};
 
 /// One end of a replay range.

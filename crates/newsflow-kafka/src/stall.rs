@@ -16,13 +16,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::Consumer;
+use rdkafka::consumer::{Consumer, ConsumerContext};
 use rdkafka::Offset;
 
 use crate::dlq::DeadLetters;
 use crate::events::UnreadableSkipped;
-use crate::partition_worker::OffsetStore;
-use crate::rebalance::{PartitionKey, RebalanceContext};
+use crate::offsets::OffsetStore;
+use crate::partition_worker::PartitionKey;
 use crate::{PipelineStats, Rejection, SourceRecord};
 use newsflow_core::DeadLetterReason;
 
@@ -159,11 +159,14 @@ pub(crate) struct Skipper<'a, C> {
     pub stats: &'a PipelineStats,
 }
 
-impl<C: Consumer<RebalanceContext>> Skipper<'_, C> {
+impl<C> Skipper<'_, C> {
     /// Dead-letters the offset with headers only (its record was never
     /// read), stores it as done, and fetches from the next one. Returns
     /// whether it moved the partition.
-    pub(crate) async fn skip(&self, stall: &Stall) -> bool {
+    pub(crate) async fn skip<X: ConsumerContext>(&self, stall: &Stall) -> bool
+    where
+        C: Consumer<X>,
+    {
         let record = SourceRecord {
             topic: stall.topic.clone(),
             partition: stall.partition,
