@@ -93,9 +93,7 @@ async fn ingest(
     addr: std::net::SocketAddr,
 ) -> anyhow::Result<ExitCode> {
     use newsflow_producer::ingest::{Ingest, IngestOptions};
-    let producer = kafka
-        .ingest_producer(args.timeout().as_millis() as u64)
-        .create()?;
+    let producer = newsflow_kafka::Producer::for_ingest(kafka, args.timeout())?;
     let ingest = Ingest::new(
         producer,
         IngestOptions {

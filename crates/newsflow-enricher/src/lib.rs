@@ -15,13 +15,13 @@ use newsflow_core::DeadLetterReason;
 use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
 use newsflow_kafka::metrics::catalogue::ANALYSIS_SKIPPED;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::produce::{ack, enqueue, OutRecord};
+use newsflow_kafka::produce::OutRecord;
 use newsflow_kafka::topics::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
-    Ack, KafkaConfig, PipelineOptions, PipelineStats, Rejection, SourceRecord, Stage, Watchdog,
+    Ack, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Producer, Rejection, SourceRecord,
+    Stage, Watchdog,
 };
 use newsflow_nlp::Annotator;
-use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
 /// Default limit on the size of one raw record.
@@ -60,7 +60,7 @@ impl Default for RecordLimits {
 /// Turns one raw record into one enriched record.
 pub struct EnrichStage {
     annotator: Arc<Annotator>,
-    producer: FutureProducer,
+    producer: Producer,
     output_topic: String,
     limits: RecordLimits,
     skipped: Arc<SkippedAnalyses>,
@@ -92,7 +92,7 @@ impl Report for SkippedAnalyses {
 impl EnrichStage {
     pub fn new(
         annotator: Arc<Annotator>,
-        producer: FutureProducer,
+        producer: Producer,
         output_topic: String,
         limits: RecordLimits,
     ) -> Self {
@@ -178,8 +178,8 @@ impl Stage for EnrichStage {
     #[allow(clippy::async_yields_async)]
     fn deliver<'a>(&'a self, output: OutRecord, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
         async move {
-            match enqueue(&self.producer, &self.output_topic, &output).await {
-                Ok(delivery) => ack(delivery),
+            match self.producer.enqueue(&self.output_topic, &output).await {
+                Ok(ack) => ack,
                 Err(failure) => futures::future::ready(Err(failure)).boxed(),
             }
         }
@@ -242,15 +242,15 @@ pub async fn run_pipeline(
         max_record_bytes: options.max_record_bytes,
         max_output_bytes: output_limit(kafka, options).await,
     };
-    let producer: FutureProducer = kafka.pipeline_producer().create()?;
+    let pipeline = Pipeline::new(kafka, pipeline)?;
     let stage = Arc::new(EnrichStage::new(
         annotator,
-        producer.clone(),
+        pipeline.producer(),
         options.output_topic.clone(),
         limits,
     ));
     stats.attach(stage.skipped_analyses());
-    newsflow_kafka::pipeline::run(kafka, pipeline, stage, producer, stats, shutdown).await
+    pipeline.run(stage, stats, shutdown).await
 }
 
 /// The output limit: as given, else the output topic's, else the default;
@@ -278,9 +278,7 @@ mod tests {
     use super::*;
 
     fn stage_of(annotator: Annotator, limits: RecordLimits) -> EnrichStage {
-        let producer: FutureProducer = rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", "127.0.0.1:1")
-            .create()
+        let producer = Producer::for_pipeline(&KafkaConfig::new("127.0.0.1:1"))
             .expect("a producer needs no connection to be created");
         EnrichStage::new(Arc::new(annotator), producer, "out".into(), limits)
     }

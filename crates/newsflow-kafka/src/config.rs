@@ -106,7 +106,7 @@ impl KafkaConfig {
     /// Producer for pipeline output: idempotent, `acks=all`, and retrying
     /// without a deadline, so that a broker outage delays output instead of
     /// failing it.
-    pub fn pipeline_producer(&self) -> ClientConfig {
+    pub(crate) fn pipeline_producer(&self) -> ClientConfig {
         let mut config = self.producer(0);
         self.apply_properties(&mut config);
         config
@@ -114,7 +114,7 @@ impl KafkaConfig {
 
     /// Producer for `newsflow produce`, which gives up on a record after
     /// `timeout_ms` and reports it as failed.
-    pub fn ingest_producer(&self, timeout_ms: u64) -> ClientConfig {
+    pub(crate) fn ingest_producer(&self, timeout_ms: u64) -> ClientConfig {
         let mut config = self.producer(timeout_ms);
         self.apply_properties(&mut config);
         config

@@ -12,12 +12,10 @@
 //! | `newsflow.failed_at` | RFC 3339 time of the failure |
 //! | `newsflow.payload.truncated` | original size, only when the broker refused the whole payload |
 
+use crate::produce::{OutRecord, Producer};
+use crate::{Ack, DeliveryFailure, Rejection, SourceRecord};
 use futures::future::BoxFuture;
 use futures::FutureExt;
-use rdkafka::producer::FutureProducer;
-
-use crate::produce::{ack, enqueue, OutRecord};
-use crate::{Ack, DeliveryFailure, Rejection, SourceRecord};
 
 pub const HEADER_ERROR_KIND: &str = "newsflow.error.kind";
 pub const HEADER_ERROR_MESSAGE: &str = "newsflow.error.message";
@@ -34,12 +32,12 @@ const TRUNCATED_PAYLOAD_BYTES: usize = 256 * 1024;
 /// Writes dead letters to one topic.
 #[derive(Clone)]
 pub struct DeadLetters {
-    producer: FutureProducer,
+    producer: Producer,
     topic: String,
 }
 
 impl DeadLetters {
-    pub fn new(producer: FutureProducer, topic: impl Into<String>) -> Self {
+    pub fn new(producer: Producer, topic: impl Into<String>) -> Self {
         DeadLetters {
             producer,
             topic: topic.into(),
@@ -64,8 +62,8 @@ impl DeadLetters {
     ) -> BoxFuture<'a, Ack> {
         async move {
             let record = dead_letter(source, stage, rejection);
-            let first = match enqueue(&self.producer, &self.topic, &record).await {
-                Ok(delivery) => ack(delivery),
+            let first = match self.producer.enqueue(&self.topic, &record).await {
+                Ok(ack) => ack,
                 Err(failure) => Box::pin(futures::future::ready(Err(failure))),
             };
             let this = self.clone();
@@ -78,8 +76,8 @@ impl DeadLetters {
                             "dead letter refused whole; sending it truncated"
                         );
                         let truncated = truncate(record);
-                        match enqueue(&this.producer, &this.topic, &truncated).await {
-                            Ok(delivery) => ack(delivery).await,
+                        match this.producer.enqueue(&this.topic, &truncated).await {
+                            Ok(ack) => ack.await,
                             Err(failure) => Err(failure),
                         }
                         .map_err(|f| match f {

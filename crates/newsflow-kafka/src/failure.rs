@@ -17,7 +17,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// Stops this consumer so that [`crate::pipeline::run`] makes a new one.
+    /// Stops this consumer so that [`crate::Pipeline::run`] makes a new one.
     pub(crate) fn recreate(&self, why: String) {
         tracing::warn!(why, "recreating the consumer");
         self.recreate.store(true, Ordering::Relaxed);

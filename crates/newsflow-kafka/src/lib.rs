@@ -1,6 +1,6 @@
 //! Kafka plumbing shared by the enricher, the sinks and replay.
 //!
-//! The centre is [`pipeline::run`]: a consumer that hands every
+//! The centre is [`Pipeline`]: a consumer that hands every
 //! record of a partition, in order, to a [`Stage`], and stores the record's
 //! offset only after the stage's output (or the record's dead letter) is
 //! durable. Around it: client configuration ([`config`]), topic creation
@@ -35,7 +35,8 @@ pub mod stats;
 pub mod topics;
 
 pub use config::KafkaConfig;
-pub use pipeline::{PipelineOptions, Subscription, Watchdog};
+pub use pipeline::{Pipeline, PipelineOptions, Subscription, Watchdog};
+pub use produce::Producer;
 pub use ranges::PartitionRange;
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
 pub use stall::Stall;

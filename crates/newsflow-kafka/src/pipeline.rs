@@ -1,4 +1,5 @@
-//! The consume → process → deliver loop of a consumer-group member.
+//! The consume → process → deliver loop of a consumer-group member
+//! ([`Pipeline`]).
 //!
 //! One task reads from the consumer and routes each record to its
 //! partition's worker ([`crate::partition_worker`]), starting one on first
@@ -16,7 +17,6 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::producer::FutureProducer;
 use rdkafka::topic_partition_list::TopicPartitionList;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -27,6 +27,7 @@ use crate::membership::MembershipWatch;
 use crate::offsets::{commit_sync, offset_store};
 use crate::pacing::Pacing;
 use crate::partition_worker::{self, take_workers, WorkerEnv, Workers};
+use crate::produce::Producer;
 use crate::ranges::{Admit, PartitionRange, RangeTracker};
 use crate::rebalance::{Owned, RebalanceContext};
 use crate::stall::{Skipper, StallWatch};
@@ -133,36 +134,60 @@ impl PipelineOptions {
     }
 }
 
-/// Runs `stage` over the subscription until `shutdown` is cancelled, a
-/// fatal delivery error, or (for ranges) the end of every range; then
-/// drains and commits. Must run on a multi-threaded tokio runtime:
-/// rebalance draining blocks one of its threads while the others finish the
-/// work. A group member that stays without partitions although rejoining
-/// (see [`crate::membership`]) gets a new consumer, after the old one has
-/// drained and committed.
-pub async fn run<S: Stage>(
-    kafka: &KafkaConfig,
+/// A pipeline ready to run: its options, and the one producer its dead
+/// letters go through, which a stage that writes to Kafka shares.
+pub struct Pipeline {
+    kafka: KafkaConfig,
     options: PipelineOptions,
-    stage: Arc<S>,
-    dlq_producer: FutureProducer,
-    stats: Arc<PipelineStats>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    kafka.validate().map_err(anyhow::Error::msg)?;
-    let recreated = Arc::new(AtomicBool::new(false));
-    loop {
-        let ended = run_consumer(
-            kafka,
-            &options,
-            stage.clone(),
-            dlq_producer.clone(),
-            stats.clone(),
-            shutdown.clone(),
-            recreated.clone(),
-        )
-        .await?;
-        if ended == Ended::Done || shutdown.is_cancelled() {
-            return Ok(());
+    producer: Producer,
+}
+
+impl Pipeline {
+    pub fn new(kafka: &KafkaConfig, options: PipelineOptions) -> anyhow::Result<Self> {
+        kafka.validate().map_err(anyhow::Error::msg)?;
+        let producer = Producer::for_pipeline(kafka).context("creating the Kafka producer")?;
+        Ok(Pipeline {
+            kafka: kafka.clone(),
+            options,
+            producer,
+        })
+    }
+
+    /// The producer dead letters go through, for a stage whose output is a
+    /// topic too.
+    pub fn producer(&self) -> Producer {
+        self.producer.clone()
+    }
+
+    /// Runs `stage` over the subscription until `shutdown` is cancelled, a
+    /// fatal delivery error, or (for ranges) the end of every range; then
+    /// drains and commits. Must run on a multi-threaded tokio runtime:
+    /// rebalance draining blocks one of its threads while the others finish
+    /// the work. A group member that stays without partitions although
+    /// rejoining (see [`crate::membership`]) gets a new consumer, after the
+    /// old one has drained and committed.
+    pub async fn run<S: Stage>(
+        self,
+        stage: Arc<S>,
+        stats: Arc<PipelineStats>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let dead_letters = DeadLetters::new(self.producer, self.options.dlq_topic.clone());
+        let recreated = Arc::new(AtomicBool::new(false));
+        loop {
+            let ended = run_consumer(
+                &self.kafka,
+                &self.options,
+                stage.clone(),
+                dead_letters.clone(),
+                stats.clone(),
+                shutdown.clone(),
+                recreated.clone(),
+            )
+            .await?;
+            if ended == Ended::Done || shutdown.is_cancelled() {
+                return Ok(());
+            }
         }
     }
 }
@@ -178,7 +203,7 @@ async fn run_consumer<S: Stage>(
     kafka: &KafkaConfig,
     options: &PipelineOptions,
     stage: Arc<S>,
-    dlq_producer: FutureProducer,
+    dead_letters: DeadLetters,
     stats: Arc<PipelineStats>,
     shutdown: CancellationToken,
     recreated: Arc<AtomicBool>,
@@ -250,7 +275,6 @@ async fn run_consumer<S: Stage>(
         tokio::spawn(watch.run(shutdown.clone()));
     }
     let store_offset = offset_store(Arc::downgrade(&consumer));
-    let dead_letters = DeadLetters::new(dlq_producer, options.dlq_topic.clone());
     let env = Arc::new(WorkerEnv {
         stage: stage.clone(),
         dead_letters: dead_letters.clone(),

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::OwnedHeaders;
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
 
-use crate::{Ack, DeliveryFailure, Rejection};
+use crate::{Ack, DeliveryFailure, KafkaConfig, Rejection};
 use newsflow_core::DeadLetterReason;
 
 /// An outgoing record.
@@ -27,8 +27,51 @@ pub enum NotEnqueued {
     Failed(DeliveryFailure),
 }
 
-/// Enqueues `record` on `topic` if there is room now.
-pub fn try_enqueue(
+/// A producer with newsflow's delivery settings (idempotent, `acks=all`),
+/// cheap to clone: clones share one librdkafka producer.
+#[derive(Clone)]
+pub struct Producer {
+    inner: FutureProducer,
+}
+
+impl Producer {
+    /// For pipelines (outputs and dead letters): transient errors are
+    /// retried without a deadline, so a slow broker delays a record and
+    /// never fails it.
+    pub fn for_pipeline(kafka: &KafkaConfig) -> Result<Self, KafkaError> {
+        Ok(Producer {
+            inner: kafka.pipeline_producer().create()?,
+        })
+    }
+
+    /// For `newsflow produce`: a record not acknowledged within `timeout`
+    /// is reported as failed.
+    pub fn for_ingest(kafka: &KafkaConfig, timeout: Duration) -> Result<Self, KafkaError> {
+        Ok(Producer {
+            inner: kafka.ingest_producer(timeout.as_millis() as u64).create()?,
+        })
+    }
+
+    /// Enqueues `record` on `topic` if there is room now.
+    pub fn try_enqueue(&self, topic: &str, record: &OutRecord) -> Result<Ack, NotEnqueued> {
+        try_enqueue(&self.inner, topic, record).map(ack)
+    }
+
+    /// Enqueues `record` on `topic`. A full local queue is a transient
+    /// state: wait with growing backoff until there is room, never drop the
+    /// record. Other enqueue errors (unknown topic, record too large) come
+    /// back as failures.
+    pub async fn enqueue(&self, topic: &str, record: &OutRecord) -> Result<Ack, DeliveryFailure> {
+        enqueue(&self.inner, topic, record).await.map(ack)
+    }
+
+    /// Waits until every enqueued record is acknowledged or failed.
+    pub fn flush(&self, timeout: Duration) -> Result<(), KafkaError> {
+        self.inner.flush(timeout)
+    }
+}
+
+fn try_enqueue(
     producer: &FutureProducer,
     topic: &str,
     record: &OutRecord,
@@ -55,11 +98,7 @@ pub fn try_enqueue(
     }
 }
 
-/// Enqueues `record` on `topic`. A full local queue is a transient state:
-/// wait with growing backoff until there is room, never drop the record.
-/// Other enqueue errors (unknown topic, record too large) come back as
-/// failures for the caller to classify.
-pub async fn enqueue(
+async fn enqueue(
     producer: &FutureProducer,
     topic: &str,
     record: &OutRecord,
@@ -79,7 +118,7 @@ pub async fn enqueue(
 }
 
 /// The acknowledgement of an enqueued record.
-pub fn ack(delivery: DeliveryFuture) -> Ack {
+fn ack(delivery: DeliveryFuture) -> Ack {
     Box::pin(async move {
         match delivery.await {
             Ok(Ok(_)) => Ok(()),

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_kafka::{
-    Ack, KafkaConfig, PartitionRange, PipelineOptions, PipelineStats, Rejection, SourceRecord,
-    Stage,
+    Ack, KafkaConfig, PartitionRange, Pipeline, PipelineOptions, PipelineStats, Rejection,
+    SourceRecord, Stage,
 };
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{FutureProducer, FutureRecord};
@@ -86,11 +86,13 @@ async fn reads_exactly_the_ranges_then_stops() {
     ];
     let stage = Arc::new(Recorder::default());
     let kafka = KafkaConfig::new(brokers);
-    let run = newsflow_kafka::pipeline::run(
+    let pipeline = Pipeline::new(
         &kafka,
         PipelineOptions::ranges("replay-test", ranges, "dlq"),
+    )
+    .expect("a pipeline");
+    let run = pipeline.run(
         stage.clone(),
-        producer,
         Arc::new(PipelineStats::default()),
         CancellationToken::new(),
     );

@@ -18,8 +18,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use futures::future::join_all;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::produce::{ack, try_enqueue, NotEnqueued};
-use rdkafka::producer::FutureProducer;
+use newsflow_kafka::produce::NotEnqueued;
+use newsflow_kafka::Producer;
 use serde_json::json;
 
 use crate::sources::{parse_body, Item};
@@ -39,7 +39,7 @@ pub struct IngestOptions {
 
 /// The ingest endpoint's state: the producer and its counters.
 pub struct Ingest {
-    producer: FutureProducer,
+    producer: Producer,
     options: IngestOptions,
     accepted: AtomicU64,
     refused: AtomicU64,
@@ -47,7 +47,7 @@ pub struct Ingest {
 }
 
 impl Ingest {
-    pub fn new(producer: FutureProducer, options: IngestOptions) -> Arc<Self> {
+    pub fn new(producer: Producer, options: IngestOptions) -> Arc<Self> {
         Arc::new(Ingest {
             producer,
             options,
@@ -123,8 +123,8 @@ async fn handle(ingest: &Ingest, request: Request) -> Response {
             Ok(record) => record,
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         };
-        match try_enqueue(&ingest.producer, &options.topic, &record) {
-            Ok(delivery) => deliveries.push(ack(delivery)),
+        match ingest.producer.try_enqueue(&options.topic, &record) {
+            Ok(ack) => deliveries.push(ack),
             Err(NotEnqueued::QueueFull) => {
                 // Wait for what was queued, so the answer is about this
                 // request only, then ask the client to come back.

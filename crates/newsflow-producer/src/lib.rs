@@ -14,9 +14,8 @@ use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use newsflow_core::RawArticle;
-use newsflow_kafka::produce::{ack, enqueue, OutRecord};
-use newsflow_kafka::{DeliveryFailure, KafkaConfig};
-use rdkafka::producer::{FutureProducer, Producer};
+use newsflow_kafka::produce::OutRecord;
+use newsflow_kafka::{DeliveryFailure, KafkaConfig, Producer};
 
 pub use sources::{Item, Origin};
 
@@ -53,7 +52,7 @@ pub async fn produce(
     items: impl IntoIterator<Item = Item>,
     timeout: Duration,
 ) -> anyhow::Result<Summary> {
-    let producer: FutureProducer = kafka.ingest_producer(timeout.as_millis() as u64).create()?;
+    let producer = Producer::for_ingest(kafka, timeout)?;
     let mut summary = Summary::default();
     let mut pending = FuturesUnordered::new();
     for item in items {
@@ -71,9 +70,8 @@ pub async fn produce(
             }
         };
         let record = to_record(&article)?;
-        match enqueue(&producer, topic, &record).await {
-            Ok(delivery) => {
-                let ack = ack(delivery);
+        match producer.enqueue(topic, &record).await {
+            Ok(ack) => {
                 pending.push(async move { (origin, ack.await) });
             }
             Err(failure) => {

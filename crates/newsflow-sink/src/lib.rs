@@ -15,10 +15,9 @@ use std::sync::Arc;
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::decode_enriched;
 use newsflow_kafka::{
-    Ack, DeliveryFailure, KafkaConfig, PipelineOptions, PipelineStats, Rejection, SourceRecord,
-    Stage, Watchdog,
+    Ack, DeliveryFailure, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Rejection,
+    SourceRecord, Stage, Watchdog,
 };
-use rdkafka::producer::FutureProducer;
 use tokio_util::sync::CancellationToken;
 
 pub use jsonl::{JsonlOptions, JsonlWriter};
@@ -107,9 +106,10 @@ pub async fn run_jsonl(
 ) -> anyhow::Result<()> {
     let writer = JsonlWriter::start(jsonl)?;
     let stage = Arc::new(JsonlStage::new(writer.clone(), options.max_record_bytes));
-    let dlq: FutureProducer = kafka.pipeline_producer().create()?;
-    let pipeline = options.pipeline();
-    let result = newsflow_kafka::pipeline::run(kafka, pipeline, stage, dlq, stats, shutdown).await;
+    let result = match Pipeline::new(kafka, options.pipeline()) {
+        Ok(pipeline) => pipeline.run(stage, stats, shutdown).await,
+        Err(e) => Err(e),
+    };
     writer.close().await;
     result
 }

@@ -21,11 +21,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::decode_enriched;
 use newsflow_kafka::{
-    Ack, DeliveryFailure, KafkaConfig, PipelineStats, Rejection, SourceRecord, Stage,
+    Ack, DeliveryFailure, KafkaConfig, Pipeline, PipelineStats, Rejection, SourceRecord, Stage,
 };
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
 use postgres_openssl::MakeTlsConnector;
-use rdkafka::producer::FutureProducer;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -232,9 +231,10 @@ pub async fn run_postgres(
     let writer = PostgresWriter::start(pool, postgres.writer.clone());
     stats.attach(writer.metrics());
     let stage = Arc::new(PostgresStage::new(writer.clone(), options.max_record_bytes));
-    let dlq: FutureProducer = kafka.pipeline_producer().create()?;
-    let pipeline = options.pipeline();
-    let result = newsflow_kafka::pipeline::run(kafka, pipeline, stage, dlq, stats, shutdown).await;
+    let result = match Pipeline::new(kafka, options.pipeline()) {
+        Ok(pipeline) => pipeline.run(stage, stats, shutdown).await,
+        Err(e) => Err(e),
+    };
     writer.close(Duration::from_secs(5)).await;
     result
 }
