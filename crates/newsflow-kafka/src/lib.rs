@@ -19,6 +19,7 @@ mod failure;
 mod membership;
 pub mod metrics;
 mod offsets;
+mod options;
 mod pacing;
 mod partition_worker;
 pub mod pipeline;
@@ -35,7 +36,8 @@ pub mod stats;
 pub mod topics;
 
 pub use config::KafkaConfig;
-pub use pipeline::{Pipeline, PipelineOptions, Subscription, Watchdog};
+pub use options::{PipelineOptions, Subscription, Watchdog};
+pub use pipeline::Pipeline;
 pub use produce::Producer;
 pub use ranges::PartitionRange;
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};

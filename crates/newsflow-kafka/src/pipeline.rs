@@ -11,7 +11,7 @@
 //! every worker finish what it holds, commits, and leaves the group.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,115 +24,15 @@ use tokio_util::sync::CancellationToken;
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
 use crate::membership::MembershipWatch;
-use crate::offsets::{commit_sync, offset_store};
+use crate::offsets::{commit_sync, offset_store, OffsetStore};
+use crate::options::{PipelineOptions, Subscription};
 use crate::pacing::Pacing;
 use crate::partition_worker::{self, take_workers, WorkerEnv, Workers};
 use crate::produce::Producer;
-use crate::ranges::{Admit, PartitionRange, RangeTracker};
+use crate::ranges::{Admit, RangeTracker};
 use crate::rebalance::{Owned, RebalanceContext};
 use crate::stall::{Skipper, StallWatch};
 use crate::{KafkaConfig, PipelineStats, SourceRecord, Stage};
-
-/// What the pipeline reads.
-#[derive(Debug, Clone)]
-pub enum Subscription {
-    /// Join `group_id` and share `topics`' partitions with its other members.
-    Group {
-        group_id: String,
-        topics: Vec<String>,
-    },
-    /// Read fixed offset ranges by direct assignment, outside any group's
-    /// membership, and stop at their ends (replay). Offsets are committed
-    /// under `group_id`, which must not be a live group's.
-    Ranges {
-        group_id: String,
-        ranges: Vec<PartitionRange>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct PipelineOptions {
-    pub subscription: Subscription,
-    pub dlq_topic: String,
-    /// Records a partition may have in flight (processing or unacknowledged).
-    pub max_in_flight: usize,
-    /// How long a revoke or shutdown waits for in-flight work.
-    pub drain_timeout: Duration,
-    /// Records per second handed to the stage at most.
-    pub max_rate: Option<f64>,
-    pub watchdog: Watchdog,
-    /// `group.instance.id` for static membership (KIP-345): a member that
-    /// restarts under the same id within the session timeout gets its
-    /// partitions back without a rebalance. A member with one does not
-    /// leave the group when it stops, so its partitions wait out the
-    /// session timeout when it does not come back.
-    pub instance_id: Option<String>,
-}
-
-/// What the pipeline does about partitions that stop moving and members
-/// left without partitions.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Watchdog {
-    /// A partition standing below its end this long, with nothing holding
-    /// it back, is reported stalled.
-    pub stall_timeout: Duration,
-    /// Dead-letter a stalled partition's offset (headers only: the record
-    /// was never read) and move past it. Off by default: a record must not
-    /// vanish because a broker was slow.
-    pub skip_unreadable: bool,
-    /// A member without partitions while its group's partitions lag and
-    /// none of them moves rejoins after this long; `None`: three session
-    /// timeouts.
-    pub rejoin_after: Option<Duration>,
-    /// Stop with an error when rejoining did not help (for runs without a
-    /// probe to restart them).
-    pub exit_when_stuck: bool,
-}
-
-impl Default for Watchdog {
-    fn default() -> Self {
-        Watchdog {
-            stall_timeout: Duration::from_secs(120),
-            skip_unreadable: false,
-            rejoin_after: None,
-            exit_when_stuck: false,
-        }
-    }
-}
-
-impl PipelineOptions {
-    pub fn group(group_id: &str, topic: &str, dlq_topic: &str) -> Self {
-        Self::new(
-            Subscription::Group {
-                group_id: group_id.to_string(),
-                topics: vec![topic.to_string()],
-            },
-            dlq_topic,
-        )
-    }
-
-    pub fn ranges(group_id: &str, ranges: Vec<PartitionRange>, dlq_topic: &str) -> Self {
-        Self::new(
-            Subscription::Ranges {
-                group_id: group_id.to_string(),
-                ranges,
-            },
-            dlq_topic,
-        )
-    }
-
-    fn new(subscription: Subscription, dlq_topic: &str) -> Self {
-        PipelineOptions {
-            subscription,
-            dlq_topic: dlq_topic.to_string(),
-            max_in_flight: 256,
-            drain_timeout: Duration::from_secs(30),
-            max_rate: None,
-            watchdog: Watchdog::default(),
-            instance_id: None,
-        }
-    }
-}
 
 /// A pipeline ready to run: its options, and the one producer its dead
 /// letters go through, which a stage that writes to Kafka shares.
@@ -199,6 +99,10 @@ enum Ended {
     Recreate,
 }
 
+type GroupConsumer = StreamConsumer<RebalanceContext>;
+
+/// One consumer's life: connect, read until told to stop, then drain,
+/// commit and leave.
 async fn run_consumer<S: Stage>(
     kafka: &KafkaConfig,
     options: &PipelineOptions,
@@ -208,8 +112,8 @@ async fn run_consumer<S: Stage>(
     shutdown: CancellationToken,
     recreated: Arc<AtomicBool>,
 ) -> anyhow::Result<Ended> {
-    let workers: Arc<Workers> = Arc::new(Mutex::new(HashMap::new()));
     stats.set_stage(stage.name());
+    let workers: Arc<Workers> = Arc::new(Mutex::new(HashMap::new()));
     let stalls = Arc::new(StallWatch::new(options.watchdog.stall_timeout));
     let paused_flag = Arc::new(AtomicBool::new(false));
     let owned = Arc::new(Owned::default());
@@ -221,42 +125,7 @@ async fn run_consumer<S: Stage>(
         paused: paused_flag.clone(),
         owned: owned.clone(),
     };
-    let group_id = match &options.subscription {
-        Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
-    };
-    let mut config = kafka.group_consumer(group_id);
-    // Consumer lag for /metrics comes from these statistics.
-    config.set("statistics.interval.ms", "5000");
-    if let (Some(id), Subscription::Group { .. }) = (&options.instance_id, &options.subscription) {
-        config.set("group.instance.id", id);
-    }
-    let consumer: Arc<StreamConsumer<RebalanceContext>> = Arc::new(
-        config
-            .create_with_context(context)
-            .context("creating the Kafka consumer")?,
-    );
-    let mut ranges = RangeTracker::default();
-    match &options.subscription {
-        Subscription::Group { topics, .. } => {
-            let topic_refs: Vec<&str> = topics.iter().map(String::as_str).collect();
-            consumer
-                .subscribe(&topic_refs)
-                .with_context(|| format!("subscribing to {topics:?}"))?;
-            tracing::info!(stage = stage.name(), group = group_id, ?topics, "consuming");
-        }
-        Subscription::Ranges { ranges: list, .. } => {
-            ranges = RangeTracker::new(list);
-            consumer
-                .assign(&ranges.assignment()?)
-                .context("assigning the partitions to read")?;
-            stats.set_assigned(ranges.open());
-            tracing::info!(
-                stage = stage.name(),
-                partitions = ranges.open(),
-                "reading offset ranges"
-            );
-        }
-    }
+    let (consumer, ranges) = connect(kafka, options, stage.name(), context, &stats)?;
 
     let failure = Arc::new(Failure::default());
     if let Subscription::Group { topics, .. } = &options.subscription {
@@ -283,130 +152,33 @@ async fn run_consumer<S: Stage>(
         failure: failure.clone(),
         max_in_flight: options.max_in_flight,
     });
-    let input_for = |record: &SourceRecord| {
-        let mut workers = workers.lock().unwrap_or_else(|p| p.into_inner());
-        let worker = workers
-            .entry((record.topic.clone(), record.partition))
-            .or_insert_with(|| partition_worker::spawn(env.clone()));
-        (worker.input.clone(), worker.in_flight_counter())
+    let mut reader = Reader {
+        consumer: consumer.clone(),
+        stage: stage.name(),
+        stats: stats.clone(),
+        env,
+        workers: workers.clone(),
+        backlog: VecDeque::new(),
+        ranges,
+        paused: false,
+        paused_flag,
+        stalls,
+        dead_letters,
+        store_offset,
+        owned,
+        revocations: 0,
+        pacing: Pacing::new(options.max_rate),
+        grouped: matches!(options.subscription, Subscription::Group { .. }),
     };
-
-    // Records read but not yet taken by their partition's worker. Reading
-    // goes on while it holds one only if fetching is paused, so it stays
-    // small, and the consumer is polled even while a worker is full (a
-    // consumer that stops polling is dropped from its group).
-    let mut backlog: VecDeque<SourceRecord> = VecDeque::new();
-    let mut health = stage.health();
-    let mut paused = false;
-    let mut pacing = Pacing::new(options.max_rate);
-    let mut repause = tokio::time::interval(Duration::from_secs(1));
-    let mut skip_check = tokio::time::interval(Duration::from_secs(1));
-    let skip_unreadable = options.watchdog.skip_unreadable;
-    let grouped = matches!(options.subscription, Subscription::Group { .. });
-    let mut revocations = owned.revocations();
-    loop {
-        if grouped && owned.revocations() != revocations {
-            // A rebalance took partitions away inside `recv()`: their
-            // workers were drained and committed, and the records read but
-            // not handed over belong to the new owner now. Handing them to
-            // a new worker would process them twice.
-            revocations = owned.revocations();
-            backlog.retain(|r| owned.holds(&r.topic, r.partition));
-        }
-        if ranges.all_done() && backlog.is_empty() {
-            tracing::info!(stage = stage.name(), "every range read to its end");
-            break;
-        }
-        let (next_input, in_flight) = match backlog.front().map(&input_for) {
-            Some((input, count)) => (Some(input), Some(count)),
-            None => (None, None),
-        };
-        let ready_at = pacing.ready_at();
-        tokio::select! {
-            biased;
-            _ = shutdown.cancelled() => break,
-            _ = failure.token.cancelled() => break,
-            healthy = next_health(&mut health) => {
-                paused = !healthy;
-                paused_flag.store(paused, Ordering::Relaxed);
-                stats.set_output_available(healthy);
-                let partitions = set_paused(&*consumer, &ranges, paused);
-                if paused {
-                    tracing::warn!(stage = stage.name(), partitions, "output unavailable: fetching paused");
-                } else {
-                    tracing::info!(stage = stage.name(), partitions, "output available: fetching resumed");
-                }
-            }
-            _ = repause.tick(), if paused => {
-                // Partitions assigned since the pause start unpaused.
-                set_paused(&*consumer, &ranges, true);
-            }
-            _ = skip_check.tick(), if skip_unreadable => {
-                for stall in stalls.stalled() {
-                    let key = (stall.topic.clone(), stall.partition);
-                    let moving = backlog.iter().any(|r| r.topic == key.0 && r.partition == key.1)
-                        || workers
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get(&key)
-                            .is_some_and(|w| w.in_flight() > 0);
-                    if moving {
-                        // Its record came after all, since the last statistics.
-                        stalls.restart(&key);
-                        continue;
-                    }
-                    let skipper = Skipper {
-                        consumer: &*consumer,
-                        dead_letters: &dead_letters,
-                        store_offset: &store_offset,
-                        stage: stage.name(),
-                        stats: &stats,
-                    };
-                    skipper.skip(&stall).await;
-                    stalls.restart(&key);
-                    stats.set_stalled(stalls.stalled().len());
-                }
-            }
-            permit = reserve(next_input, ready_at), if !backlog.is_empty() => {
-                let (Ok(permit), Some(record)) = (permit, backlog.pop_front()) else {
-                    // The worker stopped on a fatal error; `failure` says why.
-                    break;
-                };
-                pacing.sent();
-                if let Some(count) = &in_flight {
-                    count.fetch_add(1, Ordering::Relaxed);
-                }
-                permit.send(record);
-            }
-            message = consumer.recv(), if backlog.is_empty() || paused => {
-                let record = match message {
-                    Ok(message) => SourceRecord::from_message(&message),
-                    Err(e) => {
-                        // librdkafka reconnects by itself; these are reports.
-                        tracing::warn!(error = %e, "consumer error");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                };
-                match ranges.admit(&record) {
-                    Admit::Yes => {}
-                    Admit::Last => {
-                        pause_partition(&*consumer, &record);
-                        stalls.finish((record.topic.clone(), record.partition));
-                        stats.set_assigned(ranges.open());
-                    }
-                    Admit::PastEnd => {
-                        pause_partition(&*consumer, &record);
-                        stalls.finish((record.topic.clone(), record.partition));
-                        stats.set_assigned(ranges.open());
-                        continue;
-                    }
-                }
-                stats.record_received();
-                backlog.push_back(record);
-            }
-        }
-    }
+    reader.revocations = reader.owned.revocations();
+    reader
+        .run(
+            stage.health(),
+            options.watchdog.skip_unreadable,
+            &shutdown,
+            &failure,
+        )
+        .await;
 
     tracing::info!(stage = stage.name(), "stopping: draining in-flight work");
     let handles = take_workers(&workers, |_| true);
@@ -418,6 +190,7 @@ async fn run_consumer<S: Stage>(
             "in-flight work not drained in time; it will be processed again after restart"
         );
     }
+    drop(reader);
     commit_sync(&*consumer);
     consumer.unsubscribe();
     close_within(consumer, CLOSE_TIMEOUT).await;
@@ -433,6 +206,241 @@ async fn run_consumer<S: Stage>(
         Some(reason) => Err(anyhow::anyhow!(reason)),
         None if failure.recreate.load(Ordering::Relaxed) => Ok(Ended::Recreate),
         None => Ok(Ended::Done),
+    }
+}
+
+/// Makes the consumer and subscribes it (a group) or assigns it the
+/// ranges to read.
+fn connect(
+    kafka: &KafkaConfig,
+    options: &PipelineOptions,
+    stage: &str,
+    context: RebalanceContext,
+    stats: &PipelineStats,
+) -> anyhow::Result<(Arc<GroupConsumer>, RangeTracker)> {
+    let group_id = match &options.subscription {
+        Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
+    };
+    let mut config = kafka.group_consumer(group_id);
+    // Consumer lag for /metrics comes from these statistics.
+    config.set("statistics.interval.ms", "5000");
+    if let (Some(id), Subscription::Group { .. }) = (&options.instance_id, &options.subscription) {
+        config.set("group.instance.id", id);
+    }
+    let consumer: Arc<GroupConsumer> = Arc::new(
+        config
+            .create_with_context(context)
+            .context("creating the Kafka consumer")?,
+    );
+    let mut ranges = RangeTracker::default();
+    match &options.subscription {
+        Subscription::Group { topics, .. } => {
+            let topic_refs: Vec<&str> = topics.iter().map(String::as_str).collect();
+            consumer
+                .subscribe(&topic_refs)
+                .with_context(|| format!("subscribing to {topics:?}"))?;
+            tracing::info!(stage, group = group_id, ?topics, "consuming");
+        }
+        Subscription::Ranges { ranges: list, .. } => {
+            ranges = RangeTracker::new(list);
+            consumer
+                .assign(&ranges.assignment()?)
+                .context("assigning the partitions to read")?;
+            stats.set_assigned(ranges.open());
+            tracing::info!(stage, partitions = ranges.open(), "reading offset ranges");
+        }
+    }
+    Ok((consumer, ranges))
+}
+
+/// The read loop of one consumer and what it holds between turns.
+struct Reader<S: Stage> {
+    consumer: Arc<GroupConsumer>,
+    stage: &'static str,
+    stats: Arc<PipelineStats>,
+    env: Arc<WorkerEnv<S>>,
+    workers: Arc<Workers>,
+    /// Records read but not yet taken by their partition's worker. Reading
+    /// goes on while it holds one only if fetching is paused, so it stays
+    /// small, and the consumer is polled even while a worker is full (a
+    /// consumer that stops polling is dropped from its group).
+    backlog: VecDeque<SourceRecord>,
+    ranges: RangeTracker,
+    /// Fetching is paused because the output is down.
+    paused: bool,
+    paused_flag: Arc<AtomicBool>,
+    stalls: Arc<StallWatch>,
+    dead_letters: DeadLetters,
+    store_offset: OffsetStore,
+    owned: Arc<Owned>,
+    /// Revocations seen so far, to notice the next one.
+    revocations: u64,
+    pacing: Pacing,
+    grouped: bool,
+}
+
+impl<S: Stage> Reader<S> {
+    /// Until shutdown, a fatal failure, or the end of every range.
+    async fn run(
+        &mut self,
+        mut health: Option<watch::Receiver<bool>>,
+        skip_unreadable: bool,
+        shutdown: &CancellationToken,
+        failure: &Failure,
+    ) {
+        let mut repause = tokio::time::interval(Duration::from_secs(1));
+        let mut skip_check = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            self.forget_revoked();
+            if self.ranges.all_done() && self.backlog.is_empty() {
+                tracing::info!(stage = self.stage, "every range read to its end");
+                break;
+            }
+            let (next_input, in_flight) = match self.backlog.front().map(|r| self.input_for(r)) {
+                Some((input, count)) => (Some(input), Some(count)),
+                None => (None, None),
+            };
+            let ready_at = self.pacing.ready_at();
+            let reading = self.backlog.is_empty() || self.paused;
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                _ = failure.token.cancelled() => break,
+                healthy = next_health(&mut health) => self.set_output_health(healthy),
+                _ = repause.tick(), if self.paused => {
+                    // Partitions assigned since the pause start unpaused.
+                    set_paused(&*self.consumer, &self.ranges, true);
+                }
+                _ = skip_check.tick(), if skip_unreadable => self.skip_unreadable().await,
+                permit = reserve(next_input, ready_at), if !self.backlog.is_empty() => {
+                    let Ok(permit) = permit else {
+                        // The worker stopped on a fatal error; `failure` says why.
+                        break;
+                    };
+                    self.route(permit, in_flight);
+                }
+                message = self.consumer.recv(), if reading => match message {
+                    Ok(message) => self.intake(SourceRecord::from_message(&message)),
+                    Err(e) => {
+                        // librdkafka reconnects by itself; these are reports.
+                        tracing::warn!(error = %e, "consumer error");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+            }
+        }
+    }
+
+    /// A rebalance took partitions away inside `recv()`: their workers were
+    /// drained and committed, and the records read but not handed over
+    /// belong to the new owner now. Handing them to a new worker would
+    /// process them twice.
+    fn forget_revoked(&mut self) {
+        if self.grouped && self.owned.revocations() != self.revocations {
+            self.revocations = self.owned.revocations();
+            let owned = &self.owned;
+            self.backlog.retain(|r| owned.holds(&r.topic, r.partition));
+        }
+    }
+
+    /// Intake: a record read from the consumer, kept unless a range ends
+    /// before it.
+    fn intake(&mut self, record: SourceRecord) {
+        let admit = self.ranges.admit(&record);
+        if !matches!(admit, Admit::Yes) {
+            // The range's last record, or past it: stop reading the
+            // partition.
+            pause_partition(&*self.consumer, &record);
+            self.stalls.finish((record.topic.clone(), record.partition));
+            self.stats.set_assigned(self.ranges.open());
+        }
+        if matches!(admit, Admit::PastEnd) {
+            return;
+        }
+        self.stats.record_received();
+        self.backlog.push_back(record);
+    }
+
+    /// Routing: the partition's worker (started on first sight) and its
+    /// in-flight count.
+    fn input_for(&self, record: &SourceRecord) -> (mpsc::Sender<SourceRecord>, Arc<AtomicUsize>) {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        let worker = workers
+            .entry((record.topic.clone(), record.partition))
+            .or_insert_with(|| partition_worker::spawn(self.env.clone()));
+        (worker.input.clone(), worker.in_flight_counter())
+    }
+
+    /// Routing: hands the oldest backlog record to its worker, which made
+    /// room for it.
+    fn route(
+        &mut self,
+        permit: mpsc::OwnedPermit<SourceRecord>,
+        in_flight: Option<Arc<AtomicUsize>>,
+    ) {
+        let Some(record) = self.backlog.pop_front() else {
+            return;
+        };
+        self.pacing.sent();
+        if let Some(count) = &in_flight {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+        permit.send(record);
+    }
+
+    /// Pause and health: fetching stops while the output is down, and
+    /// resumes when it is back.
+    fn set_output_health(&mut self, healthy: bool) {
+        self.paused = !healthy;
+        self.paused_flag.store(self.paused, Ordering::Relaxed);
+        self.stats.set_output_available(healthy);
+        let partitions = set_paused(&*self.consumer, &self.ranges, self.paused);
+        if self.paused {
+            tracing::warn!(
+                stage = self.stage,
+                partitions,
+                "output unavailable: fetching paused"
+            );
+        } else {
+            tracing::info!(
+                stage = self.stage,
+                partitions,
+                "output available: fetching resumed"
+            );
+        }
+    }
+
+    /// `--skip-unreadable`: moves stalled partitions past the offset they
+    /// stand at, unless their record came after all.
+    async fn skip_unreadable(&mut self) {
+        for stall in self.stalls.stalled() {
+            let key = (stall.topic.clone(), stall.partition);
+            let moving = self
+                .backlog
+                .iter()
+                .any(|r| r.topic == key.0 && r.partition == key.1)
+                || self
+                    .workers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(&key)
+                    .is_some_and(|w| w.in_flight() > 0);
+            if moving {
+                // Its record came after all, since the last statistics.
+                self.stalls.restart(&key);
+                continue;
+            }
+            let skipper = Skipper {
+                consumer: &*self.consumer,
+                dead_letters: &self.dead_letters,
+                store_offset: &self.store_offset,
+                stage: self.stage,
+                stats: &self.stats,
+            };
+            skipper.skip(&stall).await;
+            self.stalls.restart(&key);
+            self.stats.set_stalled(self.stalls.stalled().len());
+        }
     }
 }
 

@@ -1,0 +1,107 @@
+//! What a pipeline reads, and how it treats partitions and members that
+//! stop moving.
+
+use std::time::Duration;
+
+use crate::ranges::PartitionRange;
+
+/// What the pipeline reads.
+#[derive(Debug, Clone)]
+pub enum Subscription {
+    /// Join `group_id` and share `topics`' partitions with its other members.
+    Group {
+        group_id: String,
+        topics: Vec<String>,
+    },
+    /// Read fixed offset ranges by direct assignment, outside any group's
+    /// membership, and stop at their ends (replay). Offsets are committed
+    /// under `group_id`, which must not be a live group's.
+    Ranges {
+        group_id: String,
+        ranges: Vec<PartitionRange>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    pub subscription: Subscription,
+    pub dlq_topic: String,
+    /// Records a partition may have in flight (processing or unacknowledged).
+    pub max_in_flight: usize,
+    /// How long a revoke or shutdown waits for in-flight work.
+    pub drain_timeout: Duration,
+    /// Records per second handed to the stage at most.
+    pub max_rate: Option<f64>,
+    pub watchdog: Watchdog,
+    /// `group.instance.id` for static membership (KIP-345): a member that
+    /// restarts under the same id within the session timeout gets its
+    /// partitions back without a rebalance. A member with one does not
+    /// leave the group when it stops, so its partitions wait out the
+    /// session timeout when it does not come back.
+    pub instance_id: Option<String>,
+}
+
+/// What the pipeline does about partitions that stop moving and members
+/// left without partitions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watchdog {
+    /// A partition standing below its end this long, with nothing holding
+    /// it back, is reported stalled.
+    pub stall_timeout: Duration,
+    /// Dead-letter a stalled partition's offset (headers only: the record
+    /// was never read) and move past it. Off by default: a record must not
+    /// vanish because a broker was slow.
+    pub skip_unreadable: bool,
+    /// A member without partitions while its group's partitions lag and
+    /// none of them moves rejoins after this long; `None`: three session
+    /// timeouts.
+    pub rejoin_after: Option<Duration>,
+    /// Stop with an error when rejoining did not help (for runs without a
+    /// probe to restart them).
+    pub exit_when_stuck: bool,
+}
+
+impl Default for Watchdog {
+    fn default() -> Self {
+        Watchdog {
+            stall_timeout: Duration::from_secs(120),
+            skip_unreadable: false,
+            rejoin_after: None,
+            exit_when_stuck: false,
+        }
+    }
+}
+
+impl PipelineOptions {
+    pub fn group(group_id: &str, topic: &str, dlq_topic: &str) -> Self {
+        Self::new(
+            Subscription::Group {
+                group_id: group_id.to_string(),
+                topics: vec![topic.to_string()],
+            },
+            dlq_topic,
+        )
+    }
+
+    pub fn ranges(group_id: &str, ranges: Vec<PartitionRange>, dlq_topic: &str) -> Self {
+        Self::new(
+            Subscription::Ranges {
+                group_id: group_id.to_string(),
+                ranges,
+            },
+            dlq_topic,
+        )
+    }
+
+    fn new(subscription: Subscription, dlq_topic: &str) -> Self {
+        PipelineOptions {
+            subscription,
+            dlq_topic: dlq_topic.to_string(),
+            max_in_flight: 256,
+            drain_timeout: Duration::from_secs(30),
+            max_rate: None,
+            watchdog: Watchdog::default(),
+            instance_id: None,
+        }
+    }
+}
