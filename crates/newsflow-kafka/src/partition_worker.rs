@@ -5,7 +5,8 @@
 //! acknowledgement, and still keep order:
 //!
 //! 1. *intake* starts `Stage::process` on the blocking pool for each record
-//!    as it arrives (CPU work never runs on the async threads);
+//!    as it arrives (CPU work never runs on the async threads), followed by
+//!    the stage's asynchronous `Stage::resolve`;
 //! 2. *emit* takes the results in arrival order and hands each to
 //!    `Stage::deliver` (or to the dead-letter topic), so outputs are
 //!    enqueued in source order;
@@ -89,12 +90,12 @@ pub(crate) fn take_workers(
         .collect()
 }
 
-type Processed<O> = (SourceRecord, Result<O, Rejection>);
+type Processed<O> = (SourceRecord, Result<O, DeliveryFailure>);
 
 pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     let depth = env.max_in_flight.max(1);
     let (input, mut records) = mpsc::channel::<SourceRecord>(depth);
-    let (to_emit, mut processed) = mpsc::channel::<JoinHandle<Processed<S::Output>>>(depth);
+    let (to_emit, mut processed) = mpsc::channel::<JoinHandle<Option<Processed<S::Output>>>>(depth);
     let (to_commit, mut acks) = mpsc::channel::<(SourceRecord, Ack, Outcome)>(depth * 4);
     let in_flight = Arc::new(AtomicUsize::new(0));
     let in_flight_done = in_flight.clone();
@@ -104,11 +105,22 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
         while let Some(record) = records.recv().await {
             let stage = intake_env.stage.clone();
             let stats = intake_env.stats.clone();
-            let job = tokio::task::spawn_blocking(move || {
-                let started = std::time::Instant::now();
-                let result = process_catching_panics(&*stage, &record);
-                stats.record_processing(started.elapsed());
-                (record, result)
+            let job = tokio::spawn(async move {
+                let cpu = {
+                    let stage = stage.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let started = std::time::Instant::now();
+                        let result = process_catching_panics(&*stage, &record);
+                        stats.record_processing(started.elapsed());
+                        (record, result)
+                    })
+                };
+                let (record, result) = cpu.await.ok()?;
+                let result = match result {
+                    Ok(output) => stage.resolve(output, &record).await,
+                    Err(rejection) => Err(DeliveryFailure::Rejected(rejection)),
+                };
+                Some((record, result))
             });
             if to_emit.send(job).await.is_err() {
                 break;
@@ -119,16 +131,28 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     let emit_env = env.clone();
     tokio::spawn(async move {
         while let Some(job) = processed.recv().await {
-            let Ok((record, result)) = job.await else {
+            let Ok(Some((record, result))) = job.await else {
                 emit_env
                     .failure
-                    .fail("a processing task was cancelled".into());
+                    .fail("a processing task was cancelled or panicked".into());
                 break;
             };
             let stage = &emit_env.stage;
             let (ack, outcome) = match result {
                 Ok(output) => (stage.deliver(output, &record).await, Outcome::Delivered),
-                Err(rejection) => {
+                Err(DeliveryFailure::Fatal(reason)) => {
+                    // Nothing from here on is stored: read again after a
+                    // restart.
+                    emit_env.failure.fail(format!(
+                        "{} of {}[{}] offset {}: {reason}",
+                        stage.name(),
+                        record.topic,
+                        record.partition,
+                        record.offset
+                    ));
+                    break;
+                }
+                Err(DeliveryFailure::Rejected(rejection)) => {
                     let ack = emit_env
                         .dead_letters
                         .send(&record, stage.name(), &rejection)

@@ -97,11 +97,13 @@ impl DeliveryFailure {
 /// Resolves once an output is durable downstream.
 pub type Ack = BoxFuture<'static, Result<(), DeliveryFailure>>;
 
-/// One step of the pipeline: a pure transformation, then a delivery.
+/// One step of the pipeline: a pure transformation, an optional
+/// asynchronous step, then a delivery.
 ///
 /// `process` may run for several records of one partition at once (on the
-/// blocking thread pool); `deliver` is called strictly in source order, so
-/// outputs leave in the order their inputs arrived.
+/// blocking thread pool), and so may `resolve` (on the async threads);
+/// `deliver` is called strictly in source order, so outputs leave in the
+/// order their inputs arrived.
 pub trait Stage: Send + Sync + 'static {
     type Output: Send + 'static;
 
@@ -111,6 +113,21 @@ pub trait Stage: Send + Sync + 'static {
     /// The CPU part: decode, validate, transform. An `Err` dead-letters the
     /// record.
     fn process(&self, record: &SourceRecord) -> Result<Self::Output, Rejection>;
+
+    /// The I/O part, after `process`: a look-up in a shared store, say.
+    /// It may await; records of one partition resolve concurrently (up to
+    /// the in-flight limit) and are still delivered in source order.
+    /// `Rejected` dead-letters the record; `Fatal` stops the pipeline
+    /// without storing the offset. A destination that is down for a while
+    /// should say so through [`Stage::health`] and wait, not fail.
+    /// The default passes the output through.
+    fn resolve<'a>(
+        &'a self,
+        output: Self::Output,
+        _source: &'a SourceRecord,
+    ) -> BoxFuture<'a, Result<Self::Output, DeliveryFailure>> {
+        Box::pin(std::future::ready(Ok(output)))
+    }
 
     /// Hands `output` downstream. The returned future completes once the
     /// output is enqueued in order (waiting out back-pressure); the [`Ack`]

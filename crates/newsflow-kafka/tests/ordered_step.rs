@@ -1,0 +1,121 @@
+//! The ordered asynchronous step (`Stage::resolve`) on librdkafka's
+//! in-process mock broker: records of one partition resolve at the same
+//! time, later ones first, and are still delivered in source order; a
+//! rejected step dead-letters its record and the partition goes on.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::future::{BoxFuture, FutureExt};
+use newsflow_core::DeadLetterReason;
+use newsflow_kafka::{
+    Ack, DeliveryFailure, KafkaConfig, PartitionRange, Pipeline, PipelineOptions, PipelineStats,
+    Rejection, SourceRecord, Stage,
+};
+use rdkafka::mocking::MockCluster;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::ClientConfig;
+use tokio_util::sync::CancellationToken;
+
+const RECORDS: i64 = 40;
+/// Resolving this offset fails, and its record goes to the DLQ.
+const REJECTED: i64 = 17;
+
+/// Waits longer for earlier records, so that later ones finish first.
+#[derive(Default)]
+struct SlowLookup {
+    resolving: AtomicUsize,
+    most_at_once: AtomicUsize,
+    delivered: Mutex<Vec<i64>>,
+}
+
+impl Stage for SlowLookup {
+    type Output = i64;
+
+    fn name(&self) -> &'static str {
+        "lookup"
+    }
+
+    fn process(&self, record: &SourceRecord) -> Result<i64, Rejection> {
+        Ok(record.offset)
+    }
+
+    fn resolve<'a>(
+        &'a self,
+        offset: i64,
+        _: &'a SourceRecord,
+    ) -> BoxFuture<'a, Result<i64, DeliveryFailure>> {
+        async move {
+            let now = self.resolving.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_at_once.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(5 * (RECORDS - offset) as u64)).await;
+            self.resolving.fetch_sub(1, Ordering::SeqCst);
+            if offset == REJECTED {
+                return Err(DeliveryFailure::Rejected(Rejection::new(
+                    DeadLetterReason::InvalidField,
+                    "no such story",
+                )));
+            }
+            Ok(offset)
+        }
+        .boxed()
+    }
+
+    #[allow(clippy::async_yields_async)]
+    fn deliver<'a>(&'a self, offset: i64, _: &'a SourceRecord) -> BoxFuture<'a, Ack> {
+        self.delivered.lock().unwrap().push(offset);
+        async { futures::future::ready(Ok(())).boxed() }.boxed()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn resolves_concurrently_and_delivers_in_source_order() {
+    let cluster = MockCluster::new(1).unwrap();
+    cluster.create_topic("raw", 1, 1).unwrap();
+    cluster.create_topic("dlq", 1, 1).unwrap();
+    let brokers = cluster.bootstrap_servers();
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", &brokers)
+        .create()
+        .unwrap();
+    for i in 0..RECORDS {
+        producer
+            .send(
+                FutureRecord::<str, str>::to("raw")
+                    .partition(0)
+                    .payload(&format!("{i}")),
+                Duration::from_secs(10),
+            )
+            .await
+            .unwrap();
+    }
+
+    let stage = Arc::new(SlowLookup::default());
+    let stats = Arc::new(PipelineStats::default());
+    let range = PartitionRange {
+        topic: "raw".into(),
+        partition: 0,
+        start: 0,
+        end: RECORDS,
+    };
+    let pipeline = Pipeline::new(
+        &KafkaConfig::new(brokers),
+        PipelineOptions::ranges("lookup-test", vec![range], "dlq"),
+    )
+    .expect("a pipeline");
+    let run = pipeline.run(stage.clone(), stats.clone(), CancellationToken::new());
+    tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("the pipeline stops at the end of the range")
+        .expect("no error");
+
+    let expected: Vec<i64> = (0..RECORDS).filter(|&o| o != REJECTED).collect();
+    assert_eq!(*stage.delivered.lock().unwrap(), expected);
+    assert_eq!(stats.dead_lettered(), 1);
+    assert_eq!(stats.delivered(), RECORDS as u64 - 1);
+    assert!(
+        stage.most_at_once.load(Ordering::SeqCst) > 1,
+        "records of one partition resolve at the same time"
+    );
+}
