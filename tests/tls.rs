@@ -82,8 +82,7 @@ async fn tls_proxy(acceptor: SslAcceptor, listener: TcpListener, target: u16) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn produces_over_tls_verified_against_the_ca() {
-    let Some(tansu) = tansu_binary() else {
-        eprintln!("skipped: NEWSFLOW_TEST_TANSU is not set (scripts/test.sh sets it)");
+    let Some(tansu) = tansu_for_test() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -753,7 +753,7 @@ pub fn metric(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
 
 /// The Tansu binary the test script installed, for tests that need a
 /// broker of their own (`NEWSFLOW_TEST_TANSU`); `None` elsewhere.
-pub fn tansu_binary() -> Option<PathBuf> {
+fn tansu_binary() -> Option<PathBuf> {
     std::env::var_os("NEWSFLOW_TEST_TANSU").map(PathBuf::from)
 }
 
