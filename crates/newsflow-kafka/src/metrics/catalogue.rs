@@ -1,6 +1,6 @@
 //! Every metric newsflow exports, by name, type, labels and help, in one
 //! place: the renderers take these, and a test holds
-//! `docs/operate.md`'s metrics table to them.
+//! docs/metrics.md to them.
 
 use super::{Kind, Metric};
 
@@ -172,9 +172,9 @@ mod tests {
 
     use super::*;
 
-    /// `docs/operate.md`'s metrics table: name → (type, labels).
+    /// docs/metrics.md: name → (type, labels).
     fn documented() -> BTreeMap<String, (String, Vec<String>)> {
-        let doc = include_str!("../../../../docs/operate.md");
+        let doc = include_str!("../../../../docs/metrics.md");
         doc.lines()
             .filter(|l| l.starts_with("| `newsflow_"))
             .map(|l| {
@@ -195,7 +195,7 @@ mod tests {
         let documented = documented();
         for metric in ALL {
             let Some((kind, labels)) = documented.get(metric.name) else {
-                panic!("{} is missing from docs/operate.md", metric.name);
+                panic!("{} is missing from docs/metrics.md", metric.name);
             };
             assert_eq!(kind, metric.kind.as_str(), "{}", metric.name);
             assert_eq!(labels, metric.labels, "{}", metric.name);
@@ -203,7 +203,7 @@ mod tests {
         for name in documented.keys() {
             assert!(
                 ALL.iter().any(|m| m.name == name),
-                "docs/operate.md lists {name}, which nothing exports"
+                "docs/metrics.md lists {name}, which nothing exports"
             );
         }
     }
