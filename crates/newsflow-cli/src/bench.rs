@@ -59,7 +59,7 @@ fn corpus(count: usize, run: &str) -> impl Iterator<Item = RawArticle> + '_ {
 }
 
 fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
-    let annotator = Annotator::with_default_models().map_err(anyhow::Error::msg)?;
+    let annotator = Annotator::with_default_models()?;
     let articles: Vec<RawArticle> = corpus(args.articles, "annotate").collect();
     // one warm-up pass over the distinct samples
     for article in articles.iter().take(SAMPLES.len()) {

@@ -98,7 +98,7 @@ impl BrokerArgs {
     /// like brokers that never answer.
     pub async fn connect(&self) -> anyhow::Result<KafkaConfig> {
         let kafka = self.config();
-        kafka.validate().map_err(anyhow::Error::msg)?;
+        kafka.validate()?;
         if kafka.security != Security::default() {
             newsflow_kafka::connection::check(&kafka, Duration::from_secs(15)).await?;
         }

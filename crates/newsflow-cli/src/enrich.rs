@@ -105,8 +105,7 @@ pub struct LanguageArgs {
 impl LanguageArgs {
     /// The built-in models, analysing these languages.
     pub fn annotator(&self) -> anyhow::Result<newsflow_nlp::Annotator> {
-        let annotator =
-            newsflow_nlp::Annotator::with_default_models().map_err(anyhow::Error::msg)?;
+        let annotator = newsflow_nlp::Annotator::with_default_models()?;
         Ok(annotator.with_languages(newsflow_nlp::LanguageGate::new(&self.languages)))
     }
 }

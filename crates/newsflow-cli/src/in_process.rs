@@ -60,7 +60,7 @@ pub async fn run(
             create_topics: None,
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
-        let annotator = Arc::new(Annotator::with_default_models().map_err(anyhow::Error::msg)?);
+        let annotator = Arc::new(Annotator::with_default_models()?);
         tokio::spawn(async move {
             newsflow_enricher::run(&kafka, &options, annotator, stats, shutdown).await
         })

@@ -38,6 +38,31 @@ impl std::fmt::Debug for KafkaConfig {
 }
 
 /// Properties newsflow sets itself because correctness depends on them.
+/// A configuration newsflow refuses to run with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A `-X` property that would weaken the delivery promise.
+    #[error("-X {key}={value} is not allowed: {why}")]
+    Weakens {
+        key: String,
+        value: String,
+        why: &'static str,
+    },
+    /// A typed option and a `-X` property that say different things.
+    #[error(
+        "{option} sets {key}={value}, but -X {given_key} says otherwise; give one or the other"
+    )]
+    Contradiction {
+        option: &'static str,
+        key: &'static str,
+        /// The option's value (`<password>` for the password).
+        value: String,
+        given_key: String,
+    },
+    #[error("--tls-cert and --tls-key go together")]
+    HalfAKeyPair,
+}
+
 const PROTECTED: &[(&str, &str)] = &[
     (
         "enable.auto.offset.store",
@@ -68,8 +93,8 @@ impl KafkaConfig {
     }
 
     /// Refuses passthrough properties that would silently weaken delivery
-    /// guarantees.
-    pub fn validate(&self) -> Result<(), String> {
+    /// guarantees, and security options that contradict each other.
+    pub fn validate(&self) -> Result<(), ConfigError> {
         self.security.validate(&self.properties)?;
         for (key, value) in &self.properties {
             if let Some((_, why)) = PROTECTED.iter().find(|(k, _)| k == key) {
@@ -80,7 +105,11 @@ impl KafkaConfig {
                         | ("acks", "all" | "-1")
                 );
                 if !keeps {
-                    return Err(format!("-X {key}={value} is not allowed: {why}"));
+                    return Err(ConfigError::Weakens {
+                        key: key.clone(),
+                        value: value.clone(),
+                        why,
+                    });
                 }
             }
         }
@@ -189,7 +218,9 @@ mod tests {
     fn refuses_properties_that_weaken_delivery() {
         let mut k = KafkaConfig::new("b");
         k.properties.push(("acks".into(), "1".into()));
-        assert!(k.validate().unwrap_err().contains("acks=1"));
+        let e = k.validate().unwrap_err();
+        assert!(matches!(&e, ConfigError::Weakens { key, .. } if key == "acks"));
+        assert!(e.to_string().contains("-X acks=1 is not allowed"), "{e}");
         let mut k = KafkaConfig::new("b");
         k.properties.push(("acks".into(), "all".into()));
         assert!(k.validate().is_ok());

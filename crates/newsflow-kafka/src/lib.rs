@@ -35,7 +35,7 @@ mod stall;
 pub mod stats;
 pub mod topics;
 
-pub use config::KafkaConfig;
+pub use config::{ConfigError, KafkaConfig};
 pub use options::{PipelineOptions, Subscription, Watchdog};
 pub use pipeline::Pipeline;
 pub use produce::Producer;

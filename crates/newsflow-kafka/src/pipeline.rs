@@ -44,7 +44,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(kafka: &KafkaConfig, options: PipelineOptions) -> anyhow::Result<Self> {
-        kafka.validate().map_err(anyhow::Error::msg)?;
+        kafka.validate()?;
         let producer = Producer::for_pipeline(kafka).context("creating the Kafka producer")?;
         Ok(Pipeline {
             kafka: kafka.clone(),

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::config::ConfigError;
+
 /// SASL mechanisms librdkafka speaks without Kerberos.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaslMechanism {
@@ -107,9 +109,9 @@ impl Security {
     /// Checks the options against each other and against the `-X`
     /// properties: a `-X` may repeat a typed option's value, not contradict
     /// it.
-    pub fn validate(&self, passthrough: &[(String, String)]) -> Result<(), String> {
+    pub fn validate(&self, passthrough: &[(String, String)]) -> Result<(), ConfigError> {
         if self.cert.is_some() != self.key.is_some() {
-            return Err("--tls-cert and --tls-key go together".into());
+            return Err(ConfigError::HalfAKeyPair);
         }
         for (key, value, option) in self.properties() {
             // librdkafka takes `sasl.mechanisms` as an alias.
@@ -125,10 +127,12 @@ impl Security {
                     } else {
                         value.clone()
                     };
-                    return Err(format!(
-                        "{option} sets {key}={shown}, but -X {given_key} says otherwise; \
-                         give one or the other"
-                    ));
+                    return Err(ConfigError::Contradiction {
+                        option,
+                        key,
+                        value: shown,
+                        given_key: given_key.clone(),
+                    });
                 }
             }
         }
@@ -191,10 +195,24 @@ mod tests {
             .is_ok());
         let e = scram().validate(&x("sasl.mechanism", "PLAIN")).unwrap_err();
         assert!(
-            e.contains("--sasl-mechanism") && e.contains("-X sasl.mechanism"),
-            "{e}"
+            matches!(
+                &e,
+                ConfigError::Contradiction {
+                    option: "--sasl-mechanism",
+                    ..
+                }
+            ),
+            "{e:?}"
         );
-        let e = scram().validate(&x("sasl.password", "other")).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("--sasl-mechanism") && text.contains("-X sasl.mechanism"),
+            "{text}"
+        );
+        let e = scram()
+            .validate(&x("sasl.password", "other"))
+            .unwrap_err()
+            .to_string();
         assert!(
             !e.contains("pw-123"),
             "the password stays out of messages: {e}"
@@ -203,7 +221,7 @@ mod tests {
             cert: Some("c.pem".into()),
             ..Security::default()
         };
-        assert!(half.validate(&[]).is_err());
+        assert_eq!(half.validate(&[]), Err(ConfigError::HalfAKeyPair));
     }
 
     #[test]

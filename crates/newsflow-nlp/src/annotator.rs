@@ -49,14 +49,12 @@ impl Annotator {
     }
 
     /// An annotator with the models shipped in `models/`.
-    pub fn with_default_models() -> Result<Self, String> {
-        let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())
-            .map_err(|e| format!("loading the built-in NER model: {e}"))?;
+    pub fn with_default_models() -> Result<Self, crate::ModelError> {
+        let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())?;
         let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
         annotator.places = Places::from_tsv(PLACES_TSV, NATIONALITIES_TSV);
-        let topics = TopicModel::from_bytes(TOPIC_MODEL)
-            .map_err(|e| format!("loading the built-in topic model: {e}"))?;
+        let topics = TopicModel::from_bytes(TOPIC_MODEL)?;
         annotator.topics = Some((topics, model_version("topics-iptc", TOPIC_MODEL)));
         Ok(annotator)
     }

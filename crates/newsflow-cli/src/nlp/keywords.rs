@@ -36,9 +36,7 @@ pub fn eval_keywords(args: EvalKeywordsArgs) -> anyhow::Result<ExitCode> {
     // Another extractor's phrases, by file, or newsflow's own annotator.
     let source = match &args.predicted {
         Some(path) => PhraseSource::Given(read_phrase_lines(path)?.into_iter().collect()),
-        None => PhraseSource::Annotator(Box::new(
-            Annotator::with_default_models().map_err(anyhow::Error::msg)?,
-        )),
+        None => PhraseSource::Annotator(Box::new(Annotator::with_default_models()?)),
     };
     let mut all = PhraseTally::default();
     for set in &args.set {

@@ -220,10 +220,8 @@ pub fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
     let tagger = Tagger::from_bytes(&bytes, Lexicon::builtin())
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-    let annotator = Annotator::with_default_models()
-        .map_err(anyhow::Error::msg)?
-        .with_ner(tagger, file_name(&args.model));
+        .with_context(|| args.model.display().to_string())?;
+    let annotator = Annotator::with_default_models()?.with_ner(tagger, file_name(&args.model));
     let mut documents = read_conll(&args.conll)?;
     if args.regression_fifth {
         documents = regression_fifth(documents).0;

@@ -231,8 +231,7 @@ fn print(name: &str, eval: &TopicEvaluation, verbose: bool) {
 pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
-    let model = TopicModel::from_bytes(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+    let model = TopicModel::from_bytes(&bytes).with_context(|| args.model.display().to_string())?;
     println!("{}", file_name(&args.model));
 
     let held_out = held_out(

@@ -61,8 +61,8 @@ impl Tagger {
     }
 
     /// Loads a model file's bytes.
-    pub fn from_bytes(bytes: &[u8], lexicon: Lexicon) -> Result<Self, String> {
-        Weights::from_bytes(bytes).map(|w| Tagger::new(w, lexicon))
+    pub fn from_bytes(bytes: &[u8], lexicon: Lexicon) -> Result<Self, crate::ModelError> {
+        Weights::load(bytes).map(|w| Tagger::new(w, lexicon))
     }
 
     /// The model's metadata (JSON written at training time).

@@ -148,7 +148,12 @@ impl Weights {
         out
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+    /// Loads a model file's bytes.
+    pub fn load(bytes: &[u8]) -> Result<Self, crate::ModelError> {
+        crate::model_error::load("NER", MAGIC, bytes, Self::from_bytes)
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(8)? != MAGIC {
             return Err("not a newsflow NER model (bad magic)".into());
@@ -303,11 +308,18 @@ mod tests {
         };
         w.entries = vec![(1, 0.25), (4, -1.5)];
         w.index.insert(42, (0, 2));
-        let back = Weights::from_bytes(&w.to_bytes()).unwrap();
+        let back = Weights::load(&w.to_bytes()).unwrap();
         assert_eq!(back.entries, w.entries);
         assert_eq!(back.index[&42], (0, 2));
         assert_eq!(back.metadata, w.metadata);
-        assert!(Weights::from_bytes(&w.to_bytes()[..20]).is_err());
+        assert!(matches!(
+            Weights::load(&w.to_bytes()[..20]),
+            Err(crate::ModelError::Damaged { .. })
+        ));
+        assert_eq!(
+            Weights::load(b"NFTOPIC1 and more").err(),
+            Some(crate::ModelError::NotAModel { kind: "NER" })
+        );
     }
 
     #[test]

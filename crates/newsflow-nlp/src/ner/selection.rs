@@ -104,7 +104,8 @@ pub fn cross_validate(
             .collect();
         let test: Vec<Document> = held.iter().map(|&i| pool[i].clone()).collect();
         let weights = train(&training, lexicon, options, |_| String::new(), |_, _| {});
-        let annotator = Annotator::with_default_models()?
+        let annotator = Annotator::with_default_models()
+            .map_err(|e| e.to_string())?
             .with_ner(Tagger::new(weights, lexicon.clone()), "cv".into());
         let evaluation = evaluate(&annotator, &test);
         Ok::<_, String>(FoldScore {

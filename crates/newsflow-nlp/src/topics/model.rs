@@ -266,7 +266,12 @@ impl TopicModel {
         out
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+    /// Loads a model file's bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, crate::ModelError> {
+        crate::model_error::load("topic", MAGIC, bytes, Self::parse)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a newsflow topic model (bad magic)".into());
