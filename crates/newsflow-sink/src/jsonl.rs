@@ -1,22 +1,23 @@
 //! JSONL files, rotated by size and age, fsynced before acknowledging.
 //!
-//! One task owns the open file. Lines arrive on a channel with a one-shot
-//! acknowledgement each; the task gathers them into a batch (up to
-//! `batch_records` lines or `linger` after the first), writes the batch,
-//! `fsync`s it on the blocking pool, and only then acknowledges every line
-//! in it. Files are named `<prefix>-<UTC time>-<pid>-<seq>.jsonl` and never
+//! One task owns the open file. The sinks' batching writer
+//! ([`crate::batcher`]) gathers lines into a batch (up to `batch_records`
+//! lines, 8 MiB, or `linger` after the first); the batch is written,
+//! `fsync`ed on the blocking pool, and only then is every line in it
+//! acknowledged. Files are named `<prefix>-<UTC time>-<pid>-<seq>.jsonl` and never
 //! reopened, so a restarted sink never appends to a half-written file.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use newsflow_kafka::DeliveryFailure;
-use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
+use futures::future::{BoxFuture, FutureExt};
+use newsflow_core::{decode_enriched, DeadLetterReason};
+use newsflow_kafka::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
+
+use crate::batcher::{Acknowledge, Batcher, Durable, Flush, Limits};
 
 #[derive(Debug, Clone)]
 pub struct JsonlOptions {
@@ -45,18 +46,10 @@ impl JsonlOptions {
     }
 }
 
-type Durable = oneshot::Receiver<Result<(), DeliveryFailure>>;
-
-enum Command {
-    Line(Vec<u8>, oneshot::Sender<Result<(), DeliveryFailure>>),
-    Close,
-}
-
 /// Handle on the writer task; clones share it.
 #[derive(Clone)]
 pub struct JsonlWriter {
-    commands: mpsc::Sender<Command>,
-    task: Arc<Mutex<Option<JoinHandle<()>>>>,
+    lines: Batcher<Vec<u8>>,
 }
 
 impl JsonlWriter {
@@ -64,32 +57,67 @@ impl JsonlWriter {
     pub fn start(options: JsonlOptions) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&options.dir)
             .with_context(|| format!("creating the output directory {}", options.dir.display()))?;
-        let (commands, receiver) = mpsc::channel(options.batch_records.max(1) * 2);
-        let task = tokio::spawn(write_loop(options, receiver));
+        let limits = Limits {
+            max_items: options.batch_records.max(1),
+            max_bytes: 8 << 20,
+            linger: options.linger,
+        };
+        let files = Files {
+            options,
+            current: None,
+            sequence: 0,
+        };
         Ok(JsonlWriter {
-            commands,
-            task: Arc::new(Mutex::new(Some(task))),
+            lines: Batcher::start("JSONL writer", limits, files),
         })
     }
 
     /// Queues one line (without its newline). The receiver resolves once the
     /// line is on disk.
     pub async fn append(&self, line: Vec<u8>) -> Result<Durable, DeliveryFailure> {
-        let (ack, durable) = oneshot::channel();
-        self.commands
-            .send(Command::Line(line, ack))
-            .await
-            .map_err(|_| DeliveryFailure::Fatal("the JSONL writer has stopped".into()))?;
-        Ok(durable)
+        self.lines.append(line).await
     }
 
     /// Writes what is queued, syncs it and stops the task.
     pub async fn close(&self) {
-        let _ = self.commands.send(Command::Close).await;
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(task) = task {
-            let _ = task.await;
+        self.lines.close(None, || {}).await;
+    }
+}
+
+/// Validates enriched records and queues them as lines for the writer.
+pub struct JsonlStage {
+    writer: JsonlWriter,
+    max_record_bytes: usize,
+}
+
+impl JsonlStage {
+    pub fn new(writer: JsonlWriter, max_record_bytes: usize) -> Self {
+        JsonlStage {
+            writer,
+            max_record_bytes,
         }
+    }
+}
+
+impl Stage for JsonlStage {
+    type Output = Vec<u8>;
+
+    fn name(&self) -> &'static str {
+        "sink"
+    }
+
+    fn process(&self, record: &SourceRecord) -> Result<Vec<u8>, Rejection> {
+        let article = decode_enriched(record.payload(), self.max_record_bytes)?;
+        // Re-serialised so every line is one compact JSON object, whatever
+        // formatting the producer used; unknown fields ride along in `extra`.
+        serde_json::to_vec(&article)
+            .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))
+    }
+
+    // Yielding a future is the point: enqueue now, acknowledge later.
+    #[allow(clippy::async_yields_async)]
+    fn deliver<'a>(&'a self, line: Vec<u8>, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
+        self.writer.lines.deliver(line).boxed()
     }
 }
 
@@ -100,64 +128,43 @@ struct OpenFile {
     opened: Instant,
 }
 
-struct Batch {
-    data: Vec<u8>,
-    acks: Vec<oneshot::Sender<Result<(), DeliveryFailure>>>,
+/// The files lines go to: one open at a time, each batch written and
+/// fsynced before its lines are acknowledged.
+struct Files {
+    options: JsonlOptions,
+    current: Option<OpenFile>,
+    sequence: u64,
 }
 
-async fn write_loop(options: JsonlOptions, mut commands: mpsc::Receiver<Command>) {
-    let mut current: Option<OpenFile> = None;
-    let mut sequence = 0u64;
-    let mut batch = Batch {
-        data: Vec::new(),
-        acks: Vec::new(),
-    };
-    let mut deadline = tokio::time::Instant::now();
-    loop {
-        let command = if batch.acks.is_empty() {
-            commands.recv().await
-        } else {
-            match tokio::time::timeout_at(deadline, commands.recv()).await {
-                Ok(command) => command,
-                Err(_) => {
-                    current = flush(&options, current, &mut sequence, &mut batch).await;
-                    continue;
-                }
-            }
-        };
-        match command {
-            Some(Command::Line(line, ack)) => {
-                if batch.acks.is_empty() {
-                    deadline = tokio::time::Instant::now() + options.linger;
-                }
-                batch.data.extend_from_slice(&line);
-                batch.data.push(b'\n');
-                batch.acks.push(ack);
-                if batch.acks.len() >= options.batch_records || batch.data.len() >= 8 << 20 {
-                    current = flush(&options, current, &mut sequence, &mut batch).await;
-                }
-            }
-            Some(Command::Close) | None => {
-                flush(&options, current, &mut sequence, &mut batch).await;
-                return;
-            }
+impl Flush for Files {
+    type Item = Vec<u8>;
+
+    fn size(line: &Vec<u8>) -> usize {
+        line.len() + 1
+    }
+
+    async fn flush(&mut self, batch: Vec<(Vec<u8>, Acknowledge)>) {
+        let mut data = Vec::with_capacity(batch.iter().map(|(l, _)| l.len() + 1).sum());
+        let mut acks = Vec::with_capacity(batch.len());
+        for (line, ack) in batch {
+            data.extend_from_slice(&line);
+            data.push(b'\n');
+            acks.push(ack);
         }
+        let current = self.current.take();
+        self.current = write(&self.options, current, &mut self.sequence, data, acks).await;
     }
 }
 
-/// Writes and syncs the batch, then acknowledges it. Returns the file to
+/// Writes and syncs a batch, then acknowledges it. Returns the file to
 /// keep writing to (none after an error: the next batch starts a new file).
-async fn flush(
+async fn write(
     options: &JsonlOptions,
     current: Option<OpenFile>,
     sequence: &mut u64,
-    batch: &mut Batch,
+    data: Vec<u8>,
+    acks: Vec<Acknowledge>,
 ) -> Option<OpenFile> {
-    if batch.acks.is_empty() {
-        return current;
-    }
-    let data = std::mem::take(&mut batch.data);
-    let acks = std::mem::take(&mut batch.acks);
     let current = current
         .filter(|f| f.bytes < options.rotate_bytes && f.opened.elapsed() < options.rotate_after);
     let file = match current {
@@ -201,7 +208,7 @@ async fn flush(
     }
 }
 
-fn fail_all(acks: Vec<oneshot::Sender<Result<(), DeliveryFailure>>>, reason: String) {
+fn fail_all(acks: Vec<Acknowledge>, reason: String) {
     tracing::error!(reason, "JSONL write failed");
     for ack in acks {
         let _ = ack.send(Err(DeliveryFailure::Fatal(reason.clone())));

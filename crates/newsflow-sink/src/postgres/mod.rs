@@ -20,9 +20,7 @@ use anyhow::Context as _;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures::future::{BoxFuture, FutureExt};
 use newsflow_core::decode_enriched;
-use newsflow_kafka::{
-    Ack, DeliveryFailure, KafkaConfig, Pipeline, PipelineStats, Rejection, SourceRecord, Stage,
-};
+use newsflow_kafka::{Ack, KafkaConfig, Pipeline, PipelineStats, Rejection, SourceRecord, Stage};
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
 use postgres_openssl::MakeTlsConnector;
 use tokio::sync::watch;
@@ -158,19 +156,7 @@ impl Stage for PostgresStage {
     // Yielding a future is the point: enqueue now, acknowledge later.
     #[allow(clippy::async_yields_async)]
     fn deliver<'a>(&'a self, row: ArticleRow, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
-        async move {
-            match self.writer.append(row).await {
-                Ok(durable) => Box::pin(async move {
-                    durable.await.unwrap_or_else(|_| {
-                        Err(DeliveryFailure::Fatal(
-                            "the PostgreSQL writer stopped".into(),
-                        ))
-                    })
-                }) as Ack,
-                Err(failure) => Box::pin(futures::future::ready(Err(failure))) as Ack,
-            }
-        }
-        .boxed()
+        self.writer.deliver(row).boxed()
     }
 
     fn health(&self) -> Option<watch::Receiver<bool>> {

@@ -1,9 +1,9 @@
-//! The task that batches rows and writes them to PostgreSQL.
+//! Writing rows to PostgreSQL.
 //!
-//! Rows arrive on a channel, each with a one-shot acknowledgement. The task
-//! gathers them into batches (up to `batch_records`, or `linger` after the
-//! first row) and hands each batch to one of `writers` concurrent writes,
-//! each one transaction on a pooled connection. A row is acknowledged only
+//! The sinks' batching writer ([`crate::batcher`]) gathers rows into
+//! batches (up to `batch_records`, or `linger` after the first row); each
+//! batch goes to one of `writers` concurrent writes, each one transaction
+//! on a pooled connection. A row is acknowledged only
 //! after its transaction committed, so the consumer stores its offset only
 //! then.
 //!
@@ -20,13 +20,13 @@ use std::time::{Duration, Instant};
 
 use deadpool_postgres::{Pool, PoolError};
 use newsflow_kafka::metrics::{Exposition, Histogram, Report, LATENCY_BOUNDS, SIZE_BOUNDS};
-use newsflow_kafka::{DeliveryFailure, Rejection};
-use tokio::sync::{mpsc, oneshot, watch, Semaphore};
-use tokio::task::JoinHandle;
+use newsflow_kafka::{Ack, DeliveryFailure, Rejection};
+use tokio::sync::{oneshot, watch, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use super::batch::{self, BatchOutcome};
 use super::rows::ArticleRow;
+use crate::batcher::{Acknowledge, Batcher, Flush, Limits};
 use newsflow_core::DeadLetterReason;
 use newsflow_kafka::metrics::catalogue::{
     POSTGRES_BATCH_ROWS, POSTGRES_RETRIES, POSTGRES_UNCHANGED, POSTGRES_WRITE_SECONDS,
@@ -96,22 +96,15 @@ impl Report for WriterMetrics {
     }
 }
 
-type Acknowledge = oneshot::Sender<Result<(), DeliveryFailure>>;
 /// Resolves once the row is committed (or refused).
 pub type Durable = oneshot::Receiver<Result<(), DeliveryFailure>>;
-
-enum Command {
-    Row(Box<ArticleRow>, Acknowledge),
-    Close,
-}
 
 /// Handle on the writer task; clones share it.
 #[derive(Clone)]
 pub struct PostgresWriter {
-    commands: mpsc::Sender<Command>,
+    rows: Batcher<Box<ArticleRow>>,
     health: watch::Receiver<bool>,
     stop: CancellationToken,
-    task: Arc<Mutex<Option<JoinHandle<()>>>>,
     metrics: Arc<WriterMetrics>,
 }
 
@@ -127,10 +120,15 @@ struct Shared {
 
 impl PostgresWriter {
     pub fn start(pool: Pool, options: WriterOptions) -> Self {
-        let (commands, receiver) = mpsc::channel(options.batch_records.max(1) * 2);
         let (health_sender, health) = watch::channel(true);
         let stop = CancellationToken::new();
         let metrics = Arc::new(WriterMetrics::default());
+        let limits = Limits {
+            max_items: options.batch_records.max(1),
+            max_bytes: usize::MAX,
+            linger: options.linger,
+        };
+        let writers = Arc::new(Semaphore::new(options.writers.max(1)));
         let shared = Arc::new(Shared {
             pool,
             options,
@@ -139,12 +137,15 @@ impl PostgresWriter {
             outage: Mutex::new(None),
             metrics: metrics.clone(),
         });
-        let task = tokio::spawn(batch_loop(shared, receiver));
+        let rows = Batcher::start(
+            "PostgreSQL writer",
+            limits,
+            Transactions { shared, writers },
+        );
         PostgresWriter {
-            commands,
+            rows,
             health,
             stop,
-            task: Arc::new(Mutex::new(Some(task))),
             metrics,
         }
     }
@@ -155,12 +156,12 @@ impl PostgresWriter {
 
     /// Queues one row. The receiver resolves once it is committed.
     pub async fn append(&self, row: ArticleRow) -> Result<Durable, DeliveryFailure> {
-        let (ack, durable) = oneshot::channel();
-        self.commands
-            .send(Command::Row(Box::new(row), ack))
-            .await
-            .map_err(|_| DeliveryFailure::Fatal("the PostgreSQL writer has stopped".into()))?;
-        Ok(durable)
+        self.rows.append(Box::new(row)).await
+    }
+
+    /// The pipeline's acknowledgement of a row: once it is committed.
+    pub(crate) async fn deliver(&self, row: ArticleRow) -> Ack {
+        self.rows.deliver(Box::new(row)).await
     }
 
     /// True while the database takes writes; false during an outage.
@@ -172,71 +173,45 @@ impl PostgresWriter {
     /// database; after that, unwritten rows stay unacknowledged (and their
     /// records are read again on the next start).
     pub async fn close(&self, grace: Duration) {
-        let _ = self.commands.send(Command::Close).await;
-        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(mut task) = task else {
+        self.rows
+            .close(Some(grace), || {
+                tracing::warn!("PostgreSQL writes still pending at shutdown; they will be redone");
+                self.stop.cancel();
+            })
+            .await;
+    }
+}
+
+/// Each batch is one transaction, `writers` of them at once.
+struct Transactions {
+    shared: Arc<Shared>,
+    writers: Arc<Semaphore>,
+}
+
+impl Flush for Transactions {
+    type Item = Box<ArticleRow>;
+
+    fn size(_: &Box<ArticleRow>) -> usize {
+        0
+    }
+
+    /// Starts writing `batch` once a writer is free.
+    async fn flush(&mut self, batch: Vec<(Box<ArticleRow>, Acknowledge)>) {
+        let Ok(permit) = self.writers.clone().acquire_owned().await else {
             return;
         };
-        if tokio::time::timeout(grace, &mut task).await.is_err() {
-            tracing::warn!("PostgreSQL writes still pending at shutdown; they will be redone");
-            self.stop.cancel();
-            let _ = task.await;
-        }
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            write_batch(&shared, batch).await;
+            drop(permit);
+        });
     }
-}
 
-async fn batch_loop(shared: Arc<Shared>, mut commands: mpsc::Receiver<Command>) {
-    let options = shared.options.clone();
-    let writers = Arc::new(Semaphore::new(options.writers.max(1)));
-    let mut batch: Vec<(Box<ArticleRow>, Acknowledge)> = Vec::new();
-    let mut deadline = tokio::time::Instant::now();
-    let mut closing = false;
-    while !closing {
-        let command = if batch.is_empty() {
-            commands.recv().await
-        } else {
-            match tokio::time::timeout_at(deadline, commands.recv()).await {
-                Ok(command) => command,
-                Err(_) => {
-                    flush(&shared, &writers, std::mem::take(&mut batch)).await;
-                    continue;
-                }
-            }
-        };
-        match command {
-            Some(Command::Row(row, ack)) => {
-                if batch.is_empty() {
-                    deadline = tokio::time::Instant::now() + options.linger;
-                }
-                batch.push((row, ack));
-                if batch.len() >= options.batch_records.max(1) {
-                    flush(&shared, &writers, std::mem::take(&mut batch)).await;
-                }
-            }
-            Some(Command::Close) | None => closing = true,
-        }
+    /// Every permit back means every write has finished.
+    async fn finish(&mut self) {
+        let writers = self.shared.options.writers.max(1) as u32;
+        let _ = self.writers.acquire_many(writers).await;
     }
-    if !batch.is_empty() {
-        flush(&shared, &writers, batch).await;
-    }
-    // Every permit back means every write has finished.
-    let _ = writers.acquire_many(options.writers.max(1) as u32).await;
-}
-
-/// Starts writing `batch` once a writer is free.
-async fn flush(
-    shared: &Arc<Shared>,
-    writers: &Arc<Semaphore>,
-    batch: Vec<(Box<ArticleRow>, Acknowledge)>,
-) {
-    let Ok(permit) = writers.clone().acquire_owned().await else {
-        return;
-    };
-    let shared = shared.clone();
-    tokio::spawn(async move {
-        write_batch(&shared, batch).await;
-        drop(permit);
-    });
 }
 
 async fn write_batch(shared: &Shared, batch: Vec<(Box<ArticleRow>, Acknowledge)>) {
