@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use newsflow_core::RawArticle;
-use newsflow_kafka::topics::{ensure_topics, TopicSpec};
+use newsflow_kafka::{ensure_topics, TopicSpec};
 use newsflow_nlp::Annotator;
 use newsflow_producer::{Item, Origin};
 

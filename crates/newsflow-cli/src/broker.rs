@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use newsflow_kafka::security::{Sasl, SaslMechanism, Security};
 use newsflow_kafka::KafkaConfig;
+use newsflow_kafka::{Sasl, SaslMechanism, Security};
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Broker")]
@@ -100,7 +100,7 @@ impl BrokerArgs {
         let kafka = self.config();
         kafka.validate()?;
         if kafka.security != Security::default() {
-            newsflow_kafka::connection::check(&kafka, Duration::from_secs(15)).await?;
+            newsflow_kafka::check_connection(&kafka, Duration::from_secs(15)).await?;
         }
         Ok(kafka)
     }

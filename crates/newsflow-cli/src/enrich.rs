@@ -114,7 +114,7 @@ pub async fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     let kafka = args.broker.connect().await?;
     let annotator = Arc::new(args.output.languages.annotator()?);
     let stats = Arc::new(PipelineStats::default());
-    let shutdown = newsflow_kafka::shutdown::on_signals();
+    let shutdown = newsflow_kafka::shutdown_on_signals();
     args.http
         .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
         .await?;

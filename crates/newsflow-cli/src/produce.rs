@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use newsflow_kafka::topics::{ensure_topics, TopicSpec};
 use newsflow_kafka::KafkaConfig;
+use newsflow_kafka::{ensure_topics, TopicSpec};
 
 use crate::broker::BrokerArgs;
 use crate::http;
@@ -103,7 +103,7 @@ async fn ingest(
             token: args.token.clone(),
         },
     );
-    let shutdown = newsflow_kafka::shutdown::on_signals();
+    let shutdown = newsflow_kafka::shutdown_on_signals();
     let server = http::serve(
         addr,
         http::Ops::Always(ingest.clone()),

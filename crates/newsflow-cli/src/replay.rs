@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newsflow_enricher::EnrichOptions;
-use newsflow_kafka::replay::Bound;
+use newsflow_kafka::Bound;
 use newsflow_kafka::{PipelineOptions, PipelineStats};
 
 use crate::broker::BrokerArgs;
@@ -59,7 +59,7 @@ impl ReplayArgs {
 
 pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let kafka = &args.broker.connect().await?;
-    let plan = newsflow_kafka::replay::plan(kafka, &args.input_topic, &args.from, &args.to).await?;
+    let plan = newsflow_kafka::plan_replay(kafka, &args.input_topic, &args.from, &args.to).await?;
     if args.dry_run {
         println!("{plan}");
         println!(
@@ -86,7 +86,7 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     pipeline.watchdog = args.watchdog.watchdog();
 
     let stats = Arc::new(PipelineStats::default());
-    let shutdown = newsflow_kafka::shutdown::on_signals();
+    let shutdown = newsflow_kafka::shutdown_on_signals();
     args.http
         .serve(crate::http::Ops::Pipeline(stats.clone()), shutdown.clone())
         .await?;

@@ -109,12 +109,12 @@ pub async fn run(args: SinkArgs) -> anyhow::Result<ExitCode> {
     let target = args.target()?;
     let kafka = args.broker.connect().await?;
     let stats = Arc::new(PipelineStats::default());
-    let shutdown = newsflow_kafka::shutdown::on_signals();
+    let shutdown = newsflow_kafka::shutdown_on_signals();
     args.http
         .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
         .await?;
     if let Some(from) = args.from {
-        let offsets = newsflow_kafka::positions::reset_group_to_time(
+        let offsets = newsflow_kafka::reset_group_to_time(
             &kafka,
             &args.group,
             &args.input_topic,

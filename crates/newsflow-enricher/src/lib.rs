@@ -15,8 +15,8 @@ use newsflow_core::DeadLetterReason;
 use newsflow_core::{decode_raw, EnrichedArticle, RecordBounds, SourcePosition};
 use newsflow_kafka::metrics::catalogue::ANALYSIS_SKIPPED;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::produce::OutRecord;
-use newsflow_kafka::topics::{ensure_topics, max_message_bytes, TopicSpec};
+use newsflow_kafka::OutRecord;
+use newsflow_kafka::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
     Ack, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Producer, Rejection, SourceRecord,
     Stage, Watchdog,

@@ -44,10 +44,6 @@ impl DeadLetters {
         }
     }
 
-    pub fn topic(&self) -> &str {
-        &self.topic
-    }
-
     /// Enqueues the dead letter for `source`; the ack resolves once the
     /// broker holds it. If the broker refuses the record for its size, the
     /// payload is cut to its first 256 KiB and marked as truncated, so the

@@ -18,7 +18,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use futures::future::join_all;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::produce::NotEnqueued;
+use newsflow_kafka::NotEnqueued;
 use newsflow_kafka::Producer;
 use serde_json::json;
 

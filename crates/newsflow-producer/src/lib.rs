@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use newsflow_core::RawArticle;
-use newsflow_kafka::produce::OutRecord;
+use newsflow_kafka::OutRecord;
 use newsflow_kafka::{DeliveryFailure, KafkaConfig, Producer};
 
 pub use sources::{Item, Origin};
