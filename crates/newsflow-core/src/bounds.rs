@@ -26,9 +26,11 @@ pub struct Truncated {
 /// The most a record keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordBounds {
+    /// Entities, the least salient dropped first.
     pub entities: usize,
     /// Mentions over all entities; every entity kept keeps at least one.
     pub mentions: usize,
+    /// Date expressions, the last in the text dropped first.
     pub dates: usize,
 }
 

@@ -11,11 +11,14 @@ use crate::{DeadLetterReason, EnrichedArticle, RawArticle, ENRICHED_SCHEMA, RAW_
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct RecordError {
+    /// Why, as the dead-letter header names it.
     pub kind: DeadLetterReason,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
 impl RecordError {
+    /// An error of `kind` saying `message`.
     pub fn new(kind: DeadLetterReason, message: impl Into<String>) -> Self {
         RecordError {
             kind,

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Record types shared by every newsflow stage.
 //!
 //! Two records travel through the pipeline: [`RawArticle`] (what producers

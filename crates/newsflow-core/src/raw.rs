@@ -6,16 +6,21 @@ use crate::{derive_id, now_rfc3339, RAW_SCHEMA};
 /// An article as it enters the pipeline (`newsflow.raw/1`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawArticle {
+    /// Always [`RAW_SCHEMA`] for this version; filled in when absent.
     #[serde(default = "raw_schema")]
     pub schema: String,
     /// Stable id: given by the source, or derived by [`derive_id`].
     #[serde(default)]
     pub id: String,
+    /// The article's address, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Who published it (a feed, an outlet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The headline.
     pub title: String,
+    /// The text: plain, or HTML that the enricher reads as text.
     pub body: String,
     /// RFC 3339 timestamp of publication, when the source knows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,8 +28,10 @@ pub struct RawArticle {
     /// Language the source declared (ISO 639-1), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// RFC 3339 time the producer took the article in; filled in when absent.
     #[serde(default)]
     pub ingested_at: String,
+    /// The source's own metadata, free-form, carried through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Value>,
     /// Fields this version does not know; carried through unchanged.
