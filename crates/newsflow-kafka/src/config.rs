@@ -12,7 +12,9 @@ use crate::security::Security;
 /// Broker address, TLS and SASL, and raw librdkafka properties.
 #[derive(Clone, Default)]
 pub struct KafkaConfig {
+    /// Bootstrap servers, `host:port` comma-separated.
     pub brokers: String,
+    /// TLS and SASL.
     pub security: Security,
     /// `-X key=value` properties, applied after newsflow's defaults.
     pub properties: Vec<(String, String)>,
@@ -44,8 +46,11 @@ pub enum ConfigError {
     /// A `-X` property that would weaken the delivery promise.
     #[error("-X {key}={value} is not allowed: {why}")]
     Weakens {
+        /// The property.
         key: String,
+        /// The value given.
         value: String,
+        /// What it would break.
         why: &'static str,
     },
     /// A typed option and a `-X` property that say different things.
@@ -53,12 +58,16 @@ pub enum ConfigError {
         "{option} sets {key}={value}, but -X {given_key} says otherwise; give one or the other"
     )]
     Contradiction {
+        /// The typed option, e.g. `--sasl-mechanism`.
         option: &'static str,
+        /// The librdkafka property it sets.
         key: &'static str,
         /// The option's value (`<password>` for the password).
         value: String,
+        /// The `-X` property that disagrees.
         given_key: String,
     },
+    /// A client certificate without its key, or a key without its certificate.
     #[error("--tls-cert and --tls-key go together")]
     HalfAKeyPair,
 }
@@ -76,6 +85,7 @@ const PROTECTED: &[(&str, &str)] = &[
 ];
 
 impl KafkaConfig {
+    /// Plain connections to `brokers`, newsflow's defaults.
     pub fn new(brokers: impl Into<String>) -> Self {
         KafkaConfig {
             brokers: brokers.into(),

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Kafka plumbing shared by the enricher, the sinks and replay.
 //!
 //! The centre is [`Pipeline`]: a consumer that hands every record of a

@@ -10,21 +10,28 @@ use crate::ranges::PartitionRange;
 pub enum Subscription {
     /// Join `group_id` and share `topics`' partitions with its other members.
     Group {
+        /// The consumer group.
         group_id: String,
+        /// Topics to read.
         topics: Vec<String>,
     },
     /// Read fixed offset ranges by direct assignment, outside any group's
     /// membership, and stop at their ends (replay). Offsets are committed
     /// under `group_id`, which must not be a live group's.
     Ranges {
+        /// Where progress is committed.
         group_id: String,
+        /// What to read.
         ranges: Vec<PartitionRange>,
     },
 }
 
+/// How a pipeline reads and what it does with what it cannot process.
 #[derive(Debug, Clone)]
 pub struct PipelineOptions {
+    /// What it reads.
     pub subscription: Subscription,
+    /// Where dead letters go.
     pub dlq_topic: String,
     /// Records a partition may have in flight (processing or unacknowledged).
     pub max_in_flight: usize,
@@ -32,6 +39,7 @@ pub struct PipelineOptions {
     pub drain_timeout: Duration,
     /// Records per second handed to the stage at most.
     pub max_rate: Option<f64>,
+    /// Stalled partitions and stuck members.
     pub watchdog: Watchdog,
     /// `group.instance.id` for static membership (KIP-345): a member that
     /// restarts under the same id within the session timeout gets its
@@ -73,6 +81,7 @@ impl Default for Watchdog {
 }
 
 impl PipelineOptions {
+    /// A member of `group_id` reading `topic`.
     pub fn group(group_id: &str, topic: &str, dlq_topic: &str) -> Self {
         Self::new(
             Subscription::Group {
@@ -83,6 +92,7 @@ impl PipelineOptions {
         )
     }
 
+    /// Reads `ranges` by direct assignment, committing under `group_id`.
     pub fn ranges(group_id: &str, ranges: Vec<PartitionRange>, dlq_topic: &str) -> Self {
         Self::new(
             Subscription::Ranges {

@@ -43,6 +43,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
+    /// Checks the configuration and makes the producer.
     pub fn new(kafka: &KafkaConfig, options: PipelineOptions) -> anyhow::Result<Self> {
         kafka.validate()?;
         let producer = Producer::for_pipeline(kafka).context("creating the Kafka producer")?;

@@ -13,8 +13,11 @@ use newsflow_core::DeadLetterReason;
 /// An outgoing record.
 #[derive(Debug, Clone, Default)]
 pub struct OutRecord {
+    /// The record's key; the article id in newsflow's topics.
     pub key: Option<Vec<u8>>,
+    /// The value.
     pub payload: Vec<u8>,
+    /// Header names and values.
     pub headers: Vec<(String, Vec<u8>)>,
 }
 

@@ -10,18 +10,23 @@ use crate::SourceRecord;
 /// Offsets `start..end` of one partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionRange {
+    /// The topic.
     pub topic: String,
+    /// Its partition.
     pub partition: i32,
+    /// First offset read.
     pub start: i64,
     /// Exclusive.
     pub end: i64,
 }
 
 impl PartitionRange {
+    /// Records in the range.
     pub fn len(&self) -> u64 {
         (self.end - self.start).max(0) as u64
     }
 
+    /// Whether the range holds no record.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -96,8 +96,11 @@ impl fmt::Display for Bound {
 /// What a replay will read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayPlan {
+    /// The topic read.
     pub topic: String,
+    /// Where it starts.
     pub from: Bound,
+    /// Where it ends (exclusive).
     pub to: Bound,
     /// One per partition read, by partition.
     pub ranges: Vec<PartitionRange>,

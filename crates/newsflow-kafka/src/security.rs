@@ -12,8 +12,11 @@ use crate::config::ConfigError;
 /// SASL mechanisms librdkafka speaks without Kerberos.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaslMechanism {
+    /// `PLAIN`: the password as it is, so only over TLS outside a test.
     Plain,
+    /// `SCRAM-SHA-256`.
     ScramSha256,
+    /// `SCRAM-SHA-512`.
     ScramSha512,
 }
 
@@ -28,20 +31,29 @@ impl SaslMechanism {
     }
 }
 
+/// How to reach the brokers safely: TLS and SASL.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Security {
     /// Use TLS (with the system's CAs unless `ca` is given).
     pub tls: bool,
+    /// CA certificate(s) to verify the brokers with (PEM).
     pub ca: Option<PathBuf>,
+    /// Client certificate for mutual TLS (PEM).
     pub cert: Option<PathBuf>,
+    /// Its private key (PEM).
     pub key: Option<PathBuf>,
+    /// SASL credentials.
     pub sasl: Option<Sasl>,
 }
 
+/// SASL credentials.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Sasl {
+    /// The mechanism.
     pub mechanism: SaslMechanism,
+    /// The user.
     pub username: String,
+    /// The password; never logged.
     pub password: String,
 }
 

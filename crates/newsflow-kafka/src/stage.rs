@@ -8,17 +8,24 @@ use tokio::sync::watch;
 /// A record read from a topic, owned so that it can cross threads.
 #[derive(Debug, Clone)]
 pub struct SourceRecord {
+    /// The topic it was read from.
     pub topic: String,
+    /// Its partition.
     pub partition: i32,
+    /// Its offset.
     pub offset: i64,
+    /// Its key.
     pub key: Option<Vec<u8>>,
+    /// Its value; `None` for a tombstone.
     pub payload: Option<Vec<u8>>,
+    /// Its headers, in order.
     pub headers: Vec<(String, Option<Vec<u8>>)>,
     /// Milliseconds since the epoch, when the broker gave one.
     pub timestamp: Option<i64>,
 }
 
 impl SourceRecord {
+    /// Copies what newsflow needs out of a consumed message.
     pub fn from_message<M: Message>(message: &M) -> Self {
         let headers = message
             .headers()
@@ -39,6 +46,7 @@ impl SourceRecord {
         }
     }
 
+    /// The same, from an owned message.
     pub fn from_owned(message: OwnedMessage) -> Self {
         Self::from_message(&message)
     }
@@ -59,6 +67,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// A rejection for `kind`, saying `message`.
     pub fn new(kind: DeadLetterReason, message: impl Into<String>) -> Self {
         Rejection {
             kind,
@@ -105,6 +114,7 @@ pub type Ack = BoxFuture<'static, Result<(), DeliveryFailure>>;
 /// `deliver` is called strictly in source order, so outputs leave in the
 /// order their inputs arrived.
 pub trait Stage: Send + Sync + 'static {
+    /// What `process` makes and `deliver` hands on.
     type Output: Send + 'static;
 
     /// Name used in DLQ headers, logs and metrics (`enrich`, `sink`, ...).

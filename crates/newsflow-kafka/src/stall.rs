@@ -42,10 +42,13 @@ pub(crate) struct Observation {
 /// A partition that did not move for the stall timeout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stall {
+    /// The topic.
     pub topic: String,
+    /// Its partition.
     pub partition: i32,
     /// The offset it stands at: the record that does not arrive.
     pub offset: i64,
+    /// The partition's end when last seen.
     pub high_watermark: i64,
     /// How long it has stood there.
     pub stalled_for: Duration,

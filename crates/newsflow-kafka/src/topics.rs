@@ -12,12 +12,16 @@ use crate::KafkaConfig;
 /// A topic to create if it is missing.
 #[derive(Debug, Clone)]
 pub struct TopicSpec {
+    /// The topic.
     pub name: String,
+    /// Partitions, if it has to be created.
     pub partitions: i32,
+    /// Replication factor, if it has to be created.
     pub replication: i32,
 }
 
 impl TopicSpec {
+    /// A topic of `partitions` partitions, `replication` copies each.
     pub fn new(name: impl Into<String>, partitions: i32, replication: i32) -> Self {
         TopicSpec {
             name: name.into(),

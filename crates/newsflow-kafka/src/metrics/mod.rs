@@ -11,12 +11,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// A metric's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// Only goes up.
     Counter,
+    /// Goes up and down.
     Gauge,
+    /// Observations counted into buckets.
     Histogram,
 }
 
 impl Kind {
+    /// The name `# TYPE` gives it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Counter => "counter",
@@ -29,14 +33,19 @@ impl Kind {
 /// One metric family: what `# HELP` and `# TYPE` say, and its label names.
 #[derive(Debug, Clone, Copy)]
 pub struct Metric {
+    /// `newsflow_…`, with `_total` for counters.
     pub name: &'static str,
+    /// Its type.
     pub kind: Kind,
+    /// Label names, in the order samples give them.
     pub labels: &'static [&'static str],
+    /// One sentence for `# HELP`.
     pub help: &'static str,
 }
 
 /// Something that adds its metrics to a scrape.
 pub trait Report: Send + Sync {
+    /// Writes this reporter's families.
     fn report(&self, out: &mut Exposition);
 }
 
@@ -100,6 +109,7 @@ impl Exposition {
         self.sample(metric, labels, value);
     }
 
+    /// The text of the scrape.
     pub fn finish(self) -> String {
         self.text
     }
@@ -133,6 +143,7 @@ pub const SIZE_BOUNDS: &[f64] = &[
 ];
 
 impl Histogram {
+    /// A histogram with these upper bounds, ascending.
     pub fn new(bounds: &'static [f64]) -> Self {
         Histogram {
             bounds,
@@ -141,6 +152,7 @@ impl Histogram {
         }
     }
 
+    /// Counts one observation.
     pub fn observe(&self, value: f64) {
         let bucket = self
             .bounds
