@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsflow_core::RawArticle;
-use newsflow_nlp::tokenizer::tokenize;
+use newsflow_nlp::tokenize;
 use newsflow_nlp::Annotator;
 
 fn samples() -> Vec<RawArticle> {

@@ -19,6 +19,7 @@ pub struct Sentence {
 /// Sentences between two `-DOCSTART-` lines.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
+    /// Its sentences, in order.
     pub sentences: Vec<Sentence>,
 }
 

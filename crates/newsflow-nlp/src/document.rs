@@ -36,6 +36,7 @@ pub struct Document {
 }
 
 impl Document {
+    /// Tokenises and splits `title` and `body` once, for every step to read.
     pub fn new(title: &str, body: &str) -> Self {
         let text = format!("{title}\n{body}");
         let tokens = tokenize(&text);
@@ -65,10 +66,12 @@ impl Document {
         &self.text
     }
 
+    /// The title, as given.
     pub fn title(&self) -> &str {
         &self.text[..self.title_bytes]
     }
 
+    /// The body, as given.
     pub fn body(&self) -> &str {
         &self.text[self.title_bytes + 1..]
     }
@@ -78,10 +81,12 @@ impl Document {
         &self.tokens
     }
 
+    /// The title's tokens.
     pub fn title_tokens(&self) -> &[Token] {
         &self.tokens[..self.title_tokens]
     }
 
+    /// The body's tokens.
     pub fn body_tokens(&self) -> &[Token] {
         &self.tokens[self.title_tokens..]
     }

@@ -145,13 +145,21 @@ impl Gazetteer {
 
 /// The source files [`build`] reads, as text.
 pub struct Sources<'a> {
+    /// GeoNames `cities15000.json`.
     pub geonames_cities: &'a str,
+    /// GeoNames `countries.json`.
     pub geonames_countries: &'a str,
+    /// GeoNames `us_states.json`.
     pub geonames_us_states: &'a str,
+    /// GeoNames `continents.json`.
     pub geonames_continents: &'a str,
+    /// world-countries `countries.json`.
     pub world_countries: &'a str,
+    /// `country_demonyms.json`.
     pub demonyms: &'a str,
+    /// Organisations, `general_list.yaml`.
     pub orgs_yaml: &'a str,
+    /// Organisations by country code, `CountrycodesOrgs.csv`.
     pub orgs_csv: &'a str,
 }
 

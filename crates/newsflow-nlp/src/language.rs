@@ -76,7 +76,9 @@ impl Detection {
 /// Which language an article is treated as, and whether it is analysed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LanguageDecision {
+    /// The language the record carries.
     pub language: LanguageGuess,
+    /// Whether the language models run on the article.
     pub analyse: bool,
 }
 
@@ -105,6 +107,7 @@ impl LanguageGate {
         LanguageGate { analysed }
     }
 
+    /// The ISO 639-1 codes analysed.
     pub fn languages(&self) -> &[String] {
         &self.analysed
     }

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Text analysis for newsflow, free of Kafka and of I/O.
 //!
 //! [`Annotator`] turns a [`RawArticle`] into an [`EnrichedArticle`]; it is
@@ -14,26 +15,30 @@
 //! ```
 
 mod annotator;
-pub mod conll;
-pub mod dates;
+mod conll;
+mod dates;
 mod document;
-pub mod entities;
-pub mod gazetteer;
-pub mod geo;
+mod entities;
+mod gazetteer;
+mod geo;
 mod hash;
-pub mod keywords;
+mod keywords;
 mod language;
 mod model_error;
-pub mod ner;
+mod ner;
 mod rng;
-pub mod sentences;
-pub mod tokenizer;
-pub mod tone;
-pub mod topics;
-pub mod word_classes;
-pub mod word_clusters;
+mod sentences;
+mod tokenizer;
+mod tone;
+mod topics;
+pub mod training;
+mod word_classes;
+mod word_clusters;
 
-pub use annotator::{Annotator, GAZETTEER_TSV};
+pub use annotator::Annotator;
+pub(crate) use annotator::GAZETTEER_TSV;
 pub use document::Document;
 pub use language::{detect_language, LanguageDecision, LanguageGate};
 pub use model_error::ModelError;
+pub use ner::Tagger;
+pub use tokenizer::{tokenize, Token};

@@ -6,10 +6,18 @@ pub enum ModelError {
     /// The bytes are not a model of this kind (another file, or another
     /// model's).
     #[error("not a newsflow {kind} model")]
-    NotAModel { kind: &'static str },
+    NotAModel {
+        /// What the file should have been (`NER`, `topic`).
+        kind: &'static str,
+    },
     /// A model of this kind, but cut short or inconsistent.
     #[error("a damaged {kind} model: {reason}")]
-    Damaged { kind: &'static str, reason: String },
+    Damaged {
+        /// What the file is (`NER`, `topic`).
+        kind: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl ModelError {

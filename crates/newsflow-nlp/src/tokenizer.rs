@@ -18,14 +18,20 @@ pub enum TokenKind {
 /// One token: `text[byte_start..byte_end]`; `start`/`end` count code points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// First byte.
     pub byte_start: usize,
+    /// Byte after the last.
     pub byte_end: usize,
+    /// First code point.
     pub start: usize,
+    /// Code point after the last.
     pub end: usize,
+    /// Word, number, punctuation...
     pub kind: TokenKind,
 }
 
 impl Token {
+    /// The token's text in `source`, the text it was cut from.
     pub fn text<'a>(&self, source: &'a str) -> &'a str {
         &source[self.byte_start..self.byte_end]
     }

@@ -84,8 +84,8 @@ fn no_english_training_article_or_document_is_skipped() {
     }
     for file in ["data/conll2003/eng.train", "data/conll2003/eng.testa"] {
         if let Some(text) = shared(file) {
-            for document in newsflow_nlp::conll::parse(&text) {
-                let (body, _) = newsflow_nlp::conll::raw_text(&document);
+            for document in newsflow_nlp::training::parse_conll(&text) {
+                let (body, _) = newsflow_nlp::training::raw_text(&document);
                 articles.push((file.into(), String::new(), body));
             }
         }

@@ -6,8 +6,7 @@ mod common;
 
 use common::{repo, shared};
 use newsflow_core::RawArticle;
-use newsflow_nlp::conll;
-use newsflow_nlp::ner::selection::regression_fifth;
+use newsflow_nlp::training::{evaluate_ner, parse_conll, regression_fifth, ENTITY_TYPES};
 use newsflow_nlp::Annotator;
 
 /// The record path's micro F1 on the regression fifth that the model card
@@ -28,10 +27,10 @@ fn records_keep_the_cards_f1_on_the_regression_fifth() {
     let Some(text) = shared("data/conll2003/eng.testa") else {
         return;
     };
-    let (regression, _) = regression_fifth(conll::parse(&text));
+    let (regression, _) = regression_fifth(parse_conll(&text));
     assert_eq!(regression.len(), 43, "ids 5, 10... of 216 documents");
     let annotator = Annotator::with_default_models().unwrap();
-    let evaluation = newsflow_nlp::ner::eval::evaluate(&annotator, &regression);
+    let evaluation = evaluate_ner(&annotator, &regression);
     eprintln!("{}", evaluation.report());
     let (record, tagger) = (evaluation.record.micro.f1(), evaluation.tagger.micro.f1());
     assert!(
@@ -118,7 +117,7 @@ fn the_agency_story_keeps_every_tagged_mention() {
     let article = RawArticle::from_text(&text).unwrap();
     let annotator = Annotator::with_default_models().unwrap();
     let tagger = annotator.tagger().unwrap();
-    let types = newsflow_nlp::ner::tags::TYPES;
+    let types = ENTITY_TYPES;
     let mut tagged: Vec<(String, usize, usize)> = tagger
         .spans(&article.body)
         .iter()

@@ -6,8 +6,9 @@ mod common;
 
 use common::{repo, shared};
 use newsflow_core::{EnrichedArticle, Entity, RawArticle};
-use newsflow_nlp::topics::train::{held_out, parse_bbc};
-use newsflow_nlp::topics::{evaluate, Expected, TopicModel};
+use newsflow_nlp::training::{
+    evaluate_topics as evaluate, held_out, parse_bbc, Expected, TopicModel,
+};
 use newsflow_nlp::Annotator;
 
 fn annotate(title: &str, body: &str) -> EnrichedArticle {

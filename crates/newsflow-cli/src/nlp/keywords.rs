@@ -45,7 +45,7 @@ pub fn eval_keywords(args: EvalKeywordsArgs) -> anyhow::Result<ExitCode> {
             let phrases = source.phrases(&file)?;
             let predicted: Vec<&str> = phrases.iter().take(10).map(String::as_str).collect();
             let gold: Vec<&str> = gold.iter().map(String::as_str).collect();
-            let hits = newsflow_nlp::keywords::matches(&predicted, &gold);
+            let hits = newsflow_nlp::training::keyphrase_matches(&predicted, &gold);
             if args.verbose {
                 println!("{file} ({hits} of {}): {predicted:?}", predicted.len());
             }

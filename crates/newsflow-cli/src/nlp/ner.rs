@@ -6,13 +6,12 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
-use newsflow_nlp::conll::{self, Document};
-use newsflow_nlp::ner::eval::evaluate_tagger;
-use newsflow_nlp::ner::selection::{cross_validate, regression_fifth};
-use newsflow_nlp::ner::train::{train, TrainOptions};
-use newsflow_nlp::ner::{Lexicon, Tagger};
-use newsflow_nlp::word_clusters::WordClusters;
+use newsflow_nlp::training::{
+    cross_validate, evaluate_ner, evaluate_tagger, parse_conll, regression_fifth,
+    ConllDocument as Document, Lexicon, NerTrainOptions as TrainOptions, WordClusters,
+};
 use newsflow_nlp::Annotator;
+use newsflow_nlp::Tagger;
 
 use super::file_name;
 
@@ -83,7 +82,7 @@ pub struct EvalNerArgs {
 fn read_conll(path: &Path) -> anyhow::Result<Vec<Document>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let docs = conll::parse(&text);
+    let docs = parse_conll(&text);
     anyhow::ensure!(
         !docs.is_empty(),
         "{} holds no CoNLL sentences",
@@ -148,7 +147,7 @@ pub fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
         })
         .to_string()
     };
-    let weights = train(
+    let weights = newsflow_nlp::training::train_ner(
         &documents,
         &lexicon,
         &options,
@@ -227,7 +226,7 @@ pub fn eval_ner(args: EvalNerArgs) -> anyhow::Result<ExitCode> {
         documents = regression_fifth(documents).0;
     }
     let started = Instant::now();
-    let evaluation = newsflow_nlp::ner::eval::evaluate(&annotator, &documents);
+    let evaluation = evaluate_ner(&annotator, &documents);
     let secs = started.elapsed().as_secs_f64();
     let part = if args.regression_fifth {
         " (regression fifth)"

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
-use newsflow_nlp::gazetteer;
+use newsflow_nlp::training::{self, GazetteerSources};
 
 #[derive(Debug, Args)]
 pub struct BuildWordClassesArgs {
@@ -37,7 +37,7 @@ pub fn build_word_classes(args: BuildWordClassesArgs) -> anyhow::Result<ExitCode
             .with_context(|| format!("reading {}", path.display()))?;
         conll.push('\n');
     }
-    let table = newsflow_nlp::word_classes::build(&conll);
+    let table = training::build_word_classes(&conll);
     std::fs::write(&args.output, &table)
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
@@ -53,7 +53,7 @@ pub fn build_gazetteer(args: BuildGazetteerArgs) -> anyhow::Result<ExitCode> {
         let path = args.data.join(path);
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
     };
-    let sources = gazetteer::Sources {
+    let sources = GazetteerSources {
         geonames_cities: &read("geonames/cities15000.json")?,
         geonames_countries: &read("geonames/countries.json")?,
         geonames_us_states: &read("geonames/us_states.json")?,
@@ -64,7 +64,7 @@ pub fn build_gazetteer(args: BuildGazetteerArgs) -> anyhow::Result<ExitCode> {
         orgs_csv: &read("orgs/CountrycodesOrgs.csv")?,
     };
     std::fs::create_dir_all(&args.output)?;
-    for (name, tsv) in gazetteer::build(&sources).map_err(anyhow::Error::msg)? {
+    for (name, tsv) in training::build_gazetteer(&sources).map_err(anyhow::Error::msg)? {
         let path = args.output.join(name);
         std::fs::write(&path, &tsv).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("wrote {} ({} names)", path.display(), tsv.lines().count());

@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
-use newsflow_nlp::topics::train::{
-    calibrate, held_out, parse_bbc, parse_lexicon, train, Taxonomy, TrainOptions,
+use newsflow_nlp::training::{
+    calibrate, evaluate_topics as evaluate, held_out, mean_sd, parse_bbc, parse_lexicon,
+    train_topics as train, Expected, Taxonomy, TopicEvaluation, TopicModel,
+    TopicTrainOptions as TrainOptions,
 };
-use newsflow_nlp::topics::{evaluate, Expected, TopicEvaluation, TopicModel};
 
 use super::file_name;
 
@@ -139,7 +140,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             args.calibration_folds,
         )
         .map_err(anyhow::Error::msg)?;
-        let (mean, sd) = newsflow_nlp::ner::selection::mean_sd(fit.fold_top1.iter().copied());
+        let (mean, sd) = mean_sd(fit.fold_top1.iter().copied());
         eprintln!(
             "BBC {}-fold cross-validation, top-1 accuracy {mean:.4} ± {sd:.4} (folds {})",
             args.calibration_folds,

@@ -134,10 +134,6 @@ impl Places {
         out
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.places.is_empty()
-    }
-
     /// Places a name may refer to, with whether it is their main name.
     fn candidates(&self, name: &str) -> &[(u32, bool)] {
         self.by_name.get(&name_key(name)).map_or(&[], Vec::as_slice)

@@ -26,7 +26,9 @@ use crate::word_clusters::WordClusters;
 /// with the lexicon it was trained with.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
+    /// Place, person and organisation names the tagger looks words up in.
     pub gazetteer: Gazetteer,
+    /// Word clusters learnt from unlabelled text.
     pub clusters: WordClusters,
 }
 

@@ -55,6 +55,7 @@ pub struct FoldScore {
 /// Cross-validation results, fold by fold.
 #[derive(Debug, Clone, Default)]
 pub struct CrossValidation {
+    /// Each fold's scores, in fold order.
     pub folds: Vec<FoldScore>,
 }
 

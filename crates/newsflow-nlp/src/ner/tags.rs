@@ -47,6 +47,7 @@ pub fn parts(tag: Tag) -> Option<(usize, Part)> {
     Some((kind, part))
 }
 
+#[cfg(test)]
 pub fn name(tag: Tag) -> String {
     match parts(tag) {
         None => "O".into(),

@@ -17,10 +17,14 @@ use crate::conll::Document;
 use crate::rng::Rng;
 use crate::tokenizer::tokenize;
 
+/// How the tagger is trained.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
+    /// Passes over the training documents.
     pub epochs: usize,
+    /// Seeds the order documents are seen in.
     pub seed: u64,
+    /// Features seen fewer times than this are left out.
     pub min_count: u32,
 }
 

@@ -14,9 +14,12 @@ pub use model::{Scored, TopicModel};
 /// An article with the topics it should get, main topic first.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Expected {
+    /// The article's id, for reports.
     #[serde(default)]
     pub id: String,
+    /// Its headline.
     pub title: String,
+    /// Its text.
     pub body: String,
     /// top-level codes, the main one first
     pub topics: Vec<String>,
@@ -29,6 +32,7 @@ pub struct Expected {
 /// Accuracy of the top-level ranking.
 #[derive(Debug, Clone, Default)]
 pub struct TopicEvaluation {
+    /// Articles scored.
     pub articles: usize,
     /// the best topic is one of the expected ones
     pub top1: usize,
@@ -46,9 +50,11 @@ pub struct TopicEvaluation {
 }
 
 impl TopicEvaluation {
+    /// Share of articles whose best topic is one of the expected ones.
     pub fn top1_accuracy(&self) -> f64 {
         self.top1 as f64 / self.articles.max(1) as f64
     }
+    /// Share whose three best topics hold an expected one.
     pub fn top3_accuracy(&self) -> f64 {
         self.top3 as f64 / self.articles.max(1) as f64
     }
@@ -67,6 +73,7 @@ impl TopicEvaluation {
     }
 }
 
+/// Scores `model`'s top-level ranking on `articles`.
 pub fn evaluate(model: &TopicModel, articles: &[Expected]) -> TopicEvaluation {
     let mut eval = TopicEvaluation::default();
     for article in articles {

@@ -137,6 +137,7 @@ impl Linear {
 /// second-level topics.
 #[derive(Debug, Clone, Default)]
 pub struct TopicModel {
+    /// Scores the top-level topics.
     pub top: Linear,
     /// parent id → softmax over its children
     pub children: HashMap<String, Linear>,
@@ -148,8 +149,11 @@ pub struct TopicModel {
 /// A scored topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
+    /// The IPTC Media Topic id.
     pub id: String,
+    /// Its label.
     pub label: String,
+    /// In [0, 1].
     pub score: f64,
 }
 
@@ -178,11 +182,13 @@ impl TopicModel {
         }
     }
 
+    /// The same model with these calibration parameters.
     pub fn with_calibration(mut self, calibration: Platt) -> Self {
         self.calibration = calibration;
         self
     }
 
+    /// Turns text into the model's features.
     pub fn featurizer(&self) -> &Featurizer {
         &self.featurizer
     }
@@ -239,6 +245,7 @@ impl TopicModel {
         out
     }
 
+    /// The model file's bytes, which [`TopicModel::from_bytes`] reads.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = MAGIC.to_vec();
         let mut vocabulary: Vec<(u64, f32)> = self

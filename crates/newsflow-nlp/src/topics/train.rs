@@ -98,6 +98,7 @@ pub struct Taxonomy {
 }
 
 impl Taxonomy {
+    /// Reads the IPTC Media Topics JSON file.
     pub fn parse(json: &str) -> Result<Self, String> {
         let codes: Vec<Code> =
             serde_json::from_str(json).map_err(|e| format!("media topics: {e}"))?;
@@ -129,6 +130,7 @@ impl Taxonomy {
         path
     }
 
+    /// The top-level topics.
     pub fn top_level(&self) -> Vec<TopicLabel> {
         self.labels_where(|c| c.parent.is_none())
     }
@@ -195,17 +197,22 @@ pub fn parse_lexicon(text: &str) -> Result<Vec<LexiconEntry>, String> {
     Ok(out)
 }
 
+/// How the topic model is trained.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
+    /// Passes over the training articles.
     pub epochs: usize,
+    /// Seeds the pseudo-articles and the order of examples.
     pub seed: u64,
     /// Pseudo-articles drawn per lexicon entry.
     pub pseudo_per_entry: usize,
     /// Target of the topics that go with a lexicon entry ("also").
     pub also_target: f32,
+    /// Step size at the first epoch.
     pub learning_rate: f32,
     /// The rate at epoch e is learning_rate / (1 + decay × e).
     pub decay: f32,
+    /// L2 penalty per step.
     pub l2: f32,
     /// Share of pseudo-articles padded with sentences of a random BBC
     /// article, so that everyday news words lose their pull.
@@ -271,6 +278,7 @@ pub struct TrainReport {
     pub child_features: usize,
 }
 
+/// Trains the model on BBC articles, the taxonomy and the lexicon.
 pub fn train(
     taxonomy: &Taxonomy,
     bbc: &[BbcArticle],
