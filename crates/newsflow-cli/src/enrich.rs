@@ -10,6 +10,7 @@ use newsflow_kafka::{PipelineStats, Watchdog};
 
 use crate::broker::BrokerArgs;
 use crate::http::{self, HttpArgs};
+use crate::topic_args::CreateTopicArgs;
 use crate::watchdog::MembershipArgs;
 
 #[derive(Debug, Args)]
@@ -60,14 +61,8 @@ pub struct EnrichOutputArgs {
     pub max_output_bytes: Option<usize>,
     #[command(flatten)]
     pub languages: LanguageArgs,
-    /// Partitions for output topics if they have to be created.
-    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
-    pub partitions: i32,
-    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
-    pub replication: i32,
-    /// Do not create the output topics when they are missing.
-    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
-    pub no_create_topic: bool,
+    #[command(flatten)]
+    pub topics: CreateTopicArgs,
 }
 
 impl EnrichOutputArgs {
@@ -81,7 +76,7 @@ impl EnrichOutputArgs {
             max_output_bytes: self.max_output_bytes,
             watchdog: Watchdog::default(),
             instance_id: None,
-            create_topics: (!self.no_create_topic).then_some((self.partitions, self.replication)),
+            create_topics: self.topics.create(),
         }
     }
 }

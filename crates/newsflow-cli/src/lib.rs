@@ -18,6 +18,7 @@ mod produce;
 mod replay;
 mod samples;
 mod sink;
+mod topic_args;
 mod watchdog;
 
 use std::path::PathBuf;

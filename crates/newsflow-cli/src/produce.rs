@@ -11,6 +11,7 @@ use newsflow_kafka::{ensure_topics, TopicSpec};
 
 use crate::broker::BrokerArgs;
 use crate::http;
+use crate::topic_args::CreateTopicArgs;
 
 #[derive(Debug, Args)]
 pub struct ProduceArgs {
@@ -34,15 +35,8 @@ pub struct ProduceArgs {
     pub max_body_bytes: usize,
     #[arg(long, env = "NEWSFLOW_RAW_TOPIC", default_value = "articles.raw")]
     pub topic: String,
-    /// Partitions for the topic if it has to be created.
-    #[arg(long, env = "NEWSFLOW_PARTITIONS", default_value_t = 6)]
-    pub partitions: i32,
-    /// Replication factor for the topic if it has to be created.
-    #[arg(long, env = "NEWSFLOW_REPLICATION", default_value_t = 1)]
-    pub replication: i32,
-    /// Do not create the topic when it is missing.
-    #[arg(long, env = "NEWSFLOW_NO_CREATE_TOPIC")]
-    pub no_create_topic: bool,
+    #[command(flatten)]
+    pub topics: CreateTopicArgs,
     /// Largest record accepted, in bytes.
     #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
@@ -61,14 +55,10 @@ impl ProduceArgs {
 
 pub async fn run(args: ProduceArgs) -> anyhow::Result<ExitCode> {
     let kafka = args.broker.connect().await?;
-    if !args.no_create_topic {
+    if let Some((partitions, replication)) = args.topics.create() {
         ensure_topics(
             &kafka,
-            &[TopicSpec::new(
-                &args.topic,
-                args.partitions,
-                args.replication,
-            )],
+            &[TopicSpec::new(&args.topic, partitions, replication)],
         )
         .await?;
     }

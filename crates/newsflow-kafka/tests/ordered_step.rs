@@ -13,10 +13,9 @@ use newsflow_kafka::{
     Ack, DeliveryFailure, KafkaConfig, PartitionRange, Pipeline, PipelineOptions, PipelineStats,
     Rejection, SourceRecord, Stage,
 };
-use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::ClientConfig;
 use tokio_util::sync::CancellationToken;
+
+mod common;
 
 const RECORDS: i64 = 40;
 /// Resolving this offset fails, and its record goes to the DLQ.
@@ -71,25 +70,8 @@ impl Stage for SlowLookup {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn resolves_concurrently_and_delivers_in_source_order() {
-    let cluster = MockCluster::new(1).unwrap();
-    cluster.create_topic("raw", 1, 1).unwrap();
-    cluster.create_topic("dlq", 1, 1).unwrap();
+    let cluster = common::cluster_with_records(1, RECORDS).await;
     let brokers = cluster.bootstrap_servers();
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .create()
-        .unwrap();
-    for i in 0..RECORDS {
-        producer
-            .send(
-                FutureRecord::<str, str>::to("raw")
-                    .partition(0)
-                    .payload(&format!("{i}")),
-                Duration::from_secs(10),
-            )
-            .await
-            .unwrap();
-    }
 
     let stage = Arc::new(SlowLookup::default());
     let stats = Arc::new(PipelineStats::default());

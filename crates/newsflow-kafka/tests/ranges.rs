@@ -10,10 +10,9 @@ use newsflow_kafka::{
     Ack, KafkaConfig, PartitionRange, Pipeline, PipelineOptions, PipelineStats, Rejection,
     SourceRecord, Stage,
 };
-use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::ClientConfig;
 use tokio_util::sync::CancellationToken;
+
+mod common;
 
 /// Remembers (partition, offset) of every record it delivers.
 #[derive(Default)]
@@ -41,27 +40,8 @@ impl Stage for Recorder {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_exactly_the_ranges_then_stops() {
-    let cluster = MockCluster::new(1).unwrap();
-    cluster.create_topic("raw", 3, 1).unwrap();
-    cluster.create_topic("dlq", 1, 1).unwrap();
+    let cluster = common::cluster_with_records(3, 20).await;
     let brokers = cluster.bootstrap_servers();
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .create()
-        .unwrap();
-    for partition in 0..3 {
-        for i in 0..20 {
-            producer
-                .send(
-                    FutureRecord::<str, str>::to("raw")
-                        .partition(partition)
-                        .payload(&format!("{i}")),
-                    Duration::from_secs(10),
-                )
-                .await
-                .unwrap();
-        }
-    }
 
     let ranges = vec![
         PartitionRange {
