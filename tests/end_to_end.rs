@@ -66,7 +66,7 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
         work.path(),
         "enrich",
     );
-    enrich.wait_for_log("partitions assigned", Duration::from_secs(60));
+    enrich.wait_for_log(PARTITIONS_ASSIGNED, Duration::from_secs(60));
     let mut sink = Newsflow::start(
         &[
             "--log-format",

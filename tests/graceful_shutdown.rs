@@ -36,7 +36,7 @@ async fn sigterm_commits_and_a_restarted_member_resumes_without_loss_or_reproces
     );
     let text = std::fs::read_to_string(log).unwrap();
     assert!(
-        text.contains("shutdown requested") && text.contains("\"stopped\""),
+        text.contains(SHUTDOWN_REQUESTED) && text.contains(&format!("\"{STOPPED}\"")),
         "{text}"
     );
     assert_eq!(

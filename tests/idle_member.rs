@@ -13,8 +13,9 @@ use newsflow_tests::*;
 const ARTICLES: usize = 3_000;
 
 fn assigned_nothing(log: &str) -> bool {
-    log.lines()
-        .any(|l| l.contains("\"partitions assigned\"") && l.contains("\"partitions\":\"\""))
+    log.lines().any(|l| {
+        l.contains(&format!("\"{PARTITIONS_ASSIGNED}\"")) && l.contains("\"partitions\":\"\"")
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -38,7 +39,10 @@ async fn a_member_without_partitions_after_a_broker_restart_rejoins_and_the_stre
     let work = tempfile::tempdir().unwrap();
     let args = names.enrich_args(&["--partitions", "6"]);
     let mut first = Newsflow::start(&args, work.path(), "enrich-a");
-    first.wait_for_log("\"partitions assigned\"", Duration::from_secs(60));
+    first.wait_for_log(
+        &format!("\"{PARTITIONS_ASSIGNED}\""),
+        Duration::from_secs(60),
+    );
     read_topic_until(&names.enriched, Duration::from_secs(120), |r| {
         r.len() >= 200
     });
@@ -59,7 +63,7 @@ async fn a_member_without_partitions_after_a_broker_restart_rejoins_and_the_stre
     // no partition when the broker goes.
     let log = second.log_text();
     assert!(
-        !log.contains("\"partitions assigned\"") || assigned_nothing(&log),
+        !log.contains(&format!("\"{PARTITIONS_ASSIGNED}\"")) || assigned_nothing(&log),
         "precondition: the new member already has partitions; log:\n{log}"
     );
 

@@ -93,12 +93,12 @@ fn doubly_owned(logs: &std::path::Path) -> HashSet<i32> {
             let at = event["timestamp"].as_str().unwrap_or_default().to_string();
             let fields = &event["fields"];
             match fields["message"].as_str().unwrap_or_default() {
-                "partitions assigned" => {
+                m if m == PARTITIONS_ASSIGNED => {
                     for p in logged_partitions(fields) {
                         open.insert(p, at.clone());
                     }
                 }
-                "partitions revoked after draining" => {
+                m if m == PARTITIONS_REVOKED => {
                     for p in logged_partitions(fields) {
                         if let Some(from) = open.remove(&p) {
                             held.push((n, p, from, at.clone()));

@@ -54,7 +54,7 @@ async fn an_unservable_record_is_reported_stalled_and_skipped_only_when_asked() 
     let log = enrich.log_text();
     let line = log
         .lines()
-        .find(|l| l.contains("partition stalled"))
+        .find(|l| l.contains(PARTITION_STALLED))
         .unwrap_or_else(|| panic!("no stall in the log:\n{log}"));
     assert!(
         line.contains(&names.raw) && line.contains("\"offset\":1"),

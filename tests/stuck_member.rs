@@ -93,10 +93,9 @@ fn wait_for_empty_assignment(member: &mut Newsflow) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let log = member.log_text();
-        if log
-            .lines()
-            .any(|l| l.contains("\"partitions assigned\"") && l.contains("\"partitions\":\"\""))
-        {
+        if log.lines().any(|l| {
+            l.contains(&format!("\"{PARTITIONS_ASSIGNED}\"")) && l.contains("\"partitions\":\"\"")
+        }) {
             return;
         }
         assert!(

@@ -250,7 +250,7 @@ pub fn last_assignment(log: &str) -> Option<Vec<i32>> {
             continue;
         };
         let fields = &event["fields"];
-        if fields["message"] == "partitions assigned" {
+        if fields["message"] == PARTITIONS_ASSIGNED {
             let mut parsed = logged_partitions(fields);
             parsed.sort();
             last = Some(parsed);

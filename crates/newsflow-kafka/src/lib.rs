@@ -67,6 +67,7 @@ mod connection;
 mod dlq;
 mod events;
 mod failure;
+pub mod log_messages;
 mod membership;
 pub mod metrics;
 mod offsets;

@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
+use crate::log_messages::{FETCHING_PAUSED, STOPPED};
 use crate::membership::MembershipWatch;
 use crate::offsets::{commit_sync, offset_store, OffsetStore};
 use crate::options::{PipelineOptions, Subscription};
@@ -201,7 +202,7 @@ async fn run_consumer<S: Stage>(
         received = stats.received(),
         delivered = stats.delivered(),
         dead_lettered = stats.dead_lettered(),
-        "stopped"
+        "{STOPPED}"
     );
     match failure.reason() {
         Some(reason) => Err(anyhow::anyhow!(reason)),
@@ -397,11 +398,7 @@ impl<S: Stage> Reader<S> {
         self.stats.set_output_available(healthy);
         let partitions = set_paused(&*self.consumer, &self.ranges, self.paused);
         if self.paused {
-            tracing::warn!(
-                stage = self.stage,
-                partitions,
-                "output unavailable: fetching paused"
-            );
+            tracing::warn!(stage = self.stage, partitions, "{FETCHING_PAUSED}");
         } else {
             tracing::info!(
                 stage = self.stage,

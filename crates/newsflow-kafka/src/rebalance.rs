@@ -15,6 +15,7 @@ use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 use tokio::task::JoinHandle;
 
+use crate::log_messages::{PARTITIONS_ASSIGNED, PARTITIONS_REVOKED, PARTITION_STALLED};
 use crate::offsets::commit_sync;
 use crate::partition_worker::{take_workers, PartitionKey, Workers};
 use crate::stall::{Observation, StallWatch};
@@ -115,7 +116,7 @@ impl ClientContext for RebalanceContext {
                 offset = stall.offset,
                 high_watermark = stall.high_watermark,
                 seconds = stall.stalled_for.as_secs(),
-                "partition stalled: the broker answers but does not hand over the next record"
+                "{PARTITION_STALLED}"
             );
             self.stats.record_stall();
         }
@@ -152,7 +153,7 @@ impl ConsumerContext for RebalanceContext {
                 tracing::info!(
                     partitions = describe(&revoked),
                     drained = count,
-                    "partitions revoked after draining"
+                    "{PARTITIONS_REVOKED}"
                 );
             }
             Rebalance::Assign(list) => {
@@ -162,7 +163,7 @@ impl ConsumerContext for RebalanceContext {
                     .map(|e| (e.topic().to_string(), e.partition()))
                     .collect();
                 self.owned.assign(&assigned);
-                tracing::info!(partitions = describe(&assigned), "partitions assigned");
+                tracing::info!(partitions = describe(&assigned), "{PARTITIONS_ASSIGNED}");
             }
             Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
         }

@@ -9,7 +9,7 @@ pub fn on_signals() -> CancellationToken {
     let trigger = token.clone();
     tokio::spawn(async move {
         wait_for_signal().await;
-        tracing::info!("shutdown requested");
+        tracing::info!("{}", crate::log_messages::SHUTDOWN_REQUESTED);
         trigger.cancel();
     });
     token
