@@ -1,7 +1,8 @@
 //! The PostgreSQL writer against the local server (no broker): migrations,
 //! upsert order, and what happens to the child tables. The server is the
 //! one the machine runs (`NEWSFLOW_TEST_POSTGRES`, default 127.0.0.1:5432
-//! with trust authentication); each test makes its own database.
+//! with trust authentication); each test makes its own database with the
+//! end-to-end suite's helper.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,37 +10,8 @@ use std::time::Duration;
 use newsflow_core::{EnrichedArticle, LanguageGuess, Provenance, RawArticle};
 use newsflow_kafka::SourceRecord;
 use newsflow_sink::postgres::{migrations, ArticleRow, PostgresOptions, PostgresWriter};
-use tokio_postgres::{Client, NoTls};
-
-fn server_url() -> String {
-    std::env::var("NEWSFLOW_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn connect(url: &str) -> Client {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {url}: {e}"));
-    tokio::spawn(connection);
-    client
-}
-
-/// A fresh database; returns its URL.
-async fn fresh_database(tag: &str) -> String {
-    let name = format!("nf_sink_{tag}_{}", std::process::id());
-    let admin = connect(&server_url()).await;
-    // Two statements: a multi-statement string runs as one transaction,
-    // which DROP DATABASE refuses.
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        admin.batch_execute(&sql).await.expect(&sql);
-    }
-    let base = server_url();
-    let (server, _) = base.rsplit_once('/').expect("URL ends in /DATABASE");
-    format!("{server}/{name}")
-}
+use newsflow_tests::postgres::{connect, TestDatabase};
+use tokio_postgres::Client;
 
 fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64)]) -> ArticleRow {
     let mut raw = RawArticle::new(format!("Story {id}"), "Body text.");
@@ -117,7 +89,8 @@ async fn count(client: &Client, sql: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn newest_enrichment_wins_whatever_the_order_of_arrival() {
-    let url = fresh_database("upsert").await;
+    let db = TestDatabase::create().await;
+    let url = db.url();
     let options = PostgresOptions::new(&url);
     let pool = options.pool().expect("pool");
     let mut client = connect(&url).await;
@@ -240,7 +213,8 @@ async fn an_unreachable_database_is_retried_not_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sslmode_require_encrypts_and_a_foreign_ca_is_refused() {
-    let url = fresh_database("tls").await;
+    let db = TestDatabase::create().await;
+    let url = db.url();
     let client = connect(&url).await;
     let mut options = PostgresOptions::new(format!("{url}?sslmode=require"));
     let pool = options.pool().expect("pool");
