@@ -20,15 +20,6 @@ pub enum ModelError {
     },
 }
 
-impl ModelError {
-    /// What the file should have been.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ModelError::NotAModel { kind } | ModelError::Damaged { kind, .. } => kind,
-        }
-    }
-}
-
 /// Reads a model whose file starts with `magic`: another start is
 /// [`ModelError::NotAModel`], and whatever `parse` finds wrong after it
 /// [`ModelError::Damaged`].
