@@ -57,7 +57,7 @@ async fn a_member_without_partitions_after_a_broker_restart_rejoins_and_the_stre
         args_b.extend(extra.split_whitespace().map(str::to_string));
     }
     let mut second = Newsflow::start(&args_b, work.path(), "enrich-b");
-    second.wait_for_log("\"consuming\"", Duration::from_secs(30));
+    second.wait_for_log(&format!("\"{CONSUMING}\""), Duration::from_secs(30));
     std::thread::sleep(Duration::from_secs(1));
     // The precondition, or the test proves nothing: the new member holds
     // no partition when the broker goes.

@@ -163,8 +163,7 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     let log = sink.log_text();
-    assert!(log.contains("PostgreSQL unavailable"), "log:\n{log}");
-    assert!(log.contains("fetching paused"), "log:\n{log}");
+    assert!(log.contains(POSTGRES_UNAVAILABLE), "log:\n{log}");
     assert_eq!(
         http_get(port, "/readyz"),
         Some((503, "not ready: output unavailable\n".into()))
@@ -176,8 +175,8 @@ async fn a_30_second_database_outage_loses_nothing_and_commits_nothing() {
     produce(&names.enriched, &records("o", 800..1000)).await;
     db.wait_for_articles(1000, Duration::from_secs(120), || sink.log_text())
         .await;
-    sink.wait_for_log("PostgreSQL available again", Duration::from_secs(10));
-    sink.wait_for_log("fetching resumed", Duration::from_secs(10));
+    sink.wait_for_log(POSTGRES_AVAILABLE_AGAIN, Duration::from_secs(10));
+    sink.wait_for_log(FETCHING_RESUMED, Duration::from_secs(10));
     let deadline = Instant::now() + Duration::from_secs(30);
     while committed_total(&names.group, &names.enriched, partitions) < 1000 {
         assert!(

@@ -20,10 +20,7 @@ async fn sink_then_enricher_then_producer_still_delivers_within_seconds() {
         work.path(),
         "sink",
     );
-    sink.wait_for_log(
-        "subscribed topic does not exist yet",
-        Duration::from_secs(30),
-    );
+    sink.wait_for_log(TOPIC_MISSING, Duration::from_secs(30));
     assert!(!topic_exists(&names.enriched), "the sink creates no topic");
 
     // Then the enricher, which creates its output topics; its input does
@@ -33,10 +30,7 @@ async fn sink_then_enricher_then_producer_still_delivers_within_seconds() {
         work.path(),
         "enrich",
     );
-    enrich.wait_for_log(
-        "subscribed topic does not exist yet",
-        Duration::from_secs(30),
-    );
+    enrich.wait_for_log(TOPIC_MISSING, Duration::from_secs(30));
     assert!(topic_exists(&names.enriched));
 
     // Then the articles, on a topic made just now.

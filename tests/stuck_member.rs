@@ -106,7 +106,7 @@ fn wait_for_empty_assignment(member: &mut Newsflow) {
     }
 }
 
-fn wait_for_status(port: u16, path: &str, status: u16, timeout: Duration) -> String {
+fn wait_for_answer(port: u16, path: &str, status: u16, timeout: Duration) -> String {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some((got, body)) = http_get(port, path) {
@@ -141,9 +141,11 @@ async fn an_idle_member_beside_a_member_that_moves_nothing_rejoins_recreates_the
         "precondition: the holder keeps the partition"
     );
 
-    member.wait_for_log("rejoining the group", Duration::from_secs(60));
-    member.wait_for_log("recreating the consumer", Duration::from_secs(60));
-    let body = wait_for_status(port, "/healthz", 503, Duration::from_secs(60));
+    // It rejoins, then recreates its consumer: counted, not just logged.
+    scrape_until(port, Duration::from_secs(60), |s| {
+        metric(s, "newsflow_consumer_recreations_total", &[]).unwrap_or(0.0) >= 1.0
+    });
+    let body = wait_for_answer(port, "/healthz", 503, Duration::from_secs(60));
     assert!(body.contains("stuck"), "{body}");
     let scrape = http_get(port, "/metrics").unwrap().1;
     assert_eq!(metric(&scrape, "newsflow_member_stuck", &[]), Some(1.0));
@@ -164,7 +166,7 @@ async fn an_idle_member_beside_a_member_that_moves_nothing_rejoins_recreates_the
         distinct_keys(r).len() >= 30
     });
     assert_eq!(distinct_keys(&out).len(), 30);
-    wait_for_status(port, "/healthz", 200, Duration::from_secs(30));
+    wait_for_answer(port, "/healthz", 200, Duration::from_secs(30));
     assert_eq!(member.terminate(Duration::from_secs(60)), Some(0));
 }
 

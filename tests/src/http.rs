@@ -91,3 +91,49 @@ pub fn metric(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
         .and_then(|line| line.rsplit_once(' '))
         .and_then(|(_, value)| value.parse().ok())
 }
+
+/// A member's `/status`, or `None` while nothing answers.
+pub fn status(port: u16) -> Option<serde_json::Value> {
+    match http_get(port, "/status") {
+        Some((200, body)) => serde_json::from_str(&body).ok(),
+        _ => None,
+    }
+}
+
+/// The partition numbers a `/status` lists, in order.
+pub fn status_partitions(status: &serde_json::Value) -> Vec<i32> {
+    let mut partitions: Vec<i32> = status["partitions"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| p["partition"].as_i64())
+                .map(|p| p as i32)
+                .collect()
+        })
+        .unwrap_or_default();
+    partitions.sort();
+    partitions
+}
+
+/// Asks `/status` until `done` holds for it, and returns it; panics after
+/// `timeout` with the last answer.
+pub fn wait_for_status(
+    port: u16,
+    timeout: Duration,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let last = status(port);
+        if let Some(answer) = &last {
+            if done(answer) {
+                return answer.clone();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "/status on port {port} never satisfied the test; last answer: {last:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -14,6 +14,7 @@ mod schemas;
 pub use broker::*;
 pub use http::*;
 pub use newsflow_kafka::log_messages::*;
+pub use newsflow_sink::log_messages::*;
 pub use processes::*;
 pub use records::*;
 pub use schemas::*;

@@ -1,6 +1,6 @@
-//! `--http ADDR`: `/metrics` (Prometheus), `/healthz` and `/readyz` for a
-//! long-running command, next to whatever routes the command serves itself
-//! (the ingest endpoint of `produce`).
+//! `--http ADDR`: `/metrics` (Prometheus), `/healthz`, `/readyz` and
+//! `/status` (JSON) for a long-running command, next to whatever routes the
+//! command serves itself (the ingest endpoint of `produce`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,13 +13,13 @@ use axum::routing::get;
 use axum::Router;
 use clap::Args;
 use newsflow_kafka::metrics::{Exposition, Report};
-use newsflow_kafka::PipelineStats;
+use newsflow_kafka::{PipelineStats, Status};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Clone, Args)]
 pub struct HttpArgs {
-    /// Serve /metrics, /healthz and /readyz on this address, e.g.
+    /// Serve /metrics, /healthz, /readyz and /status on this address, e.g.
     /// 0.0.0.0:9100.
     #[arg(long, env = "NEWSFLOW_HTTP", value_name = "ADDR")]
     pub http: Option<SocketAddr>,
@@ -50,6 +50,15 @@ impl Ops {
         match self {
             Ops::Pipeline(stats) => stats.readiness(),
             Ops::Always(_) => Ok(()),
+        }
+    }
+
+    /// Assignment, positions and lag per partition, with the counters and
+    /// readiness: what an operator, or a test, asks a consumer.
+    fn status(&self) -> serde_json::Value {
+        match self {
+            Ops::Pipeline(stats) => status_json(&stats.status()),
+            Ops::Always(_) => serde_json::json!({ "ready": true, "partitions": [] }),
         }
     }
 
@@ -87,11 +96,12 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
-    tracing::info!(%addr, "serving HTTP (/metrics, /healthz, /readyz)");
+    tracing::info!(%addr, "serving HTTP (/metrics, /healthz, /readyz, /status)");
     let app = Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
+        .route("/status", get(status))
         .with_state(ops)
         .merge(routes);
     Ok(tokio::spawn(async move {
@@ -117,6 +127,39 @@ async fn health(State(ops): State<Ops>) -> impl IntoResponse {
 
 async fn ready(State(ops): State<Ops>) -> impl IntoResponse {
     answer(ops.readiness(), "ready")
+}
+
+async fn status(State(ops): State<Ops>) -> impl IntoResponse {
+    axum::Json(ops.status())
+}
+
+fn status_json(status: &Status) -> serde_json::Value {
+    let partitions: Vec<serde_json::Value> = status
+        .partitions
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "topic": p.topic,
+                "partition": p.partition,
+                "position": p.position,
+                "committed": p.committed,
+                "high_watermark": p.high_watermark,
+                "lag": p.lag,
+                "stalled": p.stalled,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "stage": status.stage,
+        "ready": status.readiness.is_ok(),
+        "not_ready_because": status.readiness.err(),
+        "output_available": status.output_available,
+        "stuck": status.stuck,
+        "received": status.received,
+        "delivered": status.delivered,
+        "dead_lettered": status.dead_lettered,
+        "partitions": partitions,
+    })
 }
 
 fn answer(state: Result<(), &'static str>, fine: &str) -> impl IntoResponse {

@@ -99,5 +99,5 @@ pub use security::{Sasl, SaslMechanism, Security};
 pub use shutdown::on_signals as shutdown_on_signals;
 pub use stage::{Ack, DeliveryFailure, Rejection, SourceRecord, Stage};
 pub use stall::Stall;
-pub use stats::PipelineStats;
+pub use stats::{PartitionStatus, PipelineStats, Status};
 pub use topics::{ensure_topics, max_message_bytes, TopicSpec};

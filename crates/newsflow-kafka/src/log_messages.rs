@@ -12,6 +12,12 @@ pub const PARTITION_STALLED: &str =
     "partition stalled: the broker answers but does not hand over the next record";
 /// The stage's output is down and fetching stopped.
 pub const FETCHING_PAUSED: &str = "output unavailable: fetching paused";
+/// The stage's output is back and fetching goes on.
+pub const FETCHING_RESUMED: &str = "output available: fetching resumed";
+/// A group member subscribed (`topics`).
+pub const CONSUMING: &str = "consuming";
+/// A topic the member subscribes to is not there; it looks again.
+pub const TOPIC_MISSING: &str = "subscribed topic does not exist yet";
 /// SIGTERM or SIGINT arrived.
 pub const SHUTDOWN_REQUESTED: &str = "shutdown requested";
 /// The pipeline drained, committed and stopped (with its totals).

@@ -40,6 +40,7 @@ use rdkafka::{Offset, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 
 use crate::failure::Failure;
+use crate::log_messages::TOPIC_MISSING;
 use crate::rebalance::RebalanceContext;
 use crate::PipelineStats;
 
@@ -180,8 +181,8 @@ impl MembershipWatch {
                     if !waited_for_topics {
                         tracing::info!(
                             ?missing,
-                            "subscribed topic does not exist yet; checking every {} s",
-                            PROBE_EVERY.as_secs()
+                            every_secs = PROBE_EVERY.as_secs(),
+                            "{TOPIC_MISSING}"
                         );
                     }
                     waited_for_topics = true;

@@ -18,13 +18,16 @@ use std::sync::{Arc, Weak};
 use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 
+use crate::PipelineStats;
+
 /// Stores "everything up to and including this offset is done" for a
 /// partition.
 pub(crate) type OffsetStore = Arc<dyn Fn(&str, i32, i64) + Send + Sync>;
 
 /// The store of `consumer`, which it does not keep alive: once the
-/// consumer is gone, storing does nothing.
-pub(crate) fn offset_store<C, X>(consumer: Weak<C>) -> OffsetStore
+/// consumer is gone, storing does nothing. What it stores is the
+/// partition's position on `/status`.
+pub(crate) fn offset_store<C, X>(consumer: Weak<C>, stats: Arc<PipelineStats>) -> OffsetStore
 where
     C: Consumer<X> + Send + Sync + 'static,
     X: ConsumerContext + 'static,
@@ -34,10 +37,11 @@ where
             return;
         };
         // librdkafka stores offset + 1: the next record to read.
-        if let Err(e) = consumer.store_offset(topic, partition, offset) {
+        match consumer.store_offset(topic, partition, offset) {
+            Ok(()) => stats.record_position(topic, partition, offset + 1),
             // The partition was revoked after its drain timed out; the
             // next owner reads this record again.
-            tracing::debug!(topic, partition, offset, error = %e, "offset not stored");
+            Err(e) => tracing::debug!(topic, partition, offset, error = %e, "offset not stored"),
         }
     })
 }

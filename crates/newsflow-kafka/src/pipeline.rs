@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
-use crate::log_messages::{FETCHING_PAUSED, STOPPED};
+use crate::log_messages::{CONSUMING, FETCHING_PAUSED, FETCHING_RESUMED, STOPPED};
 use crate::membership::MembershipWatch;
 use crate::offsets::{commit_sync, offset_store, OffsetStore};
 use crate::options::{PipelineOptions, Subscription};
@@ -145,7 +145,7 @@ async fn run_consumer<S: Stage>(
         };
         tokio::spawn(watch.run(shutdown.clone()));
     }
-    let store_offset = offset_store(Arc::downgrade(&consumer));
+    let store_offset = offset_store(Arc::downgrade(&consumer), stats.clone());
     let env = Arc::new(WorkerEnv {
         stage: stage.clone(),
         dead_letters: dead_letters.clone(),
@@ -196,7 +196,7 @@ async fn run_consumer<S: Stage>(
     commit_sync(&*consumer);
     consumer.unsubscribe();
     close_within(consumer, CLOSE_TIMEOUT).await;
-    stats.set_assigned(0);
+    stats.set_assignment(&[]);
     tracing::info!(
         stage = stage.name(),
         received = stats.received(),
@@ -241,14 +241,14 @@ fn connect(
             consumer
                 .subscribe(&topic_refs)
                 .with_context(|| format!("subscribing to {topics:?}"))?;
-            tracing::info!(stage, group = group_id, ?topics, "consuming");
+            tracing::info!(stage, group = group_id, ?topics, "{CONSUMING}");
         }
         Subscription::Ranges { ranges: list, .. } => {
             ranges = RangeTracker::new(list);
             consumer
                 .assign(&ranges.assignment()?)
                 .context("assigning the partitions to read")?;
-            stats.set_assigned(ranges.open());
+            stats.set_assignment(&ranges.open_partitions());
             tracing::info!(stage, partitions = ranges.open(), "reading offset ranges");
         }
     }
@@ -354,7 +354,7 @@ impl<S: Stage> Reader<S> {
             // partition.
             pause_partition(&*self.consumer, &record);
             self.stalls.finish((record.topic.clone(), record.partition));
-            self.stats.set_assigned(self.ranges.open());
+            self.stats.release(&record.topic, record.partition);
         }
         if matches!(admit, Admit::PastEnd) {
             return;
@@ -400,11 +400,7 @@ impl<S: Stage> Reader<S> {
         if self.paused {
             tracing::warn!(stage = self.stage, partitions, "{FETCHING_PAUSED}");
         } else {
-            tracing::info!(
-                stage = self.stage,
-                partitions,
-                "output available: fetching resumed"
-            );
+            tracing::info!(stage = self.stage, partitions, "{FETCHING_RESUMED}");
         }
     }
 
@@ -437,7 +433,7 @@ impl<S: Stage> Reader<S> {
             };
             skipper.skip(&stall).await;
             self.stalls.restart(&key);
-            self.stats.set_stalled(self.stalls.stalled().len());
+            self.stats.set_stalled(&self.stalls.stalled());
         }
     }
 }

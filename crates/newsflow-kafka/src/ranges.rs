@@ -72,6 +72,15 @@ impl RangeTracker {
         self.ranges.len() - self.done.len()
     }
 
+    /// The partitions still being read.
+    pub(crate) fn open_partitions(&self) -> Vec<(String, i32)> {
+        self.ranges
+            .keys()
+            .filter(|key| !self.done.contains(*key))
+            .cloned()
+            .collect()
+    }
+
     pub(crate) fn all_done(&self) -> bool {
         !self.ranges.is_empty() && self.open() == 0
     }

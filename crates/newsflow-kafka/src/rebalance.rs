@@ -5,7 +5,7 @@
 //! would process them again. librdkafka calls `pre_rebalance` before it
 //! revokes the assignment, so draining there is the one safe place.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use crate::log_messages::{PARTITIONS_ASSIGNED, PARTITIONS_REVOKED, PARTITION_STA
 use crate::offsets::commit_sync;
 use crate::partition_worker::{take_workers, PartitionKey, Workers};
 use crate::stall::{Observation, StallWatch};
+use crate::stats::Reported;
 use crate::PipelineStats;
 
 pub(crate) struct RebalanceContext {
@@ -78,19 +79,23 @@ impl ClientContext for RebalanceContext {
             .collect();
         let busy = self.busy_partitions();
         let paused = self.paused.load(Ordering::Relaxed);
-        let mut lag = BTreeMap::new();
+        let mut reported = Vec::new();
         let mut observations = Vec::new();
         for (name, topic) in &statistics.topics {
             for (&partition, stats) in &topic.partitions {
-                // -1 is librdkafka's internal "unassigned" partition; a lag
-                // of -1 means "not known yet".
-                if partition >= 0 && stats.consumer_lag >= 0 {
-                    lag.insert((name.clone(), partition), stats.consumer_lag);
-                }
+                // -1 is librdkafka's internal "unassigned" partition.
                 if partition < 0 || !stats.desired {
                     continue;
                 }
                 let key = (name.clone(), partition);
+                reported.push((
+                    key.clone(),
+                    Reported {
+                        committed: stats.committed_offset,
+                        high_watermark: stats.hi_offset,
+                        lag: stats.consumer_lag,
+                    },
+                ));
                 let held = paused
                     || stats.fetchq_cnt > 0
                     || stats.fetch_state != "active"
@@ -108,7 +113,7 @@ impl ClientContext for RebalanceContext {
                 ));
             }
         }
-        self.stats.set_lag(lag);
+        self.stats.set_statistics(&reported);
         for stall in self.stalls.observe(Instant::now(), observations) {
             tracing::warn!(
                 topic = stall.topic,
@@ -120,7 +125,7 @@ impl ClientContext for RebalanceContext {
             );
             self.stats.record_stall();
         }
-        self.stats.set_stalled(self.stalls.stalled().len());
+        self.stats.set_stalled(&self.stalls.stalled());
     }
 }
 
@@ -170,8 +175,13 @@ impl ConsumerContext for RebalanceContext {
     }
 
     fn post_rebalance(&self, consumer: &BaseConsumer<Self>, _: &Rebalance<'_>) {
-        let assigned = consumer.assignment().map_or(0, |list| list.count());
-        self.stats.set_assigned(assigned);
+        let assigned: Vec<PartitionKey> = consumer.assignment().map_or(Vec::new(), |list| {
+            list.elements()
+                .iter()
+                .map(|e| (e.topic().to_string(), e.partition()))
+                .collect()
+        });
+        self.stats.set_assignment(&assigned);
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod batcher;
 pub mod jsonl;
+pub mod log_messages;
 pub mod postgres;
 
 use std::sync::Arc;

@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::error::DbError;
 use super::migrations;
 use super::writer::WriterOptions;
+use crate::log_messages::POSTGRES_UNAVAILABLE_AT_START;
 
 /// Settings of the PostgreSQL target.
 #[derive(Debug, Clone)]
@@ -138,7 +139,7 @@ pub async fn prepare_database(
             database = options.describe(),
             error = %error,
             retry_in_ms = backoff.as_millis() as u64,
-            "PostgreSQL unavailable at start; retrying"
+            "{POSTGRES_UNAVAILABLE_AT_START}"
         );
         tokio::select! {
             _ = tokio::time::sleep(backoff) => {}

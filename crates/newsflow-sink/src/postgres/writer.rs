@@ -28,6 +28,7 @@ use super::batch::{self, BatchOutcome};
 use super::error::DbError;
 use super::rows::ArticleRow;
 use crate::batcher::{Acknowledge, Batcher, Flush, Limits};
+use crate::log_messages::{POSTGRES_AVAILABLE_AGAIN, POSTGRES_UNAVAILABLE};
 use newsflow_core::DeadLetterReason;
 use newsflow_kafka::metrics::catalogue::{
     POSTGRES_BATCH_ROWS, POSTGRES_RETRIES, POSTGRES_UNCHANGED, POSTGRES_WRITE_SECONDS,
@@ -325,7 +326,7 @@ impl Shared {
             error,
             retry_in_ms = retry_in.as_millis() as u64,
             outage_secs = since.elapsed().as_secs(),
-            "PostgreSQL unavailable: fetching paused, no offsets committed, retrying"
+            "{POSTGRES_UNAVAILABLE}"
         );
         self.health
             .send_if_modified(|healthy| std::mem::replace(healthy, false));
@@ -336,7 +337,7 @@ impl Shared {
         if let Some(since) = outage.take() {
             tracing::info!(
                 outage_secs = since.elapsed().as_secs_f64(),
-                "PostgreSQL available again: writing and fetching resumed"
+                "{POSTGRES_AVAILABLE_AGAIN}"
             );
         }
         self.health
