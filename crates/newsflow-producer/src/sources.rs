@@ -12,9 +12,14 @@
 //! Missing `id`, `schema` and `ingested_at` are filled in; everything else is
 //! validated as the enricher will validate it, so bad input is reported
 //! here, with the file (and line) it came from.
+//!
+//! JSON lines are read a line at a time, from files and stdin alike, and a
+//! line over the size limit is passed over without being held: a file of
+//! any size costs the memory of one article.
 
 use std::fmt;
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use newsflow_core::{decode_raw, RawArticle};
@@ -81,31 +86,34 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Reads every input in order. Files are read one at a time, so memory
-/// stays bounded by the largest file, not the whole input.
-pub fn read_inputs(paths: Vec<PathBuf>, max_bytes: usize) -> impl Iterator<Item = Item> {
-    paths
-        .into_iter()
-        .flat_map(move |path| -> Box<dyn Iterator<Item = Item>> {
-            let text = path.to_string_lossy();
-            if path.as_os_str() == "-" {
-                Box::new(read_stdin(max_bytes).into_iter())
-            } else if text.starts_with("http://") || text.starts_with("https://") {
-                Box::new(crate::feed::fetch(&text, max_bytes).into_iter())
-            } else if path.is_dir() {
-                let files = walk(&path);
-                Box::new(files.into_iter().flat_map(move |file| match file {
+/// Items of one input, read as they are asked for.
+pub type Items = Box<dyn Iterator<Item = Item> + Send>;
+
+/// Reads every input in order, one item at a time: JSON lines stream, and
+/// a `.txt`, `.json` or feed file is held only while its items are read.
+pub fn read_inputs(paths: Vec<PathBuf>, max_bytes: usize) -> impl Iterator<Item = Item> + Send {
+    paths.into_iter().flat_map(move |path| -> Items {
+        let text = path.to_string_lossy();
+        if path.as_os_str() == "-" {
+            read_stdin(max_bytes)
+        } else if text.starts_with("http://") || text.starts_with("https://") {
+            Box::new(crate::feed::fetch(&text, max_bytes).into_iter())
+        } else if path.is_dir() {
+            let files = walk(&path);
+            Box::new(files.into_iter().flat_map(move |file| -> Items {
+                match file {
                     Ok(file) if format_of(&file).is_some() => read_file(&file, max_bytes),
-                    Ok(file) => vec![Item::Skipped {
+                    Ok(file) => Box::new(std::iter::once(Item::Skipped {
                         origin: Origin::File(file),
                         reason: "not a .txt, .json, .jsonl or feed (.xml, .rss, .atom) file".into(),
-                    }],
-                    Err(item) => vec![item],
-                }))
-            } else {
-                Box::new(read_file(&path, max_bytes).into_iter())
-            }
-        })
+                    })),
+                    Err(item) => Box::new(std::iter::once(item)),
+                }
+            }))
+        } else {
+            read_file(&path, max_bytes)
+        }
+    })
 }
 
 /// Every file below `dir`, sorted, hidden ones left out.
@@ -142,34 +150,172 @@ fn walk(dir: &Path) -> Vec<Result<PathBuf, Item>> {
 }
 
 /// Reads one file according to its extension.
-pub fn read_file(path: &Path, max_bytes: usize) -> Vec<Item> {
+pub fn read_file(path: &Path, max_bytes: usize) -> Items {
     let origin = Origin::File(path.to_path_buf());
+    let fail = |origin, reason: String| -> Items {
+        Box::new(std::iter::once(Item::failed(origin, reason)))
+    };
     let Some(format) = format_of(path) else {
-        return vec![Item::failed(
+        return fail(
             origin,
-            "unknown file type: expected .txt, .json, .jsonl or .ndjson",
-        )];
+            "unknown file type: expected .txt, .json, .jsonl or .ndjson".into(),
+        );
     };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return vec![Item::failed(origin, format!("cannot read: {e}"))],
-    };
-    parse(&bytes, format, origin, max_bytes)
+    if format == Format::JsonLines {
+        return match File::open(path) {
+            Ok(file) => Box::new(JsonLines::new(BufReader::new(file), origin, max_bytes)),
+            Err(e) => fail(origin, format!("cannot read: {e}")),
+        };
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Box::new(parse(&bytes, format, origin, max_bytes).into_iter()),
+        Err(e) => fail(origin, format!("cannot read: {e}")),
+    }
 }
 
-fn read_stdin(max_bytes: usize) -> Vec<Item> {
+/// JSON lines if stdin starts with `{`, else one text article.
+fn read_stdin(max_bytes: usize) -> Items {
     let origin = Origin::Named("stdin".into());
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-        return vec![Item::failed(origin, format!("cannot read: {e}"))];
-    }
-    let starts_with_brace = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let format = if starts_with_brace {
-        Format::JsonLines
-    } else {
-        Format::Text
+    let mut stdin = BufReader::new(std::io::stdin());
+    // Look past leading whitespace without losing what is read.
+    let starts_with_brace = loop {
+        let buffer = match stdin.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) => {
+                return Box::new(std::iter::once(Item::failed(
+                    origin,
+                    format!("cannot read: {e}"),
+                )))
+            }
+        };
+        if buffer.is_empty() {
+            break false;
+        }
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(at) => {
+                let brace = buffer[at] == b'{';
+                stdin.consume(at);
+                break brace;
+            }
+            None => {
+                let all = buffer.len();
+                stdin.consume(all);
+            }
+        }
     };
-    parse(&bytes, format, origin, max_bytes)
+    if starts_with_brace {
+        return Box::new(JsonLines::new(stdin, origin, max_bytes));
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = stdin.read_to_end(&mut bytes) {
+        return Box::new(std::iter::once(Item::failed(
+            origin,
+            format!("cannot read: {e}"),
+        )));
+    }
+    Box::new(parse(&bytes, Format::Text, origin, max_bytes).into_iter())
+}
+
+/// One article per line, read as asked for. A line longer than the limit
+/// fails without being kept in memory; an error reading ends the input.
+struct JsonLines<R> {
+    reader: R,
+    origin: Origin,
+    max_bytes: usize,
+    line: usize,
+    ended: bool,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    fn new(reader: R, origin: Origin, max_bytes: usize) -> Self {
+        JsonLines {
+            reader,
+            origin,
+            max_bytes,
+            line: 0,
+            ended: false,
+        }
+    }
+
+    /// Passes over the rest of a line; returns its length, without the
+    /// newline.
+    fn skip_line(&mut self) -> std::io::Result<usize> {
+        let mut skipped = 0;
+        loop {
+            let buffer = self.reader.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(skipped);
+            }
+            match buffer.iter().position(|&b| b == b'\n') {
+                Some(at) => {
+                    self.reader.consume(at + 1);
+                    return Ok(skipped + at);
+                }
+                None => {
+                    let all = buffer.len();
+                    self.reader.consume(all);
+                    skipped += all;
+                }
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLines<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while !self.ended {
+            self.line += 1;
+            let origin = line_origin(&self.origin, self.line);
+            // One byte over the limit is enough to know the line is too
+            // long; the limit counts the line without its newline.
+            let limit = self.max_bytes as u64 + 2;
+            let mut line = Vec::new();
+            let read = (&mut self.reader).take(limit).read_until(b'\n', &mut line);
+            match read {
+                Ok(0) => self.ended = true,
+                Err(e) => {
+                    self.ended = true;
+                    return Some(Item::failed(origin, format!("cannot read: {e}")));
+                }
+                Ok(_) => {
+                    if line.last() == Some(&b'\n') {
+                        line.pop();
+                    } else if line.len() > self.max_bytes {
+                        let rest = match self.skip_line() {
+                            Ok(rest) => rest,
+                            Err(e) => {
+                                self.ended = true;
+                                return Some(Item::failed(origin, format!("cannot read: {e}")));
+                            }
+                        };
+                        let size = line.len() + rest;
+                        return Some(Item::failed(
+                            origin,
+                            format!(
+                                "record is {size} bytes, more than the limit of {} bytes",
+                                self.max_bytes
+                            ),
+                        ));
+                    }
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(parse_json(&line, origin, self.max_bytes));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The origin of line `line` of an input.
+fn line_origin(origin: &Origin, line: usize) -> Origin {
+    match origin {
+        Origin::File(path) | Origin::Line(path, _) => Origin::Line(path.clone(), line),
+        Origin::Named(name) => Origin::Named(format!("{name}:{line}")),
+    }
 }
 
 /// Articles in a request body: a JSON object, a JSON array of objects, or
@@ -215,14 +361,7 @@ fn parse(bytes: &[u8], format: Format, origin: Origin, max_bytes: usize) -> Vec<
             .split(|&b| b == b'\n')
             .enumerate()
             .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
-            .map(|(i, line)| {
-                let origin = match &origin {
-                    Origin::File(path) => Origin::Line(path.clone(), i + 1),
-                    Origin::Named(name) => Origin::Named(format!("{name}:{}", i + 1)),
-                    Origin::Line(path, _) => Origin::Line(path.clone(), i + 1),
-                };
-                parse_json(line, origin, max_bytes)
-            })
+            .map(|(i, line)| parse_json(line, line_origin(&origin, i + 1), max_bytes))
             .collect(),
     }
 }
@@ -360,6 +499,50 @@ mod tests {
         );
         assert!(
             matches!(parse_text(&[b'a'; 101], Origin::Named("e".into()), 100), Item::Failed { reason, .. } if reason.contains("limit"))
+        );
+    }
+
+    #[test]
+    fn json_lines_stream_and_pass_over_a_line_too_long_without_holding_it() {
+        let article = |title: &str| format!("{{\"title\":\"{title}\",\"body\":\"b\"}}");
+        let long = format!("{{\"title\":\"L\",\"body\":\"{}\"}}", "x".repeat(500));
+        let input = format!(
+            "{}\n\n{long}\n{}\n{}",
+            article("A"),
+            article("B"),
+            article("C")
+        );
+        // A reader with a tiny buffer: the long line crosses many fills.
+        let reader = BufReader::with_capacity(7, input.as_bytes());
+        let got = summarise(JsonLines::new(reader, Origin::Named("in".into()), 100).collect());
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0], "ok in:1 A");
+        assert_eq!(
+            got[1],
+            format!(
+                "fail in:3 record is {} bytes, more than the limit of 100 bytes",
+                long.len()
+            )
+        );
+        assert_eq!(got[2], "ok in:4 B");
+        // The last line has no newline.
+        assert_eq!(got[3], "ok in:5 C");
+    }
+
+    #[test]
+    fn a_line_at_the_limit_is_read_and_one_byte_more_is_not() {
+        let line = |size: usize| {
+            let head = "{\"title\":\"T\",\"body\":\"";
+            let pad = size - head.len() - 2;
+            format!("{head}{}\"}}", "x".repeat(pad))
+        };
+        let input = format!("{}\n{}\n", line(100), line(101));
+        let got =
+            summarise(JsonLines::new(input.as_bytes(), Origin::Named("in".into()), 100).collect());
+        assert_eq!(got[0], "ok in:1 T");
+        assert!(
+            got[1].starts_with("fail in:2") && got[1].contains("101 bytes"),
+            "{got:?}"
         );
     }
 }
