@@ -160,6 +160,58 @@ fn annotate_writes_one_schema_valid_record_per_sample() {
 }
 
 #[test]
+fn annotate_on_several_threads_writes_what_one_thread_writes_in_input_order() {
+    let work = tempfile::tempdir().unwrap();
+    let samples: Vec<String> = std::fs::read_dir(repo_root().join("samples"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let mut lines: Vec<String> = (0..60)
+        .map(|i| {
+            let text = &samples[i % samples.len()];
+            let (title, body) = text.split_once('\n').unwrap_or((text, ""));
+            serde_json::json!({"id": format!("a-{i}"), "title": format!("{title} {i}"), "body": body, "ingested_at": "2026-12-01T08:00:00Z"})
+                .to_string()
+        })
+        .collect();
+    lines.insert(17, "{not json".to_string());
+    let input = work.path().join("in.jsonl");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+
+    let run = |threads: &str| {
+        let out = work.path().join(format!("out-{threads}.jsonl"));
+        let done = std::process::Command::new(newsflow_bin())
+            .args(["annotate", "--threads", threads, "--output"])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
+        assert_eq!(done.status.code(), Some(1), "one bad line fails the run: {stderr}");
+        assert!(stderr.contains("in.jsonl:18"), "the bad line is named: {stderr}");
+        assert!(stderr.contains("60 written, 1 failed"), "{stderr}");
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut record: serde_json::Value = serde_json::from_str(l).unwrap();
+                // The one field that differs between runs.
+                record["provenance"]["enriched_at"] = serde_json::Value::Null;
+                record
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = run("1");
+    let three = run("3");
+    let ids: Vec<&str> = three.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let expected: Vec<String> = (0..60).map(|i| format!("a-{i}")).collect();
+    assert_eq!(ids, expected, "input order");
+    let differs = one.iter().zip(&three).position(|(a, b)| a != b);
+    assert_eq!(differs, None, "the first record that differs between 1 and 3 threads");
+    assert_eq!(one.len(), three.len());
+}
+
+#[test]
 fn demo_runs_the_whole_pipeline_and_writes_schema_valid_records() {
     let schemas = Schemas::load();
     let work = tempfile::tempdir().unwrap();

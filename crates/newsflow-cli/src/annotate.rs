@@ -9,6 +9,7 @@ use clap::Args;
 use newsflow_producer::sources::{read_inputs, Item};
 
 use crate::enrich::LanguageArgs;
+use crate::in_order::map_in_order;
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {
@@ -20,8 +21,25 @@ pub struct AnnotateArgs {
     pub output: Option<PathBuf>,
     #[arg(long, env = "NEWSFLOW_MAX_RECORD_BYTES", default_value_t = newsflow_enricher::DEFAULT_MAX_RECORD_BYTES)]
     pub max_record_bytes: usize,
+    /// Threads that annotate; the output keeps the input's order whatever
+    /// the number. Default: one per core.
+    #[arg(long, default_value_t = default_threads())]
+    pub threads: usize,
     #[command(flatten)]
     pub languages: LanguageArgs,
+}
+
+/// One per core, as the operating system reports them.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// What one input item became.
+enum Outcome {
+    /// An enriched record, as one JSON line.
+    Line(Vec<u8>),
+    Skipped,
+    Failed(String),
 }
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
@@ -34,21 +52,33 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = BufWriter::new(sink);
     let (mut written, mut failed) = (0u64, 0u64);
-    for item in read_inputs(args.inputs, args.max_record_bytes) {
-        match item {
+    let annotate = |item: Item| -> anyhow::Result<Outcome> {
+        Ok(match item {
             Item::Article { article, .. } => {
                 let enriched = annotator.annotate(*article, None);
-                serde_json::to_writer(&mut out, &enriched)?;
-                out.write_all(b"\n")?;
+                let mut line = serde_json::to_vec(&enriched)?;
+                line.push(b'\n');
+                Outcome::Line(line)
+            }
+            Item::Skipped { .. } => Outcome::Skipped,
+            Item::Failed { origin, reason } => Outcome::Failed(format!("{origin}: {reason}")),
+        })
+    };
+    let items = read_inputs(args.inputs, args.max_record_bytes);
+    map_in_order(items, args.threads, annotate, |outcome| {
+        match outcome? {
+            Outcome::Line(line) => {
+                out.write_all(&line)?;
                 written += 1;
             }
-            Item::Skipped { .. } => {}
-            Item::Failed { origin, reason } => {
-                eprintln!("error: {origin}: {reason}");
+            Outcome::Skipped => {}
+            Outcome::Failed(why) => {
+                eprintln!("error: {why}");
                 failed += 1;
             }
         }
-    }
+        anyhow::Ok(())
+    })?;
     out.flush()?;
     eprintln!("annotate: {written} written, {failed} failed");
     Ok(if failed > 0 {

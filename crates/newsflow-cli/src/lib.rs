@@ -11,6 +11,7 @@ mod demo;
 mod deploy_check;
 mod enrich;
 mod http;
+mod in_order;
 mod in_process;
 mod logging;
 mod nlp;
