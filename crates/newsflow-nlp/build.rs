@@ -1,65 +1,100 @@
-//! Lays the word-cluster table (`models/word-clusters/words.tsv`) out as a
-//! hash table at build time, so that loading the models costs nothing for
-//! its 400k words: the table is read in place from the binary.
+//! Lays the big lookup tables out as hash tables at build time
+//! (`src/slot_table.rs` has the layout), so that loading the models costs
+//! nothing for them: they are read in place from the binary.
 //!
-//! Layout of `$OUT_DIR/word-clusters.bin`: the slot count (a power of two),
-//! then one u64 per slot, all little-endian. A word's key is
-//! `hash::key(0, [word])`; it sits in slot `key & (slots - 1)` or, linearly
-//! probing, after it. A slot holds the key's top 48 bits and the word's
-//! cluster id in the low 16 bits, `u16::MAX` marking an empty slot: one
-//! memory read per lookup.
+//! - `$OUT_DIR/word-clusters.bin`: `models/word-clusters/words.tsv`, a
+//!   word's key `hash::key(0, [word])` → its fine cluster id.
+//! - `$OUT_DIR/gazetteer.bin`: the gazetteer the entity model was trained
+//!   with (`models/gazetteer/{geonames,world-countries,demonyms,orgs}.tsv`,
+//!   keyed as `src/gazetteer_keys.rs` says): the names table (name key →
+//!   kind index), the first-words table, then the kinds, one per line.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
+#[allow(dead_code)]
+#[path = "src/gazetteer_keys.rs"]
+mod gazetteer_keys;
 #[allow(dead_code)]
 #[path = "src/hash.rs"]
 mod hash;
+#[allow(dead_code)]
+#[path = "src/slot_table.rs"]
+mod slot_table;
+#[allow(dead_code)]
+#[path = "src/tokenizer.rs"]
+mod tokenizer;
 
-pub const EMPTY: u16 = u16::MAX;
+/// The gazetteer's sources, in the order the tagger was trained with.
+const GAZETTEER_TSV: [&str; 4] = [
+    "../../models/gazetteer/geonames.tsv",
+    "../../models/gazetteer/world-countries.tsv",
+    "../../models/gazetteer/demonyms.tsv",
+    "../../models/gazetteer/orgs.tsv",
+];
 
 fn main() {
-    let words = PathBuf::from("../../models/word-clusters/words.tsv");
-    println!("cargo:rerun-if-changed={}", words.display());
-    println!("cargo:rerun-if-changed=src/hash.rs");
-    let text = std::fs::read_to_string(&words)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", words.display()));
+    for source in [
+        "src/hash.rs",
+        "src/tokenizer.rs",
+        "src/gazetteer_keys.rs",
+        "src/slot_table.rs",
+    ] {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write(&out.join("word-clusters.bin"), &word_clusters());
+    write(&out.join("gazetteer.bin"), &gazetteer());
+}
+
+fn read(path: &str) -> String {
+    println!("cargo:rerun-if-changed={path}");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+}
+
+fn word_clusters() -> Vec<u8> {
+    let path = "../../models/word-clusters/words.tsv";
+    let text = read(path);
     let entries: Vec<(u64, u16)> = text
         .lines()
         .enumerate()
         .map(|(n, line)| {
             let (word, id) = line
                 .split_once('\t')
-                .unwrap_or_else(|| panic!("{} line {}: no tab", words.display(), n + 1));
+                .unwrap_or_else(|| panic!("{path} line {}: no tab", n + 1));
             let id: u16 = id
                 .parse()
                 .ok()
-                .filter(|&id| id != EMPTY)
-                .unwrap_or_else(|| panic!("{} line {}: bad cluster id", words.display(), n + 1));
+                .filter(|&id| id != slot_table::EMPTY)
+                .unwrap_or_else(|| panic!("{path} line {}: bad cluster id", n + 1));
             (hash::key(0, &[word]), id)
         })
         .collect();
-    // at most half full: a miss (most tokens of a name) ends within a few probes
-    let slots = (entries.len() * 2).next_power_of_two().max(2);
-    let mask = slots as u64 - 1;
-    let empty = u64::from(EMPTY);
-    let mut table = vec![empty; slots];
-    for (key, id) in entries {
-        let top = key & !0xffff;
-        let mut i = (key & mask) as usize;
-        while table[i] != empty && table[i] & !0xffff != top {
-            i = (i + 1) & mask as usize;
-        }
-        if table[i] == empty {
-            // the first (most frequent) spelling wins should two collide
-            table[i] = top | u64::from(id);
-        }
-    }
-    let mut out = Vec::with_capacity(8 + slots * 8);
-    out.extend_from_slice(&(slots as u64).to_le_bytes());
-    for slot in &table {
-        out.extend_from_slice(&slot.to_le_bytes());
-    }
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("word-clusters.bin");
-    std::fs::write(&dest, out).unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
+    // the first (most frequent) spelling wins should two collide
+    slot_table::lay_out(&entries)
+}
+
+fn gazetteer() -> Vec<u8> {
+    let texts: Vec<String> = GAZETTEER_TSV.iter().map(|path| read(path)).collect();
+    let names = gazetteer_keys::collect(texts.iter().map(String::as_str));
+    let kinds: Vec<&str> = names
+        .iter()
+        .map(|(_, kind)| kind.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let index = |kind: &str| kinds.binary_search(&kind).expect("collected above") as u16;
+    let entries: Vec<(u64, u16)> = names
+        .iter()
+        .map(|(words, kind)| (gazetteer_keys::name_hash(words), index(kind)))
+        .collect();
+    let first_words: Vec<(u64, u16)> = names.iter().map(|(words, _)| (words[0], 0)).collect();
+    let mut out = slot_table::lay_out(&entries);
+    out.extend(slot_table::lay_out(&first_words));
+    out.extend(kinds.join("\n").into_bytes());
+    out
 }

@@ -8,90 +8,122 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
+use crate::gazetteer_keys::{collect, extend, name_hash, word_hash, MAX_TOKENS};
 use crate::ner::model::{FeatureMap, IdentityHasher};
+use crate::slot_table::SlotTable;
 
 use serde_json::Value;
 
-use crate::tokenizer::tokenize;
-
-/// Longest name, in tokens, that is looked up.
-const MAX_TOKENS: usize = 6;
+/// The gazetteer the entity model was trained with, laid out by the build
+/// (`build.rs`): the names table (name key → kind index), the first-words
+/// table, then the kinds, one per line.
+static BUILTIN_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
 
 /// Names by the hash of their lower-cased tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
-    names: FeatureMap<u16>,
+    names: Names,
     /// "LOC", "ORG+LOC", ... by index
     kinds: Vec<String>,
     /// "LOC-B", "LOC-I", "LOC-L", "LOC-U" for kind i at 4i..4i+4
     labels: Vec<String>,
-    first_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
 }
 
-/// Hash of one lower-cased word.
-fn word_hash(word: &str) -> u64 {
-    crate::hash::fnv1a(word.as_bytes())
+/// Name key → kind index, and the hashes of names' first words.
+#[derive(Debug, Clone)]
+enum Names {
+    /// Built from TSV at run time.
+    Maps {
+        names: FeatureMap<u16>,
+        first_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    },
+    /// The build's tables, read in place.
+    Tables {
+        names: SlotTable,
+        first_words: SlotTable,
+    },
 }
 
-/// Hash of a word sequence, extended one word at a time.
-fn extend(h: u64, word: u64) -> u64 {
-    (h.rotate_left(29) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+impl Default for Names {
+    fn default() -> Self {
+        Names::Maps {
+            names: FeatureMap::default(),
+            first_words: HashSet::default(),
+        }
+    }
 }
 
-fn key(name: &str) -> String {
-    tokenize(name)
-        .iter()
-        .map(|t| t.text(name).to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+impl Names {
+    fn kind(&self, key: u64) -> Option<u16> {
+        match self {
+            Names::Maps { names, .. } => names.get(&key).copied(),
+            Names::Tables { names, .. } => names.get(key),
+        }
+    }
+
+    fn starts_a_name(&self, word: u64) -> bool {
+        match self {
+            Names::Maps { first_words, .. } => first_words.contains(&word),
+            Names::Tables { first_words, .. } => first_words.get(word).is_some(),
+        }
+    }
 }
 
 impl Gazetteer {
     /// Loads `name<TAB>TYPE` lines from each text.
     pub fn from_tsv<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut types: HashMap<String, Vec<String>> = HashMap::new();
-        for text in texts {
-            for line in text.lines() {
-                let Some((name, kind)) = line.split_once('\t') else {
-                    continue;
-                };
-                let k = key(name);
-                if k.is_empty() || k.split(' ').count() > MAX_TOKENS {
-                    continue;
-                }
-                let entry = types.entry(k).or_default();
-                if !entry.iter().any(|t| t == kind) {
-                    entry.push(kind.to_string());
-                }
-            }
-        }
         let mut g = Gazetteer::default();
         let mut kind_index: HashMap<String, u16> = HashMap::new();
-        for (name, mut kinds) in types {
-            kinds.sort();
-            let kind = kinds.join("+");
+        let mut names = FeatureMap::default();
+        let mut first_words = HashSet::default();
+        for (words, kind) in collect(texts) {
             let next = kind_index.len() as u16;
             let index = *kind_index.entry(kind.clone()).or_insert_with(|| {
-                g.kinds.push(kind.clone());
-                for part in ["B", "I", "L", "U"] {
-                    g.labels.push(format!("{kind}-{part}"));
-                }
+                g.push_kind(kind);
                 next
             });
-            let words: Vec<u64> = name.split(' ').map(word_hash).collect();
-            g.first_words.insert(words[0]);
-            g.names
-                .insert(words.iter().fold(0, |h, &w| extend(h, w)), index);
+            first_words.insert(words[0]);
+            names.insert(name_hash(&words), index);
         }
+        g.names = Names::Maps { names, first_words };
         g
     }
 
+    /// The gazetteer the built-in entity model was trained with
+    /// (`models/gazetteer`), read in place: it costs nothing to load.
+    pub fn builtin() -> Self {
+        Self::from_table(BUILTIN_TABLE).unwrap_or_else(|| Self::from_tsv(crate::GAZETTEER_TSV))
+    }
+
+    fn from_table(bytes: &'static [u8]) -> Option<Self> {
+        let (names, rest) = SlotTable::read(bytes)?;
+        let (first_words, rest) = SlotTable::read(rest)?;
+        let mut g = Gazetteer {
+            names: Names::Tables { names, first_words },
+            ..Gazetteer::default()
+        };
+        for kind in std::str::from_utf8(rest).ok()?.lines() {
+            g.push_kind(kind.to_string());
+        }
+        Some(g)
+    }
+
+    fn push_kind(&mut self, kind: String) {
+        for part in ["B", "I", "L", "U"] {
+            self.labels.push(format!("{kind}-{part}"));
+        }
+        self.kinds.push(kind);
+    }
+
     pub fn len(&self) -> usize {
-        self.names.len()
+        match &self.names {
+            Names::Maps { names, .. } => names.len(),
+            Names::Tables { names, .. } => names.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.kinds.is_empty()
     }
 
     /// The label of each token: what the longest name starting at or
@@ -99,7 +131,7 @@ impl Gazetteer {
     /// with a capital (or a digit) unless the sentence is all capitals.
     pub fn labels<'a>(&'a self, words: &[&str], headline: bool) -> Vec<Option<&'a str>> {
         let mut out = vec![None; words.len()];
-        if self.names.is_empty() {
+        if self.is_empty() {
             return out;
         }
         let lower: Vec<u64> = words.iter().map(|w| word_hash(&w.to_lowercase())).collect();
@@ -110,7 +142,7 @@ impl Gazetteer {
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-            if !starts_name || !self.first_words.contains(&lower[i]) {
+            if !starts_name || !self.names.starts_a_name(lower[i]) {
                 i += 1;
                 continue;
             }
@@ -118,7 +150,7 @@ impl Gazetteer {
             let mut candidate = 0;
             for (j, &word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
                 candidate = extend(candidate, word);
-                if let Some(&kind) = self.names.get(&candidate) {
+                if let Some(kind) = self.names.kind(candidate) {
                     matched = Some((j + 1, kind as usize));
                 }
             }
@@ -406,6 +438,26 @@ mod tests {
         let g = gazetteer();
         assert_eq!(g.labels(&["georgia"], false), [None]);
         assert_eq!(g.labels(&["GEORGIA"], true), [Some("LOC-U")]);
+    }
+
+    #[test]
+    fn the_built_in_table_holds_what_the_tsv_holds() {
+        let table = Gazetteer::builtin();
+        assert!(matches!(table.names, Names::Tables { .. }));
+        let tsv = Gazetteer::from_tsv(crate::GAZETTEER_TSV);
+        assert_eq!(table.len(), tsv.len());
+        let Names::Maps { names, first_words } = &tsv.names else {
+            panic!("from_tsv builds maps")
+        };
+        for (&key, &kind) in names {
+            let built = table.names.kind(key).map(|k| &table.kinds[k as usize]);
+            assert_eq!(built, Some(&tsv.kinds[kind as usize]));
+        }
+        for &word in first_words {
+            assert!(table.names.starts_a_name(word));
+        }
+        let words = ["Talks", "in", "Abu", "Dhabi", "and", "New", "York"];
+        assert_eq!(table.labels(&words, false), tsv.labels(&words, false));
     }
 
     #[test]

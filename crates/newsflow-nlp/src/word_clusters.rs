@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use crate::hash::key;
 use crate::ner::model::{FeatureMap, IdentityHasher};
+use crate::slot_table::{SlotTable, EMPTY};
 
 /// `models/word-clusters/words.tsv` as a hash table (layout in `build.rs`).
 static WORDS_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/word-clusters.bin"));
-const EMPTY: u16 = u16::MAX;
 #[cfg(test)]
 const WORDS_TSV: &str = include_str!("../../../models/word-clusters/words.tsv");
 const CLUSTERS_TSV: &str = include_str!("../../../models/word-clusters/clusters.tsv");
@@ -44,10 +44,7 @@ pub struct WordClusters {
 #[derive(Debug, Clone)]
 enum Words {
     /// The build's hash table, read in place.
-    Table {
-        slots: &'static [u8],
-        mask: usize,
-    },
+    Table(SlotTable),
     Map(Arc<FeatureMap<u16>>),
 }
 
@@ -59,45 +56,23 @@ impl Default for Words {
 
 impl Words {
     fn builtin() -> Option<Words> {
-        let (count, slots) = WORDS_TABLE.split_first_chunk::<8>()?;
-        let count = usize::try_from(u64::from_le_bytes(*count)).ok()?;
-        if !count.is_power_of_two() || slots.len() != count * 8 {
-            return None;
+        match SlotTable::read(WORDS_TABLE)? {
+            (table, []) => Some(Words::Table(table)),
+            _ => None,
         }
-        Some(Words::Table {
-            slots,
-            mask: count - 1,
-        })
     }
 
     fn get(&self, key: u64) -> Option<u16> {
         match self {
             Words::Map(map) => map.get(&key).copied(),
-            Words::Table { slots, mask } => {
-                let mut i = (key as usize) & mask;
-                for _ in 0..=*mask {
-                    let slot = u64::from_le_bytes(slots[8 * i..8 * i + 8].try_into().ok()?);
-                    let id = (slot & 0xffff) as u16;
-                    if id == EMPTY {
-                        return None;
-                    }
-                    if slot & !0xffff == key & !0xffff {
-                        return Some(id);
-                    }
-                    i = (i + 1) & mask;
-                }
-                None
-            }
+            Words::Table(table) => table.get(key),
         }
     }
 
     fn len(&self) -> usize {
         match self {
             Words::Map(map) => map.len(),
-            Words::Table { slots, .. } => slots
-                .chunks_exact(8)
-                .filter(|c| u16::from_le_bytes([c[0], c[1]]) != EMPTY)
-                .count(),
+            Words::Table(table) => table.len(),
         }
     }
 }

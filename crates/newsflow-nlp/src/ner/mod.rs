@@ -36,7 +36,7 @@ impl Lexicon {
     /// The gazetteer and word clusters built into the binary.
     pub fn builtin() -> Self {
         Lexicon {
-            gazetteer: Gazetteer::from_tsv(crate::GAZETTEER_TSV),
+            gazetteer: Gazetteer::builtin(),
             clusters: WordClusters::builtin(),
         }
     }
