@@ -8,6 +8,8 @@
 //!   with (`models/gazetteer/{geonames,world-countries,demonyms,orgs}.tsv`,
 //!   keyed as `src/gazetteer_keys.rs` says): the names table (name key →
 //!   kind index), the first-words table, then the kinds, one per line.
+//! - `$OUT_DIR/places.bin`: `models/gazetteer/places.tsv` for geo-linking
+//!   (`src/geo/place_table.rs` has the layout).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,11 @@ mod gazetteer_keys;
 #[allow(dead_code)]
 #[path = "src/hash.rs"]
 mod hash;
+#[path = "src/geo/place.rs"]
+mod place;
+#[allow(dead_code)]
+#[path = "src/geo/place_table.rs"]
+mod place_table;
 #[allow(dead_code)]
 #[path = "src/slot_table.rs"]
 mod slot_table;
@@ -45,6 +52,11 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out.join("word-clusters.bin"), &word_clusters());
     write(&out.join("gazetteer.bin"), &gazetteer());
+    let (places, keys) = place::index(&read("../../models/gazetteer/places.tsv"));
+    write(
+        &out.join("places.bin"),
+        &place_table::lay_out(&places, &keys),
+    );
 }
 
 fn read(path: &str) -> String {

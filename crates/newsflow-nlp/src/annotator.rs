@@ -28,7 +28,6 @@ pub const GAZETTEER_TSV: [&str; 4] = [
 const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
 /// The topic model trained by `newsflow nlp train-topics`.
 const TOPIC_MODEL: &[u8] = include_bytes!("../../../models/topics-iptc.bin");
-const PLACES_TSV: &str = include_str!("../../../models/gazetteer/places.tsv");
 const NATIONALITIES_TSV: &str = include_str!("../../../models/gazetteer/nationalities.tsv");
 
 /// Enriches raw articles. Cheap to share between threads; build one at
@@ -53,7 +52,11 @@ impl Annotator {
         let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())?;
         let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
-        annotator.places = Places::from_tsv(PLACES_TSV, NATIONALITIES_TSV);
+        annotator.places =
+            Places::builtin(NATIONALITIES_TSV).ok_or_else(|| crate::ModelError::Damaged {
+                kind: "place list",
+                reason: "the build's table of places.tsv does not read".into(),
+            })?;
         let topics = TopicModel::from_bytes(TOPIC_MODEL)?;
         annotator.topics = Some((topics, model_version("topics-iptc", TOPIC_MODEL)));
         Ok(annotator)

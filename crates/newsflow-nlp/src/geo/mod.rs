@@ -8,53 +8,20 @@
 //! goes to Libya, and next to "Lebanon" to Lebanon.
 
 pub mod build;
+mod place;
+mod place_table;
 
 use std::collections::HashMap;
 
 use newsflow_core::Entity;
 use serde_json::{json, Map, Value};
 
-/// What kind of place an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlaceKind {
-    Country,
-    Region,
-    City,
-    Continent,
-}
+use place::name_key;
+pub use place::{Place, PlaceKind};
+use place_table::PlaceTable;
 
-impl PlaceKind {
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "country" => PlaceKind::Country,
-            "region" => PlaceKind::Region,
-            "city" => PlaceKind::City,
-            "continent" => PlaceKind::Continent,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlaceKind::Country => "country",
-            PlaceKind::Region => "region",
-            PlaceKind::City => "city",
-            PlaceKind::Continent => "continent",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Place {
-    pub geonames_id: u64,
-    pub kind: PlaceKind,
-    /// ISO 3166 alpha-2; a continent code for continents.
-    pub country: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub population: u64,
-    pub name: String,
-}
+/// `models/gazetteer/places.tsv`, laid out by the build (`build.rs`).
+static BUILTIN_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.bin"));
 
 /// Weight of one mention of the place's country elsewhere in the article,
 /// in units of ln(population): being in a country the article talks about
@@ -68,75 +35,83 @@ const ALIAS_PENALTY: f64 = 3.0;
 /// The place and nationality lists, indexed by normalised name.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
-    places: Vec<Place>,
-    /// name key → (index into places, is the main name)
-    by_name: HashMap<String, Vec<(u32, bool)>>,
+    index: Index,
     nationalities: HashMap<String, String>,
 }
 
-/// Lower case, without dots, "the" or repeated spaces: "the U.S." → "us".
-fn name_key(name: &str) -> String {
-    let lower = name.to_lowercase().replace('.', "");
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let words = match words.first() {
-        Some(&"the") if words.len() > 1 => &words[1..],
-        _ => &words[..],
-    };
-    words.join(" ")
+/// Places, and by name key the places a name may mean (index, whether it
+/// is their main name).
+#[derive(Debug, Clone)]
+enum Index {
+    /// Read from TSV at run time.
+    Lists {
+        places: Vec<Place>,
+        by_name: HashMap<String, Vec<(u32, bool)>>,
+    },
+    /// The build's table, read in place.
+    Table(PlaceTable),
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::Lists {
+            places: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
 }
 
 impl Places {
     /// Loads `places.tsv` and `nationalities.tsv` (see [`build`]); lines
-    /// that do not parse are skipped.
+    /// that do not parse are skipped. The built-in list is read in place
+    /// instead ([`Places::builtin`]); tests load lists of their own.
+    #[cfg(test)]
     pub fn from_tsv(places_tsv: &str, nationalities_tsv: &str) -> Self {
-        let mut out = Places::default();
-        for line in places_tsv.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [id, kind, country, lat, lon, population, name, aliases] = f[..] else {
-                continue;
-            };
-            let (Ok(geonames_id), Some(kind), Ok(lat), Ok(lon), Ok(population)) = (
-                id.parse(),
-                PlaceKind::parse(kind),
-                lat.parse(),
-                lon.parse(),
-                population.parse(),
-            ) else {
-                continue;
-            };
-            let index = out.places.len() as u32;
-            out.places.push(Place {
-                geonames_id,
-                kind,
-                country: country.to_string(),
-                lat,
-                lon,
-                population,
-                name: name.to_string(),
-            });
-            let mut add = |n: &str, main: bool| {
-                let entry = out.by_name.entry(name_key(n)).or_default();
-                if !entry.iter().any(|(i, _)| *i == index) {
-                    entry.push((index, main));
-                }
-            };
-            add(name, true);
-            for alias in aliases.split('|').filter(|a| !a.is_empty()) {
-                add(alias, false);
-            }
+        let (places, keys) = place::index(places_tsv);
+        Places {
+            index: Index::Lists {
+                places,
+                by_name: keys.into_iter().collect(),
+            },
+            nationalities: nationalities(nationalities_tsv),
         }
-        for line in nationalities_tsv.lines() {
-            if let Some((word, country)) = line.split_once('\t') {
-                out.nationalities
-                    .insert(name_key(word), country.trim().to_string());
-            }
+    }
+
+    /// The built-in place list (`models/gazetteer/places.tsv`), read in
+    /// place, with these nationality words; `None` if the build's table
+    /// is unreadable.
+    pub fn builtin(nationalities_tsv: &str) -> Option<Self> {
+        Some(Places {
+            index: Index::Table(PlaceTable::read(BUILTIN_TABLE)?),
+            nationalities: nationalities(nationalities_tsv),
+        })
+    }
+
+    /// Places in the list.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        match &self.index {
+            Index::Lists { places, .. } => places.len(),
+            Index::Table(table) => table.len(),
         }
-        out
     }
 
     /// Places a name may refer to, with whether it is their main name.
-    fn candidates(&self, name: &str) -> &[(u32, bool)] {
-        self.by_name.get(&name_key(name)).map_or(&[], Vec::as_slice)
+    fn candidates(&self, name: &str) -> Vec<(u32, bool)> {
+        match &self.index {
+            Index::Lists { by_name, .. } => {
+                by_name.get(&name_key(name)).cloned().unwrap_or_default()
+            }
+            Index::Table(table) => table.candidates(&name_key(name)),
+        }
+    }
+
+    /// Place `index` of the list.
+    fn place(&self, index: u32) -> Option<Place> {
+        match &self.index {
+            Index::Lists { places, .. } => places.get(index as usize).cloned(),
+            Index::Table(table) => table.place(index),
+        }
     }
 
     /// The country a nationality word ("Turkish", "Azerbaijanis") names.
@@ -147,11 +122,11 @@ impl Places {
     /// The best place for `name` given how often each country is
     /// mentioned in the article (`context`, already without this name's
     /// own mentions).
-    pub fn resolve(&self, name: &str, context: &HashMap<String, f64>) -> Option<&Place> {
+    pub fn resolve(&self, name: &str, context: &HashMap<String, f64>) -> Option<Place> {
         self.candidates(name)
-            .iter()
-            .map(|&(i, main)| {
-                let place = &self.places[i as usize];
+            .into_iter()
+            .filter_map(|(i, main)| Some((self.place(i)?, main)))
+            .map(|(place, main)| {
                 let mut score = (1.0 + place.population as f64).ln();
                 if place.kind == PlaceKind::Country {
                     score += COUNTRY_BONUS;
@@ -209,7 +184,7 @@ impl Places {
                         .resolve(&entities[i].canonical, &context)
                         .or_else(|| self.resolve(&entities[i].text, &context));
                     if let Some(place) = place {
-                        attach(&mut entities[i], place);
+                        attach(&mut entities[i], &place);
                     }
                     if let Some(count) = evidence[i].as_ref().and_then(|c| context.get_mut(c)) {
                         *count += 1.0;
@@ -223,21 +198,29 @@ impl Places {
     /// The country of a place name when the name leaves no doubt: it
     /// names a country, or only one place is called so.
     fn unambiguous_country(&self, e: &Entity) -> Option<String> {
-        let candidates = self.candidates(&e.canonical);
+        let candidates: Vec<Place> = self
+            .candidates(&e.canonical)
+            .into_iter()
+            .filter_map(|(i, _)| self.place(i))
+            .collect();
         let countries: Vec<&Place> = candidates
             .iter()
-            .map(|&(i, _)| &self.places[i as usize])
             .filter(|p| p.kind == PlaceKind::Country)
             .collect();
-        match (countries.as_slice(), candidates) {
+        match (countries.as_slice(), candidates.as_slice()) {
             ([country], _) => Some(country.country.clone()),
-            (_, [(only, _)]) => {
-                let place = &self.places[*only as usize];
-                (place.kind != PlaceKind::Continent).then(|| place.country.clone())
-            }
+            (_, [only]) => (only.kind != PlaceKind::Continent).then(|| only.country.clone()),
             _ => None,
         }
     }
+}
+
+/// `word<TAB>country` lines by the word's name key.
+fn nationalities(tsv: &str) -> HashMap<String, String> {
+    tsv.lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(word, country)| (name_key(word), country.trim().to_string()))
+        .collect()
 }
 
 fn attach(entity: &mut Entity, place: &Place) {
@@ -299,6 +282,34 @@ mod tests {
 
     fn geonames_id(e: &Entity) -> Option<u64> {
         e.geo.as_ref()?["geonames_id"].as_u64()
+    }
+
+    #[test]
+    fn the_built_in_table_holds_what_places_tsv_holds() {
+        const TSV: &str = include_str!("../../../../models/gazetteer/places.tsv");
+        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
+        let lists = Places::from_tsv(TSV, NATIONALITIES);
+        let (Index::Table(built), Index::Lists { places, by_name }) = (&table.index, &lists.index)
+        else {
+            panic!("builtin reads the table, from_tsv the lists")
+        };
+        assert_eq!(built.len(), places.len());
+        for (i, place) in places.iter().enumerate() {
+            assert_eq!(built.place(i as u32).as_ref(), Some(place));
+        }
+        for (key, candidates) in by_name {
+            assert_eq!(&built.candidates(key), candidates, "{key}");
+        }
+        assert!(built.candidates("no such place anywhere").is_empty());
+        assert_eq!(built.place(places.len() as u32), None);
+        // And the linking agrees.
+        let names = [("LOC", "Tripoli"), ("LOC", "Georgia"), ("MISC", "Lebanese")];
+        let mut a: Vec<Entity> = names.iter().map(|(k, n)| entity(k, n)).collect();
+        let mut b = a.clone();
+        table.link(&mut a);
+        lists.link(&mut b);
+        assert_eq!(a, b);
+        assert!(a[0].geo.is_some());
     }
 
     #[test]
