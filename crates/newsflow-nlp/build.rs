@@ -10,6 +10,9 @@
 //!   kind index), the first-words table, then the kinds, one per line.
 //! - `$OUT_DIR/places.bin`: `models/gazetteer/places.tsv` for geo-linking
 //!   (`src/geo/place_table.rs` has the layout).
+//!
+//! It also names the built-in models' versions for provenance (a hash of
+//! each file), which would otherwise be hashed at every start.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -46,6 +49,8 @@ fn main() {
         "src/tokenizer.rs",
         "src/gazetteer_keys.rs",
         "src/slot_table.rs",
+        "src/geo/place.rs",
+        "src/geo/place_table.rs",
     ] {
         println!("cargo:rerun-if-changed={source}");
     }
@@ -57,6 +62,28 @@ fn main() {
         &out.join("places.bin"),
         &place_table::lay_out(&places, &keys),
     );
+    for (variable, name, path) in [
+        (
+            "NEWSFLOW_NER_MODEL_VERSION",
+            "ner-conll2003",
+            "../../models/ner-conll2003.bin",
+        ),
+        (
+            "NEWSFLOW_TOPIC_MODEL_VERSION",
+            "topics-iptc",
+            "../../models/topics-iptc.bin",
+        ),
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+        println!("cargo:rustc-env={variable}={}", model_version(name, &bytes));
+    }
+}
+
+/// `name@` and the top half of the file's FNV-1a hash, in hex: records say
+/// exactly which model produced them.
+fn model_version(name: &str, bytes: &[u8]) -> String {
+    format!("{name}@{:08x}", hash::fnv1a(bytes) >> 32)
 }
 
 fn read(path: &str) -> String {

@@ -15,6 +15,8 @@ use crate::topics::TopicModel;
 /// The entity model trained by `newsflow nlp train-ner`, built into the
 /// binary so that every role of the one image has it.
 const NER_MODEL: &[u8] = include_bytes!("../../../models/ner-conll2003.bin");
+/// Its version in provenance, hashed by the build (`build.rs`).
+const NER_MODEL_VERSION: &str = env!("NEWSFLOW_NER_MODEL_VERSION");
 
 /// The gazetteer the entity model was trained with (see
 /// `models/gazetteer/ATTRIBUTION.md`).
@@ -28,6 +30,7 @@ pub const GAZETTEER_TSV: [&str; 4] = [
 const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
 /// The topic model trained by `newsflow nlp train-topics`.
 const TOPIC_MODEL: &[u8] = include_bytes!("../../../models/topics-iptc.bin");
+const TOPIC_MODEL_VERSION: &str = env!("NEWSFLOW_TOPIC_MODEL_VERSION");
 const NATIONALITIES_TSV: &str = include_str!("../../../models/gazetteer/nationalities.tsv");
 
 /// Enriches raw articles. Cheap to share between threads; build one at
@@ -50,7 +53,7 @@ impl Annotator {
     /// An annotator with the models shipped in `models/`.
     pub fn with_default_models() -> Result<Self, crate::ModelError> {
         let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())?;
-        let mut annotator = Self::new().with_ner(tagger, model_version("ner-conll2003", NER_MODEL));
+        let mut annotator = Self::new().with_ner(tagger, NER_MODEL_VERSION.to_string());
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
         annotator.places =
             Places::builtin(NATIONALITIES_TSV).ok_or_else(|| crate::ModelError::Damaged {
@@ -58,7 +61,7 @@ impl Annotator {
                 reason: "the build's table of places.tsv does not read".into(),
             })?;
         let topics = TopicModel::from_bytes(TOPIC_MODEL)?;
-        annotator.topics = Some((topics, model_version("topics-iptc", TOPIC_MODEL)));
+        annotator.topics = Some((topics, TOPIC_MODEL_VERSION.to_string()));
         Ok(annotator)
     }
 
@@ -249,15 +252,17 @@ fn date_entities(dates: &[DateMention]) -> Vec<newsflow_core::Entity> {
     entities
 }
 
-/// `name@xxxxxxxx`: the model's name and a hash of its bytes, so records
-/// say exactly which model produced them.
-fn model_version(name: &str, bytes: &[u8]) -> String {
-    format!("{name}@{:08x}", crate::hash::fnv1a(bytes) >> 32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_versions_name_the_embedded_files() {
+        let version =
+            |name: &str, bytes: &[u8]| format!("{name}@{:08x}", crate::hash::fnv1a(bytes) >> 32);
+        assert_eq!(NER_MODEL_VERSION, version("ner-conll2003", NER_MODEL));
+        assert_eq!(TOPIC_MODEL_VERSION, version("topics-iptc", TOPIC_MODEL));
+    }
 
     #[test]
     fn annotate_keeps_raw_fields_and_counts_text() {
