@@ -126,9 +126,14 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
     }
     if !ratios.is_empty() {
         ratios.sort_by(f64::total_cmp);
+        let middle = ratios.len() / 2;
+        let median = if ratios.len() % 2 == 0 {
+            (ratios[middle - 1] + ratios[middle]) / 2.0
+        } else {
+            ratios[middle]
+        };
         println!(
-            "annotate: 1 -> {threads} threads: {:.2}x (median of {} alternating pairs; {:.2}-{:.2})",
-            ratios[ratios.len() / 2],
+            "annotate: 1 -> {threads} threads: {median:.2}x (median of {} alternating pairs; {:.2}-{:.2})",
             ratios.len(),
             ratios[0],
             ratios[ratios.len() - 1]
