@@ -187,8 +187,15 @@ fn annotate_on_several_threads_writes_what_one_thread_writes_in_input_order() {
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&done.stderr).into_owned();
-        assert_eq!(done.status.code(), Some(1), "one bad line fails the run: {stderr}");
-        assert!(stderr.contains("in.jsonl:18"), "the bad line is named: {stderr}");
+        assert_eq!(
+            done.status.code(),
+            Some(1),
+            "one bad line fails the run: {stderr}"
+        );
+        assert!(
+            stderr.contains("in.jsonl:18"),
+            "the bad line is named: {stderr}"
+        );
         assert!(stderr.contains("60 written, 1 failed"), "{stderr}");
         std::fs::read_to_string(&out)
             .unwrap()
@@ -207,7 +214,10 @@ fn annotate_on_several_threads_writes_what_one_thread_writes_in_input_order() {
     let expected: Vec<String> = (0..60).map(|i| format!("a-{i}")).collect();
     assert_eq!(ids, expected, "input order");
     let differs = one.iter().zip(&three).position(|(a, b)| a != b);
-    assert_eq!(differs, None, "the first record that differs between 1 and 3 threads");
+    assert_eq!(
+        differs, None,
+        "the first record that differs between 1 and 3 threads"
+    );
     assert_eq!(one.len(), three.len());
 }
 
