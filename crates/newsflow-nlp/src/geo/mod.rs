@@ -87,15 +87,6 @@ impl Places {
         })
     }
 
-    /// Places in the list.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        match &self.index {
-            Index::Lists { places, .. } => places.len(),
-            Index::Table(table) => table.len(),
-        }
-    }
-
     /// Places a name may refer to, with whether it is their main name.
     fn candidates(&self, name: &str) -> Vec<(u32, bool)> {
         match &self.index {
