@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 use crate::dlq::DeadLetters;
@@ -34,6 +34,10 @@ use newsflow_core::DeadLetterReason;
 /// A partition of a topic.
 pub(crate) type PartitionKey = (String, i32);
 
+/// A record handed to a worker, with its share of the pipeline's byte
+/// budget, given back once its offset is stored (or the record dropped).
+pub(crate) type Handed = (SourceRecord, OwnedSemaphorePermit);
+
 /// The running workers of one consumer, by partition.
 pub(crate) type Workers = Mutex<HashMap<PartitionKey, PartitionWorker>>;
 
@@ -45,11 +49,17 @@ pub(crate) struct WorkerEnv<S: Stage> {
     pub stats: Arc<PipelineStats>,
     pub failure: Arc<Failure>,
     pub max_in_flight: usize,
+    /// Permits for the CPU step, shared by every partition, so that records
+    /// in flight wait as records, not as threads: unbounded, the blocking
+    /// pool grew a thread per record in flight (413 seen, 254 MB peak RSS
+    /// for the enricher). Four per core keep the speed one per core lost
+    /// (measured in docs/performance.md).
+    pub cpu: Arc<Semaphore>,
 }
 
 /// Handle on a running partition worker.
 pub(crate) struct PartitionWorker {
-    pub input: mpsc::Sender<SourceRecord>,
+    pub input: mpsc::Sender<Handed>,
     pub done: JoinHandle<()>,
     /// Records handed to the worker and not yet done with.
     in_flight: Arc<AtomicUsize>,
@@ -90,25 +100,34 @@ pub(crate) fn take_workers(
         .collect()
 }
 
-type Processed<O> = (SourceRecord, Result<O, DeliveryFailure>);
+type Processed<O> = (
+    SourceRecord,
+    Result<O, DeliveryFailure>,
+    OwnedSemaphorePermit,
+);
 
 pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     let depth = env.max_in_flight.max(1);
-    let (input, mut records) = mpsc::channel::<SourceRecord>(depth);
+    let (input, mut records) = mpsc::channel::<Handed>(depth);
     let (to_emit, mut processed) = mpsc::channel::<JoinHandle<Option<Processed<S::Output>>>>(depth);
-    let (to_commit, mut acks) = mpsc::channel::<(SourceRecord, Ack, Outcome)>(depth * 4);
+    let (to_commit, mut acks) =
+        mpsc::channel::<(SourceRecord, Ack, Outcome, OwnedSemaphorePermit)>(depth * 4);
     let in_flight = Arc::new(AtomicUsize::new(0));
     let in_flight_done = in_flight.clone();
 
     let intake_env = env.clone();
     tokio::spawn(async move {
-        while let Some(record) = records.recv().await {
+        while let Some((record, budget)) = records.recv().await {
             let stage = intake_env.stage.clone();
             let stats = intake_env.stats.clone();
+            let Ok(core) = intake_env.cpu.clone().acquire_owned().await else {
+                break; // closed: the pipeline is going away
+            };
             let job = tokio::spawn(async move {
                 let cpu = {
                     let stage = stage.clone();
                     tokio::task::spawn_blocking(move || {
+                        let _core = core;
                         let started = std::time::Instant::now();
                         let result = process_catching_panics(&*stage, &record);
                         stats.record_processing(started.elapsed());
@@ -120,7 +139,7 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                     Ok(output) => stage.resolve(output, &record).await,
                     Err(rejection) => Err(DeliveryFailure::Rejected(rejection)),
                 };
-                Some((record, result))
+                Some((record, result, budget))
             });
             if to_emit.send(job).await.is_err() {
                 break;
@@ -131,7 +150,7 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
     let emit_env = env.clone();
     tokio::spawn(async move {
         while let Some(job) = processed.recv().await {
-            let Ok(Some((record, result))) = job.await else {
+            let Ok(Some((record, result, budget))) = job.await else {
                 emit_env
                     .failure
                     .fail("a processing task was cancelled or panicked".into());
@@ -164,14 +183,18 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                     (ack, outcome)
                 }
             };
-            if to_commit.send((record, ack, outcome)).await.is_err() {
+            if to_commit
+                .send((record, ack, outcome, budget))
+                .await
+                .is_err()
+            {
                 break;
             }
         }
     });
 
     let done = tokio::spawn(async move {
-        while let Some((record, ack, outcome)) = acks.recv().await {
+        while let Some((record, ack, outcome, budget)) = acks.recv().await {
             let result = match ack.await {
                 Err(DeliveryFailure::Rejected(rejection)) => {
                     // The output itself was refused (too large, say): the
@@ -188,6 +211,8 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                 other => other.map(|()| outcome),
             };
             in_flight_done.fetch_sub(1, Ordering::Relaxed);
+            // Done with, whatever the outcome: its bytes may be read again.
+            drop(budget);
             match result {
                 Ok(outcome) => {
                     (env.store_offset)(&record.topic, record.partition, record.offset);

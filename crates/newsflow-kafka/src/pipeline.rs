@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::topic_partition_list::TopicPartitionList;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::dlq::DeadLetters;
@@ -28,7 +28,7 @@ use crate::membership::MembershipWatch;
 use crate::offsets::{commit_sync, offset_store, OffsetStore};
 use crate::options::{PipelineOptions, Subscription};
 use crate::pacing::Pacing;
-use crate::partition_worker::{self, take_workers, WorkerEnv, Workers};
+use crate::partition_worker::{self, take_workers, Handed, WorkerEnv, Workers};
 use crate::produce::Producer;
 use crate::ranges::{Admit, RangeTracker};
 use crate::rebalance::{Owned, RebalanceContext};
@@ -153,6 +153,9 @@ async fn run_consumer<S: Stage>(
         stats: stats.clone(),
         failure: failure.clone(),
         max_in_flight: options.max_in_flight,
+        cpu: Arc::new(Semaphore::new(
+            4 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
     });
     let mut reader = Reader {
         consumer: consumer.clone(),
@@ -171,6 +174,10 @@ async fn run_consumer<S: Stage>(
         revocations: 0,
         pacing: Pacing::new(options.max_rate),
         grouped: matches!(options.subscription, Subscription::Group { .. }),
+        budget: Arc::new(Semaphore::new(
+            budget_kib(options.max_in_flight_bytes) as usize
+        )),
+        budget_kib: budget_kib(options.max_in_flight_bytes),
     };
     reader.revocations = reader.owned.revocations();
     reader
@@ -279,6 +286,9 @@ struct Reader<S: Stage> {
     revocations: u64,
     pacing: Pacing,
     grouped: bool,
+    /// KiB of records in flight the pipeline may hold, across partitions.
+    budget: Arc<Semaphore>,
+    budget_kib: u32,
 }
 
 impl<S: Stage> Reader<S> {
@@ -302,6 +312,10 @@ impl<S: Stage> Reader<S> {
                 Some((input, count)) => (Some(input), Some(count)),
                 None => (None, None),
             };
+            let share = self
+                .backlog
+                .front()
+                .map_or(1, |r| share_of(r, self.budget_kib));
             let ready_at = self.pacing.ready_at();
             let reading = self.backlog.is_empty() || self.paused;
             tokio::select! {
@@ -314,7 +328,7 @@ impl<S: Stage> Reader<S> {
                     set_paused(&*self.consumer, &self.ranges, true);
                 }
                 _ = skip_check.tick(), if skip_unreadable => self.skip_unreadable().await,
-                permit = reserve(next_input, ready_at), if !self.backlog.is_empty() => {
+                permit = reserve(next_input, ready_at, self.budget.clone(), share), if !self.backlog.is_empty() => {
                     let Ok(permit) = permit else {
                         // The worker stopped on a fatal error; `failure` says why.
                         break;
@@ -365,7 +379,7 @@ impl<S: Stage> Reader<S> {
 
     /// Routing: the partition's worker (started on first sight) and its
     /// in-flight count.
-    fn input_for(&self, record: &SourceRecord) -> (mpsc::Sender<SourceRecord>, Arc<AtomicUsize>) {
+    fn input_for(&self, record: &SourceRecord) -> (mpsc::Sender<Handed>, Arc<AtomicUsize>) {
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
         let worker = workers
             .entry((record.topic.clone(), record.partition))
@@ -377,7 +391,7 @@ impl<S: Stage> Reader<S> {
     /// room for it.
     fn route(
         &mut self,
-        permit: mpsc::OwnedPermit<SourceRecord>,
+        (permit, budget): (mpsc::OwnedPermit<Handed>, OwnedSemaphorePermit),
         in_flight: Option<Arc<AtomicUsize>>,
     ) {
         let Some(record) = self.backlog.pop_front() else {
@@ -387,7 +401,7 @@ impl<S: Stage> Reader<S> {
         if let Some(count) = &in_flight {
             count.fetch_add(1, Ordering::Relaxed);
         }
-        permit.send(record);
+        permit.send((record, budget));
     }
 
     /// Pause and health: fetching stops while the output is down, and
@@ -478,17 +492,40 @@ async fn next_health(health: &mut Option<watch::Receiver<bool>>) -> bool {
 }
 
 /// Room in a worker's queue, not before `ready_at` (the rate limit).
+/// Room for the next record: its share of the byte budget, then a place
+/// in its worker's queue (after the pacing delay). Dropped unfinished, it
+/// gives back what it took.
 async fn reserve(
-    input: Option<mpsc::Sender<SourceRecord>>,
+    input: Option<mpsc::Sender<Handed>>,
     ready_at: Option<tokio::time::Instant>,
-) -> Result<mpsc::OwnedPermit<SourceRecord>, ()> {
+    budget: Arc<Semaphore>,
+    kib: u32,
+) -> Result<(mpsc::OwnedPermit<Handed>, OwnedSemaphorePermit), ()> {
+    // A record larger than the whole budget waits for all of it, and then
+    // goes alone.
+    let share = budget.acquire_many_owned(kib).await.map_err(|_| ())?;
     if let Some(at) = ready_at {
         tokio::time::sleep_until(at).await;
     }
     match input {
-        Some(input) => input.reserve_owned().await.map_err(|_| ()),
+        Some(input) => Ok((input.reserve_owned().await.map_err(|_| ())?, share)),
         None => Err(()),
     }
+}
+
+/// The byte budget in KiB, at least 1.
+fn budget_kib(bytes: usize) -> u32 {
+    u32::try_from(bytes / 1024).unwrap_or(u32::MAX).max(1)
+}
+
+/// A record's share of the byte budget, in KiB (at least 1, at most the
+/// whole budget).
+fn share_of(record: &SourceRecord, budget_kib: u32) -> u32 {
+    let size =
+        record.payload.as_ref().map_or(0, Vec::len) + record.key.as_ref().map_or(0, Vec::len);
+    u32::try_from(size.div_ceil(1024))
+        .unwrap_or(u32::MAX)
+        .clamp(1, budget_kib.max(1))
 }
 
 /// Pauses (or resumes) fetching for every assigned partition that still has
