@@ -42,7 +42,7 @@ pub struct SinkArgs {
     #[arg(long, env = "NEWSFLOW_ROTATE_SECS", default_value_t = 3600)]
     pub rotate_secs: u64,
     /// PostgreSQL: articles per transaction at most.
-    #[arg(long, env = "NEWSFLOW_BATCH_RECORDS", default_value_t = 500)]
+    #[arg(long, env = "NEWSFLOW_BATCH_RECORDS", default_value_t = 200)]
     pub batch_records: usize,
     /// PostgreSQL: transactions in flight at once.
     #[arg(long, env = "NEWSFLOW_PG_WRITERS", default_value_t = 2)]

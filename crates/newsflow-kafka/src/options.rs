@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use crate::ranges::PartitionRange;
 
-/// The default of [`PipelineOptions::max_in_flight_bytes`]: 8 MiB of input.
-/// Chosen by measurement (docs/performance.md): the PostgreSQL sink's peak
-/// RSS was 254 MB unbounded, 195 MB at 8 MiB and 137 MB at 2 MiB, but at
-/// 2 MiB its batches no longer fill and it ran at half the speed.
-pub const DEFAULT_MAX_IN_FLIGHT_BYTES: usize = 8 << 20;
+/// The default of [`PipelineOptions::max_in_flight_bytes`]: 4 MiB of input,
+/// some 1,800 news articles. Chosen by measurement (docs/performance.md):
+/// the PostgreSQL sink's peak RSS was 254 MB unbounded, 190 MB at 8 MiB and
+/// 150 MB at 4 MiB with 200-row batches, at nearly the same speed; at 2 MiB
+/// its batches no longer fill and it ran at half the speed.
+pub const DEFAULT_MAX_IN_FLIGHT_BYTES: usize = 4 << 20;
 
 /// What the pipeline reads.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Writing one batch of articles in one transaction.
 //!
 //! Each table gets one statement per batch, its rows passed as arrays and
-//! spread with `unnest`, so a batch of 500 articles costs six round trips,
+//! spread with `unnest`, so a batch of 200 articles costs six round trips,
 //! not thousands. The article upsert decides which articles change
 //! (`RETURNING` gives the ids inserted or replaced); only those get their
 //! entity and topic rows replaced, so replaying old enrichments over newer

@@ -53,7 +53,7 @@ pub struct WriterOptions {
 impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
-            batch_records: 500,
+            batch_records: 200,
             linger: Duration::from_millis(100),
             writers: 2,
             write_timeout: Duration::from_secs(60),
