@@ -1,5 +1,5 @@
 //! Enrich and sink running side by side in this process, over any broker:
-//! what `newsflow demo` and `newsflow bench pipeline` run.
+//! what `newsflow demo` runs.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,12 +24,6 @@ pub struct Topics {
 /// What a run did.
 pub struct Outcome {
     pub enrich: Arc<PipelineStats>,
-    pub sink: Arc<PipelineStats>,
-    /// From start until the sink had every expected record (or gave up).
-    pub elapsed: Duration,
-    /// From start until the sink had its first record: group joins and
-    /// topic metadata, before any work flows.
-    pub first_output: Option<Duration>,
 }
 
 /// Runs enrich and a JSONL sink until the sink has handled `expected`
@@ -91,25 +85,17 @@ pub async fn run(
     let deadline = started + timeout;
     let handled =
         || sink_stats.delivered() + sink_stats.dead_lettered() + enrich_stats.dead_lettered();
-    let mut first_output = None;
     while handled() < expected
         && Instant::now() < deadline
         && !enrich.is_finished()
         && !sink.is_finished()
     {
-        if first_output.is_none() && handled() > 0 {
-            first_output = Some(started.elapsed());
-        }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let elapsed = started.elapsed();
     shutdown.cancel();
     enrich.await.context("enricher task")??;
     sink.await.context("sink task")??;
     Ok(Outcome {
         enrich: enrich_stats,
-        sink: sink_stats,
-        elapsed,
-        first_output,
     })
 }

@@ -1,19 +1,18 @@
 //! `newsflow bench`: throughput figures for `docs/performance.md`, measured on the
 //! machine it runs on. Use a release build.
 
+mod pipeline;
+
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::{Args, Subcommand};
 use newsflow_core::RawArticle;
-use newsflow_kafka::{ensure_topics, TopicSpec};
 use newsflow_nlp::{tokenize, Annotator};
-use newsflow_producer::{Item, Origin};
 
 use crate::annotate::default_threads;
 use crate::broker::BrokerArgs;
 use crate::in_order::map_in_order;
-use crate::in_process::{self, Topics};
 use crate::samples::SAMPLES;
 
 #[derive(Debug, Subcommand)]
@@ -21,8 +20,9 @@ pub enum BenchCommand {
     /// Offline: enrich the bundled samples over and over, on one thread and
     /// on --threads, in alternating pairs.
     Annotate(BenchAnnotateArgs),
-    /// Produce articles to fresh topics on --brokers, then enrich and sink
-    /// them in this process; reports articles per second.
+    /// What the broker costs: offline annotate against produce → enrich →
+    /// sink through --brokers (enrich and sink as separate processes), the
+    /// ratio, latency at --rate, and each process's peak RSS.
     Pipeline(BenchPipelineArgs),
 }
 
@@ -47,6 +47,12 @@ pub struct BenchPipelineArgs {
     pub partitions: i32,
     #[arg(long, default_value_t = 600)]
     pub timeout_secs: u64,
+    /// Offered rate of the latency run, in articles per second.
+    #[arg(long, default_value_t = 200.0)]
+    pub rate: f64,
+    /// Length of the latency run, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub latency_secs: f64,
     #[command(flatten)]
     pub broker: BrokerArgs,
 }
@@ -54,7 +60,7 @@ pub struct BenchPipelineArgs {
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Annotate(args) => annotate(args),
-        BenchCommand::Pipeline(args) => pipeline(args).await,
+        BenchCommand::Pipeline(args) => pipeline::run(args).await,
     }
 }
 
@@ -164,56 +170,4 @@ fn annotate_on(
         anyhow::Ok(())
     })?;
     Ok((started.elapsed().as_secs_f64(), tokens))
-}
-
-async fn pipeline(args: BenchPipelineArgs) -> anyhow::Result<ExitCode> {
-    let kafka = &args.broker.connect().await?;
-    let run = format!("{}", std::process::id());
-    let topics = Topics {
-        raw: format!("bench-{run}.raw"),
-        enriched: format!("bench-{run}.enriched"),
-        dlq: format!("bench-{run}.dlq"),
-        group: format!("bench-{run}"),
-    };
-    let specs = [&topics.raw, &topics.enriched, &topics.dlq]
-        .map(|t| TopicSpec::new(t.as_str(), args.partitions, 1));
-    ensure_topics(kafka, &specs).await?;
-
-    let items = corpus(args.articles, &run).map(|article| Item::Article {
-        origin: Origin::Named(article.id.clone()),
-        article: Box::new(article),
-    });
-    let started = Instant::now();
-    let produced =
-        newsflow_producer::produce(kafka, &topics.raw, items, Duration::from_secs(30)).await?;
-    let produce_secs = started.elapsed().as_secs_f64();
-    println!(
-        "produce:  {} articles in {produce_secs:.2} s: {:.0} articles/s",
-        produced.sent,
-        produced.sent as f64 / produce_secs
-    );
-
-    let sink_dir = std::env::temp_dir().join(format!("newsflow-bench-{run}"));
-    let outcome = in_process::run(
-        kafka,
-        &topics,
-        sink_dir.clone(),
-        produced.sent,
-        Duration::from_secs(args.timeout_secs),
-    )
-    .await?;
-    let _ = std::fs::remove_dir_all(&sink_dir);
-    let done = outcome.sink.delivered();
-    let total = outcome.elapsed.as_secs_f64();
-    let warm = outcome.first_output.map_or(0.0, |d| d.as_secs_f64());
-    println!(
-        "enrich + JSONL sink: {done} articles in {total:.2} s ({:.0} articles/s); after the first output ({warm:.2} s of group joins): {:.0} articles/s",
-        done as f64 / total,
-        done.saturating_sub(1) as f64 / (total - warm).max(1e-9)
-    );
-    Ok(if done == produced.sent {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }

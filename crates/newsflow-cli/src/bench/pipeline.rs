@@ -1,0 +1,294 @@
+//! `newsflow bench pipeline`: what the broker costs. In one run on one
+//! machine it measures offline `annotate` on the threads the enricher gets,
+//! then the same articles produced → enriched → sunk through the broker
+//! with enrich and sink as separate processes, their ratio, the latency
+//! from produce to enriched record at a fixed offered rate, and each
+//! process's peak resident set.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::{DateTime, SecondsFormat, Utc};
+use newsflow_core::RawArticle;
+use newsflow_kafka::{ensure_topics, KafkaConfig, OutRecord, Producer, TopicSpec};
+use newsflow_nlp::Annotator;
+use newsflow_producer::{Item, Origin};
+
+use super::{annotate_on, corpus, BenchPipelineArgs};
+use crate::annotate::default_threads;
+
+/// One role (`enrich` or `sink`) running as a child process, watched
+/// through its `/status`.
+struct Role {
+    name: &'static str,
+    child: Child,
+    port: u16,
+}
+
+impl Role {
+    fn start(
+        name: &'static str,
+        args: &[String],
+        kafka: &KafkaConfig,
+        log: &Path,
+    ) -> anyhow::Result<Role> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let exe = std::env::current_exe().context("finding this program")?;
+        let mut command = Command::new(exe);
+        command.arg(name).args(args).arg("-b").arg(&kafka.brokers);
+        for (key, value) in &kafka.properties {
+            command.arg("-X").arg(format!("{key}={value}"));
+        }
+        command
+            .arg("--http")
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log)?);
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {name}"))?;
+        Ok(Role { name, child, port })
+    }
+
+    /// Records it delivered so far, from `/status`; `None` while it does
+    /// not answer.
+    fn delivered(&self) -> Option<u64> {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        stream
+            .write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        let (_, body) = response.split_once("\r\n\r\n")?;
+        let status: serde_json::Value = serde_json::from_str(body).ok()?;
+        status["delivered"].as_u64()
+    }
+
+    /// Its peak resident set in MB, while it still runs (Linux).
+    fn peak_rss_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1000.0)
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until `last` delivered `want` records; returns when `first`
+/// delivered its first record and when `last` delivered the last, or an
+/// error after `timeout`.
+async fn wait_for(
+    first: &Role,
+    last: &Role,
+    want: u64,
+    timeout: Duration,
+) -> anyhow::Result<(Duration, Duration)> {
+    let started = Instant::now();
+    let mut began = None;
+    loop {
+        if began.is_none() && first.delivered().unwrap_or(0) > 0 {
+            began = Some(started.elapsed());
+        }
+        let delivered = last.delivered().unwrap_or(0);
+        if delivered >= want {
+            return Ok((began.unwrap_or_default(), started.elapsed()));
+        }
+        anyhow::ensure!(
+            started.elapsed() < timeout,
+            "{} delivered {delivered} of {want} in {timeout:?}",
+            last.name
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Sends `count` articles at `rate` per second, each stamped with the time
+/// it was sent as its `ingested_at`.
+async fn send_at_rate(
+    kafka: &KafkaConfig,
+    topic: &str,
+    count: usize,
+    rate: f64,
+    run: &str,
+) -> anyhow::Result<()> {
+    let producer = Producer::for_ingest(kafka, Duration::from_secs(30))?;
+    let started = tokio::time::Instant::now();
+    let mut acks = Vec::with_capacity(count);
+    for (i, mut article) in corpus(count, run).enumerate() {
+        tokio::time::sleep_until(started + Duration::from_secs_f64(i as f64 / rate)).await;
+        article.id = format!("latency-{run}-{i}");
+        article.ingested_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        let record = OutRecord {
+            key: Some(article.id.clone().into_bytes()),
+            payload: serde_json::to_vec(&article)?,
+            headers: Vec::new(),
+        };
+        acks.push(
+            producer
+                .enqueue(topic, &record)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        );
+    }
+    for ack in acks {
+        ack.await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    Ok(())
+}
+
+/// Milliseconds from `ingested_at` to `enriched_at` of the latency run's
+/// records in the sink's files, sorted.
+fn latencies(dir: &Path, run: &str) -> anyhow::Result<Vec<f64>> {
+    let prefix = format!("latency-{run}-");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        for line in text.lines() {
+            let Ok(record) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            if !record["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with(&prefix))
+            {
+                continue;
+            }
+            let time = |v: &serde_json::Value| {
+                v.as_str()
+                    .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            };
+            if let (Some(sent), Some(enriched)) = (
+                time(&record["ingested_at"]),
+                time(&record["provenance"]["enriched_at"]),
+            ) {
+                out.push((enriched - sent).num_microseconds().unwrap_or(0) as f64 / 1000.0);
+            }
+        }
+    }
+    out.sort_by(f64::total_cmp);
+    Ok(out)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+pub async fn run(args: BenchPipelineArgs) -> anyhow::Result<ExitCode> {
+    let kafka = &args.broker.connect().await?;
+    let run = format!("{}", std::process::id());
+    let (raw, enriched, dlq) = (
+        format!("bench-{run}.raw"),
+        format!("bench-{run}.enriched"),
+        format!("bench-{run}.dlq"),
+    );
+    let specs = [&raw, &enriched, &dlq].map(|t| TopicSpec::new(t.as_str(), args.partitions, 1));
+    ensure_topics(kafka, &specs).await?;
+    let work: PathBuf = std::env::temp_dir().join(format!("newsflow-bench-{run}"));
+    std::fs::create_dir_all(&work)?;
+
+    // Offline, on the threads the enricher gets (one per core).
+    let threads = default_threads();
+    let articles: Vec<RawArticle> = corpus(args.articles, &run).collect();
+    let offline = {
+        let annotator = Annotator::with_default_models()?;
+        let (secs, _) = annotate_on(&annotator, &articles, threads)?;
+        articles.len() as f64 / secs
+    };
+    println!(
+        "offline annotate: {} articles on {threads} threads: {offline:.0} articles/s",
+        articles.len()
+    );
+
+    let items = articles.into_iter().map(|article| Item::Article {
+        origin: Origin::Named(article.id.clone()),
+        article: Box::new(article),
+    });
+    let produced = newsflow_producer::produce(kafka, &raw, items, Duration::from_secs(30)).await?;
+    println!("produced {} articles to {raw}", produced.sent);
+
+    let sink_dir = work.join("jsonl");
+    let enrich = Role::start(
+        "enrich",
+        &[
+            "--input-topic",
+            &raw,
+            "--output-topic",
+            &enriched,
+            "--dlq-topic",
+            &dlq,
+            "--group",
+            &format!("bench-{run}-enrich"),
+        ]
+        .map(str::to_string),
+        kafka,
+        &work.join("enrich.log"),
+    )?;
+    let sink = Role::start(
+        "sink",
+        &[
+            "--input-topic",
+            &enriched,
+            "--dlq-topic",
+            &dlq,
+            "--group",
+            &format!("bench-{run}-sink"),
+            "--to",
+            &format!("jsonl:{}", sink_dir.display()),
+        ]
+        .map(str::to_string),
+        kafka,
+        &work.join("sink.log"),
+    )?;
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let outcome = async {
+        let (first, last) = wait_for(&enrich, &sink, produced.sent, timeout).await?;
+        let through = produced.sent.saturating_sub(1) as f64 / (last - first).as_secs_f64().max(1e-9);
+        println!(
+            "through the broker (enrich and JSONL sink as processes): {} articles in {:.2} s; {through:.0} articles/s from the enricher's first record to the sink's last ({:.2} s of group joins before)",
+            produced.sent,
+            last.as_secs_f64(),
+            first.as_secs_f64()
+        );
+        println!("ratio to offline annotate: {:.2}", through / offline);
+
+        let count = (args.rate * args.latency_secs).round() as usize;
+        send_at_rate(kafka, &raw, count, args.rate, &run).await?;
+        wait_for(&enrich, &sink, produced.sent + count as u64, timeout).await?;
+        let sorted = latencies(&sink_dir, &run)?;
+        println!(
+            "latency at {:.0} articles/s offered, from `ingested_at` (sent) to `enriched_at` ({} records): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+            args.rate,
+            sorted.len(),
+            percentile(&sorted, 50.0),
+            percentile(&sorted, 95.0),
+            percentile(&sorted, 99.0)
+        );
+        for role in [&enrich, &sink] {
+            match role.peak_rss_mb() {
+                Some(mb) => println!("peak RSS of {}: {mb:.1} MB", role.name),
+                None => println!("peak RSS of {}: not known here", role.name),
+            }
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    enrich.stop();
+    sink.stop();
+    let _ = std::fs::remove_dir_all(&work);
+    outcome?;
+    Ok(ExitCode::SUCCESS)
+}
