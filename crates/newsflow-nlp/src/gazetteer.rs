@@ -5,11 +5,11 @@
 //! `shared/data/gazetteers` (see `models/gazetteer/ATTRIBUTION.md`) and
 //! committed as TSV (`name<TAB>TYPE`), one file per source licence.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::HashMap;
 
 use crate::gazetteer_keys::{collect, extend, name_hash, word_hash, MAX_TOKENS};
-use crate::ner::model::{FeatureMap, IdentityHasher};
+use crate::key_table::KeyTable;
+use crate::ner::model::FeatureMap;
 use crate::slot_table::SlotTable;
 
 use serde_json::Value;
@@ -22,51 +22,14 @@ static BUILTIN_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazettee
 /// Names by the hash of their lower-cased tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
-    names: Names,
+    /// Name key → kind index.
+    names: KeyTable,
+    /// The hashes of names' first words (value 0).
+    first_words: KeyTable,
     /// "LOC", "ORG+LOC", ... by index
     kinds: Vec<String>,
     /// "LOC-B", "LOC-I", "LOC-L", "LOC-U" for kind i at 4i..4i+4
     labels: Vec<String>,
-}
-
-/// Name key → kind index, and the hashes of names' first words.
-#[derive(Debug, Clone)]
-enum Names {
-    /// Built from TSV at run time.
-    Maps {
-        names: FeatureMap<u16>,
-        first_words: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
-    },
-    /// The build's tables, read in place.
-    Tables {
-        names: SlotTable,
-        first_words: SlotTable,
-    },
-}
-
-impl Default for Names {
-    fn default() -> Self {
-        Names::Maps {
-            names: FeatureMap::default(),
-            first_words: HashSet::default(),
-        }
-    }
-}
-
-impl Names {
-    fn kind(&self, key: u64) -> Option<u16> {
-        match self {
-            Names::Maps { names, .. } => names.get(&key).copied(),
-            Names::Tables { names, .. } => names.get(key),
-        }
-    }
-
-    fn starts_a_name(&self, word: u64) -> bool {
-        match self {
-            Names::Maps { first_words, .. } => first_words.contains(&word),
-            Names::Tables { first_words, .. } => first_words.get(word).is_some(),
-        }
-    }
 }
 
 impl Gazetteer {
@@ -75,17 +38,18 @@ impl Gazetteer {
         let mut g = Gazetteer::default();
         let mut kind_index: HashMap<String, u16> = HashMap::new();
         let mut names = FeatureMap::default();
-        let mut first_words = HashSet::default();
+        let mut first_words = FeatureMap::default();
         for (words, kind) in collect(texts) {
             let next = kind_index.len() as u16;
             let index = *kind_index.entry(kind.clone()).or_insert_with(|| {
                 g.push_kind(kind);
                 next
             });
-            first_words.insert(words[0]);
+            first_words.insert(words[0], 0);
             names.insert(name_hash(&words), index);
         }
-        g.names = Names::Maps { names, first_words };
+        g.names = names.into();
+        g.first_words = first_words.into();
         g
     }
 
@@ -99,7 +63,8 @@ impl Gazetteer {
         let (names, rest) = SlotTable::read(bytes)?;
         let (first_words, rest) = SlotTable::read(rest)?;
         let mut g = Gazetteer {
-            names: Names::Tables { names, first_words },
+            names: KeyTable::Table(names),
+            first_words: KeyTable::Table(first_words),
             ..Gazetteer::default()
         };
         for kind in std::str::from_utf8(rest).ok()?.lines() {
@@ -116,10 +81,7 @@ impl Gazetteer {
     }
 
     pub fn len(&self) -> usize {
-        match &self.names {
-            Names::Maps { names, .. } => names.len(),
-            Names::Tables { names, .. } => names.len(),
-        }
+        self.names.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -142,7 +104,7 @@ impl Gazetteer {
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-            if !starts_name || !self.names.starts_a_name(lower[i]) {
+            if !starts_name || self.first_words.get(lower[i]).is_none() {
                 i += 1;
                 continue;
             }
@@ -150,7 +112,7 @@ impl Gazetteer {
             let mut candidate = 0;
             for (j, &word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
                 candidate = extend(candidate, word);
-                if let Some(kind) = self.names.kind(candidate) {
+                if let Some(kind) = self.names.get(candidate) {
                     matched = Some((j + 1, kind as usize));
                 }
             }
@@ -443,18 +405,19 @@ mod tests {
     #[test]
     fn the_built_in_table_holds_what_the_tsv_holds() {
         let table = Gazetteer::builtin();
-        assert!(matches!(table.names, Names::Tables { .. }));
+        assert!(matches!(table.names, KeyTable::Table(_)));
         let tsv = Gazetteer::from_tsv(crate::GAZETTEER_TSV);
         assert_eq!(table.len(), tsv.len());
-        let Names::Maps { names, first_words } = &tsv.names else {
+        let (KeyTable::Map(names), KeyTable::Map(first_words)) = (&tsv.names, &tsv.first_words)
+        else {
             panic!("from_tsv builds maps")
         };
-        for (&key, &kind) in names {
-            let built = table.names.kind(key).map(|k| &table.kinds[k as usize]);
+        for (&key, &kind) in names.iter() {
+            let built = table.names.get(key).map(|k| &table.kinds[k as usize]);
             assert_eq!(built, Some(&tsv.kinds[kind as usize]));
         }
-        for &word in first_words {
-            assert!(table.names.starts_a_name(word));
+        for &word in first_words.keys() {
+            assert!(table.first_words.get(word).is_some());
         }
         let words = ["Talks", "in", "Abu", "Dhabi", "and", "New", "York"];
         assert_eq!(table.labels(&words, false), tsv.labels(&words, false));

@@ -23,6 +23,7 @@ mod gazetteer;
 mod gazetteer_keys;
 mod geo;
 mod hash;
+mod key_table;
 mod keywords;
 mod language;
 mod model_error;

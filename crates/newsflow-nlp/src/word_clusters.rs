@@ -13,6 +13,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use crate::hash::key;
+use crate::key_table::KeyTable;
 use crate::ner::model::{FeatureMap, IdentityHasher};
 use crate::slot_table::{SlotTable, EMPTY};
 
@@ -34,46 +35,18 @@ pub struct Clusters {
 /// Lower-case word → its clusters. Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct WordClusters {
-    words: Words,
+    /// Word key → fine cluster id.
+    words: KeyTable,
     levels: Arc<Vec<(u16, u16)>>,
     /// "0", "1"...: cluster ids as text for feature keys, made once
     names: Arc<Vec<String>>,
 }
 
-/// Word key → fine cluster id.
-#[derive(Debug, Clone)]
-enum Words {
-    /// The build's hash table, read in place.
-    Table(SlotTable),
-    Map(Arc<FeatureMap<u16>>),
-}
-
-impl Default for Words {
-    fn default() -> Self {
-        Words::Map(Arc::default())
-    }
-}
-
-impl Words {
-    fn builtin() -> Option<Words> {
-        match SlotTable::read(WORDS_TABLE)? {
-            (table, []) => Some(Words::Table(table)),
-            _ => None,
-        }
-    }
-
-    fn get(&self, key: u64) -> Option<u16> {
-        match self {
-            Words::Map(map) => map.get(&key).copied(),
-            Words::Table(table) => table.get(key),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Words::Map(map) => map.len(),
-            Words::Table(table) => table.len(),
-        }
+/// The build's table of `words.tsv`, if it reads.
+fn builtin_words() -> Option<KeyTable> {
+    match SlotTable::read(WORDS_TABLE)? {
+        (table, []) => Some(KeyTable::Table(table)),
+        _ => None,
     }
 }
 
@@ -88,7 +61,7 @@ impl WordClusters {
                 // The built-in files are checked at build time and by a unit
                 // test; should they ever be damaged, tagging goes on without
                 // clusters rather than failing.
-                let (Some(words), Ok(levels)) = (Words::builtin(), parse_levels(CLUSTERS_TSV))
+                let (Some(words), Ok(levels)) = (builtin_words(), parse_levels(CLUSTERS_TSV))
                 else {
                     return WordClusters::default();
                 };
@@ -97,7 +70,7 @@ impl WordClusters {
             .clone()
     }
 
-    fn with(words: Words, levels: Vec<(u16, u16)>) -> Self {
+    fn with(words: KeyTable, levels: Vec<(u16, u16)>) -> Self {
         let most = levels
             .iter()
             .map(|&(mid, coarse)| usize::from(mid.max(coarse)) + 1)
@@ -131,7 +104,7 @@ impl WordClusters {
             // the first (most frequent) spelling wins should two collide
             map.entry(key(0, &[word])).or_insert(id);
         }
-        Ok(Self::with(Words::Map(Arc::new(map)), levels))
+        Ok(Self::with(map.into(), levels))
     }
 
     /// The clusters of a lower-case word, if the table knows it.
@@ -159,7 +132,7 @@ impl WordClusters {
     /// the built-in table: the built-in table is never empty (the build
     /// checks it).
     pub fn is_empty(&self) -> bool {
-        self.levels.is_empty() || matches!(&self.words, Words::Map(map) if map.is_empty())
+        self.levels.is_empty() || self.words.is_empty()
     }
 }
 
