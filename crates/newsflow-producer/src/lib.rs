@@ -92,7 +92,8 @@ pub async fn produce(
     Ok(summary)
 }
 
-pub(crate) fn to_record(article: &RawArticle) -> anyhow::Result<OutRecord> {
+/// The Kafka record of an article: its id as key, its JSON as value.
+pub fn to_record(article: &RawArticle) -> anyhow::Result<OutRecord> {
     Ok(OutRecord {
         key: Some(article.id.clone().into_bytes()),
         payload: serde_json::to_vec(article)?,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use newsflow_core::RawArticle;
-use newsflow_kafka::{ensure_topics, KafkaConfig, OutRecord, Producer, TopicSpec};
+use newsflow_kafka::{ensure_topics, KafkaConfig, Producer, TopicSpec};
 use newsflow_nlp::Annotator;
 use newsflow_producer::{Item, Origin};
 
@@ -128,11 +128,7 @@ async fn send_at_rate(
         tokio::time::sleep_until(started + Duration::from_secs_f64(i as f64 / rate)).await;
         article.id = format!("latency-{run}-{i}");
         article.ingested_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-        let record = OutRecord {
-            key: Some(article.id.clone().into_bytes()),
-            payload: serde_json::to_vec(&article)?,
-            headers: Vec::new(),
-        };
+        let record = newsflow_producer::to_record(&article)?;
         acks.push(
             producer
                 .enqueue(topic, &record)
