@@ -10,6 +10,7 @@ use newsflow_kafka::{PipelineStats, Watchdog};
 
 use crate::broker::BrokerArgs;
 use crate::http::{self, HttpArgs};
+use crate::in_flight_args::InFlightArgs;
 use crate::topic_args::CreateTopicArgs;
 use crate::watchdog::MembershipArgs;
 
@@ -62,6 +63,8 @@ pub struct EnrichOutputArgs {
     #[command(flatten)]
     pub languages: LanguageArgs,
     #[command(flatten)]
+    pub in_flight: InFlightArgs,
+    #[command(flatten)]
     pub topics: CreateTopicArgs,
 }
 
@@ -76,6 +79,7 @@ impl EnrichOutputArgs {
             max_output_bytes: self.max_output_bytes,
             watchdog: Watchdog::default(),
             instance_id: None,
+            in_flight: self.in_flight.in_flight(),
             create_topics: self.topics.create(),
         }
     }

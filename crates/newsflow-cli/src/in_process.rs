@@ -51,6 +51,7 @@ pub async fn run(
             max_output_bytes: Some(newsflow_enricher::DEFAULT_MAX_OUTPUT_BYTES),
             watchdog: Default::default(),
             instance_id: None,
+            in_flight: Default::default(),
             create_topics: None,
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
@@ -68,6 +69,7 @@ pub async fn run(
             max_record_bytes: newsflow_sink::DEFAULT_MAX_RECORD_BYTES,
             watchdog: Default::default(),
             instance_id: None,
+            in_flight: Default::default(),
         };
         let (stats, shutdown) = (sink_stats.clone(), shutdown.clone());
         tokio::spawn(async move {

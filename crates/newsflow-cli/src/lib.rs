@@ -11,6 +11,7 @@ mod demo;
 mod deploy_check;
 mod enrich;
 mod http;
+mod in_flight_args;
 mod in_order;
 mod in_process;
 mod logging;

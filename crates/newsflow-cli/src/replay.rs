@@ -83,6 +83,7 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let annotator = Arc::new(args.output.languages.annotator()?);
     let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &options.dlq_topic);
     pipeline.max_rate = args.rate;
+    pipeline.limit_in_flight(options.in_flight);
     pipeline.watchdog = args.watchdog.watchdog();
 
     let stats = Arc::new(PipelineStats::default());

@@ -11,6 +11,7 @@ use newsflow_sink::{JsonlOptions, PostgresOptions, SinkOptions};
 
 use crate::broker::BrokerArgs;
 use crate::http::{self, HttpArgs};
+use crate::in_flight_args::InFlightArgs;
 use crate::watchdog::MembershipArgs;
 
 #[derive(Debug, Args)]
@@ -60,6 +61,8 @@ pub struct SinkArgs {
     #[command(flatten)]
     pub watchdog: MembershipArgs,
     #[command(flatten)]
+    pub in_flight: InFlightArgs,
+    #[command(flatten)]
     pub http: HttpArgs,
     #[command(flatten)]
     pub broker: BrokerArgs,
@@ -101,6 +104,7 @@ impl SinkArgs {
             max_record_bytes: self.max_record_bytes,
             watchdog: self.watchdog.watchdog(),
             instance_id: self.watchdog.instance_id.clone(),
+            in_flight: self.in_flight.in_flight(),
         }
     }
 }

@@ -18,8 +18,8 @@ use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::OutRecord;
 use newsflow_kafka::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
-    Ack, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Producer, Rejection, SourceRecord,
-    Stage, Watchdog,
+    Ack, InFlight, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Producer, Rejection,
+    SourceRecord, Stage, Watchdog,
 };
 use newsflow_nlp::Annotator;
 use tokio_util::sync::CancellationToken;
@@ -202,6 +202,8 @@ pub struct EnrichOptions {
     pub watchdog: Watchdog,
     /// Static group membership (see [`PipelineOptions::instance_id`]).
     pub instance_id: Option<String>,
+    /// Work held at once, in records per partition and in bytes.
+    pub in_flight: InFlight,
     /// Create the output and dead-letter topics when missing, with these
     /// partitions and replication factor.
     pub create_topics: Option<(i32, i32)>,
@@ -220,6 +222,7 @@ pub async fn run(
         PipelineOptions::group(&options.group_id, &options.input_topic, &options.dlq_topic);
     pipeline.watchdog = options.watchdog.clone();
     pipeline.instance_id = options.instance_id.clone();
+    pipeline.limit_in_flight(options.in_flight);
     run_pipeline(kafka, options, pipeline, annotator, stats, shutdown).await
 }
 

@@ -88,6 +88,7 @@ fn start_enricher(
         max_output_bytes: None,
         watchdog: Default::default(),
         instance_id: None,
+        in_flight: Default::default(),
         create_topics: None,
     };
     let stats = Arc::new(PipelineStats::default());

@@ -89,7 +89,10 @@ mod topics;
 
 pub use config::{ConfigError, KafkaConfig};
 pub use connection::check as check_connection;
-pub use options::{PipelineOptions, Subscription, Watchdog, DEFAULT_MAX_IN_FLIGHT_BYTES};
+pub use options::{
+    InFlight, PipelineOptions, Subscription, Watchdog, DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_IN_FLIGHT_BYTES,
+};
 pub use pipeline::Pipeline;
 pub use positions::reset_group_to_time;
 pub use produce::{NotEnqueued, OutRecord, Producer};

@@ -12,6 +12,29 @@ use crate::ranges::PartitionRange;
 /// its batches no longer fill and it ran at half the speed.
 pub const DEFAULT_MAX_IN_FLIGHT_BYTES: usize = 4 << 20;
 
+/// The default of [`PipelineOptions::max_in_flight`]: records per
+/// partition.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+
+/// How much work a pipeline holds at once: what its callers (the enrich,
+/// sink and replay commands) pass through to [`PipelineOptions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InFlight {
+    /// Records a partition may have in flight.
+    pub records: usize,
+    /// Bytes of input records in flight across partitions.
+    pub bytes: usize,
+}
+
+impl Default for InFlight {
+    fn default() -> Self {
+        InFlight {
+            records: DEFAULT_MAX_IN_FLIGHT,
+            bytes: DEFAULT_MAX_IN_FLIGHT_BYTES,
+        }
+    }
+}
+
 /// What the pipeline reads.
 #[derive(Debug, Clone)]
 pub enum Subscription {
@@ -115,11 +138,17 @@ impl PipelineOptions {
         )
     }
 
+    /// Sets both limits on work in flight.
+    pub fn limit_in_flight(&mut self, in_flight: InFlight) {
+        self.max_in_flight = in_flight.records;
+        self.max_in_flight_bytes = in_flight.bytes;
+    }
+
     fn new(subscription: Subscription, dlq_topic: &str) -> Self {
         PipelineOptions {
             subscription,
             dlq_topic: dlq_topic.to_string(),
-            max_in_flight: 256,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_in_flight_bytes: DEFAULT_MAX_IN_FLIGHT_BYTES,
             drain_timeout: Duration::from_secs(30),
             max_rate: None,

@@ -14,7 +14,7 @@ pub mod postgres;
 
 use std::sync::Arc;
 
-use newsflow_kafka::{KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Watchdog};
+use newsflow_kafka::{InFlight, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Watchdog};
 use tokio_util::sync::CancellationToken;
 
 pub use jsonl::{JsonlOptions, JsonlStage, JsonlWriter};
@@ -33,6 +33,8 @@ pub struct SinkOptions {
     pub watchdog: Watchdog,
     /// Static group membership (see `PipelineOptions::instance_id`).
     pub instance_id: Option<String>,
+    /// Work held at once, in records per partition and in bytes.
+    pub in_flight: InFlight,
 }
 
 impl SinkOptions {
@@ -41,6 +43,7 @@ impl SinkOptions {
             PipelineOptions::group(&self.group_id, &self.input_topic, &self.dlq_topic);
         pipeline.watchdog = self.watchdog.clone();
         pipeline.instance_id = self.instance_id.clone();
+        pipeline.limit_in_flight(self.in_flight);
         pipeline
     }
 }
