@@ -77,7 +77,10 @@ mod tests {
         let Command::Sink(sink) = parse(&["sink", "--to", "jsonl:out"]) else {
             panic!("not sink")
         };
-        assert_eq!(sink.options().in_flight, newsflow_kafka::InFlight::default());
+        assert_eq!(
+            sink.options().in_flight,
+            newsflow_kafka::InFlight::default()
+        );
         let Command::Enrich(enrich) = parse(&["enrich", "--max-in-flight", "0"]) else {
             panic!("not enrich")
         };
