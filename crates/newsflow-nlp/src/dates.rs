@@ -10,6 +10,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+use crate::lowercase::with_lower;
+
 use crate::tokenizer::Token;
 
 /// A date expression: code-point span, text and ISO value if known.
@@ -37,15 +39,16 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn month(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == w || ((3..=4).contains(&w.len()) && m.starts_with(w.as_str())))
-        .map(|i| i as u32 + 1)
+    with_lower(word.trim_end_matches('.'), |w| {
+        MONTHS
+            .iter()
+            .position(|m| *m == w || ((3..=4).contains(&w.len()) && m.starts_with(w)))
+            .map(|i| i as u32 + 1)
+    })
 }
 
 fn weekday(word: &str) -> Option<Weekday> {
-    match word.to_lowercase().as_str() {
+    with_lower(word, |w| match w {
         "monday" => Some(Weekday::Mon),
         "tuesday" => Some(Weekday::Tue),
         "wednesday" => Some(Weekday::Wed),
@@ -54,7 +57,7 @@ fn weekday(word: &str) -> Option<Weekday> {
         "saturday" => Some(Weekday::Sat),
         "sunday" => Some(Weekday::Sun),
         _ => None,
-    }
+    })
 }
 
 fn day(word: &str) -> Option<u32> {
@@ -183,12 +186,12 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
         });
         return (1, value);
     }
-    let offset = match w.to_lowercase().as_str() {
+    let offset = with_lower(w, |w| match w {
         "today" => Some(0),
         "yesterday" => Some(-1),
         "tomorrow" => Some(1),
         _ => None,
-    };
+    });
     if let Some(offset) = offset {
         return (
             1,

@@ -96,7 +96,10 @@ impl Gazetteer {
         if self.is_empty() {
             return out;
         }
-        let lower: Vec<u64> = words.iter().map(|w| word_hash(&w.to_lowercase())).collect();
+        let lower: Vec<u64> = words
+            .iter()
+            .map(|w| crate::lowercase::with_lower(w, word_hash))
+            .collect();
         let mut i = 0;
         while i < words.len() {
             let starts_name = headline

@@ -7,6 +7,8 @@
 //! Information Sciences 509 (2020).
 
 use std::collections::HashMap;
+
+use crate::lowercase::{push_lower, with_lower};
 use std::sync::OnceLock;
 
 use newsflow_core::Keyword;
@@ -136,7 +138,7 @@ pub fn keywords(
         let word = token.text(text);
         if in_name[i].is_some()
             || !word.chars().next().is_some_and(char::is_uppercase)
-            || is_stop(&word.to_lowercase())
+            || with_lower(word, is_stop)
         {
             continue;
         }
@@ -150,6 +152,7 @@ pub fn keywords(
     }
     // Words are interned: one hash per token, ids everywhere after.
     let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut lower = String::new();
     let mut words: Vec<String> = Vec::new();
     let mut stats: Vec<TermStats> = Vec::new();
     // Terms per sentence: (id, surface), with punctuation as breaks; entry
@@ -164,13 +167,14 @@ pub fn keywords(
                 continue;
             }
             let surface = token.text(text);
-            let lower = surface.to_lowercase();
+            lower.clear();
+            push_lower(&mut lower, surface);
             let id = match ids.get(&lower) {
                 Some(&id) => id,
                 None => {
                     let id = words.len() as u32;
                     ids.insert(lower.clone(), id);
-                    words.push(lower);
+                    words.push(lower.clone());
                     stats.push(TermStats::default());
                     id
                 }

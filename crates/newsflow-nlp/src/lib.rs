@@ -26,6 +26,7 @@ mod hash;
 mod key_table;
 mod keywords;
 mod language;
+mod lowercase;
 mod model_error;
 mod ner;
 mod rng;

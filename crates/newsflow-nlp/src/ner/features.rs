@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::model::IdentityHasher;
+use crate::lowercase::push_lower;
 use crate::word_clusters::WordClusters;
 
 /// Facts about the whole document a sentence comes from: news copy names
@@ -97,26 +98,31 @@ const PERSON_TITLES: &[&str] = &[
 impl DocumentContext {
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
         let mut ctx = DocumentContext::default();
-        let mut lower: Vec<String> = Vec::new();
+        let (mut forms, mut ends) = (String::new(), Vec::new());
         for sentence in sentences {
             let headline = is_headline(sentence);
-            // each word lower-cased once: the rules below look at neighbours
-            lower.clear();
-            lower.extend(sentence.iter().map(|w| w.to_lowercase()));
+            // each word lower-cased once, into one buffer: the rules below
+            // look at neighbours
+            forms.clear();
+            ends.clear();
+            for w in sentence {
+                push_lower(&mut forms, w);
+                ends.push(forms.len());
+            }
+            let lower: Vec<&str> = (0..ends.len())
+                .map(|i| &forms[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+                .collect();
             for (i, word) in sentence.iter().enumerate() {
                 let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
                 if !headline && capital(word) {
-                    let key = hash(0, &[&lower[i]]);
-                    if i > 0 && PERSON_TITLES.contains(&lower[i - 1].as_str()) {
+                    let key = hash(0, &[lower[i]]);
+                    if i > 0 && PERSON_TITLES.contains(&lower[i - 1]) {
                         ctx.after_title.insert(key);
                     }
                     if i > 0 && PLACE_PREPOSITIONS.contains(&sentence[i - 1]) {
                         ctx.after_place_word.insert(key);
                     }
-                    if lower
-                        .get(i + 1)
-                        .is_some_and(|w| ORG_WORDS.contains(&w.as_str()))
-                    {
+                    if lower.get(i + 1).is_some_and(|w| ORG_WORDS.contains(w)) {
                         ctx.before_org_word.insert(key);
                     }
                     let neighbour = (i > 0 && capital(sentence[i - 1]))
@@ -129,7 +135,7 @@ impl DocumentContext {
                 if first.is_some_and(char::is_lowercase) {
                     ctx.lower_seen.insert(hash(0, &[word]));
                 } else if i > 0 && !headline && first.is_some_and(char::is_uppercase) {
-                    ctx.capitalised_inside.insert(hash(0, &[&lower[i]]));
+                    ctx.capitalised_inside.insert(hash(0, &[lower[i]]));
                 }
             }
         }
@@ -147,9 +153,18 @@ pub(crate) fn is_headline(words: &[&str]) -> bool {
 }
 
 /// `Xxxx` → `Xx`, `IBM` → `X`, `1996-08-30` → `d-d-d`: the form of a word.
+#[cfg(test)]
 fn shape(word: &str, short: bool) -> String {
     let mut out = String::new();
+    push_shape(&mut out, word, short);
+    out
+}
+
+/// Appends the shape of `word` to `out` (see `shape`): the long form keeps
+/// at most six characters, the short one collapses repeats.
+fn push_shape(out: &mut String, word: &str, short: bool) {
     let mut last = None;
+    let mut pushed = 0;
     for c in word.chars() {
         let s = if c.is_uppercase() {
             'X'
@@ -163,13 +178,13 @@ fn shape(word: &str, short: bool) -> String {
         if short && last == Some(s) {
             continue;
         }
-        if !short && out.chars().count() >= 6 {
+        if !short && pushed >= 6 {
             break;
         }
         out.push(s);
+        pushed += 1;
         last = Some(s);
     }
-    out
 }
 
 use crate::hash::key as hash;
@@ -195,9 +210,9 @@ fn suffix(word: &str, n: usize) -> &str {
 /// Per-token facts computed once per sentence.
 struct TokenView<'a> {
     word: &'a str,
-    lower: String,
-    shape: String,
-    short_shape: String,
+    lower: &'a str,
+    shape: &'a str,
+    short_shape: &'a str,
     /// fine, mid and coarse word cluster, as text; "-" for an unknown word
     clusters: [&'a str; 3],
 }
@@ -213,17 +228,32 @@ pub fn sentence_features<'a>(
     clusters: &'a WordClusters,
     out: &mut Vec<Vec<u64>>,
 ) {
+    // Every word's lower-cased form and shapes go into one buffer: one
+    // allocation per sentence rather than three per word.
+    let mut forms = String::with_capacity(words.iter().map(|w| 3 * w.len()).sum());
+    let mut ends = Vec::with_capacity(words.len());
+    for w in words {
+        push_lower(&mut forms, w);
+        let lower = forms.len();
+        push_shape(&mut forms, w, false);
+        let shape = forms.len();
+        push_shape(&mut forms, w, true);
+        ends.push([lower, shape, forms.len()]);
+    }
+    let mut start = 0;
     let views: Vec<TokenView> = words
         .iter()
-        .map(|w| {
-            let lower = w.to_lowercase();
-            TokenView {
+        .zip(&ends)
+        .map(|(w, &[lower, shape, short])| {
+            let view = TokenView {
                 word: w,
-                clusters: clusters.names(&lower),
-                lower,
-                shape: shape(w, false),
-                short_shape: shape(w, true),
-            }
+                clusters: clusters.names(&forms[start..lower]),
+                lower: &forms[start..lower],
+                shape: &forms[lower..shape],
+                short_shape: &forms[shape..short],
+            };
+            start = short;
+            view
         })
         .collect();
     let headline = if is_headline(words) { "1" } else { "0" };
@@ -236,7 +266,7 @@ pub fn sentence_features<'a>(
             ("</s>", "</s>")
         } else {
             let v = &views[i as usize];
-            (v.lower.as_str(), v.short_shape.as_str())
+            (v.lower, v.short_shape)
         }
     };
     for (i, v) in views.iter().enumerate() {
@@ -250,24 +280,24 @@ pub fn sentence_features<'a>(
         let first = if i == 0 { "1" } else { "0" };
         f.push(hash(0, &[]));
         f.push(hash(1, &[v.word]));
-        f.push(hash(2, &[&v.lower]));
-        f.push(hash(3, &[&v.shape]));
-        f.push(hash(4, &[&v.short_shape, first]));
+        f.push(hash(2, &[v.lower]));
+        f.push(hash(3, &[v.shape]));
+        f.push(hash(4, &[v.short_shape, first]));
         for n in 2..=4 {
-            f.push(hash(5 + n as u8, &[prefix(&v.lower, n)]));
-            f.push(hash(10 + n as u8, &[suffix(&v.lower, n)]));
+            f.push(hash(5 + n as u8, &[prefix(v.lower, n)]));
+            f.push(hash(10 + n as u8, &[suffix(v.lower, n)]));
         }
         f.push(hash(20, &[l1]));
         f.push(hash(21, &[r1]));
         f.push(hash(22, &[l2]));
         f.push(hash(23, &[r2]));
-        f.push(hash(24, &[s1, &v.short_shape]));
-        f.push(hash(25, &[&v.short_shape, rs1]));
-        f.push(hash(26, &[l1, &v.lower]));
-        f.push(hash(27, &[&v.lower, r1]));
-        f.push(hash(28, &[s1, &v.short_shape, rs1]));
-        f.push(hash(29, &[headline, &v.short_shape]));
-        f.push(hash(30, &[headline, &v.lower]));
+        f.push(hash(24, &[s1, v.short_shape]));
+        f.push(hash(25, &[v.short_shape, rs1]));
+        f.push(hash(26, &[l1, v.lower]));
+        f.push(hash(27, &[v.lower, r1]));
+        f.push(hash(28, &[s1, v.short_shape, rs1]));
+        f.push(hash(29, &[headline, v.short_shape]));
+        f.push(hash(30, &[headline, v.lower]));
         // Word clusters generalise from the names seen in training to names
         // used alike in large unlabelled text.
         let [fine, mid, coarse] = &v.clusters;
@@ -280,12 +310,12 @@ pub fn sentence_features<'a>(
         };
         f.push(hash(50, &[fine]));
         f.push(hash(51, &[mid]));
-        f.push(hash(53, &[coarse, &v.short_shape]));
+        f.push(hash(53, &[coarse, v.short_shape]));
         f.push(hash(54, &[mid_at(ii - 1)]));
         f.push(hash(55, &[mid_at(ii + 1)]));
         let capitalised = v.word.chars().next().is_some_and(char::is_uppercase);
         if capitalised {
-            let lower_key = hash(0, &[&v.lower]);
+            let lower_key = hash(0, &[v.lower]);
             let seen_lower = doc.lower_seen.contains(&lower_key);
             let seen_inside = doc.capitalised_inside.contains(&lower_key);
             let flag = |b: bool| if b { "1" } else { "0" };
@@ -294,7 +324,7 @@ pub fn sentence_features<'a>(
                 40,
                 &[
                     flag(doc.in_capitalised_run.contains(&lower_key)),
-                    &v.short_shape,
+                    v.short_shape,
                 ],
             ));
             f.push(hash(
@@ -316,7 +346,7 @@ pub fn sentence_features<'a>(
         }
         if let Some(g) = gaz.get(i).copied().flatten() {
             f.push(hash(32, &[g]));
-            f.push(hash(33, &[g, &v.short_shape]));
+            f.push(hash(33, &[g, v.short_shape]));
         }
         let lg = if i > 0 {
             gaz.get(i - 1).copied().flatten().unwrap_or("-")

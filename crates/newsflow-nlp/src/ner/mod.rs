@@ -13,6 +13,8 @@ pub mod tags;
 pub mod train;
 
 use features::{is_headline, sentence_features, DocumentContext};
+
+use crate::lowercase::with_lower;
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
@@ -187,7 +189,7 @@ fn apply_head_words(words: &[&str], gazetteer: &[Option<&str>], spans: &mut Vec<
     const MISC: usize = 3;
     let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     for (end, word) in words.iter().enumerate() {
-        if !capitalised(word) || !ORG_HEADS.contains(&word.to_lowercase().as_str()) {
+        if !capitalised(word) || !with_lower(word, |w| ORG_HEADS.contains(&w)) {
             continue;
         }
         let mut start = end;
@@ -220,7 +222,7 @@ fn apply_head_words(words: &[&str], gazetteer: &[Option<&str>], spans: &mut Vec<
             && !nationality
             && next
                 .iter()
-                .any(|w| PLACE_NOUNS.contains(&w.to_lowercase().as_str()))
+                .any(|w| with_lower(w, |w| PLACE_NOUNS.contains(&w)))
         {
             s.kind = LOC;
         }
