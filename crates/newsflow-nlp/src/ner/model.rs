@@ -48,7 +48,7 @@ pub struct Weights {
     pub metadata: String,
     /// `index` and `entries` laid out for scoring, built on first use
     /// (weights are not changed after that).
-    slots: std::sync::OnceLock<FeatureMap<Slot>>,
+    slots: std::sync::OnceLock<ScoreTable>,
 }
 
 /// A feature's first non-zero tag weights kept inline, so that scoring a
@@ -61,6 +61,76 @@ struct Slot {
     weights: [f32; 3],
     /// Where the weights beyond the third start in `entries`.
     rest: u32,
+}
+
+/// The slots by feature key, open-addressed with linear probing: keys are
+/// already well-mixed hashes, so their low bits place them, and a feature's
+/// place is known before it is looked up, so it can be fetched ahead.
+#[derive(Debug, Default, Clone)]
+struct ScoreTable {
+    /// Key and slot side by side; key 0 marks an empty place, and the key
+    /// 0 itself lives in `zero`.
+    places: Vec<(u64, Slot)>,
+    zero: Option<Slot>,
+}
+
+impl ScoreTable {
+    fn with_capacity(entries: usize) -> Self {
+        ScoreTable {
+            places: vec![(0, Slot::default()); (entries * 2).next_power_of_two().max(16)],
+            zero: None,
+        }
+    }
+
+    fn place(&self, key: u64) -> usize {
+        // the length is a power of two
+        (key as usize) & (self.places.len() - 1)
+    }
+
+    /// Keys are distinct (they come from a map), and the table is never
+    /// more than half full.
+    fn insert(&mut self, key: u64, slot: Slot) {
+        if key == 0 {
+            self.zero = Some(slot);
+            return;
+        }
+        let mut at = self.place(key);
+        while self.places[at].0 != 0 && self.places[at].0 != key {
+            at = (at + 1) & (self.places.len() - 1);
+        }
+        self.places[at] = (key, slot);
+    }
+
+    fn get(&self, key: u64) -> Option<&Slot> {
+        if key == 0 {
+            return self.zero.as_ref();
+        }
+        let mut at = self.place(key);
+        loop {
+            match &self.places[at] {
+                (k, slot) if *k == key => return Some(slot),
+                (0, _) => return None,
+                _ => at = (at + 1) & (self.places.len() - 1),
+            }
+        }
+    }
+
+    /// Starts loading `key`'s place into the cache.
+    #[inline]
+    fn prefetch(&self, key: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let place: *const (u64, Slot) = &self.places[self.place(key)];
+            // SAFETY: a prefetch is only a hint to the cache; it reads
+            // nothing into the program and cannot fault, and the pointer
+            // is to an element of `places` anyway.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(place.cast());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
 }
 
 impl Weights {
@@ -81,10 +151,9 @@ impl Weights {
         }
     }
 
-    fn slots(&self) -> &FeatureMap<Slot> {
+    fn slots(&self) -> &ScoreTable {
         self.slots.get_or_init(|| {
-            let mut slots =
-                FeatureMap::with_capacity_and_hasher(self.index.len(), Default::default());
+            let mut slots = ScoreTable::with_capacity(self.index.len());
             for (&key, &(at, len)) in &self.index {
                 let mut slot = Slot {
                     len,
@@ -109,7 +178,12 @@ impl Weights {
     pub fn score(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
         *scores = [0.0; NUM_TAGS];
         let slots = self.slots();
-        for f in features {
+        // Ask for every feature's place first, so that the cache misses
+        // overlap instead of coming one after another.
+        for &f in features {
+            slots.prefetch(f);
+        }
+        for &f in features {
             if let Some(slot) = slots.get(f) {
                 let len = slot.len as usize;
                 for k in 0..len.min(3) {
@@ -335,6 +409,30 @@ mod tests {
         let mut scores = [0.0; NUM_TAGS];
         w.score(&[7, 9, 11], &mut scores);
         assert_eq!(&scores[..6], &[1.0, 2.5, 3.0, 4.0, 5.0, 0.0]);
+    }
+
+    #[test]
+    fn the_score_table_finds_every_key_and_no_other() {
+        let keys: Vec<u64> = (1..=200u64)
+            .map(|i| i << 40) // same low bits: every key collides
+            .chain([0, 1, 17, u64::MAX])
+            .collect();
+        let mut table = ScoreTable::with_capacity(keys.len());
+        for (i, &key) in keys.iter().enumerate() {
+            let slot = Slot {
+                len: 1,
+                rest: i as u32,
+                ..Slot::default()
+            };
+            table.insert(key, slot);
+        }
+        for (i, &key) in keys.iter().enumerate() {
+            table.prefetch(key);
+            assert_eq!(table.get(key).map(|s| s.rest), Some(i as u32), "{key}");
+        }
+        for absent in [2, 3 << 40 | 5, 201 << 40, u64::MAX - 1] {
+            assert!(table.get(absent).is_none(), "{absent}");
+        }
     }
 
     #[test]
