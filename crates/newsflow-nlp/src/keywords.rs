@@ -7,12 +7,11 @@
 //! Information Sciences 509 (2020).
 
 use std::collections::HashMap;
-
-use crate::lowercase::{push_lower, with_lower};
 use std::sync::OnceLock;
 
 use newsflow_core::Keyword;
 
+use crate::lowercase::{push_lower, with_lower};
 use crate::tokenizer::{Token, TokenKind};
 use crate::word_classes::{class_of, WordClass};
 

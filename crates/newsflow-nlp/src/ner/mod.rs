@@ -13,13 +13,12 @@ pub mod tags;
 pub mod train;
 
 use features::{is_headline, sentence_features, DocumentContext};
-
-use crate::lowercase::with_lower;
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
 use crate::conll::CharSpan;
 use crate::gazetteer::Gazetteer;
+use crate::lowercase::with_lower;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{tokenize, Token};
 use crate::word_clusters::WordClusters;
