@@ -12,4 +12,4 @@
 mod hash;
 mod signature;
 
-pub use signature::{Signature, BANDS, BINS, ROWS, SHINGLE_WORDS};
+pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS};

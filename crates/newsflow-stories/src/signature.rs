@@ -47,13 +47,12 @@ impl Signature {
     /// The signature of `text`. A text shorter than a shingle is one
     /// shingle of all its words.
     pub fn of(text: &str) -> Signature {
-        let words = word_hashes(text);
-        if words.is_empty() {
+        let shingles = shingles(text);
+        if shingles.is_empty() {
             return Signature { bins: Vec::new() };
         }
         let mut least = [EMPTY; BINS];
-        for shingle in words.windows(SHINGLE_WORDS.min(words.len())) {
-            let h = shingle.iter().fold(0, |h, &w| hash::combine(h, w));
+        for h in shingles {
             let bin = (h >> (64 - BIN_BITS)) as usize;
             least[bin] = least[bin].min(h & VALUE_MASK);
         }
@@ -113,6 +112,20 @@ impl Signature {
     }
 }
 
+/// The hashes of the shingles of `text`, in order, repeats included: what
+/// a signature summarises, and what an exact Jaccard similarity is counted
+/// over. A text shorter than a shingle is one shingle of all its words.
+pub fn shingles(text: &str) -> Vec<u64> {
+    let words = word_hashes(text);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    words
+        .windows(SHINGLE_WORDS.min(words.len()))
+        .map(|shingle| shingle.iter().fold(0, |h, &w| hash::combine(h, w)))
+        .collect()
+}
+
 /// Hashes of the words of `text`: runs of letters and digits, lower-cased,
 /// so that capitals and punctuation do not tell copies apart.
 fn word_hashes(text: &str) -> Vec<u64> {
@@ -137,14 +150,8 @@ mod tests {
 
     /// Jaccard similarity of the two texts' shingle sets, counted exactly.
     fn jaccard(a: &str, b: &str) -> f64 {
-        let shingles = |t: &str| -> HashSet<Vec<u64>> {
-            let words = word_hashes(t);
-            words
-                .windows(SHINGLE_WORDS.min(words.len()).max(1))
-                .map(<[u64]>::to_vec)
-                .collect()
-        };
-        let (a, b) = (shingles(a), shingles(b));
+        let set = |t: &str| shingles(t).into_iter().collect::<HashSet<u64>>();
+        let (a, b) = (set(a), set(b));
         a.intersection(&b).count() as f64 / a.union(&b).count() as f64
     }
 
