@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use newsflow_stories::{shingles, Signature};
+use newsflow_stories::{shingles, Kind, MemoryIndex, Signature, Thresholds, Window};
 
 fn main() -> Result<(), String> {
     let path = std::env::args()
@@ -80,5 +80,25 @@ fn main() -> Result<(), String> {
         at(99)
     );
     println!("highest estimate for a pair under 0.1: {worst_unrelated:.3}");
+
+    // The in-process index over the file in order, all at one time.
+    let mut index = MemoryIndex::new(Thresholds::default(), Window::default());
+    let started = Instant::now();
+    let mut kinds = [0; 3];
+    for (n, signature) in signatures.iter().enumerate() {
+        let decision = index.decide(&n.to_string(), signature, 0);
+        kinds[match decision.kind {
+            Kind::Original => 0,
+            Kind::Duplicate => 1,
+            Kind::SameStory => 2,
+        }] += 1;
+    }
+    println!(
+        "in-process index, default thresholds: {} originals, {} duplicates, {} same story, in {:?}",
+        kinds[0],
+        kinds[1],
+        kinds[2],
+        started.elapsed()
+    );
     Ok(())
 }
