@@ -213,6 +213,19 @@ fn annotate_on_several_threads_writes_what_one_thread_writes_in_input_order() {
     let ids: Vec<&str> = three.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let expected: Vec<String> = (0..60).map(|i| format!("a-{i}")).collect();
     assert_eq!(ids, expected, "input order");
+    // Articles 12 and on repeat the bodies of 0 to 11 under new titles: the
+    // first of each is the original, the others its duplicates.
+    for (i, record) in three.iter().enumerate() {
+        let story = &record["story"];
+        let first = format!("a-{}", i % samples.len());
+        assert_eq!(story["id"], first.as_str(), "{record}");
+        if i < samples.len() {
+            assert_eq!(story["kind"], "original", "{record}");
+        } else {
+            assert_eq!(story["kind"], "duplicate", "{record}");
+            assert_eq!(story["duplicate_of"], first.as_str(), "{record}");
+        }
+    }
     let differs = one.iter().zip(&three).position(|(a, b)| a != b);
     assert_eq!(
         differs, None,

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
+use newsflow_core::EnrichedArticle;
 use newsflow_producer::sources::{read_inputs, Item};
+use newsflow_stories::{MemoryIndex, Signature, Thresholds, Window};
 
 use crate::enrich::LanguageArgs;
 use crate::in_order::map_in_order;
@@ -25,6 +27,10 @@ pub struct AnnotateArgs {
     /// the number. Default: one per core.
     #[arg(long, default_value_t = default_threads())]
     pub threads: usize,
+    /// Leave out near-duplicate detection (the record's `story`), which
+    /// compares each article with those before it in the input.
+    #[arg(long)]
+    pub no_stories: bool,
     #[command(flatten)]
     pub languages: LanguageArgs,
 }
@@ -36,8 +42,8 @@ pub fn default_threads() -> usize {
 
 /// What one input item became.
 enum Outcome {
-    /// An enriched record, as one JSON line.
-    Line(Vec<u8>),
+    /// An enriched record, and its signature for story detection.
+    Article(Box<EnrichedArticle>, Option<Signature>),
     Skipped,
     Failed(String),
 }
@@ -52,13 +58,17 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = BufWriter::new(sink);
     let (mut written, mut failed) = (0u64, 0u64);
+    // Stories are decided here, in input order, so that the records are the
+    // same whatever the number of threads.
+    let mut stories =
+        (!args.no_stories).then(|| MemoryIndex::new(Thresholds::default(), Window::default()));
     let annotate = |item: Item| -> anyhow::Result<Outcome> {
         Ok(match item {
             Item::Article { article, .. } => {
                 let enriched = annotator.annotate(*article, None);
-                let mut line = serde_json::to_vec(&enriched)?;
-                line.push(b'\n');
-                Outcome::Line(line)
+                let signature = (!args.no_stories)
+                    .then(|| Signature::of_article(&enriched.title, &enriched.body));
+                Outcome::Article(Box::new(enriched), signature)
             }
             Item::Skipped { .. } => Outcome::Skipped,
             Item::Failed { origin, reason } => Outcome::Failed(format!("{origin}: {reason}")),
@@ -67,8 +77,13 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let items = read_inputs(args.inputs, args.max_record_bytes);
     map_in_order(items, args.threads, annotate, |outcome| {
         match outcome? {
-            Outcome::Line(line) => {
-                out.write_all(&line)?;
+            Outcome::Article(mut enriched, signature) => {
+                if let (Some(index), Some(signature)) = (stories.as_mut(), signature) {
+                    let time = enriched.event_time();
+                    enriched.story = Some(index.decide(&enriched.id, &signature, time));
+                }
+                serde_json::to_writer(&mut out, &enriched)?;
+                out.write_all(b"\n")?;
                 written += 1;
             }
             Outcome::Skipped => {}

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{RawArticle, Truncated, ENRICHED_SCHEMA};
+use crate::{RawArticle, Story, Truncated, ENRICHED_SCHEMA};
 
 /// An article after enrichment (`newsflow.enriched/1`): everything the raw
 /// record held, plus what the NLP stage found.
@@ -57,6 +57,9 @@ pub struct EnrichedArticle {
     /// What the record's size bound left out. Absent when nothing was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<Truncated>,
+    /// Near-duplicate and story detection. Absent when it did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<Story>,
     /// Which pipeline and models wrote the record, and from where.
     pub provenance: Provenance,
     /// Fields of the raw record (or of a newer writer) this version does not
@@ -93,9 +96,24 @@ impl EnrichedArticle {
             stats: TextStats::default(),
             analysis_skipped: None,
             truncated: None,
+            story: None,
             provenance,
             extra: raw.extra,
         }
+    }
+
+    /// When the article happened, for windows over the stream: its
+    /// publication time, else when the producer took it in; seconds since
+    /// 1970. `None` when neither is an RFC 3339 time.
+    pub fn event_time(&self) -> Option<i64> {
+        [
+            self.published_at.as_deref(),
+            Some(self.ingested_at.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp())
     }
 }
 

@@ -22,6 +22,7 @@ mod enriched;
 mod id;
 mod raw;
 mod reason;
+mod story;
 mod text;
 
 pub use bounds::{RecordBounds, Truncated};
@@ -33,6 +34,7 @@ pub use enriched::{
 pub use id::{derive_id, normalise_text, normalise_url};
 pub use raw::RawArticle;
 pub use reason::{DeadLetterReason, UnknownReason};
+pub use story::{Story, StoryKind};
 pub use text::plain_text;
 
 /// `schema` value of a [`RawArticle`].

@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use newsflow_stories::{shingles, Kind, MemoryIndex, Signature, Thresholds, Window};
+use newsflow_core::StoryKind;
+use newsflow_stories::{shingles, MemoryIndex, Signature, Thresholds, Window};
 
 fn main() -> Result<(), String> {
     let path = std::env::args()
@@ -86,11 +87,11 @@ fn main() -> Result<(), String> {
     let started = Instant::now();
     let mut kinds = [0; 3];
     for (n, signature) in signatures.iter().enumerate() {
-        let decision = index.decide(&n.to_string(), signature, 0);
+        let decision = index.decide(&n.to_string(), signature, None);
         kinds[match decision.kind {
-            Kind::Original => 0,
-            Kind::Duplicate => 1,
-            Kind::SameStory => 2,
+            StoryKind::Original => 0,
+            StoryKind::Duplicate => 1,
+            StoryKind::SameStory => 2,
         }] += 1;
     }
     println!(

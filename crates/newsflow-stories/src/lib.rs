@@ -15,5 +15,5 @@ mod hash;
 mod memory_index;
 mod signature;
 
-pub use memory_index::{Decision, Kind, MemoryIndex, Thresholds, Window};
+pub use memory_index::{MemoryIndex, Thresholds, Window};
 pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS};

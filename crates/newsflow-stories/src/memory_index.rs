@@ -11,32 +11,9 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
+use newsflow_core::{Story, StoryKind};
+
 use crate::Signature;
-
-/// What an article is, against the articles before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Nothing close enough came before.
-    Original,
-    /// A copy of an earlier article: a reprint, a republication.
-    Duplicate,
-    /// The same story as an earlier article, written again.
-    SameStory,
-}
-
-/// The index's answer for one article.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    /// The story the article belongs to: the id of the story's first
-    /// article.
-    pub story_id: String,
-    /// Original, duplicate or the same story.
-    pub kind: Kind,
-    /// For a duplicate or the same story: the closest earlier article.
-    pub duplicate_of: Option<String>,
-    /// The estimated similarity to that article; 0 for an original.
-    pub similarity: f64,
-}
 
 /// Estimated similarities at which an article is a duplicate, or the same
 /// story, of an earlier one.
@@ -97,7 +74,7 @@ pub struct MemoryIndex {
     first: u64,
     /// Band key → arrival numbers of the articles that have it.
     bands: HashMap<u64, Vec<u64>>,
-    decisions: HashMap<String, Decision>,
+    decisions: HashMap<String, Story>,
     newest: i64,
 }
 
@@ -117,11 +94,13 @@ impl MemoryIndex {
 
     /// Decides what the article `id` is, given its signature and its event
     /// time (seconds since 1970: the publication time, else when the
-    /// record was written), and remembers it.
-    pub fn decide(&mut self, id: &str, signature: &Signature, event_time: i64) -> Decision {
+    /// record was written; `None`: the newest time seen so far), and
+    /// remembers it.
+    pub fn decide(&mut self, id: &str, signature: &Signature, event_time: Option<i64>) -> Story {
         if let Some(decision) = self.decisions.get(id) {
             return decision.clone();
         }
+        let event_time = event_time.unwrap_or(self.newest.max(0));
         self.newest = self.newest.max(event_time);
         self.evict();
         let bands: Vec<u64> = signature.bands().collect();
@@ -147,19 +126,19 @@ impl MemoryIndex {
             }
         }
         let decision = match best {
-            Some((similarity, entry)) if similarity >= self.thresholds.same_story => Decision {
-                story_id: entry.story_id.clone(),
+            Some((similarity, entry)) if similarity >= self.thresholds.same_story => Story {
+                id: entry.story_id.clone(),
                 kind: if similarity >= self.thresholds.duplicate {
-                    Kind::Duplicate
+                    StoryKind::Duplicate
                 } else {
-                    Kind::SameStory
+                    StoryKind::SameStory
                 },
                 duplicate_of: Some(entry.id.clone()),
                 similarity,
             },
-            _ => Decision {
-                story_id: id.to_string(),
-                kind: Kind::Original,
+            _ => Story {
+                id: id.to_string(),
+                kind: StoryKind::Original,
                 duplicate_of: None,
                 similarity: 0.0,
             },
@@ -174,7 +153,7 @@ impl MemoryIndex {
             }
             self.entries.push_back(Entry {
                 id: id.to_string(),
-                story_id: decision.story_id.clone(),
+                story_id: decision.id.clone(),
                 signature: signature.clone(),
                 event_time,
                 bands,
@@ -246,31 +225,31 @@ mod tests {
         MemoryIndex::new(Thresholds::default(), Window::default())
     }
 
-    fn decide(index: &mut MemoryIndex, id: &str, text: &str, time: i64) -> Decision {
-        index.decide(id, &Signature::of(text), time)
+    fn decide(index: &mut MemoryIndex, id: &str, text: &str, time: i64) -> Story {
+        index.decide(id, &Signature::of(text), Some(time))
     }
 
     #[test]
     fn a_reprint_is_a_duplicate_and_a_rewrite_the_same_story() {
         let mut index = index();
         let first = decide(&mut index, "a", &story(0..40), 0);
-        assert_eq!(first.kind, Kind::Original);
-        assert_eq!(first.story_id, "a");
+        assert_eq!(first.kind, StoryKind::Original);
+        assert_eq!(first.id, "a");
         assert_eq!(first.duplicate_of, None);
 
         let reprint = decide(&mut index, "b", &story(0..40).to_uppercase(), 60);
-        assert_eq!(reprint.kind, Kind::Duplicate);
+        assert_eq!(reprint.kind, StoryKind::Duplicate);
         assert_eq!(reprint.duplicate_of.as_deref(), Some("a"));
-        assert_eq!((reprint.story_id.as_str(), reprint.similarity), ("a", 1.0));
+        assert_eq!((reprint.id.as_str(), reprint.similarity), ("a", 1.0));
 
         // a third of it rewritten
         let rewrite = decide(&mut index, "c", &story((0..27).chain(500..513)), 120);
-        assert_eq!(rewrite.kind, Kind::SameStory, "{rewrite:?}");
-        assert_eq!(rewrite.story_id, "a");
+        assert_eq!(rewrite.kind, StoryKind::SameStory, "{rewrite:?}");
+        assert_eq!(rewrite.id, "a");
 
         let other = decide(&mut index, "d", &story(900..940), 180);
-        assert_eq!(other.kind, Kind::Original);
-        assert_eq!(other.story_id, "d");
+        assert_eq!(other.kind, StoryKind::Original);
+        assert_eq!(other.id, "d");
     }
 
     #[test]
@@ -278,13 +257,13 @@ mod tests {
         let mut index = index();
         decide(&mut index, "a", &story(0..40), 0);
         let b = decide(&mut index, "b", &story(0..40), 1);
-        assert_eq!(b.kind, Kind::Duplicate);
+        assert_eq!(b.kind, StoryKind::Duplicate);
         // b again, even with other text: the stored answer
         assert_eq!(decide(&mut index, "b", &story(700..740), 2), b);
         // a again is still the original, not a copy of b
         assert_eq!(
             decide(&mut index, "a", &story(0..40), 3).kind,
-            Kind::Original
+            StoryKind::Original
         );
     }
 
@@ -294,7 +273,7 @@ mod tests {
         decide(&mut index, "a", &story(0..40), 0);
         decide(&mut index, "b", &story(0..40), 1);
         let c = decide(&mut index, "c", &story(0..40), 2);
-        assert_eq!(c.story_id, "a");
+        assert_eq!(c.id, "a");
         // a and b are equally close: the one that came first
         assert_eq!(c.duplicate_of.as_deref(), Some("a"));
     }
@@ -304,7 +283,11 @@ mod tests {
         let mut index = index();
         decide(&mut index, "old", &story(0..40), 0);
         let later = decide(&mut index, "later", &story(0..40), 8 * DAY);
-        assert_eq!(later.kind, Kind::Original, "a week is the default window");
+        assert_eq!(
+            later.kind,
+            StoryKind::Original,
+            "a week is the default window"
+        );
         assert_eq!(index.len(), 1);
 
         let window = Window {
@@ -318,7 +301,7 @@ mod tests {
         assert_eq!(index.len(), 2);
         assert_eq!(
             decide(&mut index, "a2", &story(0..40), 3).kind,
-            Kind::Original
+            StoryKind::Original
         );
     }
 
@@ -329,7 +312,18 @@ mod tests {
         // an article from a month earlier arrives after it
         decide(&mut index, "old", &story(0..40), 0);
         let copy = decide(&mut index, "copy", &story(0..40), 30 * DAY + 1);
-        assert_eq!(copy.kind, Kind::Original, "{copy:?}");
+        assert_eq!(copy.kind, StoryKind::Original, "{copy:?}");
+    }
+
+    #[test]
+    fn an_article_without_a_time_stands_at_the_newest_time_seen() {
+        let mut index = index();
+        decide(&mut index, "a", &story(0..40), 20 * DAY);
+        let copy = index.decide("b", &Signature::of(&story(0..40)), None);
+        assert_eq!(copy.kind, StoryKind::Duplicate);
+        // and does not drag the window back to 1970
+        let later = decide(&mut index, "c", &story(0..40), 20 * DAY + 1);
+        assert_eq!(later.duplicate_of.as_deref(), Some("a"));
     }
 
     #[test]
@@ -337,7 +331,7 @@ mod tests {
         let mut index = index();
         for id in ["e1", "e2"] {
             let d = decide(&mut index, id, "", 0);
-            assert_eq!((d.kind, d.story_id.as_str()), (Kind::Original, id));
+            assert_eq!((d.kind, d.id.as_str()), (StoryKind::Original, id));
         }
         assert!(index.is_empty());
     }

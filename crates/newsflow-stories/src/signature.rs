@@ -68,6 +68,18 @@ impl Signature {
         Signature { bins }
     }
 
+    /// The signature of an article: of its body, whose words say whether
+    /// two articles are copies whatever their headlines; of its title when
+    /// the body has no words.
+    pub fn of_article(title: &str, body: &str) -> Signature {
+        let body = Signature::of(body);
+        if body.is_empty() {
+            Signature::of(title)
+        } else {
+            body
+        }
+    }
+
     /// A signature from its stored bins; `None` unless there are
     /// [`BINS`] of them, or none.
     pub fn from_bins(bins: Vec<u64>) -> Option<Signature> {
