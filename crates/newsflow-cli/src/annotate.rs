@@ -8,10 +8,11 @@ use anyhow::Context as _;
 use clap::Args;
 use newsflow_core::EnrichedArticle;
 use newsflow_producer::sources::{read_inputs, Item};
-use newsflow_stories::{MemoryIndex, Signature, Thresholds, Window};
+use newsflow_stories::Signature;
 
 use crate::enrich::LanguageArgs;
 use crate::in_order::map_in_order;
+use crate::story_args::StoryArgs;
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {
@@ -27,10 +28,8 @@ pub struct AnnotateArgs {
     /// the number. Default: one per core.
     #[arg(long, default_value_t = default_threads())]
     pub threads: usize,
-    /// Leave out near-duplicate detection (the record's `story`), which
-    /// compares each article with those before it in the input.
-    #[arg(long)]
-    pub no_stories: bool,
+    #[command(flatten)]
+    pub stories: StoryArgs,
     #[command(flatten)]
     pub languages: LanguageArgs,
 }
@@ -60,14 +59,14 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let (mut written, mut failed) = (0u64, 0u64);
     // Stories are decided here, in input order, so that the records are the
     // same whatever the number of threads.
-    let mut stories =
-        (!args.no_stories).then(|| MemoryIndex::new(Thresholds::default(), Window::default()));
+    let mut stories = args.stories.memory_index()?;
+    let detect = stories.is_some();
     let annotate = |item: Item| -> anyhow::Result<Outcome> {
         Ok(match item {
             Item::Article { article, .. } => {
                 let enriched = annotator.annotate(*article, None);
-                let signature = (!args.no_stories)
-                    .then(|| Signature::of_article(&enriched.title, &enriched.body));
+                let signature =
+                    detect.then(|| Signature::of_article(&enriched.title, &enriched.body));
                 Outcome::Article(Box::new(enriched), signature)
             }
             Item::Skipped { .. } => Outcome::Skipped,

@@ -20,6 +20,7 @@ mod produce;
 mod replay;
 mod samples;
 mod sink;
+mod story_args;
 mod topic_args;
 mod watchdog;
 

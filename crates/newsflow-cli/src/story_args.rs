@@ -1,0 +1,99 @@
+//! Options of near-duplicate and story detection.
+
+use clap::Args;
+use newsflow_stories::{MemoryIndex, Thresholds, Window};
+
+#[derive(Debug, Args)]
+pub struct StoryArgs {
+    /// Leave out near-duplicate detection (the record's `story`).
+    #[arg(long, env = "NEWSFLOW_NO_STORIES")]
+    pub no_stories: bool,
+    /// Estimated similarity at or above which an article is a duplicate
+    /// (a reprint) of an earlier one.
+    #[arg(long, env = "NEWSFLOW_DUPLICATE_THRESHOLD", value_name = "SIMILARITY",
+          default_value_t = Thresholds::default().duplicate)]
+    pub duplicate_threshold: f64,
+    /// Estimated similarity at or above which an article is the same story
+    /// as an earlier one, written again.
+    #[arg(long, env = "NEWSFLOW_SAME_STORY_THRESHOLD", value_name = "SIMILARITY",
+          default_value_t = Thresholds::default().same_story)]
+    pub same_story_threshold: f64,
+    /// Compare with the articles of this many days before, by publication
+    /// time (else ingestion time).
+    #[arg(long, env = "NEWSFLOW_STORY_WINDOW_DAYS", value_name = "DAYS",
+          default_value_t = Window::default().max_age_secs / 86_400)]
+    pub story_window_days: i64,
+    /// Compare with this many earlier articles at most, so that a long
+    /// backfill stays bounded in memory.
+    #[arg(long, env = "NEWSFLOW_STORY_WINDOW_ARTICLES", value_name = "ARTICLES",
+          default_value_t = Window::default().max_articles)]
+    pub story_window_articles: usize,
+}
+
+impl StoryArgs {
+    /// The in-process index these options ask for; `None` with
+    /// `--no-stories`, or an error for thresholds out of order or range.
+    pub fn memory_index(&self) -> anyhow::Result<Option<MemoryIndex>> {
+        if self.no_stories {
+            return Ok(None);
+        }
+        let thresholds = Thresholds {
+            duplicate: self.duplicate_threshold,
+            same_story: self.same_story_threshold,
+        };
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&thresholds.same_story)
+                && (0.0..=1.0).contains(&thresholds.duplicate)
+                && thresholds.same_story <= thresholds.duplicate,
+            "story thresholds must lie in [0, 1], the same-story one ({}) at most the duplicate one ({})",
+            thresholds.same_story,
+            thresholds.duplicate
+        );
+        let window = Window {
+            max_age_secs: self.story_window_days.max(0).saturating_mul(86_400),
+            max_articles: self.story_window_articles.max(1),
+        };
+        Ok(Some(MemoryIndex::new(thresholds, window)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use crate::{Cli, Command};
+
+    fn annotate(flags: &[&str]) -> crate::annotate::AnnotateArgs {
+        let args = [&["newsflow", "annotate", "in.jsonl"][..], flags].concat();
+        match Cli::try_parse_from(args).map(|cli| cli.command) {
+            Ok(Command::Annotate(a)) => a,
+            other => panic!("{flags:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn thresholds_out_of_order_or_range_are_refused() {
+        assert!(annotate(&[]).stories.memory_index().unwrap().is_some());
+        assert!(annotate(&["--no-stories"])
+            .stories
+            .memory_index()
+            .unwrap()
+            .is_none());
+        for bad in [
+            &[
+                "--same-story-threshold",
+                "0.9",
+                "--duplicate-threshold",
+                "0.8",
+            ][..],
+            &["--duplicate-threshold", "1.5"],
+            &["--same-story-threshold=-0.1"],
+        ] {
+            let e = annotate(bad).stories.memory_index().err();
+            assert!(
+                e.is_some_and(|e| e.to_string().contains("thresholds")),
+                "{bad:?}"
+            );
+        }
+    }
+}
