@@ -37,16 +37,7 @@ impl InFlightArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser as _;
-
-    use crate::{Cli, Command};
-
-    fn parse(args: &[&str]) -> Command {
-        match Cli::try_parse_from([&["newsflow"][..], args].concat()) {
-            Ok(cli) => cli.command,
-            Err(e) => panic!("{args:?}: {e}"),
-        }
-    }
+    use crate::{parse_command as parse, Command};
 
     #[test]
     fn enrich_replay_and_sink_take_the_limits_through_to_their_options() {

@@ -173,3 +173,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Nlp(command) => nlp::run(command),
     }
 }
+
+/// The command `newsflow ARGS...` parses to, for the tests of each
+/// command's options; panics with clap's message when it does not parse.
+#[cfg(test)]
+pub(crate) fn parse_command(args: &[&str]) -> Command {
+    use clap::Parser as _;
+    match Cli::try_parse_from([&["newsflow"][..], args].concat()) {
+        Ok(cli) => cli.command,
+        Err(e) => panic!("{args:?}: {e}"),
+    }
+}

@@ -59,14 +59,11 @@ impl StoryArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser as _;
-
-    use crate::{Cli, Command};
+    use crate::{parse_command, Command};
 
     fn annotate(flags: &[&str]) -> crate::annotate::AnnotateArgs {
-        let args = [&["newsflow", "annotate", "in.jsonl"][..], flags].concat();
-        match Cli::try_parse_from(args).map(|cli| cli.command) {
-            Ok(Command::Annotate(a)) => a,
+        match parse_command(&[&["annotate", "in.jsonl"][..], flags].concat()) {
+            Command::Annotate(a) => a,
             other => panic!("{flags:?}: {other:?}"),
         }
     }
