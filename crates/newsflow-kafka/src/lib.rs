@@ -62,6 +62,7 @@
 //! # }
 //! ```
 
+mod closing;
 mod config;
 mod connection;
 mod dlq;

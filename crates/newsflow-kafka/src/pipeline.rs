@@ -21,6 +21,7 @@ use rdkafka::topic_partition_list::TopicPartitionList;
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use crate::closing::close_within;
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
 use crate::log_messages::{CONSUMING, FETCHING_PAUSED, FETCHING_RESUMED, STOPPED};
@@ -130,6 +131,10 @@ async fn run_consumer<S: Stage>(
     let (consumer, ranges) = connect(kafka, options, stage.name(), context, &stats)?;
 
     let failure = Arc::new(Failure::default());
+    // The watch holds a handle on the consumer; it stops with the reader,
+    // so that the close below can take the last handle.
+    let watch_stop = shutdown.child_token();
+    let mut watching = None;
     if let Subscription::Group { topics, .. } = &options.subscription {
         let watch = MembershipWatch {
             consumer: consumer.clone(),
@@ -143,7 +148,7 @@ async fn run_consumer<S: Stage>(
             failure: failure.clone(),
             recreated,
         };
-        tokio::spawn(watch.run(shutdown.clone()));
+        watching = Some(tokio::spawn(watch.run(watch_stop.clone())));
     }
     let store_offset = offset_store(Arc::downgrade(&consumer), stats.clone());
     let env = Arc::new(WorkerEnv {
@@ -200,6 +205,12 @@ async fn run_consumer<S: Stage>(
         );
     }
     drop(reader);
+    watch_stop.cancel();
+    if let Some(watching) = watching {
+        // A probe under way ends within its request timeout; the close
+        // below waits for its handle in any case.
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, watching).await;
+    }
     commit_sync(&*consumer);
     consumer.unsubscribe();
     close_within(consumer, CLOSE_TIMEOUT).await;
@@ -454,26 +465,6 @@ impl<S: Stage> Reader<S> {
 
 /// The longest a stopping consumer waits to leave its group.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Closes the consumer (dropping its last handle), waiting at most
-/// `timeout`. librdkafka's close waits without a limit for the coordinator
-/// to let the member go, and a coordinator in the middle of a rebalance
-/// can hold it for good (seen with Tansu 0.6.0 during a rolling restart).
-/// Offsets are committed by then, so the process may go on without it: the
-/// group drops the member when its session times out.
-async fn close_within(consumer: Arc<StreamConsumer<RebalanceContext>>, timeout: Duration) {
-    let (done, closed) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        drop(consumer);
-        let _ = done.send(());
-    });
-    if tokio::time::timeout(timeout, closed).await.is_err() {
-        tracing::warn!(
-            ?timeout,
-            "the consumer did not leave its group in time; going on without it"
-        );
-    }
-}
 
 /// Waits for the stage's health to change; never resolves for a stage
 /// without one.
