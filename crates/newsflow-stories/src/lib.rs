@@ -1,19 +1,24 @@
 //! Near-duplicate and story detection.
 //!
-//! So far this crate holds the article signature: a one-permutation
+//! The article signature is a one-permutation
 //! MinHash over word shingles ([`Signature`]), cheap enough to compute for
 //! every enriched article, whose bins estimate the Jaccard similarity of
 //! two articles' shingle sets and whose bands key a locality-sensitive
 //! index. [`MemoryIndex`] decides, within a window of recent articles,
 //! whether an article is an original, a duplicate or the same story again,
-//! in process. The shared store that lets enricher replicas agree, and the
-//! record field, come next (`../shared/design/ARCHITECTURE.md`).
+//! in process; [`RedisStore`] decides by the same rule in a Redis server
+//! that enricher replicas share, so that they agree whichever partitions
+//! they read (`../shared/design/ARCHITECTURE.md`).
 
 #![deny(missing_docs)]
 
+mod decision;
 mod hash;
 mod memory_index;
+mod redis_store;
 mod signature;
 
-pub use memory_index::{MemoryIndex, Thresholds, Window};
-pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS};
+pub use decision::{Thresholds, Window};
+pub use memory_index::MemoryIndex;
+pub use redis_store::{Decided, RedisStore, StoreError, DEFAULT_PREFIX};
+pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS, STORED_BIN_BYTES};

@@ -11,51 +11,10 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use newsflow_core::{Story, StoryKind};
+use newsflow_core::Story;
 
+use crate::decision::{decide_among, Candidate, Thresholds, Window};
 use crate::Signature;
-
-/// Estimated similarities at which an article is a duplicate, or the same
-/// story, of an earlier one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    /// At or above this, a duplicate.
-    pub duplicate: f64,
-    /// At or above this (and below `duplicate`), the same story.
-    pub same_story: f64,
-}
-
-impl Default for Thresholds {
-    /// Provisional, until the labelled pair set chooses them: in BBC
-    /// `train.jsonl` the near pairs lie between 0.5 and 0.99 and unrelated
-    /// ones below 0.15 (docs/performance.md).
-    fn default() -> Self {
-        Thresholds {
-            duplicate: 0.8,
-            same_story: 0.5,
-        }
-    }
-}
-
-/// Which earlier articles an article is compared with: those at most
-/// `max_age_secs` older by event time than the newest seen, and at most
-/// `max_articles` of them, so that a year of backfill stays bounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Event-time span, in seconds.
-    pub max_age_secs: i64,
-    /// Articles held at most.
-    pub max_articles: usize,
-}
-
-impl Default for Window {
-    fn default() -> Self {
-        Window {
-            max_age_secs: 7 * 24 * 3600,
-            max_articles: 100_000,
-        }
-    }
-}
 
 struct Entry {
     id: String,
@@ -110,39 +69,19 @@ impl MemoryIndex {
             .flatten()
             .copied()
             .collect();
-        let mut best: Option<(f64, &Entry)> = None;
         let oldest = self.oldest();
-        for number in candidates {
-            let Some(entry) = self.entries.get((number - self.first) as usize) else {
-                continue;
-            };
+        let first = self.first;
+        let earlier = candidates
+            .into_iter()
+            .filter_map(|number| self.entries.get((number - first) as usize))
             // out of the window, though not yet at the front of it
-            if entry.event_time < oldest {
-                continue;
-            }
-            let similarity = signature.similarity(&entry.signature);
-            if best.is_none_or(|(top, _)| similarity > top) {
-                best = Some((similarity, entry));
-            }
-        }
-        let decision = match best {
-            Some((similarity, entry)) if similarity >= self.thresholds.same_story => Story {
-                id: entry.story_id.clone(),
-                kind: if similarity >= self.thresholds.duplicate {
-                    StoryKind::Duplicate
-                } else {
-                    StoryKind::SameStory
-                },
-                duplicate_of: Some(entry.id.clone()),
-                similarity,
-            },
-            _ => Story {
-                id: id.to_string(),
-                kind: StoryKind::Original,
-                duplicate_of: None,
-                similarity: 0.0,
-            },
-        };
+            .filter(|entry| entry.event_time >= oldest)
+            .map(|entry| Candidate {
+                similarity: signature.similarity(&entry.signature),
+                id: &entry.id,
+                story_id: &entry.story_id,
+            });
+        let decision = decide_among(id, &self.thresholds, earlier);
         // An article without words is an original whenever it comes, so
         // neither it nor its decision is kept.
         if !signature.is_empty() {
@@ -205,6 +144,7 @@ impl MemoryIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newsflow_core::StoryKind;
 
     const DAY: i64 = 24 * 3600;
 

@@ -31,6 +31,9 @@ pub const BANDS: usize = 32;
 /// Bins per band.
 pub const ROWS: usize = BINS / BANDS;
 
+/// Bytes per bin in [`Signature::to_bytes`].
+pub const STORED_BIN_BYTES: usize = 5;
+
 const BIN_BITS: u32 = BINS.trailing_zeros();
 const VALUE_MASK: u64 = 0xffff_ffff;
 const EMPTY: u64 = u64::MAX;
@@ -89,6 +92,32 @@ impl Signature {
     /// The bins, to store.
     pub fn bins(&self) -> &[u64] {
         &self.bins
+    }
+
+    /// The bins in [`STORED_BIN_BYTES`] bytes each: a shingle hash's 32
+    /// bits, then the borrowing distance, which is below [`BINS`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bins.len() * STORED_BIN_BYTES);
+        for &bin in &self.bins {
+            out.extend_from_slice(&(bin as u32).to_le_bytes());
+            out.push((bin >> 32) as u8);
+        }
+        out
+    }
+
+    /// A signature from [`Signature::to_bytes`]; `None` for bytes of
+    /// another length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
+        if bytes.len() != BINS * STORED_BIN_BYTES && !bytes.is_empty() {
+            return None;
+        }
+        let bins = bytes
+            .chunks_exact(STORED_BIN_BYTES)
+            .map(|b| {
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])) | (u64::from(b[4]) << 32)
+            })
+            .collect();
+        Some(Signature { bins })
     }
 
     /// Whether the text had no words.
@@ -180,6 +209,21 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    #[test]
+    fn stored_bytes_give_back_the_signature() {
+        let signature = Signature::of(&article(0..30));
+        let bytes = signature.to_bytes();
+        assert_eq!(bytes.len(), BINS * STORED_BIN_BYTES);
+        assert_eq!(Signature::from_bytes(&bytes), Some(signature));
+        let empty = Signature::of("");
+        assert_eq!(Signature::from_bytes(&empty.to_bytes()), Some(empty));
+        assert_eq!(Signature::from_bytes(&bytes[1..]), None);
+        // a short text borrows bins from far away: distances survive
+        let short = Signature::of("one two three four five six");
+        assert!(short.bins().iter().any(|b| b >> 32 > 0));
+        assert_eq!(Signature::from_bytes(&short.to_bytes()), Some(short));
     }
 
     #[test]
