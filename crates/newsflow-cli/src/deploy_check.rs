@@ -200,6 +200,81 @@ mod tests {
         }
     }
 
+    /// The host of a `redis://HOST:PORT/DB` URL.
+    fn redis_host(url: &str) -> &str {
+        let rest = url
+            .strip_prefix("redis://")
+            .unwrap_or_else(|| panic!("{url} is not redis://"));
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        host_port.split(':').next().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_enrich_replicas_share_a_story_store_that_is_deployed_with_them() {
+        // Compose: the enrich service's store is a service of the file,
+        // which the enricher waits for.
+        let docs = load(&repo().join("docker-compose.yml"));
+        let services = &docs[0]["services"];
+        let enrich = &services["enrich"];
+        let url = field(enrich, "environment")["NEWSFLOW_STORY_STORE"]
+            .as_str()
+            .expect("enrich sets NEWSFLOW_STORY_STORE");
+        let host = redis_host(url);
+        assert!(
+            !services[host].is_badvalue(),
+            "docker-compose.yml: the story store {url} is no service"
+        );
+        assert!(
+            !enrich["depends_on"][host].is_badvalue(),
+            "docker-compose.yml: enrich does not wait for {host}"
+        );
+
+        // Kubernetes: the ConfigMap's store is a Service of the base.
+        let mut files = Vec::new();
+        yaml_files(&repo().join("deploy/k8s/base"), &mut files);
+        let (mut urls, mut service_names) = (Vec::new(), Vec::new());
+        for doc in files.iter().flat_map(|path| load(path)) {
+            match doc["kind"].as_str() {
+                Some("ConfigMap") => urls.extend(
+                    doc["data"]["NEWSFLOW_STORY_STORE"]
+                        .as_str()
+                        .map(str::to_string),
+                ),
+                Some("Service") => {
+                    service_names.extend(doc["metadata"]["name"].as_str().map(str::to_string))
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(
+            urls.len(),
+            1,
+            "one NEWSFLOW_STORY_STORE in the base ConfigMap"
+        );
+        let host = redis_host(&urls[0]).to_string();
+        assert!(
+            service_names.contains(&host),
+            "deploy/k8s/base: the story store {} is none of the Services {service_names:?}",
+            urls[0]
+        );
+        let kustomization =
+            std::fs::read_to_string(repo().join("deploy/k8s/base/kustomization.yaml"))
+                .expect("kustomization.yaml");
+        for path in &files {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name != "kustomization.yaml" {
+                assert!(
+                    kustomization.contains(&format!("- {name}")),
+                    "deploy/k8s/base/kustomization.yaml lacks {name}"
+                );
+            }
+        }
+    }
+
     /// Docker's own reading of the compose file, where its client has the
     /// compose plugin (not on the machine these were written on).
     #[test]

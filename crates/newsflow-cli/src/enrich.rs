@@ -11,6 +11,7 @@ use newsflow_kafka::{PipelineStats, Watchdog};
 use crate::broker::BrokerArgs;
 use crate::http::{self, HttpArgs};
 use crate::in_flight_args::InFlightArgs;
+use crate::story_args::PipelineStoryArgs;
 use crate::topic_args::CreateTopicArgs;
 use crate::watchdog::MembershipArgs;
 
@@ -31,11 +32,11 @@ pub struct EnrichArgs {
 }
 
 impl EnrichArgs {
-    pub fn options(&self) -> EnrichOptions {
-        let mut options = self.output.options(&self.input_topic, &self.group);
+    pub fn options(&self) -> anyhow::Result<EnrichOptions> {
+        let mut options = self.output.options(&self.input_topic, &self.group)?;
         options.watchdog = self.watchdog.watchdog();
         options.instance_id = self.watchdog.instance_id.clone();
-        options
+        Ok(options)
     }
 }
 
@@ -66,11 +67,13 @@ pub struct EnrichOutputArgs {
     pub in_flight: InFlightArgs,
     #[command(flatten)]
     pub topics: CreateTopicArgs,
+    #[command(flatten)]
+    pub stories: PipelineStoryArgs,
 }
 
 impl EnrichOutputArgs {
-    pub fn options(&self, input_topic: &str, group: &str) -> EnrichOptions {
-        EnrichOptions {
+    pub fn options(&self, input_topic: &str, group: &str) -> anyhow::Result<EnrichOptions> {
+        Ok(EnrichOptions {
             input_topic: input_topic.to_string(),
             output_topic: self.output_topic.clone(),
             dlq_topic: self.dlq_topic.clone(),
@@ -81,7 +84,8 @@ impl EnrichOutputArgs {
             instance_id: None,
             in_flight: self.in_flight.in_flight(),
             create_topics: self.topics.create(),
-        }
+            stories: self.stories.options()?,
+        })
     }
 }
 
@@ -117,6 +121,7 @@ pub async fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     args.http
         .serve(http::Ops::Pipeline(stats.clone()), shutdown.clone())
         .await?;
-    newsflow_enricher::run(&kafka, &args.options(), annotator, stats, shutdown).await?;
+    let options = args.options()?;
+    newsflow_enricher::run(&kafka, &options, annotator, stats, shutdown).await?;
     Ok(ExitCode::SUCCESS)
 }

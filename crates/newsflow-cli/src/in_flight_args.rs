@@ -50,12 +50,12 @@ mod tests {
         let Command::Enrich(enrich) = enrich else {
             panic!("not enrich")
         };
-        assert_eq!(enrich.options().in_flight, want);
+        assert_eq!(enrich.options().unwrap().in_flight, want);
         let replay = parse(&[&["replay", "--from", "earliest"][..], &flags].concat());
         let Command::Replay(replay) = replay else {
             panic!("not replay")
         };
-        assert_eq!(replay.options().in_flight, want);
+        assert_eq!(replay.options().unwrap().in_flight, want);
         let sink = parse(&[&["sink", "--to", "jsonl:out"][..], &flags].concat());
         let Command::Sink(sink) = sink else {
             panic!("not sink")
@@ -75,6 +75,6 @@ mod tests {
         let Command::Enrich(enrich) = parse(&["enrich", "--max-in-flight", "0"]) else {
             panic!("not enrich")
         };
-        assert_eq!(enrich.options().in_flight.records, 1);
+        assert_eq!(enrich.options().unwrap().in_flight.records, 1);
     }
 }

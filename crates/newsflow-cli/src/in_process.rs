@@ -53,6 +53,7 @@ pub async fn run(
             instance_id: None,
             in_flight: Default::default(),
             create_topics: None,
+            stories: Default::default(),
         };
         let (stats, shutdown) = (enrich_stats.clone(), shutdown.clone());
         let annotator = Arc::new(Annotator::with_default_models()?);

@@ -52,7 +52,7 @@ pub struct ReplayArgs {
 }
 
 impl ReplayArgs {
-    pub fn options(&self) -> EnrichOptions {
+    pub fn options(&self) -> anyhow::Result<EnrichOptions> {
         self.output.options(&self.input_topic, &self.group)
     }
 }
@@ -79,7 +79,7 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         eprintln!("replay: nothing to read");
         return Ok(ExitCode::SUCCESS);
     }
-    let options = args.options();
+    let options = args.options()?;
     let annotator = Arc::new(args.output.languages.annotator()?);
     let mut pipeline = PipelineOptions::ranges(&args.group, plan.ranges, &options.dlq_topic);
     pipeline.max_rate = args.rate;

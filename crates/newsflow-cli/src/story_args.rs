@@ -1,7 +1,8 @@
 //! Options of near-duplicate and story detection.
 
 use clap::Args;
-use newsflow_stories::{MemoryIndex, Thresholds, Window};
+use newsflow_enricher::{StoryDetection, StoryOptions};
+use newsflow_stories::{MemoryIndex, Thresholds, Window, DEFAULT_PREFIX};
 
 #[derive(Debug, Args)]
 pub struct StoryArgs {
@@ -31,29 +32,66 @@ pub struct StoryArgs {
 }
 
 impl StoryArgs {
-    /// The in-process index these options ask for; `None` with
-    /// `--no-stories`, or an error for thresholds out of order or range.
-    pub fn memory_index(&self) -> anyhow::Result<Option<MemoryIndex>> {
-        if self.no_stories {
-            return Ok(None);
-        }
+    /// The rule these options ask for; an error for thresholds out of
+    /// order or range.
+    fn rule(&self) -> anyhow::Result<(Thresholds, Window)> {
         let thresholds = Thresholds {
             duplicate: self.duplicate_threshold,
             same_story: self.same_story_threshold,
         };
-        anyhow::ensure!(
-            (0.0..=1.0).contains(&thresholds.same_story)
-                && (0.0..=1.0).contains(&thresholds.duplicate)
-                && thresholds.same_story <= thresholds.duplicate,
-            "story thresholds must lie in [0, 1], the same-story one ({}) at most the duplicate one ({})",
-            thresholds.same_story,
-            thresholds.duplicate
-        );
+        thresholds.check().map_err(anyhow::Error::msg)?;
         let window = Window {
             max_age_secs: self.story_window_days.max(0).saturating_mul(86_400),
             max_articles: self.story_window_articles.max(1),
         };
+        Ok((thresholds, window))
+    }
+
+    /// The in-process index these options ask for; `None` with
+    /// `--no-stories`.
+    pub fn memory_index(&self) -> anyhow::Result<Option<MemoryIndex>> {
+        if self.no_stories {
+            return Ok(None);
+        }
+        let (thresholds, window) = self.rule()?;
         Ok(Some(MemoryIndex::new(thresholds, window)))
+    }
+}
+
+/// Story options of the enricher (`enrich`, `replay`): the rule, and the
+/// store the replicas share.
+#[derive(Debug, Args)]
+pub struct PipelineStoryArgs {
+    #[command(flatten)]
+    pub stories: StoryArgs,
+    /// Decide stories in this Redis server, which the enricher replicas
+    /// share (e.g. redis://127.0.0.1:6379/0). Without it each process
+    /// keeps its own window and sees only the partitions it reads.
+    #[arg(long, env = "NEWSFLOW_STORY_STORE", value_name = "URL")]
+    pub story_store: Option<String>,
+    /// Prefix of the store's keys, so that pipelines can share a server.
+    #[arg(long, env = "NEWSFLOW_STORY_STORE_PREFIX", default_value = DEFAULT_PREFIX)]
+    pub story_store_prefix: String,
+}
+
+impl PipelineStoryArgs {
+    /// The enricher's story options; an error for thresholds out of order
+    /// or range.
+    pub fn options(&self) -> anyhow::Result<StoryOptions> {
+        let (thresholds, window) = self.stories.rule()?;
+        let detection = match (&self.story_store, self.stories.no_stories) {
+            (_, true) => StoryDetection::Off,
+            (Some(url), false) => StoryDetection::Shared {
+                url: url.clone(),
+                prefix: self.story_store_prefix.clone(),
+            },
+            (None, false) => StoryDetection::InProcess,
+        };
+        Ok(StoryOptions {
+            detection,
+            thresholds,
+            window,
+        })
     }
 }
 

@@ -18,11 +18,17 @@ use newsflow_kafka::metrics::{Exposition, Report};
 use newsflow_kafka::OutRecord;
 use newsflow_kafka::{ensure_topics, max_message_bytes, TopicSpec};
 use newsflow_kafka::{
-    Ack, InFlight, KafkaConfig, Pipeline, PipelineOptions, PipelineStats, Producer, Rejection,
-    SourceRecord, Stage, Watchdog,
+    Ack, DeliveryFailure, InFlight, KafkaConfig, Pipeline, PipelineOptions, PipelineStats,
+    Producer, Rejection, SourceRecord, Stage, Watchdog,
 };
 use newsflow_nlp::Annotator;
+use newsflow_stories::{MemoryIndex, RedisStore, StoryIndex, Thresholds, Window};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+
+mod stories;
+
+pub use stories::{PendingStory, StoryMetrics, StoryStep};
 
 /// Default limit on the size of one raw record.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 2 << 20;
@@ -64,6 +70,14 @@ pub struct EnrichStage {
     output_topic: String,
     limits: RecordLimits,
     skipped: Arc<SkippedAnalyses>,
+    stories: Option<StoryStep>,
+}
+
+/// One enriched record, and what its story decision needs.
+#[derive(Debug)]
+pub struct Enriched {
+    pub record: OutRecord,
+    pub story: Option<PendingStory>,
 }
 
 /// Articles whose analysis was skipped, by language, for `/metrics`.
@@ -102,7 +116,19 @@ impl EnrichStage {
             output_topic,
             limits,
             skipped: Arc::default(),
+            stories: None,
         }
+    }
+
+    /// Decides each record's story with `step` (see [`StoryStep`]).
+    pub fn with_stories(mut self, step: StoryStep) -> Self {
+        self.stories = Some(step);
+        self
+    }
+
+    /// The story step's metrics, when there is one.
+    pub fn story_metrics(&self) -> Option<Arc<StoryMetrics>> {
+        self.stories.as_ref().map(StoryStep::metrics)
     }
 
     /// The stage's own metrics.
@@ -145,13 +171,13 @@ pub fn serialise_within(
 }
 
 impl Stage for EnrichStage {
-    type Output = OutRecord;
+    type Output = Enriched;
 
     fn name(&self) -> &'static str {
         "enrich"
     }
 
-    fn process(&self, record: &SourceRecord) -> Result<OutRecord, Rejection> {
+    fn process(&self, record: &SourceRecord) -> Result<Enriched, Rejection> {
         let raw = decode_raw(record.payload(), self.limits.max_record_bytes)?;
         let source = SourcePosition {
             topic: record.topic.clone(),
@@ -159,31 +185,112 @@ impl Stage for EnrichStage {
             offset: record.offset,
         };
         let mut enriched = self.annotator.annotate(raw, Some(source));
+        let story = self.stories.as_ref().map(|step| step.pending(&enriched));
+        let story_room = if story.is_some() {
+            stories::STORY_ROOM_BYTES
+        } else {
+            0
+        };
         let room = self
             .limits
             .max_output_bytes
-            .saturating_sub(enriched.id.len() + RECORD_OVERHEAD_BYTES);
+            .saturating_sub(enriched.id.len() + RECORD_OVERHEAD_BYTES + story_room);
         let payload = serialise_within(&mut enriched, room)?;
         if enriched.analysis_skipped.is_some() {
             self.skipped.record(&enriched.language.code);
         }
-        Ok(OutRecord {
-            key: Some(enriched.id.into_bytes()),
-            payload,
-            headers: Vec::new(),
+        Ok(Enriched {
+            record: OutRecord {
+                key: Some(enriched.id.into_bytes()),
+                payload,
+                headers: Vec::new(),
+            },
+            story,
         })
+    }
+
+    fn resolve<'a>(
+        &'a self,
+        mut output: Enriched,
+        _source: &'a SourceRecord,
+    ) -> BoxFuture<'a, Result<Enriched, DeliveryFailure>> {
+        async move {
+            let (Some(step), Some(pending)) = (&self.stories, output.story.take()) else {
+                return Ok(output);
+            };
+            if let Some(story) = step.decide(&pending).await {
+                let record = &mut output.record;
+                let limit = self.limits.max_output_bytes.saturating_sub(
+                    record.key.as_ref().map_or(0, Vec::len) + RECORD_OVERHEAD_BYTES,
+                );
+                if !stories::add_story(&mut record.payload, &story, limit) {
+                    tracing::warn!(
+                        story = story.id,
+                        "the story does not fit in the output limit; the record goes without it"
+                    );
+                }
+            }
+            Ok(output)
+        }
+        .boxed()
     }
 
     // Yielding a future is the point: enqueue now, acknowledge later.
     #[allow(clippy::async_yields_async)]
-    fn deliver<'a>(&'a self, output: OutRecord, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
+    fn deliver<'a>(&'a self, output: Enriched, _source: &'a SourceRecord) -> BoxFuture<'a, Ack> {
         async move {
-            match self.producer.enqueue(&self.output_topic, &output).await {
+            match self
+                .producer
+                .enqueue(&self.output_topic, &output.record)
+                .await
+            {
                 Ok(ack) => ack,
                 Err(failure) => futures::future::ready(Err(failure)).boxed(),
             }
         }
         .boxed()
+    }
+
+    fn health(&self) -> Option<watch::Receiver<bool>> {
+        self.stories.as_ref().and_then(StoryStep::health)
+    }
+}
+
+/// How the enricher decides stories.
+#[derive(Debug, Clone, Default)]
+pub enum StoryDetection {
+    /// Not at all: records go without `story`.
+    Off,
+    /// In this process: right for one enricher, or for replicas that need
+    /// not agree across partitions.
+    #[default]
+    InProcess,
+    /// In the Redis server at `url`, shared by the replicas, under keys
+    /// that start with `prefix`.
+    Shared { url: String, prefix: String },
+}
+
+/// The story rule and where it is kept.
+#[derive(Debug, Clone, Default)]
+pub struct StoryOptions {
+    pub detection: StoryDetection,
+    pub thresholds: Thresholds,
+    pub window: Window,
+}
+
+impl StoryOptions {
+    /// The step these options ask for; `None` when detection is off.
+    pub fn step(&self) -> anyhow::Result<Option<StoryStep>> {
+        let index = match &self.detection {
+            StoryDetection::Off => return Ok(None),
+            StoryDetection::InProcess => StoryIndex::InProcess(std::sync::Mutex::new(
+                MemoryIndex::new(self.thresholds, self.window),
+            )),
+            StoryDetection::Shared { url, prefix } => {
+                StoryIndex::Shared(RedisStore::new(url, prefix, self.thresholds, self.window)?)
+            }
+        };
+        Ok(Some(StoryStep::new(index)))
     }
 }
 
@@ -207,6 +314,8 @@ pub struct EnrichOptions {
     /// Create the output and dead-letter topics when missing, with these
     /// partitions and replication factor.
     pub create_topics: Option<(i32, i32)>,
+    /// Near-duplicate and story detection.
+    pub stories: StoryOptions,
 }
 
 /// Runs the enrich stage as a member of `options.group_id` until
@@ -246,13 +355,20 @@ pub async fn run_pipeline(
         max_output_bytes: output_limit(kafka, options).await,
     };
     let pipeline = Pipeline::new(kafka, pipeline)?;
-    let stage = Arc::new(EnrichStage::new(
+    let mut stage = EnrichStage::new(
         annotator,
         pipeline.producer(),
         options.output_topic.clone(),
         limits,
-    ));
+    );
+    if let Some(step) = options.stories.step()? {
+        stage = stage.with_stories(step);
+    }
+    let stage = Arc::new(stage);
     stats.attach(stage.skipped_analyses());
+    if let Some(metrics) = stage.story_metrics() {
+        stats.attach(metrics);
+    }
     pipeline.run(stage, stats, shutdown).await
 }
 
@@ -313,8 +429,8 @@ mod tests {
         let out = stage_with_models(limits)
             .process(&record(names_and_dates(20 << 10)))
             .unwrap();
-        assert!(out.payload.len() + 5 + RECORD_OVERHEAD_BYTES <= 64 << 10);
-        let article: EnrichedArticle = serde_json::from_slice(&out.payload).unwrap();
+        assert!(out.record.payload.len() + 5 + RECORD_OVERHEAD_BYTES <= 64 << 10);
+        let article: EnrichedArticle = serde_json::from_slice(&out.record.payload).unwrap();
         let truncated = article.truncated.expect("the record says it was bounded");
         assert!(truncated.mentions > 0, "{truncated:?}");
         assert!(!article.entities.is_empty());
@@ -408,8 +524,8 @@ mod tests {
                 br#"{"id":"a-1","title":"T","body":"Some text."}"#.to_vec(),
             ))
             .unwrap();
-        assert_eq!(out.key.as_deref(), Some(&b"a-1"[..]));
-        let value: serde_json::Value = serde_json::from_slice(&out.payload).unwrap();
+        assert_eq!(out.record.key.as_deref(), Some(&b"a-1"[..]));
+        let value: serde_json::Value = serde_json::from_slice(&out.record.payload).unwrap();
         assert_eq!(value["schema"], "newsflow.enriched/1");
         assert_eq!(value["provenance"]["source"]["partition"], 3);
         assert_eq!(value["provenance"]["source"]["offset"], 17);

@@ -90,6 +90,7 @@ fn start_enricher(
         instance_id: None,
         in_flight: Default::default(),
         create_topics: None,
+        stories: Default::default(),
     };
     let stats = Arc::new(PipelineStats::default());
     let shutdown = CancellationToken::new();

@@ -7,13 +7,22 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use newsflow_core::{EnrichedArticle, LanguageGuess, Provenance, RawArticle};
+use newsflow_core::{EnrichedArticle, LanguageGuess, Provenance, RawArticle, Story, StoryKind};
 use newsflow_kafka::SourceRecord;
 use newsflow_sink::postgres::{migrations, ArticleRow, PostgresOptions, PostgresWriter};
 use newsflow_tests::postgres::{connect, TestDatabase};
 use tokio_postgres::Client;
 
 fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64)]) -> ArticleRow {
+    row(&enriched(id, enriched_at, topics_model, places))
+}
+
+fn enriched(
+    id: &str,
+    enriched_at: &str,
+    topics_model: &str,
+    places: &[(&str, i64)],
+) -> EnrichedArticle {
     let mut raw = RawArticle::new(format!("Story {id}"), "Body text.");
     raw.id = id.to_string();
     raw.fill_defaults();
@@ -49,6 +58,10 @@ fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64
         {"id": "medtop:11000000", "label": "politics", "score": 0.9}
     ))
     .expect("topic")];
+    enriched
+}
+
+fn row(enriched: &EnrichedArticle) -> ArticleRow {
     let source = SourceRecord {
         topic: "articles.enriched".into(),
         partition: 0,
@@ -58,7 +71,7 @@ fn article(id: &str, enriched_at: &str, topics_model: &str, places: &[(&str, i64
         headers: Vec::new(),
         timestamp: None,
     };
-    ArticleRow::new(&enriched, &source).expect("row")
+    ArticleRow::new(enriched, &source).expect("row")
 }
 
 async fn write(writer: &PostgresWriter, rows: Vec<ArticleRow>) {
@@ -96,7 +109,7 @@ async fn newest_enrichment_wins_whatever_the_order_of_arrival() {
     let mut client = connect(&url).await;
     assert_eq!(
         migrations::migrate(&mut client).await.expect("migrate"),
-        [1, 2, 3]
+        [1, 2, 3, 4]
     );
     assert!(migrations::migrate(&mut client)
         .await
@@ -177,6 +190,65 @@ async fn newest_enrichment_wins_whatever_the_order_of_arrival() {
         .expect("b")
         .get(0);
     assert_eq!(top, ["medtop:11000000"]);
+}
+
+/// Article `id` of story `story_id`, as `kind`.
+fn in_story(id: &str, story_id: &str, kind: StoryKind) -> ArticleRow {
+    let mut article = enriched(id, "2026-11-01T00:00:00Z", "t1", &[]);
+    article.story = Some(Story {
+        id: story_id.into(),
+        kind,
+        duplicate_of: (kind != StoryKind::Original).then(|| story_id.into()),
+        similarity: 0.9,
+    });
+    row(&article)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_stories_view_counts_stories_not_articles() {
+    let db = TestDatabase::create().await;
+    let url = db.url();
+    let options = PostgresOptions::new(&url);
+    let mut client = connect(&url).await;
+    migrations::migrate(&mut client).await.expect("migrate");
+    let writer = PostgresWriter::start(options.pool().expect("pool"), options.writer.clone());
+    write(
+        &writer,
+        vec![
+            in_story("a", "a", StoryKind::Original),
+            in_story("b", "a", StoryKind::Duplicate),
+            in_story("c", "a", StoryKind::SameStory),
+            in_story("d", "d", StoryKind::Original),
+            // written before stories were decided
+            article("e", "2026-11-01T00:00:00Z", "t1", &[]),
+        ],
+    )
+    .await;
+    assert_eq!(count(&client, "SELECT count(*) FROM articles").await, 5);
+    assert_eq!(count(&client, "SELECT count(*) FROM stories").await, 3);
+    let row = client
+        .query_one(
+            "SELECT articles, duplicates, same_story, title FROM stories WHERE story_id = 'a'",
+            &[],
+        )
+        .await
+        .expect("story a");
+    let (articles, duplicates, same_story, title): (i64, i64, i64, String) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert_eq!((articles, duplicates, same_story), (3, 1, 1));
+    assert_eq!(title, "Story a", "the story's first article's title");
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM articles WHERE story_kind = 'duplicate'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&client, "SELECT sum(stories)::int8 FROM story_counts_daily").await,
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

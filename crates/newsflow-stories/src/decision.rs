@@ -14,6 +14,24 @@ pub struct Thresholds {
     pub same_story: f64,
 }
 
+impl Thresholds {
+    /// An error unless both lie in [0, 1], the same-story one at most the
+    /// duplicate one.
+    pub fn check(&self) -> Result<(), String> {
+        if (0.0..=1.0).contains(&self.same_story)
+            && (0.0..=1.0).contains(&self.duplicate)
+            && self.same_story <= self.duplicate
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "story thresholds must lie in [0, 1], the same-story one ({}) at most the duplicate one ({})",
+                self.same_story, self.duplicate
+            ))
+        }
+    }
+}
+
 impl Default for Thresholds {
     /// Provisional, until the labelled pair set chooses them: in BBC
     /// `train.jsonl` the near pairs lie between 0.5 and 0.99 and unrelated

@@ -14,11 +14,13 @@
 
 mod decision;
 mod hash;
+mod index;
 mod memory_index;
 mod redis_store;
 mod signature;
 
 pub use decision::{Thresholds, Window};
+pub use index::StoryIndex;
 pub use memory_index::MemoryIndex;
 pub use redis_store::{Decided, RedisStore, StoreError, DEFAULT_PREFIX};
 pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS, STORED_BIN_BYTES};

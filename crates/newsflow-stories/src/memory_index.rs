@@ -16,6 +16,7 @@ use newsflow_core::Story;
 use crate::decision::{decide_among, Candidate, Thresholds, Window};
 use crate::Signature;
 
+#[derive(Debug)]
 struct Entry {
     id: String,
     story_id: String,
@@ -25,6 +26,7 @@ struct Entry {
 }
 
 /// Signatures of the window's articles and the decisions made.
+#[derive(Debug)]
 pub struct MemoryIndex {
     thresholds: Thresholds,
     window: Window,

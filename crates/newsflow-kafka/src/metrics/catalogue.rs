@@ -161,6 +161,27 @@ pub const POSTGRES_RETRIES: Metric = Metric {
     labels: &[],
     help: "Transactions retried because the database was unavailable.",
 };
+/// `newsflow_stories_total`.
+pub const STORIES: Metric = Metric {
+    name: "newsflow_stories_total",
+    kind: Kind::Counter,
+    labels: &["kind"],
+    help: "Articles decided an original, a duplicate or the same story as an earlier one.",
+};
+/// `newsflow_story_store_seconds`.
+pub const STORY_STORE_SECONDS: Metric = Metric {
+    name: "newsflow_story_store_seconds",
+    kind: Kind::Histogram,
+    labels: &[],
+    help: "Time of one successful decision in the shared story store, in seconds.",
+};
+/// `newsflow_story_store_errors_total`.
+pub const STORY_STORE_ERRORS: Metric = Metric {
+    name: "newsflow_story_store_errors_total",
+    kind: Kind::Counter,
+    labels: &[],
+    help: "Requests to the shared story store that failed (each is retried).",
+};
 
 /// All of the above.
 pub const ALL: &[Metric] = &[
@@ -186,6 +207,9 @@ pub const ALL: &[Metric] = &[
     POSTGRES_WRITTEN,
     POSTGRES_UNCHANGED,
     POSTGRES_RETRIES,
+    STORIES,
+    STORY_STORE_SECONDS,
+    STORY_STORE_ERRORS,
 ];
 
 #[cfg(test)]

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "articles.truncated",
         sql: include_str!("migrations/0003_truncated.sql"),
     },
+    Migration {
+        version: 4,
+        name: "articles.story_id and story_kind; views: stories, story counts",
+        sql: include_str!("migrations/0004_stories.sql"),
+    },
 ];
 
 /// Arbitrary but fixed: the key of the advisory lock taken while migrating.
