@@ -43,6 +43,7 @@ async fn main() -> Result<(), String> {
         RedisStore::new(&url, &prefix, Thresholds::default(), Window::default())
             .map_err(|e| e.to_string())?,
     );
+    let memory_before = used_memory(&url).await?;
     let started = Instant::now();
     let mut timings: Vec<(Duration, usize)> = stream::iter(0..decisions)
         .map(|n| {
@@ -63,17 +64,38 @@ async fn main() -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let elapsed = started.elapsed();
     let held = store.articles().await.map_err(|e| e.to_string())?;
+    let memory = used_memory(&url).await?.saturating_sub(memory_before);
     store.clear().await.map_err(|e| e.to_string())?;
     timings.sort();
     let at = |q: f64| timings[((timings.len() - 1) as f64 * q) as usize].0;
     let trips: usize = timings.iter().map(|t| t.1).sum();
     println!(
-        "{decisions} decisions, {concurrency} in flight: {:.0}/s; per decision p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.2} round trips each; {held} articles held",
+        "{decisions} decisions, {concurrency} in flight: {:.0}/s; per decision p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.2} round trips each; {held} articles held in {:.1} MB, {:.0} bytes each",
         decisions as f64 / elapsed.as_secs_f64(),
         at(0.5).as_secs_f64() * 1e3,
         at(0.99).as_secs_f64() * 1e3,
         at(1.0).as_secs_f64() * 1e3,
         trips as f64 / decisions as f64,
+        memory as f64 / 1e6,
+        memory as f64 / held.max(1) as f64,
     );
     Ok(())
+}
+
+/// The server's `used_memory`, in bytes.
+async fn used_memory(url: &str) -> Result<u64, String> {
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .map_err(|e| e.to_string())?;
+    let info: String = redis::cmd("INFO")
+        .arg("memory")
+        .query_async(&mut connection)
+        .await
+        .map_err(|e| e.to_string())?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| "no used_memory in INFO".to_string())
 }
