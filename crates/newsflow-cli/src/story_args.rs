@@ -19,6 +19,12 @@ pub struct StoryArgs {
     #[arg(long, env = "NEWSFLOW_SAME_STORY_THRESHOLD", value_name = "SIMILARITY",
           default_value_t = Thresholds::default().same_story)]
     pub same_story_threshold: f64,
+    /// Share of the smaller article's five-word runs found in the other at
+    /// or above which a pair at least --same-story-threshold similar is a
+    /// duplicate all the same: a reprint with a paragraph added or dropped.
+    #[arg(long, env = "NEWSFLOW_DUPLICATE_CONTAINMENT", value_name = "SHARE",
+          default_value_t = Thresholds::default().duplicate_containment)]
+    pub duplicate_containment: f64,
     /// Compare with the articles of this many days before, by publication
     /// time (else ingestion time).
     #[arg(long, env = "NEWSFLOW_STORY_WINDOW_DAYS", value_name = "DAYS",
@@ -38,6 +44,7 @@ impl StoryArgs {
         let thresholds = Thresholds {
             duplicate: self.duplicate_threshold,
             same_story: self.same_story_threshold,
+            duplicate_containment: self.duplicate_containment,
         };
         thresholds.check().map_err(anyhow::Error::msg)?;
         let window = Window {
@@ -123,6 +130,7 @@ mod tests {
             ][..],
             &["--duplicate-threshold", "1.5"],
             &["--same-story-threshold=-0.1"],
+            &["--duplicate-containment", "1.2"],
         ] {
             let e = annotate(bad).stories.memory_index().err();
             assert!(

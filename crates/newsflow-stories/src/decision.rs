@@ -12,6 +12,11 @@ pub struct Thresholds {
     pub duplicate: f64,
     /// At or above this (and below `duplicate`), the same story.
     pub same_story: f64,
+    /// An article at least `same_story` similar is a duplicate all the
+    /// same when this share of the smaller one's shingles is in the other
+    /// ([`crate::Signature::containment`]): a reprint with a paragraph
+    /// added or dropped.
+    pub duplicate_containment: f64,
 }
 
 impl Thresholds {
@@ -20,6 +25,7 @@ impl Thresholds {
     pub fn check(&self) -> Result<(), String> {
         if (0.0..=1.0).contains(&self.same_story)
             && (0.0..=1.0).contains(&self.duplicate)
+            && (0.0..=1.0).contains(&self.duplicate_containment)
             && self.same_story <= self.duplicate
         {
             Ok(())
@@ -40,6 +46,7 @@ impl Default for Thresholds {
         Thresholds {
             duplicate: 0.8,
             same_story: 0.5,
+            duplicate_containment: 0.9,
         }
     }
 }
@@ -68,8 +75,22 @@ impl Default for Window {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate<'a> {
     pub similarity: f64,
+    pub containment: f64,
     pub id: &'a str,
     pub story_id: &'a str,
+}
+
+/// What a pair is by the rule, given its similarity and containment:
+/// `None` below the same-story threshold.
+pub fn kind_of(similarity: f64, containment: f64, thresholds: &Thresholds) -> Option<StoryKind> {
+    if similarity < thresholds.same_story {
+        None
+    } else if similarity >= thresholds.duplicate || containment >= thresholds.duplicate_containment
+    {
+        Some(StoryKind::Duplicate)
+    } else {
+        Some(StoryKind::SameStory)
+    }
 }
 
 /// The decision for article `id` among `candidates`, given in the order
@@ -86,18 +107,17 @@ pub(crate) fn decide_among<'a>(
             best = Some(candidate);
         }
     }
-    match best {
-        Some(top) if top.similarity >= thresholds.same_story => Story {
+    let Some(top) = best else {
+        return original(id);
+    };
+    match kind_of(top.similarity, top.containment, thresholds) {
+        Some(kind) => Story {
             id: top.story_id.to_string(),
-            kind: if top.similarity >= thresholds.duplicate {
-                StoryKind::Duplicate
-            } else {
-                StoryKind::SameStory
-            },
+            kind,
             duplicate_of: Some(top.id.to_string()),
             similarity: top.similarity,
         },
-        _ => original(id),
+        None => original(id),
     }
 }
 

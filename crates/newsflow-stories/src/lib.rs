@@ -19,7 +19,7 @@ mod memory_index;
 mod redis_store;
 mod signature;
 
-pub use decision::{Thresholds, Window};
+pub use decision::{kind_of, Thresholds, Window};
 pub use index::StoryIndex;
 pub use memory_index::MemoryIndex;
 pub use redis_store::{Decided, RedisStore, StoreError, DEFAULT_PREFIX};

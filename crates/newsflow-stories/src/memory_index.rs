@@ -80,6 +80,7 @@ impl MemoryIndex {
             .filter(|entry| entry.event_time >= oldest)
             .map(|entry| Candidate {
                 similarity: signature.similarity(&entry.signature),
+                containment: signature.containment(&entry.signature),
                 id: &entry.id,
                 story_id: &entry.story_id,
             });

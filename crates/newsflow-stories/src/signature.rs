@@ -44,18 +44,24 @@ pub struct Signature {
     /// [`BINS`] values, or none. A value is a shingle hash's low 32 bits,
     /// plus the distance to the bin it was borrowed from in the high bits.
     bins: Vec<u64>,
+    /// Distinct shingles: with the similarity, how much of the smaller
+    /// article the larger one contains.
+    shingles: u32,
 }
 
 impl Signature {
     /// The signature of `text`. A text shorter than a shingle is one
     /// shingle of all its words.
     pub fn of(text: &str) -> Signature {
-        let shingles = shingles(text);
+        let mut shingles = shingles(text);
         if shingles.is_empty() {
-            return Signature { bins: Vec::new() };
+            return Signature {
+                bins: Vec::new(),
+                shingles: 0,
+            };
         }
         let mut least = [EMPTY; BINS];
-        for h in shingles {
+        for &h in &shingles {
             let bin = (h >> (64 - BIN_BITS)) as usize;
             least[bin] = least[bin].min(h & VALUE_MASK);
         }
@@ -68,7 +74,12 @@ impl Signature {
                 least[(i + distance) % BINS] | ((distance as u64) << 32)
             })
             .collect();
-        Signature { bins }
+        shingles.sort_unstable();
+        shingles.dedup();
+        Signature {
+            bins,
+            shingles: u32::try_from(shingles.len()).unwrap_or(u32::MAX),
+        }
     }
 
     /// The signature of an article: of its body, whose words say whether
@@ -83,41 +94,46 @@ impl Signature {
         }
     }
 
-    /// A signature from its stored bins; `None` unless there are
-    /// [`BINS`] of them, or none.
-    pub fn from_bins(bins: Vec<u64>) -> Option<Signature> {
-        (bins.is_empty() || bins.len() == BINS).then_some(Signature { bins })
-    }
-
     /// The bins, to store.
     pub fn bins(&self) -> &[u64] {
         &self.bins
     }
 
-    /// The bins in [`STORED_BIN_BYTES`] bytes each: a shingle hash's 32
-    /// bits, then the borrowing distance, which is below [`BINS`].
+    /// The bins in [`STORED_BIN_BYTES`] bytes each (a shingle hash's 32
+    /// bits, then the borrowing distance, which is below [`BINS`]), then
+    /// the count of distinct shingles in 4 bytes; nothing for an empty
+    /// signature.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.bins.len() * STORED_BIN_BYTES);
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(self.bins.len() * STORED_BIN_BYTES + 4);
         for &bin in &self.bins {
             out.extend_from_slice(&(bin as u32).to_le_bytes());
             out.push((bin >> 32) as u8);
         }
+        out.extend_from_slice(&self.shingles.to_le_bytes());
         out
     }
 
     /// A signature from [`Signature::to_bytes`]; `None` for bytes of
     /// another length.
     pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
-        if bytes.len() != BINS * STORED_BIN_BYTES && !bytes.is_empty() {
-            return None;
+        if bytes.is_empty() {
+            return Some(Signature {
+                bins: Vec::new(),
+                shingles: 0,
+            });
         }
-        let bins = bytes
+        let (bins, count) = bytes.split_at_checked(BINS * STORED_BIN_BYTES)?;
+        let shingles = u32::from_le_bytes(count.try_into().ok()?);
+        let bins = bins
             .chunks_exact(STORED_BIN_BYTES)
             .map(|b| {
                 u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])) | (u64::from(b[4]) << 32)
             })
             .collect();
-        Some(Signature { bins })
+        Some(Signature { bins, shingles })
     }
 
     /// Whether the text had no words.
@@ -138,6 +154,28 @@ impl Signature {
             .filter(|(a, b)| a == b)
             .count();
         agree as f64 / BINS as f64
+    }
+
+    /// Estimated share of the smaller article's shingles that the other
+    /// one has too, from the similarity and the two shingle counts: near 1
+    /// when one article is the other with paragraphs added, as a reprint
+    /// often is, however different their sizes; 0 when either has no
+    /// words.
+    pub fn containment(&self, other: &Signature) -> f64 {
+        let smaller = self.shingles.min(other.shingles);
+        if smaller == 0 {
+            return 0.0;
+        }
+        let similarity = self.similarity(other);
+        // |A ∩ B| = J (|A| + |B|) / (1 + J)
+        let shared = similarity * (f64::from(self.shingles) + f64::from(other.shingles))
+            / (1.0 + similarity);
+        (shared / f64::from(smaller)).min(1.0)
+    }
+
+    /// The number of distinct shingles.
+    pub fn shingle_count(&self) -> u32 {
+        self.shingles
     }
 
     /// The [`BANDS`] band keys, each naming its band, for a
@@ -215,7 +253,7 @@ mod tests {
     fn stored_bytes_give_back_the_signature() {
         let signature = Signature::of(&article(0..30));
         let bytes = signature.to_bytes();
-        assert_eq!(bytes.len(), BINS * STORED_BIN_BYTES);
+        assert_eq!(bytes.len(), BINS * STORED_BIN_BYTES + 4);
         assert_eq!(Signature::from_bytes(&bytes), Some(signature));
         let empty = Signature::of("");
         assert_eq!(Signature::from_bytes(&empty.to_bytes()), Some(empty));
@@ -283,12 +321,25 @@ mod tests {
     }
 
     #[test]
-    fn stored_bins_read_back_and_wrong_lengths_are_refused() {
-        let signature = Signature::of(&article(0..10));
-        let back = Signature::from_bins(signature.bins().to_vec());
-        assert_eq!(back.as_ref(), Some(&signature));
-        assert!(Signature::from_bins(vec![1, 2, 3]).is_none());
-        assert_eq!(Signature::from_bins(Vec::new()), Some(Signature::of("")));
+    fn containment_sees_a_reprint_with_paragraphs_added() {
+        let short = Signature::of(&article(0..20));
+        let long = Signature::of(&article(0..40));
+        assert!(short.similarity(&long) < 0.6, "{}", short.similarity(&long));
+        assert!(
+            short.containment(&long) > 0.9,
+            "{}",
+            short.containment(&long)
+        );
+        // half of it kept, the rest written anew: contained neither way
+        let new_words: Vec<String> = (0..200).map(|i| format!("word{i}")).collect();
+        let rewrite = Signature::of(&format!("{} {}", article(0..10), new_words.join(" ")));
+        assert!(
+            short.containment(&rewrite) < 0.7,
+            "{}",
+            short.containment(&rewrite)
+        );
+        assert_eq!(short.containment(&Signature::of("")), 0.0);
+        assert!(short.shingle_count() > 200);
     }
 
     #[test]

@@ -212,6 +212,7 @@ impl RedisStore {
                 .filter(|c| c.event_time >= oldest)
                 .map(|c| Candidate {
                     similarity: signature.similarity(&c.signature),
+                    containment: signature.containment(&c.signature),
                     id: &c.id,
                     story_id: &c.story_id,
                 });
