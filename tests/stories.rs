@@ -21,12 +21,9 @@ fn shared_redis() -> String {
 fn article(id: &str, story: usize, headline: &str, upper: bool) -> Vec<u8> {
     let body: String = (0..30)
         .map(|i| {
-            format!(
-                "Report {story} paragraph {i}: officials in district {} said that measure {} would be reviewed within {} weeks.",
-                story * 31 + i,
-                story * 7 + i * 3,
-                i % 9 + 2
-            )
+            // Every run of five words holds a word of this story's
+            // paragraph only: stories share nothing.
+            format!("Report {story} paragraph {i}: officials{story}x{i} in district{story}x{i} said measure{story}x{i} would be reviewed{story}x{i}.")
         })
         .collect::<Vec<_>>()
         .join(" ");

@@ -150,7 +150,7 @@ fn main() -> Result<(), String> {
     println!("|---|---|---|---|---|---|---|---|");
     for duplicate in [0.7, 0.8, 0.9] {
         for duplicate_containment in [0.85, 0.9, 0.95, 1.01] {
-            for same_story in [0.3, 0.4, 0.5] {
+            for same_story in [0.25, 0.3, 0.35, 0.4, 0.5] {
                 let thresholds = Thresholds {
                     duplicate,
                     same_story,

@@ -39,14 +39,14 @@ impl Thresholds {
 }
 
 impl Default for Thresholds {
-    /// Measured on the labelled pair set (docs/stories.md): duplicates
-    /// precision 0.999 and recall 0.997, nothing unrelated merged; a wide
-    /// band of the sweep around them does as well.
+    /// Chosen on the labelled pair set (docs/stories.md): the lowest
+    /// same-story threshold that merged no related or unrelated pair, and
+    /// the containment that kept same-story precision at 1.
     fn default() -> Self {
         Thresholds {
             duplicate: 0.8,
-            same_story: 0.5,
-            duplicate_containment: 0.9,
+            same_story: 0.3,
+            duplicate_containment: 0.85,
         }
     }
 }

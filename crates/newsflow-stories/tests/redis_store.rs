@@ -71,11 +71,8 @@ impl Drop for TestStore {
 fn story(sentences: impl Iterator<Item = usize>) -> String {
     sentences
         .map(|i| {
-            format!(
-                "Paragraph {i}: the minister told reporters in Ankara that talks on item {} would resume after {} days.",
-                i * 17 % 101,
-                i * 5 % 23
-            )
+            // Every run of five words holds a word of this paragraph only.
+            format!("Paragraph {i}: minister{i} told reporters{i} in Ankara{i} that talks{i} would resume{i}.")
         })
         .collect::<Vec<_>>()
         .join(" ")
