@@ -4,6 +4,8 @@
 
 use newsflow_core::{Story, StoryKind};
 
+use crate::Signature;
+
 /// Estimated similarities at which an article is a duplicate, or the same
 /// story, of an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,6 +80,24 @@ pub(crate) struct Candidate<'a> {
     pub containment: f64,
     pub id: &'a str,
     pub story_id: &'a str,
+}
+
+impl<'a> Candidate<'a> {
+    /// Earlier article `id` of story `story_id`, whose signature is
+    /// `earlier`, against the new article's `signature`.
+    pub fn compared(
+        signature: &Signature,
+        earlier: &Signature,
+        id: &'a str,
+        story_id: &'a str,
+    ) -> Self {
+        Candidate {
+            similarity: signature.similarity(earlier),
+            containment: signature.containment(earlier),
+            id,
+            story_id,
+        }
+    }
 }
 
 /// What a pair is by the rule, given its similarity and containment:

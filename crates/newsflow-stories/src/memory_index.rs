@@ -78,11 +78,8 @@ impl MemoryIndex {
             .filter_map(|number| self.entries.get((number - first) as usize))
             // out of the window, though not yet at the front of it
             .filter(|entry| entry.event_time >= oldest)
-            .map(|entry| Candidate {
-                similarity: signature.similarity(&entry.signature),
-                containment: signature.containment(&entry.signature),
-                id: &entry.id,
-                story_id: &entry.story_id,
+            .map(|entry| {
+                Candidate::compared(signature, &entry.signature, &entry.id, &entry.story_id)
             });
         let decision = decide_among(id, &self.thresholds, earlier);
         // An article without words is an original whenever it comes, so

@@ -210,12 +210,7 @@ impl RedisStore {
                 .iter()
                 // out of the window, though not yet evicted
                 .filter(|c| c.event_time >= oldest)
-                .map(|c| Candidate {
-                    similarity: signature.similarity(&c.signature),
-                    containment: signature.containment(&c.signature),
-                    id: &c.id,
-                    story_id: &c.story_id,
-                });
+                .map(|c| Candidate::compared(signature, &c.signature, &c.id, &c.story_id));
             let story = decide_among(id, &self.thresholds, candidates);
             let json = serde_json::to_string(&story)
                 .map_err(|e| StoreError::corrupt(format!("cannot serialise a decision: {e}")))?;
