@@ -294,6 +294,22 @@ async fn run(seed: u64, tansu: &Path) {
         let (jsonl, lines) = jsonl_ids(&jsonl_dir);
         let rows = db.articles().await as usize;
         restarts += roles.restart_failed();
+        // Tansu 0.6.0 has been seen to die on its own minutes after a
+        // restart (connections refused from then on): that is one more
+        // broker crash, which newsflow must also survive, so it restarts
+        // like the roles do, and says so with the broker's last words.
+        if broker.as_mut().is_some_and(TansuBroker::has_exited) {
+            let log =
+                std::fs::read_to_string(broker_dir.path().join("tansu.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            eprintln!(
+                "seed {seed}: the broker exited on its own; restarting it. Its log ends:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+            drop(broker.take());
+            broker = Some(start_tansu(tansu, broker_dir.path(), port, port, &[]));
+            restarts += 1;
+        }
         if (jsonl.len() >= ARTICLES && rows >= ARTICLES) || Instant::now() > deadline {
             break (jsonl, lines, rows);
         }

@@ -279,6 +279,13 @@ pub struct TansuBroker {
     child: Child,
 }
 
+impl TansuBroker {
+    /// Whether the broker process has ended on its own.
+    pub fn has_exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
 impl Drop for TansuBroker {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -304,7 +311,15 @@ pub fn start_tansu(
         .args(["--storage-engine", "sqlite://tansu.db"])
         .args(extra)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // Kept beside its database, so that a broker that dies says why.
+        .stderr(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("tansu.log"))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        )
         .spawn()
         .expect("starting tansu");
     let deadline = Instant::now() + Duration::from_secs(20);
