@@ -73,6 +73,12 @@ impl Default for Window {
     }
 }
 
+/// Earlier articles compared per band at most, the most recent ones: a
+/// band that thousands of articles share (boilerplate, a template) must
+/// not make every decision compare with all of them. Both indexes keep to
+/// it, so that they decide alike.
+pub(crate) const CANDIDATES_PER_BAND: usize = 64;
+
 /// An earlier article in the window that shares a band with the new one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate<'a> {

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use newsflow_core::Story;
 
-use crate::decision::{decide_among, Candidate, Thresholds, Window};
+use crate::decision::{decide_among, Candidate, Thresholds, Window, CANDIDATES_PER_BAND};
 use crate::Signature;
 
 #[derive(Debug)]
@@ -88,7 +88,13 @@ impl MemoryIndex {
             self.decisions.insert(id.to_string(), decision.clone());
             let number = self.first + self.entries.len() as u64;
             for &band in &bands {
-                self.bands.entry(band).or_default().push(number);
+                let numbers = self.bands.entry(band).or_default();
+                numbers.push(number);
+                // Only the most recent are ever compared (see
+                // CANDIDATES_PER_BAND): older ones need not be kept.
+                if numbers.len() > CANDIDATES_PER_BAND {
+                    numbers.remove(0);
+                }
             }
             self.entries.push_back(Entry {
                 id: id.to_string(),
@@ -188,6 +194,24 @@ mod tests {
         let other = decide(&mut index, "d", &story(900..940), 180);
         assert_eq!(other.kind, StoryKind::Original);
         assert_eq!(other.id, "d");
+    }
+
+    #[test]
+    fn a_flood_of_one_template_keeps_few_candidates_per_band() {
+        let mut index = index();
+        let text = story(0..30);
+        for n in 0..500 {
+            decide(&mut index, &format!("t{n}"), &text, n);
+        }
+        assert!(index.bands.values().all(|n| n.len() <= CANDIDATES_PER_BAND));
+        let copy = decide(&mut index, "copy", &text, 501);
+        assert_eq!(copy.kind, StoryKind::Duplicate);
+        assert_eq!(copy.id, "t0", "still the story of the first");
+        assert_eq!(
+            copy.duplicate_of.as_deref(),
+            Some("t436"),
+            "the earliest kept"
+        );
     }
 
     #[test]

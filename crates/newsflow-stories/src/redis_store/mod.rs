@@ -27,15 +27,11 @@ use newsflow_core::Story;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 
-use crate::decision::{decide_among, original, Candidate, Thresholds, Window};
+use crate::decision::{decide_among, original, Candidate, Thresholds, Window, CANDIDATES_PER_BAND};
 use crate::Signature;
 
 /// The prefix of every key, unless told otherwise.
 pub const DEFAULT_PREFIX: &str = "newsflow:stories:";
-
-/// Earlier articles read per band at most: a band that thousands of
-/// articles share (boilerplate, say) must not make every look-up slow.
-const PER_BAND: usize = 64;
 
 /// Look-ups repeated at most while other articles sharing a band keep
 /// arriving in between.
@@ -185,7 +181,7 @@ impl RedisStore {
                 .key(&decision_key)
                 .key(&band_keys)
                 .arg(&self.prefix)
-                .arg(PER_BAND)
+                .arg(CANDIDATES_PER_BAND)
                 .invoke_async(&mut connection)
                 .await?;
             round_trips += 1;
