@@ -294,10 +294,10 @@ async fn run(seed: u64, tansu: &Path) {
         let (jsonl, lines) = jsonl_ids(&jsonl_dir);
         let rows = db.articles().await as usize;
         restarts += roles.restart_failed();
-        // Tansu 0.6.0 has been seen to die on its own minutes after a
-        // restart (connections refused from then on): that is one more
-        // broker crash, which newsflow must also survive, so it restarts
-        // like the roles do, and says so with the broker's last words.
+        // A broker that exits on its own is one more broker crash, which
+        // newsflow must also survive: it restarts like the roles do, and
+        // the test prints the broker's last words, so that such a death is
+        // seen rather than mistaken for a stall of newsflow's.
         if broker.as_mut().is_some_and(TansuBroker::has_exited) {
             let log =
                 std::fs::read_to_string(broker_dir.path().join("tansu.log")).unwrap_or_default();

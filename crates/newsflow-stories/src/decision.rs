@@ -97,9 +97,10 @@ impl<'a> Candidate<'a> {
         id: &'a str,
         story_id: &'a str,
     ) -> Self {
+        let similarity = signature.similarity(earlier);
         Candidate {
-            similarity: signature.similarity(earlier),
-            containment: signature.containment(earlier),
+            similarity,
+            containment: signature.containment_at(earlier, similarity),
             id,
             story_id,
         }

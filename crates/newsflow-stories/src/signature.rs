@@ -165,11 +165,16 @@ impl Signature {
     /// often is, however different their sizes; 0 when either has no
     /// words.
     pub fn containment(&self, other: &Signature) -> f64 {
+        self.containment_at(other, self.similarity(other))
+    }
+
+    /// [`Signature::containment`], given the pair's similarity already
+    /// estimated, so that comparing a candidate counts its bins once.
+    pub(crate) fn containment_at(&self, other: &Signature, similarity: f64) -> f64 {
         let smaller = self.shingles.min(other.shingles);
         if smaller == 0 {
             return 0.0;
         }
-        let similarity = self.similarity(other);
         // |A ∩ B| = J (|A| + |B|) / (1 + J)
         let shared = similarity * (f64::from(self.shingles) + f64::from(other.shingles))
             / (1.0 + similarity);

@@ -55,7 +55,7 @@ impl StoreError {
         }
     }
 
-    fn corrupt(message: String) -> Self {
+    fn permanent(message: String) -> Self {
         StoreError {
             message,
             transient: false,
@@ -126,9 +126,8 @@ impl RedisStore {
         thresholds: Thresholds,
         window: Window,
     ) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError {
-            message: format!("the story store's address {url:?}: {e}"),
-            transient: false,
+        let client = redis::Client::open(url).map_err(|e| {
+            StoreError::permanent(format!("the story store's address {url:?}: {e}"))
         })?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(REQUEST_TIMEOUT))
@@ -173,6 +172,9 @@ impl RedisStore {
             .map(|b| format!("{}b:{b}", self.prefix))
             .collect();
         let decision_key = format!("{}d:{id}", self.prefix);
+        let entry_key = format!("{}a:{id}", self.prefix);
+        let stored_signature = signature.to_bytes();
+        let band_names = bands.join(" ");
         let mut connection = self.connection.clone();
         let mut round_trips = 0;
         for _ in 0..MAX_ATTEMPTS {
@@ -209,19 +211,19 @@ impl RedisStore {
                 .map(|c| Candidate::compared(signature, &c.signature, &c.id, &c.story_id));
             let story = decide_among(id, &self.thresholds, candidates);
             let json = serde_json::to_string(&story)
-                .map_err(|e| StoreError::corrupt(format!("cannot serialise a decision: {e}")))?;
+                .map_err(|e| StoreError::permanent(format!("cannot serialise a decision: {e}")))?;
             let reply: Vec<Vec<u8>> = self
                 .commit
                 .key(&decision_key)
-                .key(format!("{}a:{id}", self.prefix))
+                .key(&entry_key)
                 .key(&band_keys)
                 .arg(&self.prefix)
                 .arg(id)
                 .arg(json)
                 .arg(&story.id)
                 .arg(event_time)
-                .arg(signature.to_bytes())
-                .arg(bands.join(" "))
+                .arg(&stored_signature)
+                .arg(&band_names)
                 .arg(seen.sequence)
                 .arg(self.window.max_articles.max(1))
                 .arg(self.window.max_age_secs)
@@ -336,9 +338,9 @@ fn parse_lookup(reply: &[Vec<u8>]) -> Result<Lookup, StoreError> {
 }
 
 fn parse_story(json: Option<&Vec<u8>>) -> Result<Story, StoreError> {
-    let json = json.ok_or_else(|| StoreError::corrupt("a decision without its value".into()))?;
+    let json = json.ok_or_else(|| StoreError::permanent("a decision without its value".into()))?;
     serde_json::from_slice(json).map_err(|e| {
-        StoreError::corrupt(format!(
+        StoreError::permanent(format!(
             "a stored decision this version cannot read ({e}): {}",
             String::from_utf8_lossy(json)
         ))
@@ -350,7 +352,7 @@ fn number<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
 }
 
 fn unexpected(reply: &[Vec<u8>]) -> StoreError {
-    StoreError::corrupt(format!(
+    StoreError::permanent(format!(
         "an unexpected reply from the story store's script ({} parts)",
         reply.len()
     ))
