@@ -25,6 +25,13 @@ pub struct StoryArgs {
     #[arg(long, env = "NEWSFLOW_DUPLICATE_CONTAINMENT", value_name = "SHARE",
           default_value_t = Thresholds::default().duplicate_containment)]
     pub duplicate_containment: f64,
+    /// Share of the smaller article's five-word runs found in the other at
+    /// or above which a pair less than --same-story-threshold similar (but
+    /// at least 0.2) is the same story all the same: a short report inside
+    /// a longer one.
+    #[arg(long, env = "NEWSFLOW_SAME_STORY_CONTAINMENT", value_name = "SHARE",
+          default_value_t = Thresholds::default().same_story_containment)]
+    pub same_story_containment: f64,
     /// Compare with the articles of this many days before, by publication
     /// time (else ingestion time).
     #[arg(long, env = "NEWSFLOW_STORY_WINDOW_DAYS", value_name = "DAYS",
@@ -45,6 +52,7 @@ impl StoryArgs {
             duplicate: self.duplicate_threshold,
             same_story: self.same_story_threshold,
             duplicate_containment: self.duplicate_containment,
+            same_story_containment: self.same_story_containment,
         };
         thresholds.check().map_err(anyhow::Error::msg)?;
         let window = Window {
@@ -131,6 +139,7 @@ mod tests {
             &["--duplicate-threshold", "1.5"],
             &["--same-story-threshold=-0.1"],
             &["--duplicate-containment", "1.2"],
+            &["--same-story-containment", "1.2"],
         ] {
             let e = annotate(bad).stories.memory_index().err();
             assert!(

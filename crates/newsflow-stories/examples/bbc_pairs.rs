@@ -1,8 +1,9 @@
-//! How well signatures estimate the similarity of real articles: every
+//! How well signatures measure the similarity of real articles: every
 //! pair of a JSON-lines file (`text` field, as in `../shared/data/bbc`),
-//! the estimate against the exact Jaccard similarity of the shingle sets,
-//! which is counted for every pair the estimate puts at 0.05 or more or
-//! whose signatures share a band key (the rest are taken as unrelated).
+//! the signatures' similarity (counted on their fingerprints) against the
+//! exact Jaccard similarity of the shingle sets, which is counted for
+//! every pair the signatures put at 0.05 or more or whose signatures share
+//! a band key (the rest are taken as unrelated).
 //!
 //!     cargo run --release -p newsflow-stories --example bbc_pairs -- ../shared/data/bbc/train.jsonl
 
@@ -72,15 +73,17 @@ fn main() -> Result<(), String> {
         articles.len(),
         articles.len() * articles.len().saturating_sub(1) / 2
     );
-    println!("pairs at or above {thresholds:?}: by estimate {by_estimate:?}, exactly {by_truth:?}");
+    println!(
+        "pairs at or above {thresholds:?}: by signatures {by_estimate:?}, exactly {by_truth:?}"
+    );
     println!("pairs sharing a band key: {candidates}; pairs at 0.5 or more sharing none: {missed}");
     println!(
-        "estimate - exact over {} pairs compared: mean absolute {mean_abs:.4}, 1st percentile {:.3}, 99th {:.3}",
+        "signatures - exact over {} pairs compared: mean absolute {mean_abs:.4}, 1st percentile {:.3}, 99th {:.3}",
         errors.len(),
         at(1),
         at(99)
     );
-    println!("highest estimate for a pair under 0.1: {worst_unrelated:.3}");
+    println!("highest signature similarity of a pair under 0.1: {worst_unrelated:.3}");
 
     // The in-process index over the file in order, all at one time.
     let mut index = MemoryIndex::new(Thresholds::default(), Window::default());

@@ -19,8 +19,10 @@ mod memory_index;
 mod redis_store;
 mod signature;
 
-pub use decision::{kind_of, Thresholds, Window};
+pub use decision::{kind_of, Thresholds, Window, CONTAINED_STORY_FLOOR};
 pub use index::StoryIndex;
 pub use memory_index::MemoryIndex;
 pub use redis_store::{Decided, RedisStore, StoreError, DEFAULT_PREFIX};
-pub use signature::{shingles, Signature, BANDS, BINS, ROWS, SHINGLE_WORDS, STORED_BIN_BYTES};
+pub use signature::{
+    shingles, Signature, BANDS, BINS, FINGERPRINTS, ROWS, SHINGLE_WORDS, STORED_BIN_BYTES,
+};
