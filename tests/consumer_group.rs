@@ -97,9 +97,22 @@ async fn two_members_share_partitions_and_one_takes_over_when_the_other_stops() 
         800,
         "a graceful hand-over processes nothing twice"
     );
-    // a now stands at the end of every partition.
+    // a now stands at the end of every partition. A partition the
+    // hand-over revoked from a and gave back may have had its new records
+    // delivered before that: its position (since a took it again) is then
+    // unknown, and its committed offset says where a stands.
+    let standing = |status: &serde_json::Value| -> i64 {
+        status["partitions"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|p| p["position"].as_i64().or(p["committed"].as_i64()))
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
     wait_for_status(port_a, Duration::from_secs(60), |s| {
-        status_partitions(s) == [0, 1, 2, 3] && positions(s) == 800
+        status_partitions(s) == [0, 1, 2, 3] && standing(s) == 800
     });
     assert_eq!(a.terminate(Duration::from_secs(60)), Some(0));
 }
