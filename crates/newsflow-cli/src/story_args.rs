@@ -38,16 +38,16 @@ pub struct StoryArgs {
           default_value_t = Window::default().max_age_secs / 86_400)]
     pub story_window_days: i64,
     /// Compare with this many earlier articles at most, so that a long
-    /// backfill stays bounded in memory.
-    #[arg(long, env = "NEWSFLOW_STORY_WINDOW_ARTICLES", value_name = "ARTICLES",
-          default_value_t = Window::default().max_articles)]
-    pub story_window_articles: usize,
+    /// backfill stays bounded in memory [default: 10,000 in process,
+    /// about 2.7 KB each; 100,000 in --story-store]
+    #[arg(long, env = "NEWSFLOW_STORY_WINDOW_ARTICLES", value_name = "ARTICLES")]
+    pub story_window_articles: Option<usize>,
 }
 
 impl StoryArgs {
-    /// The rule these options ask for; an error for thresholds out of
-    /// order or range.
-    fn rule(&self) -> anyhow::Result<(Thresholds, Window)> {
+    /// The rule these options ask for, the window's defaults those of
+    /// `defaults`; an error for thresholds out of order or range.
+    fn rule(&self, defaults: Window) -> anyhow::Result<(Thresholds, Window)> {
         let thresholds = Thresholds {
             duplicate: self.duplicate_threshold,
             same_story: self.same_story_threshold,
@@ -57,7 +57,10 @@ impl StoryArgs {
         thresholds.check().map_err(anyhow::Error::msg)?;
         let window = Window {
             max_age_secs: self.story_window_days.max(0).saturating_mul(86_400),
-            max_articles: self.story_window_articles.max(1),
+            max_articles: self
+                .story_window_articles
+                .unwrap_or(defaults.max_articles)
+                .max(1),
         };
         Ok((thresholds, window))
     }
@@ -68,7 +71,7 @@ impl StoryArgs {
         if self.no_stories {
             return Ok(None);
         }
-        let (thresholds, window) = self.rule()?;
+        let (thresholds, window) = self.rule(Window::in_process())?;
         Ok(Some(MemoryIndex::new(thresholds, window)))
     }
 }
@@ -93,7 +96,12 @@ impl PipelineStoryArgs {
     /// The enricher's story options; an error for thresholds out of order
     /// or range.
     pub fn options(&self) -> anyhow::Result<StoryOptions> {
-        let (thresholds, window) = self.stories.rule()?;
+        let default = if self.story_store.is_some() {
+            Window::default()
+        } else {
+            Window::in_process()
+        };
+        let (thresholds, window) = self.stories.rule(default)?;
         let detection = match (&self.story_store, self.stories.no_stories) {
             (_, true) => StoryDetection::Off,
             (Some(url), false) => StoryDetection::Shared {
@@ -147,5 +155,20 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_window_is_smaller_in_process_than_in_the_store() {
+        let in_process = annotate(&[])
+            .stories
+            .rule(newsflow_stories::Window::in_process());
+        assert_eq!(in_process.unwrap().1.max_articles, 10_000);
+        let enrich = |flags: &[&str]| match parse_command(&[&["enrich"][..], flags].concat()) {
+            Command::Enrich(e) => e.output.stories.options().unwrap().window.max_articles,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(enrich(&[]), 10_000);
+        assert_eq!(enrich(&["--story-store", "redis://r:6379/0"]), 100_000);
+        assert_eq!(enrich(&["--story-window-articles", "500"]), 500);
     }
 }

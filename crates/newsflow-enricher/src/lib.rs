@@ -271,11 +271,22 @@ pub enum StoryDetection {
 }
 
 /// The story rule and where it is kept.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StoryOptions {
     pub detection: StoryDetection,
     pub thresholds: Thresholds,
     pub window: Window,
+}
+
+impl Default for StoryOptions {
+    /// In process, with the in-process window.
+    fn default() -> Self {
+        StoryOptions {
+            detection: StoryDetection::default(),
+            thresholds: Thresholds::default(),
+            window: Window::in_process(),
+        }
+    }
 }
 
 impl StoryOptions {

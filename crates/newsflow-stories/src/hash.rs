@@ -25,3 +25,30 @@ pub(crate) fn mix(mut h: u64) -> u64 {
 pub(crate) fn combine(h: u64, next: u64) -> u64 {
     mix(h.rotate_left(5) ^ next)
 }
+
+/// The hasher of maps keyed by band keys, which are [`mix`]ed already:
+/// it passes the key through rather than hash it again with SipHash, which
+/// was most of the index's cost.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; anything else is still hashed, slowly.
+        for &b in bytes {
+            self.0 = combine(self.0, u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by band keys.
+pub(crate) type BandMap<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;

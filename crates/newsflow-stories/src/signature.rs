@@ -186,7 +186,7 @@ impl Signature {
 
     /// Whether the text had no words.
     pub fn is_empty(&self) -> bool {
-        self.bins.is_empty()
+        self.shingles == 0
     }
 
     /// Jaccard similarity of the two articles' shingle sets
@@ -218,37 +218,15 @@ impl Signature {
             let similarity = self.estimated_similarity(other);
             return (similarity, self.containment_at(other, similarity));
         }
-        let limit = self.fingerprint_limit().min(other.fingerprint_limit());
-        let (a, b) = (
-            up_to(&self.fingerprints, limit),
-            up_to(&other.fingerprints, limit),
-        );
-        let agree = sorted_common(a, b) as f64;
-        let (a, b) = (a.len() as f64, b.len() as f64);
-        let by_chance = (a - agree) * (b - agree) / (f64::from(limit) + 1.0);
-        let shared = (agree - by_chance).max(0.0);
-        let union = a + b - shared;
-        let similarity = if union > 0.0 { shared / union } else { 0.0 };
-        // The smaller article by its whole count, measured on its sample.
-        let smaller = if self.shingles <= other.shingles {
-            a
-        } else {
-            b
-        };
-        let containment = if smaller > 0.0 {
-            (shared / smaller).min(1.0)
-        } else {
-            0.0
-        };
-        (similarity, containment)
+        self.counted().compare(other.counted())
     }
 
-    /// The largest fingerprint below which this signature kept every one.
-    fn fingerprint_limit(&self) -> u16 {
-        if self.fingerprints.len() < FINGERPRINTS {
-            u16::MAX
-        } else {
-            self.fingerprints.last().copied().unwrap_or(u16::MAX)
+    /// The fingerprints and the shingle count, as an index may keep them
+    /// apart from the bins.
+    pub(crate) fn counted(&self) -> Counted<'_> {
+        Counted {
+            shingles: self.shingles,
+            fingerprints: &self.fingerprints,
         }
     }
 
@@ -292,6 +270,54 @@ impl Signature {
                 rows.iter()
                     .fold(hash::mix(band as u64 + 1), |h, &v| hash::combine(h, v))
             })
+    }
+}
+
+/// What a pair is compared on: an article's fingerprints and its count of
+/// distinct shingles, which an index can keep without the rest of the
+/// signature.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Counted<'a> {
+    pub shingles: u32,
+    pub fingerprints: &'a [u16],
+}
+
+impl Counted<'_> {
+    /// Similarity and containment ([`Signature::compare`]); both have
+    /// fingerprints.
+    pub fn compare(self, other: Counted<'_>) -> (f64, f64) {
+        let limit = self.limit().min(other.limit());
+        let (a, b) = (
+            up_to(self.fingerprints, limit),
+            up_to(other.fingerprints, limit),
+        );
+        let agree = sorted_common(a, b) as f64;
+        let (a, b) = (a.len() as f64, b.len() as f64);
+        let by_chance = (a - agree) * (b - agree) / (f64::from(limit) + 1.0);
+        let shared = (agree - by_chance).max(0.0);
+        let union = a + b - shared;
+        let similarity = if union > 0.0 { shared / union } else { 0.0 };
+        // The smaller article by its whole count, measured on its sample.
+        let smaller = if self.shingles <= other.shingles {
+            a
+        } else {
+            b
+        };
+        let containment = if smaller > 0.0 {
+            (shared / smaller).min(1.0)
+        } else {
+            0.0
+        };
+        (similarity, containment)
+    }
+
+    /// The largest fingerprint below which this article kept every one.
+    fn limit(self) -> u16 {
+        if self.fingerprints.len() < FINGERPRINTS {
+            u16::MAX
+        } else {
+            self.fingerprints.last().copied().unwrap_or(u16::MAX)
+        }
     }
 }
 
