@@ -39,7 +39,7 @@ pub struct StoryArgs {
     pub story_window_days: i64,
     /// Compare with this many earlier articles at most, so that a long
     /// backfill stays bounded in memory [default: 10,000 in process,
-    /// about 2.7 KB each; 100,000 in --story-store]
+    /// about 5 KB each; 100,000 in --story-store]
     #[arg(long, env = "NEWSFLOW_STORY_WINDOW_ARTICLES", value_name = "ARTICLES")]
     pub story_window_articles: Option<usize>,
 }

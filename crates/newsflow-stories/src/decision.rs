@@ -94,8 +94,8 @@ impl Default for Window {
 
 impl Window {
     /// The in-process index's window by default: a week, and 10,000
-    /// articles. The index keeps about 2.7 KB per article in the enricher's
-    /// own memory (27 MB here), which has a budget of its own.
+    /// articles. The index costs the process about 5 KB per article at
+    /// its peak (some 50 MB here), out of the enricher's own memory budget.
     pub fn in_process() -> Self {
         Window {
             max_articles: 10_000,

@@ -90,10 +90,18 @@ impl Signature {
                 least[(i + distance) % BINS] | ((distance as u64) << 32)
             })
             .collect();
+        // One sort serves both: rotated so that the fingerprint's bits lead,
+        // the hashes sort by fingerprint, and stay distinct exactly when
+        // the hashes are.
+        for h in &mut shingles {
+            *h = h.rotate_left(FINGERPRINT_ROTATION);
+        }
         shingles.sort_unstable();
         shingles.dedup();
-        let mut fingerprints: Vec<u16> = shingles.iter().map(|&h| fingerprint(h)).collect();
-        fingerprints.sort_unstable();
+        let mut fingerprints: Vec<u16> = shingles
+            .iter()
+            .map(|&h| fingerprint(h.rotate_right(FINGERPRINT_ROTATION)))
+            .collect();
         fingerprints.dedup();
         fingerprints.truncate(FINGERPRINTS);
         Signature {
@@ -326,6 +334,9 @@ impl Counted<'_> {
 fn fingerprint(shingle: u64) -> u16 {
     (shingle >> 32) as u16
 }
+
+/// Bits a hash is rotated left by to bring its fingerprint to the top.
+const FINGERPRINT_ROTATION: u32 = 16;
 
 /// The values of sorted `list` at most `limit`.
 fn up_to(list: &[u16], limit: u16) -> &[u16] {
