@@ -169,6 +169,11 @@ pub(crate) fn decide_among<'a>(
         if best.is_none_or(|(top, _)| candidate.similarity > top.similarity) {
             best = Some((candidate, kind));
         }
+        // Nothing later can be closer than identical, and the earliest of
+        // equals wins: the rest need not be compared (a flood of copies).
+        if candidate.similarity >= 1.0 {
+            break;
+        }
     }
     match best {
         Some((top, kind)) => Story {
@@ -247,6 +252,11 @@ mod tests {
             [candidate(0.9, 1.0, "first"), candidate(0.9, 1.0, "second")],
         );
         assert_eq!(story.duplicate_of.as_deref(), Some("first"));
+        // an identical one ends the comparisons
+        let mut compared = 0;
+        let candidates = [candidate(1.0, 1.0, "copy"), candidate(0.9, 1.0, "later")];
+        let story = decide_among("new", &t, candidates.into_iter().inspect(|_| compared += 1));
+        assert_eq!((story.duplicate_of.as_deref(), compared), (Some("copy"), 1));
         assert_eq!(decide_among("new", &t, []).kind, StoryKind::Original);
         assert_eq!(
             decide_among("new", &t, [candidate(0.1, 0.2, "far")]),

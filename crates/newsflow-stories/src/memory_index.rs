@@ -15,7 +15,7 @@
 //! own allocations, cost the whole enrichment a fifth more CPU in glibc's
 //! allocator (docs/stories.md).
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use newsflow_core::Story;
 
@@ -35,11 +35,8 @@ struct Entry {
     fingerprints_at: u64,
     fingerprints_len: u32,
     event_time: i64,
-    /// Per band, its key and the arrival number of the window's previous
-    /// article with that key ([`NONE`] if none): the articles sharing a
-    /// key form a chain from the newest, which [`MemoryIndex::bands`]
-    /// names, so that a key costs one map entry however many share it.
-    bands: [(u64, u64); BANDS],
+    /// Its band keys, to take out of [`MemoryIndex::bands`] when it leaves.
+    keys: [u64; BANDS],
 }
 
 /// No previous article.
@@ -60,6 +57,13 @@ pub struct MemoryIndex {
     fingerprints_first: u64,
     /// Band key → arrival number of the newest article that has it.
     bands: BandMap<u64>,
+    /// Per band, per article of the window (as `entries`), the arrival
+    /// number of the previous article with the same key there ([`NONE`]
+    /// if none): the articles sharing a key form a chain from the newest,
+    /// so that a key costs one map entry however many share it. A ring per
+    /// band keeps a chain's walk within 8 bytes an article: a flood of
+    /// copies walks 64 links in each of the 42 bands.
+    previous: Vec<VecDeque<u64>>,
     decisions: HashMap<String, Story>,
     newest: i64,
 }
@@ -75,6 +79,7 @@ impl MemoryIndex {
             fingerprints: Vec::new(),
             fingerprints_first: 0,
             bands: BandMap::default(),
+            previous: vec![VecDeque::new(); BANDS],
             decisions: HashMap::new(),
             newest: i64::MIN,
         }
@@ -92,18 +97,22 @@ impl MemoryIndex {
         self.newest = self.newest.max(event_time);
         self.evict();
         let bands: Vec<u64> = signature.bands().collect();
-        let mut candidates = BTreeSet::new();
+        // Copies of one article share every band, so the same numbers come
+        // from each chain: gathered, then sorted once into arrival order.
+        let mut candidates = Vec::new();
         for (i, band) in bands.iter().enumerate() {
             // Only the most recent are compared (see CANDIDATES_PER_BAND).
             let mut number = self.bands.get(band).copied().unwrap_or(NONE);
             for _ in 0..CANDIDATES_PER_BAND {
-                let Some(entry) = self.entry(number) else {
+                let Some(previous) = self.position(number).map(|at| self.previous[i][at]) else {
                     break;
                 };
-                candidates.insert(number);
-                number = entry.bands[i].1;
+                candidates.push(number);
+                number = previous;
             }
         }
+        candidates.sort_unstable();
+        candidates.dedup();
         let oldest = self.oldest();
         let counted = signature.counted();
         let earlier = candidates
@@ -142,7 +151,9 @@ impl MemoryIndex {
         let number = self.first + self.entries.len() as u64;
         let fingerprints_at = self.fingerprints_first + self.fingerprints.len() as u64;
         self.fingerprints.extend_from_slice(counted.fingerprints);
-        let bands = bands.map(|band| (band, self.bands.insert(band, number).unwrap_or(NONE)));
+        for (ring, &band) in self.previous.iter_mut().zip(&bands) {
+            ring.push_back(self.bands.insert(band, number).unwrap_or(NONE));
+        }
         self.entries.push_back(Entry {
             id: id.to_string(),
             story_id: decision.id.clone(),
@@ -150,14 +161,19 @@ impl MemoryIndex {
             fingerprints_at,
             fingerprints_len: u32::try_from(counted.fingerprints.len()).unwrap_or(0),
             event_time,
-            bands,
+            keys: bands,
         });
+    }
+
+    /// Where arrival `number` stands in the window, if it is still there.
+    fn position(&self, number: u64) -> Option<usize> {
+        let at = usize::try_from(number.checked_sub(self.first)?).ok()?;
+        (at < self.entries.len()).then_some(at)
     }
 
     /// The entry of arrival `number`, if it is still in the window.
     fn entry(&self, number: u64) -> Option<&Entry> {
-        let at = number.checked_sub(self.first)?;
-        self.entries.get(usize::try_from(at).ok()?)
+        self.entries.get(self.position(number)?)
     }
 
     /// What an entry is compared on.
@@ -197,10 +213,13 @@ impl MemoryIndex {
             if let Some(entry) = self.entries.pop_front() {
                 // A later article with the key keeps it; the chain ends
                 // where the window does.
-                for (band, _) in &entry.bands {
+                for band in &entry.keys {
                     if self.bands.get(band) == Some(&number) {
                         self.bands.remove(band);
                     }
+                }
+                for ring in &mut self.previous {
+                    ring.pop_front();
                 }
                 self.decisions.remove(&entry.id);
             }
