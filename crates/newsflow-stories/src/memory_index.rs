@@ -9,11 +9,12 @@
 //! articles in the same order, the index decides the same way: candidates
 //! are compared in the order they arrived.
 //!
-//! The window's articles live in two rings, not in an allocation each: an
-//! enricher evicts an article for every one it adds, and freeing a
-//! kilobyte or two of scattered memory per article, among the enrichment's
-//! own allocations, cost the whole enrichment a fifth more CPU in glibc's
-//! allocator (docs/stories.md).
+//! The window's articles live in rings (the entries, their fingerprints,
+//! their chain links), not in allocations of their own: an enricher evicts
+//! an article for every one it adds, and freeing a kilobyte or two of
+//! scattered memory per article, among the enrichment's own allocations,
+//! made glibc's allocator take several percent more of the whole
+//! enrichment's CPU (docs/stories.md).
 
 use std::collections::{HashMap, VecDeque};
 
