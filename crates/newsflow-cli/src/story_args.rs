@@ -9,12 +9,12 @@ pub struct StoryArgs {
     /// Leave out near-duplicate detection (the record's `story`).
     #[arg(long, env = "NEWSFLOW_NO_STORIES")]
     pub no_stories: bool,
-    /// Estimated similarity at or above which an article is a duplicate
+    /// Similarity (of five-word runs) at or above which an article is a duplicate
     /// (a reprint) of an earlier one.
     #[arg(long, env = "NEWSFLOW_DUPLICATE_THRESHOLD", value_name = "SIMILARITY",
           default_value_t = Thresholds::default().duplicate)]
     pub duplicate_threshold: f64,
-    /// Estimated similarity at or above which an article is the same story
+    /// Similarity (of five-word runs) at or above which an article is the same story
     /// as an earlier one, written again.
     #[arg(long, env = "NEWSFLOW_SAME_STORY_THRESHOLD", value_name = "SIMILARITY",
           default_value_t = Thresholds::default().same_story)]

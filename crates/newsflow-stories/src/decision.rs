@@ -28,15 +28,15 @@ pub struct Thresholds {
 }
 
 /// The least similarity at which [`Thresholds::same_story_containment`]
-/// applies. Containment is estimated from the similarity and the two
-/// shingle counts, and below this the estimate of a short article against
-/// a long one rests on a few bins: one chance agreement would read as
-/// "contained".
+/// applies: a brief of a few sentences shares a stock phrase or two with
+/// many long articles, which alone would read as "mostly contained"; and a
+/// signature stored without fingerprints estimates containment from its
+/// bins, which below this rest on a few chance agreements.
 pub const CONTAINED_STORY_FLOOR: f64 = 0.2;
 
 impl Thresholds {
-    /// An error unless both lie in [0, 1], the same-story one at most the
-    /// duplicate one.
+    /// An error unless every threshold and containment lies in [0, 1], the
+    /// same-story threshold at most the duplicate one.
     pub fn check(&self) -> Result<(), String> {
         if (0.0..=1.0).contains(&self.same_story)
             && (0.0..=1.0).contains(&self.duplicate)

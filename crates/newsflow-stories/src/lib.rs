@@ -2,9 +2,9 @@
 //!
 //! The article signature is a one-permutation
 //! MinHash over word shingles ([`Signature`]), cheap enough to compute for
-//! every enriched article, whose bins estimate the Jaccard similarity of
-//! two articles' shingle sets and whose bands key a locality-sensitive
-//! index. [`MemoryIndex`] decides, within a window of recent articles,
+//! every enriched article, whose bands key a locality-sensitive index and
+//! whose fingerprints count the Jaccard similarity of two articles'
+//! shingle sets. [`MemoryIndex`] decides, within a window of recent articles,
 //! whether an article is an original, a duplicate or the same story again,
 //! in process; [`RedisStore`] decides by the same rule in a Redis server
 //! that enricher replicas share, so that they agree whichever partitions
