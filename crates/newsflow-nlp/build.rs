@@ -43,6 +43,17 @@ const GAZETTEER_TSV: [&str; 4] = [
     "../../models/gazetteer/orgs.tsv",
 ];
 
+/// The silver name lists (`scripts/build-silver-names.py`): whole names,
+/// and the capitalised words inside them.
+const SILVER_NAMES_TSV: [&str; 2] = [
+    "../../models/gazetteer/silver-names-wikiann.tsv",
+    "../../models/gazetteer/silver-names-gmb.tsv",
+];
+const SILVER_WORDS_TSV: [&str; 2] = [
+    "../../models/gazetteer/silver-words-wikiann.tsv",
+    "../../models/gazetteer/silver-words-gmb.tsv",
+];
+
 fn main() {
     for source in [
         "src/hash.rs",
@@ -56,7 +67,9 @@ fn main() {
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out.join("word-clusters.bin"), &word_clusters());
-    write(&out.join("gazetteer.bin"), &gazetteer());
+    write(&out.join("gazetteer.bin"), &gazetteer(&GAZETTEER_TSV));
+    write(&out.join("silver-names.bin"), &gazetteer(&SILVER_NAMES_TSV));
+    write(&out.join("silver-words.bin"), &gazetteer(&SILVER_WORDS_TSV));
     let (places, keys) = place::index(&read("../../models/gazetteer/places.tsv"));
     write(
         &out.join("places.bin"),
@@ -117,8 +130,8 @@ fn word_clusters() -> Vec<u8> {
     slot_table::lay_out(&entries)
 }
 
-fn gazetteer() -> Vec<u8> {
-    let texts: Vec<String> = GAZETTEER_TSV.iter().map(|path| read(path)).collect();
+fn gazetteer(paths: &[&str]) -> Vec<u8> {
+    let texts: Vec<String> = paths.iter().map(|path| read(path)).collect();
     let names = gazetteer_keys::collect(texts.iter().map(String::as_str));
     let kinds: Vec<&str> = names
         .iter()

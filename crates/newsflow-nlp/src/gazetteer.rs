@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::gazetteer_keys::{collect, extend, name_hash, word_hash, MAX_TOKENS};
+pub(crate) use crate::gazetteer_keys::word_hash;
+use crate::gazetteer_keys::{collect, extend, name_hash, MAX_TOKENS};
 use crate::key_table::KeyTable;
 use crate::ner::model::FeatureMap;
 use crate::slot_table::SlotTable;
@@ -18,6 +19,9 @@ use serde_json::Value;
 /// (`build.rs`): the names table (name key → kind index), the first-words
 /// table, then the kinds, one per line.
 static BUILTIN_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
+/// The silver whole-name and name-word lists, laid out alike.
+static SILVER_NAMES_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/silver-names.bin"));
+static SILVER_WORDS_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/silver-words.bin"));
 
 /// Names by the hash of their lower-cased tokens.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +63,20 @@ impl Gazetteer {
         Self::from_table(BUILTIN_TABLE).unwrap_or_else(|| Self::from_tsv(crate::GAZETTEER_TSV))
     }
 
+    /// Names seen labelled in WikiANN and GMB, which reach beyond the
+    /// curated lists (`models/gazetteer/silver-names-*.tsv`), read in place.
+    /// A table the build failed to lay out reads as empty, and the test
+    /// `the_silver_tables_hold_what_their_tsv_holds` fails.
+    pub fn builtin_silver_names() -> Self {
+        Self::from_table(SILVER_NAMES_TABLE).unwrap_or_default()
+    }
+
+    /// The capitalised words inside those names, by type
+    /// (`models/gazetteer/silver-words-*.tsv`).
+    pub fn builtin_silver_words() -> Self {
+        Self::from_table(SILVER_WORDS_TABLE).unwrap_or_default()
+    }
+
     fn from_table(bytes: &'static [u8]) -> Option<Self> {
         let (names, rest) = SlotTable::read(bytes)?;
         let (first_words, rest) = SlotTable::read(rest)?;
@@ -80,10 +98,12 @@ impl Gazetteer {
         self.kinds.push(kind);
     }
 
+    /// Number of names.
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
+    /// Whether it holds no kinds of name (so matches nothing).
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
     }
@@ -92,14 +112,29 @@ impl Gazetteer {
     /// covering it is, and where the token sits in it. Names must start
     /// with a capital (or a digit) unless the sentence is all capitals.
     pub fn labels<'a>(&'a self, words: &[&str], headline: bool) -> Vec<Option<&'a str>> {
-        let mut out = vec![None; words.len()];
         if self.is_empty() {
-            return out;
+            return vec![None; words.len()];
         }
         let lower: Vec<u64> = words
             .iter()
             .map(|w| crate::lowercase::with_lower(w, word_hash))
             .collect();
+        self.labels_of_hashed(words, &lower, headline)
+    }
+
+    /// Like [`Gazetteer::labels`], given each word's [`word_hash`] of its
+    /// lower-cased form: the tagger looks a sentence up in several
+    /// gazetteers and hashes its words once.
+    pub fn labels_of_hashed<'a>(
+        &'a self,
+        words: &[&str],
+        lower: &[u64],
+        headline: bool,
+    ) -> Vec<Option<&'a str>> {
+        let mut out = vec![None; words.len()];
+        if self.is_empty() {
+            return out;
+        }
         let mut i = 0;
         while i < words.len() {
             let starts_name = headline
@@ -424,6 +459,38 @@ mod tests {
         }
         let words = ["Talks", "in", "Abu", "Dhabi", "and", "New", "York"];
         assert_eq!(table.labels(&words, false), tsv.labels(&words, false));
+    }
+
+    #[test]
+    fn the_silver_tables_hold_what_their_tsv_holds() {
+        let names = Gazetteer::from_tsv([
+            include_str!("../../../models/gazetteer/silver-names-wikiann.tsv"),
+            include_str!("../../../models/gazetteer/silver-names-gmb.tsv"),
+        ]);
+        let words = Gazetteer::from_tsv([
+            include_str!("../../../models/gazetteer/silver-words-wikiann.tsv"),
+            include_str!("../../../models/gazetteer/silver-words-gmb.tsv"),
+        ]);
+        for (table, tsv) in [
+            (Gazetteer::builtin_silver_names(), names),
+            (Gazetteer::builtin_silver_words(), words),
+        ] {
+            assert!(tsv.len() > 5_000, "{} names", tsv.len());
+            assert_eq!(table.len(), tsv.len());
+            let KeyTable::Map(keys) = &tsv.names else {
+                panic!("from_tsv builds maps")
+            };
+            for (&key, &kind) in keys.iter() {
+                let built = table.names.get(key).map(|k| &table.kinds[k as usize]);
+                assert_eq!(built, Some(&tsv.kinds[kind as usize]));
+            }
+        }
+        // a name split in CoNLL's way, a title dropped from GMB's person
+        let words = ["Kofi", "Annan", "met", "NATO"];
+        let silver = Gazetteer::builtin_silver_names();
+        let names = silver.labels(&words, false);
+        assert_eq!(names[..2], [Some("PER-B"), Some("PER-L")]);
+        assert!(names[3].is_some_and(|l| l.contains("ORG")));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the quality tests use. The enrichment itself needs none of it.
 
 pub use crate::conll::{parse as parse_conll, raw_text, Document as ConllDocument};
-pub use crate::gazetteer::{build as build_gazetteer, Sources as GazetteerSources};
+pub use crate::gazetteer::{build as build_gazetteer, Gazetteer, Sources as GazetteerSources};
 pub use crate::keywords::matches as keyphrase_matches;
 pub use crate::ner::eval::{evaluate as evaluate_ner, evaluate_tagger};
 pub use crate::ner::selection::{cross_validate, mean_sd, regression_fifth, CrossValidation};

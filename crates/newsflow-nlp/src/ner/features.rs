@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
 use super::model::IdentityHasher;
+use super::Lexicon;
+use crate::gazetteer::{word_hash, Gazetteer};
 use crate::lowercase::push_lower;
 use crate::word_clusters::WordClusters;
 
@@ -218,16 +220,15 @@ struct TokenView<'a> {
 }
 
 /// Appends the features of every token of `words` to `out` (one vector per
-/// token, cleared first).
-/// `gazetteer[i]` names what a gazetteer matched at token `i` (e.g.
-/// `LOC-B`), if anything.
+/// token, cleared first). The lexicon's gazetteers label each token with
+/// what they matched there (e.g. `LOC-B`), if anything.
 pub fn sentence_features<'a>(
     words: &[&'a str],
     doc: &DocumentContext,
-    gazetteer: &[Option<&str>],
-    clusters: &'a WordClusters,
+    lexicon: &'a Lexicon,
     out: &mut Vec<Vec<u64>>,
 ) {
+    let clusters: &WordClusters = &lexicon.clusters;
     // Every word's lower-cased form and shapes go into one buffer: one
     // allocation per sentence rather than three per word.
     let mut forms = String::with_capacity(words.iter().map(|w| 3 * w.len()).sum());
@@ -256,8 +257,22 @@ pub fn sentence_features<'a>(
             view
         })
         .collect();
-    let headline = if is_headline(words) { "1" } else { "0" };
-    let gaz = gazetteer;
+    // the gazetteers share one hash of each lower-cased word
+    let mut start = 0;
+    let hashes: Vec<u64> = ends
+        .iter()
+        .map(|&[lower, _, short]| {
+            let h = word_hash(&forms[start..lower]);
+            start = short;
+            h
+        })
+        .collect();
+    let headline_sentence = is_headline(words);
+    let lookup = |g: &'a Gazetteer| g.labels_of_hashed(words, &hashes, headline_sentence);
+    let gaz = lookup(&lexicon.gazetteer);
+    let silver_names = lookup(&lexicon.silver_names);
+    let silver_words = lookup(&lexicon.silver_words);
+    let headline = if headline_sentence { "1" } else { "0" };
     out.resize_with(words.len(), Vec::new);
     let boundary = |i: isize| -> (&str, &str) {
         if i < 0 {
@@ -355,6 +370,21 @@ pub fn sentence_features<'a>(
         };
         let rg = gaz.get(i + 1).copied().flatten().unwrap_or("-");
         f.push(hash(34, &[lg, rg]));
+        // Names seen labelled in silver text reach the many names CoNLL
+        // never shows; only matches add features, so that a lexicon
+        // without these lists scores as it did.
+        if let Some(n) = silver_names[i] {
+            f.push(hash(60, &[n]));
+            f.push(hash(61, &[n, v.short_shape]));
+        }
+        if let Some(w) = silver_words[i] {
+            f.push(hash(62, &[w]));
+        }
+        let lw = i.checked_sub(1).and_then(|j| silver_words[j]);
+        let rw = silver_words.get(i + 1).copied().flatten();
+        if lw.is_some() || rw.is_some() {
+            f.push(hash(63, &[lw.unwrap_or("-"), rw.unwrap_or("-")]));
+        }
     }
 }
 

@@ -12,7 +12,7 @@ pub mod selection;
 pub mod tags;
 pub mod train;
 
-use features::{is_headline, sentence_features, DocumentContext};
+use features::{sentence_features, DocumentContext};
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
@@ -31,14 +31,20 @@ pub struct Lexicon {
     pub gazetteer: Gazetteer,
     /// Word clusters learnt from unlabelled text.
     pub clusters: WordClusters,
+    /// Whole names seen labelled in silver news and Wikipedia text.
+    pub silver_names: Gazetteer,
+    /// The capitalised words inside those names, by type.
+    pub silver_words: Gazetteer,
 }
 
 impl Lexicon {
-    /// The gazetteer and word clusters built into the binary.
+    /// The gazetteers and word clusters built into the binary.
     pub fn builtin() -> Self {
         Lexicon {
             gazetteer: Gazetteer::builtin(),
             clusters: WordClusters::builtin(),
+            silver_names: Gazetteer::builtin_silver_names(),
+            silver_words: Gazetteer::builtin_silver_words(),
         }
     }
 }
@@ -84,8 +90,7 @@ impl Tagger {
                 if words.is_empty() {
                     return Vec::new();
                 }
-                let gaz = self.lexicon.gazetteer.labels(words, is_headline(words));
-                sentence_features(words, &doc, &gaz, &self.lexicon.clusters, &mut features);
+                sentence_features(words, &doc, &self.lexicon, &mut features);
                 scores.clear();
                 for f in &features[..words.len()] {
                     let mut s = [0.0; NUM_TAGS];
@@ -124,8 +129,7 @@ impl Tagger {
         let mut out = Vec::new();
         let mut surfaces = Vec::new();
         for (view, mut spans) in views.iter().zip(tagged) {
-            let gazetteer = self.lexicon.gazetteer.labels(&view.words, false);
-            apply_head_words(&view.words, &gazetteer, &mut spans);
+            apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
             for s in spans {
                 out.push(CharSpan {
                     kind: s.kind,
@@ -182,7 +186,7 @@ const PLACE_NOUNS: &[&str] = &[
 /// within two words by "district", "province"... is a place ("the Tovuz
 /// border district") unless it is a known nationality word ("a Russian
 /// region").
-fn apply_head_words(words: &[&str], gazetteer: &[Option<&str>], spans: &mut Vec<tags::TokenSpan>) {
+fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags::TokenSpan>) {
     const ORG: usize = 1;
     const LOC: usize = 2;
     const MISC: usize = 3;
@@ -210,19 +214,25 @@ fn apply_head_words(words: &[&str], gazetteer: &[Option<&str>], spans: &mut Vec<
             end: end + 1,
         });
     }
+    // looked up only for a sentence that needs it: few do
+    let mut labels = None;
     for s in spans.iter_mut() {
         let next = words
             .get(s.end..(s.end + 2).min(words.len()))
             .unwrap_or_default();
-        let nationality = gazetteer[s.start..s.end]
-            .iter()
-            .any(|g| g.is_some_and(|g| g.contains("MISC")));
-        if s.kind == MISC
-            && !nationality
-            && next
+        if s.kind != MISC
+            || !next
                 .iter()
                 .any(|w| with_lower(w, |w| PLACE_NOUNS.contains(&w)))
         {
+            continue;
+        }
+        let labels: &Vec<Option<&str>> =
+            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        let nationality = labels[s.start..s.end]
+            .iter()
+            .any(|g| g.is_some_and(|g| g.contains("MISC")));
+        if !nationality {
             s.kind = LOC;
         }
     }
@@ -286,20 +296,7 @@ mod tests {
             "Russian",
             "region",
         ];
-        let gazetteer = [
-            None,
-            Some("MISC-U"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some("MISC-U"),
-            None,
-        ];
+        let gazetteer = Gazetteer::from_tsv(["Turkish\tMISC\nRussian\tMISC\n"]);
         let mut spans = vec![
             TokenSpan {
                 kind: 3,

@@ -8,7 +8,6 @@
 // Tag-indexed loops over fixed-size score arrays read best as index loops.
 #![allow(clippy::needless_range_loop)]
 
-use super::features::is_headline;
 use super::features::{sentence_features, DocumentContext};
 use super::model::{viterbi, FeatureMap, Weights};
 use super::tags::{encode, TokenSpan, NUM_TAGS};
@@ -26,6 +25,14 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Features seen fewer times than this are left out.
     pub min_count: u32,
+    /// In training, every wrong tag's score is raised by this much before
+    /// decoding (cost-augmented decoding), so that a sentence tagged right
+    /// by a thin margin still teaches (0: plain perceptron).
+    pub margin: f32,
+    /// Cap of the passive-aggressive (PA-I) step: an update moves the
+    /// weights just far enough to fix the mistake, at most this far
+    /// (0: the perceptron's fixed step of 1).
+    pub pa_cap: f32,
 }
 
 impl Default for TrainOptions {
@@ -34,6 +41,8 @@ impl Default for TrainOptions {
             epochs: 10,
             seed: 1,
             min_count: 2,
+            margin: 1.0,
+            pa_cap: 1.0,
         }
     }
 }
@@ -85,8 +94,7 @@ fn examples(documents: &[Document], lexicon: &Lexicon) -> Vec<Example> {
         let context = DocumentContext::new(words.iter().map(Vec::as_slice));
         for ((tokens, spans), words) in sentences.iter().zip(&words) {
             let mut features = Vec::new();
-            let gaz = lexicon.gazetteer.labels(words, is_headline(words));
-            sentence_features(words, &context, &gaz, &lexicon.clusters, &mut features);
+            sentence_features(words, &context, lexicon, &mut features);
             features.truncate(words.len());
             out.push(Example {
                 features,
@@ -127,14 +135,14 @@ impl Learner {
             .collect()
     }
 
-    fn update(&mut self, example: &Example, predicted: &[usize]) {
-        let c = self.steps;
+    fn update(&mut self, example: &Example, predicted: &[usize], step: f32) {
+        let c = self.steps * step;
         for (i, (&g, &p)) in example.gold.iter().zip(predicted).enumerate() {
             if g != p {
                 for f in &example.features[i] {
                     if let Some(w) = self.w.get_mut(f) {
-                        w[g] += 1.0;
-                        w[p] -= 1.0;
+                        w[g] += step;
+                        w[p] -= step;
                         let a = self.acc.get_mut(f).expect("acc mirrors w");
                         a[g] += c;
                         a[p] -= c;
@@ -149,26 +157,61 @@ impl Learner {
             if (gp, g) != (pp, p) {
                 match gp {
                     None => {
-                        self.start[g] += 1.0;
+                        self.start[g] += step;
                         self.start_acc[g] += c;
                     }
                     Some(gp) => {
-                        self.trans[gp * NUM_TAGS + g] += 1.0;
+                        self.trans[gp * NUM_TAGS + g] += step;
                         self.trans_acc[gp * NUM_TAGS + g] += c;
                     }
                 }
                 match pp {
                     None => {
-                        self.start[p] -= 1.0;
+                        self.start[p] -= step;
                         self.start_acc[p] -= c;
                     }
                     Some(pp) => {
-                        self.trans[pp * NUM_TAGS + p] -= 1.0;
+                        self.trans[pp * NUM_TAGS + p] -= step;
                         self.trans_acc[pp * NUM_TAGS + p] -= c;
                     }
                 }
             }
         }
+    }
+
+    /// The PA-I step (Crammer et al. 2006): the structured hinge loss
+    /// (how far the wrong tagging outscores the right one, plus the square
+    /// root of the number of wrong tags) over the squared norm of the
+    /// feature difference, capped at `cap`. `scores` are the ones decoded.
+    fn pa_step(
+        &self,
+        example: &Example,
+        predicted: &[usize],
+        scores: &[[f32; NUM_TAGS]],
+        cap: f32,
+    ) -> f32 {
+        let (mut gap, mut wrong, mut norm) = (0.0f32, 0.0f32, 0.0f32);
+        let link = |previous: Option<usize>, tag: usize| match previous {
+            None => self.start[tag],
+            Some(p) => self.trans[p * NUM_TAGS + tag],
+        };
+        for (i, (&g, &p)) in example.gold.iter().zip(predicted).enumerate() {
+            gap += scores[i][p] - scores[i][g];
+            if g != p {
+                wrong += 1.0;
+                // each feature moves on two tags
+                norm += 2.0 * example.features[i].len() as f32;
+            }
+            let previous = |tags: &[usize]| i.checked_sub(1).map(|j| tags[j]);
+            let (gp, pp) = (previous(&example.gold), previous(predicted));
+            if (gp, g) != (pp, p) {
+                norm += 2.0;
+                gap += link(pp, p) - link(gp, g);
+            }
+        }
+        let loss = (gap + wrong.sqrt()).max(0.0);
+        // a small floor keeps a tie from being no update at all
+        (loss / norm.max(1.0)).min(cap).max(1e-4)
     }
 
     fn averaged(&self, metadata: String) -> Weights {
@@ -240,10 +283,24 @@ pub fn train(
     for epoch in 1..=options.epochs {
         rng.shuffle(&mut data);
         for example in &data {
-            let scores = learner.scores(&example.features);
+            let mut scores = learner.scores(&example.features);
+            if options.margin > 0.0 {
+                for (s, &g) in scores.iter_mut().zip(&example.gold) {
+                    for (t, v) in s.iter_mut().enumerate() {
+                        if t != g {
+                            *v += options.margin;
+                        }
+                    }
+                }
+            }
             let predicted = viterbi(&scores, &learner.trans, &learner.start);
             if predicted != example.gold {
-                learner.update(example, &predicted);
+                let step = if options.pa_cap > 0.0 {
+                    learner.pa_step(example, &predicted, &scores, options.pa_cap)
+                } else {
+                    1.0
+                };
+                learner.update(example, &predicted, step);
             }
             learner.steps += 1.0;
         }
@@ -292,6 +349,7 @@ mod tests {
             epochs: 5,
             seed: 7,
             min_count: 1,
+            ..TrainOptions::default()
         };
         let lexicon = Lexicon::default();
         let a = train(&docs, &lexicon, &options, |_| String::new(), |_, _| {});
