@@ -38,8 +38,8 @@ pub struct StoryArgs {
           default_value_t = Window::default().max_age_secs / 86_400)]
     pub story_window_days: i64,
     /// Compare with this many earlier articles at most, so that a long
-    /// backfill stays bounded in memory [default: 10,000 in process,
-    /// about 5 KB each; 100,000 in --story-store]
+    /// backfill stays bounded in memory [default: 5,000 in process,
+    /// 2.5–5 KB each; 100,000 in --story-store]
     #[arg(long, env = "NEWSFLOW_STORY_WINDOW_ARTICLES", value_name = "ARTICLES")]
     pub story_window_articles: Option<usize>,
 }
@@ -162,12 +162,12 @@ mod tests {
         let in_process = annotate(&[])
             .stories
             .rule(newsflow_stories::Window::in_process());
-        assert_eq!(in_process.unwrap().1.max_articles, 10_000);
+        assert_eq!(in_process.unwrap().1.max_articles, 5_000);
         let enrich = |flags: &[&str]| match parse_command(&[&["enrich"][..], flags].concat()) {
             Command::Enrich(e) => e.output.stories.options().unwrap().window.max_articles,
             other => panic!("{other:?}"),
         };
-        assert_eq!(enrich(&[]), 10_000);
+        assert_eq!(enrich(&[]), 5_000);
         assert_eq!(enrich(&["--story-store", "redis://r:6379/0"]), 100_000);
         assert_eq!(enrich(&["--story-window-articles", "500"]), 500);
     }

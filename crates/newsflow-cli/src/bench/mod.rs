@@ -23,7 +23,7 @@ pub enum BenchCommand {
     /// What the broker costs: offline annotate against produce → enrich →
     /// sink through --brokers (enrich and sink as separate processes), the
     /// ratio, latency at --rate, and each process's peak RSS.
-    Pipeline(BenchPipelineArgs),
+    Pipeline(Box<BenchPipelineArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +53,11 @@ pub struct BenchPipelineArgs {
     /// Length of the latency run, in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub latency_secs: f64,
+    /// Articles to send instead of the bundled samples: a RawArticle JSONL
+    /// file, cycled up to --articles with fresh ids. Real articles of
+    /// varied length fill the enricher's story window as a feed would.
+    #[arg(long, value_name = "JSONL")]
+    pub corpus: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub broker: BrokerArgs,
 }
@@ -60,8 +65,34 @@ pub struct BenchPipelineArgs {
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Annotate(args) => annotate(args),
-        BenchCommand::Pipeline(args) => pipeline::run(args).await,
+        BenchCommand::Pipeline(args) => pipeline::run(*args).await,
     }
+}
+
+/// `count` articles cycled from a RawArticle JSONL file, with fresh ids.
+fn corpus_from(path: &std::path::Path, count: usize, run: &str) -> anyhow::Result<Vec<RawArticle>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let mut articles = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let article: RawArticle = serde_json::from_str(line)
+            .map_err(|e| anyhow::anyhow!("{} line {}: {e}", path.display(), n + 1))?;
+        articles.push(article);
+    }
+    if articles.is_empty() {
+        anyhow::bail!("{} holds no articles", path.display());
+    }
+    Ok((0..count)
+        .map(|i| {
+            let mut article = articles[i % articles.len()].clone();
+            article.id = format!("bench-{run}-{i}");
+            article
+        })
+        .collect())
 }
 
 /// The bundled samples, made distinct by a suffix so ids differ.
@@ -170,4 +201,48 @@ fn annotate_on(
         anyhow::Ok(())
     })?;
     Ok((started.elapsed().as_secs_f64(), tokens))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corpus_file_is_cycled_with_fresh_ids_and_a_bad_line_is_named() {
+        let dir = std::env::temp_dir().join(format!("newsflow-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.jsonl");
+        std::fs::write(
+            &good,
+            "{\"id\":\"a\",\"title\":\"One\",\"body\":\"First.\"}\n\n{\"id\":\"b\",\"title\":\"Two\",\"body\":\"Second.\"}\n",
+        )
+        .unwrap();
+        let articles = corpus_from(&good, 5, "t").unwrap();
+        let titles: Vec<&str> = articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two", "One", "Two", "One"]);
+        let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "bench-t-0",
+                "bench-t-1",
+                "bench-t-2",
+                "bench-t-3",
+                "bench-t-4"
+            ]
+        );
+
+        let bad = dir.join("bad.jsonl");
+        std::fs::write(
+            &bad,
+            "{\"id\":\"a\",\"title\":\"One\",\"body\":\"x\"}\nnot json\n",
+        )
+        .unwrap();
+        let error = corpus_from(&bad, 5, "t").unwrap_err().to_string();
+        assert!(error.contains("line 2"), "{error}");
+        let empty = dir.join("empty.jsonl");
+        std::fs::write(&empty, "\n").unwrap();
+        assert!(corpus_from(&empty, 5, "t").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

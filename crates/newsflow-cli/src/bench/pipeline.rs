@@ -233,7 +233,10 @@ pub async fn run(args: BenchPipelineArgs) -> anyhow::Result<ExitCode> {
 
     // Offline, on the threads the enricher gets (one per core).
     let threads = default_threads();
-    let articles: Vec<RawArticle> = corpus(args.articles, &run).collect();
+    let articles: Vec<RawArticle> = match &args.corpus {
+        Some(path) => super::corpus_from(path, args.articles, &run)?,
+        None => corpus(args.articles, &run).collect(),
+    };
     let offline = {
         let annotator = Annotator::with_default_models()?;
         let (secs, _) = annotate_on(&annotator, &articles, threads)?;
