@@ -92,7 +92,7 @@ def gmb_rows(path):
             yield word, kind, tag.startswith("B-")
 
 
-def count(spans, weight_of_name):
+def count(spans):
     names = collections.defaultdict(collections.Counter)
     words = collections.defaultdict(collections.Counter)
     for words_of, kind in spans:
@@ -103,7 +103,7 @@ def count(spans, weight_of_name):
                 continue
         if not words_of[0][:1].isupper() or len(words_of) > MAX_TOKENS:
             continue
-        names[" ".join(words_of)][kind] += weight_of_name
+        names[" ".join(words_of)][kind] += 1
         for w in words_of:
             if w[:1].isupper() and len(w) > 1 and w.lower() not in TITLES:
                 words[w][kind] += 1
@@ -130,7 +130,7 @@ def main():
     wiki = [s for part in ("train", "dev") for s in spans_iob(wikiann_rows(f"{data}/wikiann/{part}"))]
     gmb = list(spans_iob(gmb_rows(f"{data}/gmb/ner_dataset.utf8.csv")))
     for source, spans, min_count in (("wikiann", wiki, 1), ("gmb", gmb, 2)):
-        names, words = count(spans, 1)
+        names, words = count(spans)
         write(names, f"{out}/silver-names-{source}.tsv", min_count)
         write(words, f"{out}/silver-words-{source}.tsv", min_count)
 

@@ -8,7 +8,8 @@ use std::hash::BuildHasherDefault;
 
 use super::model::IdentityHasher;
 use super::Lexicon;
-use crate::gazetteer::{word_hash, Gazetteer};
+use crate::gazetteer::Gazetteer;
+use crate::gazetteer_keys::word_hash;
 use crate::lowercase::push_lower;
 use crate::word_clusters::WordClusters;
 
@@ -258,15 +259,7 @@ pub fn sentence_features<'a>(
         })
         .collect();
     // the gazetteers share one hash of each lower-cased word
-    let mut start = 0;
-    let hashes: Vec<u64> = ends
-        .iter()
-        .map(|&[lower, _, short]| {
-            let h = word_hash(&forms[start..lower]);
-            start = short;
-            h
-        })
-        .collect();
+    let hashes: Vec<u64> = views.iter().map(|v| word_hash(v.lower)).collect();
     let headline_sentence = is_headline(words);
     let lookup = |g: &'a Gazetteer| g.labels_of_hashed(words, &hashes, headline_sentence);
     let gaz = lookup(&lexicon.gazetteer);
