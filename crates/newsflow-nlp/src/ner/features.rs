@@ -148,11 +148,12 @@ impl DocumentContext {
 
 /// Mostly upper-case sentences (headlines, datelines) carry no case signal.
 pub(crate) fn is_headline(words: &[&str]) -> bool {
-    let letters: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .collect();
-    letters.len() >= 2 && letters.iter().all(|w| !w.chars().any(char::is_lowercase))
+    let mut letters = words.iter().filter(|w| w.chars().any(char::is_alphabetic));
+    let mut count = 0;
+    letters.all(|w| {
+        count += 1;
+        !w.chars().any(char::is_lowercase)
+    }) && count >= 2
 }
 
 /// `Xxxx` → `Xx`, `IBM` → `X`, `1996-08-30` → `d-d-d`: the form of a word.
@@ -220,13 +221,42 @@ struct TokenView<'a> {
     clusters: [&'a str; 3],
 }
 
+/// How many features each token's vector starts with that depend only on
+/// the word itself, whether it opens the sentence and whether the sentence
+/// is a headline: their summed weights can be kept per word (see
+/// `local_scores`).
+pub(crate) const LOCAL_FEATURES: usize = 16;
+
 /// Appends the features of every token of `words` to `out` (one vector per
-/// token, cleared first). The lexicon's gazetteers label each token with
+/// token, cleared first): the token's own `LOCAL_FEATURES` first, then
+/// those of its context. The lexicon's gazetteers label each token with
 /// what they matched there (e.g. `LOC-B`), if anything.
 pub fn sentence_features<'a>(
     words: &[&'a str],
     doc: &DocumentContext,
     lexicon: &'a Lexicon,
+    out: &mut Vec<Vec<u64>>,
+) {
+    features_of(words, doc, lexicon, &[], out);
+}
+
+/// Like [`sentence_features`], but a token whose `known[i]` is true gets
+/// only its context features: the caller has its local ones' weights.
+pub(crate) fn context_features<'a>(
+    words: &[&'a str],
+    doc: &DocumentContext,
+    lexicon: &'a Lexicon,
+    known: &[bool],
+    out: &mut Vec<Vec<u64>>,
+) {
+    features_of(words, doc, lexicon, known, out);
+}
+
+fn features_of<'a>(
+    words: &[&'a str],
+    doc: &DocumentContext,
+    lexicon: &'a Lexicon,
+    known: &[bool],
     out: &mut Vec<Vec<u64>>,
 ) {
     let clusters: &WordClusters = &lexicon.clusters;
@@ -286,14 +316,25 @@ pub fn sentence_features<'a>(
         let (r1, rs1) = boundary(ii + 1);
         let (r2, _) = boundary(ii + 2);
         let first = if i == 0 { "1" } else { "0" };
-        f.push(hash(0, &[]));
-        f.push(hash(1, &[v.word]));
-        f.push(hash(2, &[v.lower]));
-        f.push(hash(3, &[v.shape]));
-        f.push(hash(4, &[v.short_shape, first]));
-        for n in 2..=4 {
-            f.push(hash(5 + n as u8, &[prefix(v.lower, n)]));
-            f.push(hash(10 + n as u8, &[suffix(v.lower, n)]));
+        if !known.get(i).copied().unwrap_or(false) {
+            f.push(hash(0, &[]));
+            f.push(hash(1, &[v.word]));
+            f.push(hash(2, &[v.lower]));
+            f.push(hash(3, &[v.shape]));
+            f.push(hash(4, &[v.short_shape, first]));
+            for n in 2..=4 {
+                f.push(hash(5 + n as u8, &[prefix(v.lower, n)]));
+                f.push(hash(10 + n as u8, &[suffix(v.lower, n)]));
+            }
+            f.push(hash(29, &[headline, v.short_shape]));
+            f.push(hash(30, &[headline, v.lower]));
+            // Word clusters generalise from the names seen in training to
+            // names used alike in large unlabelled text.
+            let [fine, mid, coarse] = &v.clusters;
+            f.push(hash(50, &[fine]));
+            f.push(hash(51, &[mid]));
+            f.push(hash(53, &[coarse, v.short_shape]));
+            debug_assert_eq!(f.len(), LOCAL_FEATURES);
         }
         f.push(hash(20, &[l1]));
         f.push(hash(21, &[r1]));
@@ -304,11 +345,6 @@ pub fn sentence_features<'a>(
         f.push(hash(26, &[l1, v.lower]));
         f.push(hash(27, &[v.lower, r1]));
         f.push(hash(28, &[s1, v.short_shape, rs1]));
-        f.push(hash(29, &[headline, v.short_shape]));
-        f.push(hash(30, &[headline, v.lower]));
-        // Word clusters generalise from the names seen in training to names
-        // used alike in large unlabelled text.
-        let [fine, mid, coarse] = &v.clusters;
         let mid_at = |j: isize| -> &str {
             if j < 0 || j as usize >= views.len() {
                 "<s>"
@@ -316,9 +352,6 @@ pub fn sentence_features<'a>(
                 views[j as usize].clusters[1]
             }
         };
-        f.push(hash(50, &[fine]));
-        f.push(hash(51, &[mid]));
-        f.push(hash(53, &[coarse, v.short_shape]));
         f.push(hash(54, &[mid_at(ii - 1)]));
         f.push(hash(55, &[mid_at(ii + 1)]));
         let capitalised = v.word.chars().next().is_some_and(char::is_uppercase);

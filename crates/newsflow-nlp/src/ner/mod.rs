@@ -7,12 +7,13 @@
 
 pub mod eval;
 pub mod features;
+mod local_scores;
 pub mod model;
 pub mod selection;
 pub mod tags;
 pub mod train;
 
-use features::{sentence_features, DocumentContext};
+use features::{context_features, is_headline, DocumentContext, LOCAL_FEATURES};
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
@@ -54,6 +55,8 @@ impl Lexicon {
 pub struct Tagger {
     weights: Weights,
     lexicon: Lexicon,
+    /// Keys this tagger's kept local scores (see `local_scores`).
+    id: u64,
 }
 
 /// A sentence as the tagger sees it.
@@ -66,7 +69,11 @@ impl Tagger {
     /// A tagger from trained weights and the lexicon they were trained
     /// with.
     pub fn new(weights: Weights, lexicon: Lexicon) -> Self {
-        Tagger { weights, lexicon }
+        Tagger {
+            weights,
+            lexicon,
+            id: local_scores::next_tagger_id(),
+        }
     }
 
     /// Loads a model file's bytes.
@@ -81,25 +88,56 @@ impl Tagger {
 
     /// Tags already-tokenised sentences of one document.
     pub fn tag_sentences(&self, sentences: &[Vec<&str>]) -> Vec<Vec<tags::TokenSpan>> {
-        let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
-        let mut features = Vec::new();
-        let mut scores = Vec::new();
-        sentences
+        self.scores(sentences)
             .iter()
-            .map(|words| {
-                if words.is_empty() {
-                    return Vec::new();
+            .map(|scores| {
+                if scores.is_empty() {
+                    Vec::new()
+                } else {
+                    decode(&self.weights.viterbi(scores))
                 }
-                sentence_features(words, &doc, &self.lexicon, &mut features);
-                scores.clear();
-                for f in &features[..words.len()] {
-                    let mut s = [0.0; NUM_TAGS];
-                    self.weights.score(f, &mut s);
-                    scores.push(s);
-                }
-                decode(&self.weights.viterbi(&scores))
             })
             .collect()
+    }
+
+    /// Every token's tag scores, sentence by sentence. A word's local
+    /// features are scored once per thread and kept (`local_scores`); the
+    /// sums are made in the same order either way.
+    fn scores(&self, sentences: &[Vec<&str>]) -> Vec<Vec<[f32; NUM_TAGS]>> {
+        let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let mut features = Vec::new();
+        let (mut keys, mut known) = (Vec::new(), Vec::new());
+        local_scores::with_table(self.id, |kept| {
+            sentences
+                .iter()
+                .map(|words| {
+                    let headline = is_headline(words);
+                    keys.clear();
+                    known.clear();
+                    let mut scores = Vec::with_capacity(words.len());
+                    for (i, word) in words.iter().enumerate() {
+                        let key = local_scores::word_key(word, i == 0, headline);
+                        let local = kept.get(key);
+                        keys.push(key);
+                        known.push(local.is_some());
+                        scores.push(local.unwrap_or([0.0; NUM_TAGS]));
+                    }
+                    context_features(words, &doc, &self.lexicon, &known, &mut features);
+                    for (i, f) in features[..words.len()].iter().enumerate() {
+                        let s = &mut scores[i];
+                        let context = if known[i] {
+                            &f[..]
+                        } else {
+                            self.weights.add(&f[..LOCAL_FEATURES], s);
+                            kept.insert(keys[i], *s);
+                            &f[LOCAL_FEATURES..]
+                        };
+                        self.weights.add(context, s);
+                    }
+                    scores
+                })
+                .collect()
+        })
     }
 
     /// Entities in `text` as code-point spans.
@@ -279,6 +317,49 @@ pub(crate) fn sentences_by_line(text: &str, tokens: &[Token]) -> Vec<std::ops::R
 mod tests {
     use super::tags::TokenSpan;
     use super::*;
+
+    #[test]
+    fn kept_local_scores_are_the_scores_of_all_features() {
+        let tagger = crate::Annotator::with_default_models()
+            .ok()
+            .and_then(|a| a.tagger().cloned())
+            .expect("the built-in tagger loads");
+        let text = "ANKARA , Oct 1 ( Reuters ) - Turkish President Recep Tayyip Erdogan spoke to Vladimir Putin .\n\
+                    Erdogan told Putin that Turkey stands with Azerbaijan , Ankara said .\n\
+                    TURKEY , RUSSIA DISCUSS CLASHES";
+        let sentences: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
+        let mut features = Vec::new();
+        let all: Vec<Vec<[f32; NUM_TAGS]>> = sentences
+            .iter()
+            .map(|words| {
+                features::sentence_features(words, &doc, &tagger.lexicon, &mut features);
+                features[..words.len()]
+                    .iter()
+                    .map(|f| {
+                        let mut s = [0.0; NUM_TAGS];
+                        tagger.weights.score(f, &mut s);
+                        s
+                    })
+                    .collect()
+            })
+            .collect();
+        let bits = |s: &[Vec<[f32; NUM_TAGS]>]| -> Vec<u32> {
+            s.iter().flatten().flatten().map(|x| x.to_bits()).collect()
+        };
+        // the first pass fills this thread's table, the second reads it
+        let first = tagger.scores(&sentences);
+        let second = tagger.scores(&sentences);
+        assert_eq!(bits(&first), bits(&all));
+        assert_eq!(bits(&second), bits(&all));
+        assert!(local_scores::with_table(tagger.id, |kept| {
+            kept.get(local_scores::word_key("Erdogan", false, false))
+                .is_some()
+        }));
+    }
 
     #[test]
     fn head_words_make_organisations_and_places() {

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::tags::{allowed, may_end, NUM_TAGS};
+use super::tags::{allowed, may_end, NUM_TAGS, TYPES};
 
 /// Feature keys are already hashes: use them as they are.
 #[derive(Default)]
@@ -174,9 +174,14 @@ impl Weights {
         })
     }
 
-    /// Adds the weights of `features` to `scores` (one per tag).
+    /// The weights of `features` summed per tag into `scores`.
     pub fn score(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
         *scores = [0.0; NUM_TAGS];
+        self.add(features, scores);
+    }
+
+    /// Adds the weights of `features` to `scores` (one per tag), in order.
+    pub fn add(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
         let slots = self.slots();
         // Ask for every feature's place first, so that the cache misses
         // overlap instead of coming one after another.
@@ -281,57 +286,101 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         return Vec::new();
     }
     const NEG: f32 = f32::NEG_INFINITY;
-    let predecessors = legal_predecessors();
-    let mut best = vec![[NEG; NUM_TAGS]; n];
-    let mut back = vec![[0usize; NUM_TAGS]; n];
-    for t in 0..NUM_TAGS {
-        if allowed(None, t) {
-            best[0][t] = scores[0][t] + start[t];
+    let lattice = legal_predecessors();
+    // The legal transitions' weights, gathered once per sentence in the
+    // order the predecessors are tried. A predecessor at NEG never wins,
+    // since `>` is strict.
+    let mut into = [[0.0f32; MAX_PREDECESSORS]; NUM_TAGS];
+    for (t, preds) in lattice.iter().enumerate() {
+        for (k, &p) in preds.iter().enumerate() {
+            if p != NONE {
+                into[t][k] = transitions[p as usize * NUM_TAGS + t];
+            }
         }
     }
-    for i in 1..n {
+    let mut prev = [NEG; NUM_TAGS + 1];
+    for (t, best) in prev[..NUM_TAGS].iter_mut().enumerate() {
+        if allowed(None, t) {
+            *best = scores[0][t] + start[t];
+        }
+    }
+    let mut back = Vec::with_capacity(n);
+    back.push([0u8; NUM_TAGS]);
+    for token in &scores[1..] {
+        let mut best = [NEG; NUM_TAGS + 1];
+        let mut from = [0u8; NUM_TAGS];
         for t in 0..NUM_TAGS {
-            let mut top = NEG;
-            let mut arg = 0;
-            for &p in &predecessors[t] {
-                if best[i - 1][p] == NEG {
-                    continue;
-                }
-                let s = best[i - 1][p] + transitions[p * NUM_TAGS + t];
-                if s > top {
-                    top = s;
-                    arg = p;
-                }
-            }
+            // inside and last tags have two predecessors, the others nine
+            let (top, arg) = if lattice[t][2] == NONE {
+                best_predecessor::<2>(&prev, &lattice[t], &into[t])
+            } else {
+                best_predecessor::<MAX_PREDECESSORS>(&prev, &lattice[t], &into[t])
+            };
             if top > NEG {
-                best[i][t] = top + scores[i][t];
-                back[i][t] = arg;
+                best[t] = top + token[t];
+                from[t] = arg;
             }
         }
+        prev = best;
+        back.push(from);
     }
     let mut last = 0;
     let mut top = NEG;
-    for t in 0..NUM_TAGS {
-        if may_end(t) && best[n - 1][t] > top {
-            top = best[n - 1][t];
+    for (t, &best) in prev[..NUM_TAGS].iter().enumerate() {
+        if may_end(t) && best > top {
+            top = best;
             last = t;
         }
     }
     let mut tags = vec![0; n];
     tags[n - 1] = last;
     for i in (1..n).rev() {
-        tags[i - 1] = back[i][tags[i]];
+        tags[i - 1] = back[i][tags[i]] as usize;
     }
     tags
 }
 
-/// For each tag, the tags that may precede it, computed once.
-fn legal_predecessors() -> &'static [Vec<usize>] {
-    static TABLE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
+/// The best of the first `K` predecessors (score, tag) of one tag, the
+/// first on a tie; a fixed `K` lets the loop unroll.
+#[inline(always)]
+fn best_predecessor<const K: usize>(
+    prev: &[f32; NUM_TAGS + 1],
+    preds: &[u8; MAX_PREDECESSORS],
+    into: &[f32; MAX_PREDECESSORS],
+) -> (f32, u8) {
+    let mut top = f32::NEG_INFINITY;
+    let mut arg = 0;
+    for k in 0..K {
+        let p = preds[k];
+        let s = prev[p as usize] + into[k];
+        if s > top {
+            top = s;
+            arg = p;
+        }
+    }
+    (top, arg)
+}
+
+/// The most tags that may precede one tag: O, and L or U of each type.
+const MAX_PREDECESSORS: usize = 1 + 2 * TYPES.len();
+
+/// Pads a tag's predecessors: the place after the last tag.
+const NONE: u8 = NUM_TAGS as u8;
+
+/// For each tag, the tags that may precede it, padded with `NONE`,
+/// computed once.
+fn legal_predecessors() -> &'static [[u8; MAX_PREDECESSORS]; NUM_TAGS] {
+    static TABLE: std::sync::OnceLock<[[u8; MAX_PREDECESSORS]; NUM_TAGS]> =
+        std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        (0..NUM_TAGS)
-            .map(|t| (0..NUM_TAGS).filter(|&p| allowed(Some(p), t)).collect())
-            .collect()
+        let mut table = [[NONE; MAX_PREDECESSORS]; NUM_TAGS];
+        for (t, preds) in table.iter_mut().enumerate() {
+            let legal = (0..NUM_TAGS).filter(|&p| allowed(Some(p), t));
+            for (place, p) in preds.iter_mut().zip(legal) {
+                *place = p as u8;
+            }
+        }
+        table
     })
 }
 
