@@ -57,6 +57,27 @@ struct TermStats {
     right: Vec<u32>,
 }
 
+/// What a ranked key phrase is: an entity's canonical name, or a run of
+/// a sentence's words.
+enum Ranked<'a> {
+    Name(&'a str),
+    Phrase(&'a [Option<(u32, &'a str)>]),
+}
+
+impl Ranked<'_> {
+    fn text(&self) -> String {
+        match self {
+            Ranked::Name(name) => name.to_string(),
+            Ranked::Phrase(words) => words
+                .iter()
+                .flatten()
+                .map(|(_, surface)| *surface)
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
 /// No word: the unused slots of a one- or two-word candidate key.
 const NONE: u32 = u32::MAX;
 
@@ -159,7 +180,7 @@ pub fn keywords(
     let mut chunks: Vec<Vec<Option<(u32, &str)>>> = Vec::new();
     let mut term_of_token: Vec<u32> = vec![NONE; tokens.len()];
     for (s, range) in sentences.iter().enumerate() {
-        let mut chunk = Vec::new();
+        let mut chunk = Vec::with_capacity(range.len());
         for (i, token) in tokens[range.clone()].iter().enumerate() {
             if token.kind == TokenKind::Punct {
                 chunk.push(None);
@@ -237,17 +258,16 @@ pub fn keywords(
     let n_sentences = sentences.len().max(1) as f64;
     let term_score = |s: &TermStats| {
         let casing = s.upper.max(s.acronym) / (1.0 + s.count.ln());
-        let mut positions = s.sentences.clone();
-        positions.sort_unstable();
+        // sentences are pushed in order, so the list is sorted
+        let positions = &s.sentences;
         let median = positions[positions.len() / 2] as f64;
         let position = (3.0 + median).ln().ln();
         let frequency = s.count / (mean + std);
         let left = s.left.len() as f64 / s.count;
         let right = s.right.len() as f64 / s.count;
         let relatedness = 1.0 + (left + right) * s.count / max;
-        let mut distinct = s.sentences.clone();
-        distinct.dedup();
-        let spread = distinct.len() as f64 / n_sentences;
+        let distinct = 1 + positions.windows(2).filter(|p| p[0] != p[1]).count();
+        let spread = distinct as f64 / n_sentences;
         position * relatedness / (casing + frequency / relatedness + spread / relatedness)
     };
     let scores: Vec<f64> = stats.iter().map(term_score).collect();
@@ -306,46 +326,56 @@ pub fn keywords(
         entry.0 += 1.0;
         entry.1 = entry.1.min(score);
     }
-    let mut ranked: Vec<(String, f64)> = by_name
+    // Ranked by score, then by text; the text of a phrase is only put
+    // together when its score is reached, since most never are.
+    let mut ranked: Vec<(f64, Ranked)> = by_name
         .into_iter()
-        .map(|(name, (count, best))| (name.to_string(), best / count))
+        .map(|(name, (count, best))| (best / count, Ranked::Name(name)))
         .collect();
     ranked.extend(candidates.into_iter().map(|(key, (count, c, start))| {
         let len = key.iter().filter(|&&id| id != NONE).count();
-        let surface = chunks[c][start..start + len]
-            .iter()
-            .flatten()
-            .map(|(_, s)| *s)
-            .collect::<Vec<_>>()
-            .join(" ");
         let terms = key[..len].iter().map(|&id| scores[id as usize]);
         let product: f64 = terms.clone().product();
         let sum: f64 = terms.sum();
-        (surface, product / (count * (1.0 + sum)))
+        (
+            product / (count * (1.0 + sum)),
+            Ranked::Phrase(&chunks[c][start..start + len]),
+        )
     }));
-    ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     // Leave out a phrase that shares more than half its words with a
     // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan").
     let mut out: Vec<Keyword> = Vec::new();
-    for (phrase, score) in ranked {
-        let lower = phrase.to_lowercase();
-        let words: Vec<&str> = lower.split(' ').collect();
-        let covered = out.iter().any(|kept| {
-            let kept = kept.text.to_lowercase();
-            let shared = words
-                .iter()
-                .filter(|w| kept.split(' ').any(|k| k == **w))
-                .count();
-            shared * 2 > words.len()
-        });
-        if !covered {
-            out.push(Keyword {
-                text: phrase,
-                score: ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0,
+    let mut at = 0;
+    'ranking: while at < ranked.len() {
+        let score = ranked[at].0;
+        let tied = ranked[at..]
+            .iter()
+            .take_while(|r| r.0.total_cmp(&score).is_eq())
+            .count();
+        let mut texts: Vec<String> = ranked[at..at + tied].iter().map(|r| r.1.text()).collect();
+        texts.sort();
+        at += tied;
+        for phrase in texts {
+            let lower = phrase.to_lowercase();
+            let words: Vec<&str> = lower.split(' ').collect();
+            let covered = out.iter().any(|kept| {
+                let kept = kept.text.to_lowercase();
+                let shared = words
+                    .iter()
+                    .filter(|w| kept.split(' ').any(|k| k == **w))
+                    .count();
+                shared * 2 > words.len()
             });
-        }
-        if out.len() == limit {
-            break;
+            if !covered {
+                out.push(Keyword {
+                    text: phrase,
+                    score: ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0,
+                });
+            }
+            if out.len() == limit {
+                break 'ranking;
+            }
         }
     }
     out

@@ -227,6 +227,11 @@ struct TokenView<'a> {
 /// `local_scores`).
 pub(crate) const LOCAL_FEATURES: usize = 16;
 
+/// The most features a token can have: the local ones, 11 of its
+/// neighbours, 4 of the document, 3 of the gazetteer and 4 of the silver
+/// lists.
+const MAX_FEATURES: usize = LOCAL_FEATURES + 22;
+
 /// Appends the features of every token of `words` to `out` (one vector per
 /// token, cleared first): the token's own `LOCAL_FEATURES` first, then
 /// those of its context. The lexicon's gazetteers label each token with
@@ -296,7 +301,9 @@ fn features_of<'a>(
     let silver_names = lookup(&lexicon.silver_names);
     let silver_words = lookup(&lexicon.silver_words);
     let headline = if headline_sentence { "1" } else { "0" };
-    out.resize_with(words.len(), Vec::new);
+    // room for a token's features at once: growing each vector from empty
+    // cost more than the features themselves
+    out.resize_with(words.len(), || Vec::with_capacity(MAX_FEATURES));
     let boundary = |i: isize| -> (&str, &str) {
         if i < 0 {
             ("<s>", "<s>")
@@ -411,6 +418,7 @@ fn features_of<'a>(
         if lw.is_some() || rw.is_some() {
             f.push(hash(63, &[lw.unwrap_or("-"), rw.unwrap_or("-")]));
         }
+        debug_assert!(f.len() <= MAX_FEATURES);
     }
 }
 
