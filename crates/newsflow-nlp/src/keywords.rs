@@ -7,11 +7,13 @@
 //! Information Sciences 509 (2020).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use newsflow_core::Keyword;
 
 use crate::lowercase::{push_lower, with_lower};
+use crate::ner::model::IdentityHasher;
 use crate::tokenizer::{Token, TokenKind};
 use crate::word_classes::{class_of, WordClass};
 
@@ -35,16 +37,19 @@ const STOP_WORDS: &[&str] = &[
 /// sorted list (a linear scan of 150 words per token was a measurable
 /// share of annotation time).
 pub(crate) fn is_stop(lower: &str) -> bool {
-    static SORTED: OnceLock<Vec<&'static str>> = OnceLock::new();
-    SORTED
-        .get_or_init(|| {
-            let mut words = STOP_WORDS.to_vec();
-            words.sort_unstable();
-            words
-        })
-        .binary_search(&lower)
-        .is_ok()
+    // Looked up for every word of every article: a table keyed by the
+    // crate's fast string hash, checked against the word itself.
+    static BY_HASH: OnceLock<StopTable> = OnceLock::new();
+    let table = BY_HASH.get_or_init(|| {
+        STOP_WORDS
+            .iter()
+            .map(|&w| (crate::hash::key(0, &[w]), w))
+            .collect()
+    });
+    table.get(&crate::hash::key(0, &[lower])) == Some(&lower)
 }
+
+type StopTable = HashMap<u64, &'static str, BuildHasherDefault<IdentityHasher>>;
 
 #[derive(Default)]
 struct TermStats {
@@ -52,9 +57,9 @@ struct TermStats {
     upper: f64,
     acronym: f64,
     sentences: Vec<usize>,
-    /// ids of the words seen just before / after it
-    left: Vec<u32>,
-    right: Vec<u32>,
+    /// how many different words are seen just before / after it
+    left: u32,
+    right: u32,
 }
 
 /// What a ranked key phrase is: an entity's canonical name, or a run of
@@ -218,20 +223,21 @@ pub fn keywords(
         }
         chunks.push(chunk);
     }
-    // co-occurrence with the neighbouring word on each side
-    for chunk in &chunks {
-        for pair in chunk.windows(2) {
-            if let [Some((a, _)), Some((b, _))] = pair {
-                stats[*a as usize].right.push(*b);
-                stats[*b as usize].left.push(*a);
-            }
-        }
-    }
-    for s in &mut stats {
-        for neighbours in [&mut s.left, &mut s.right] {
-            neighbours.sort_unstable();
-            neighbours.dedup();
-        }
+    // co-occurrence with the neighbouring word on each side: each
+    // different pair once
+    let mut pairs: Vec<(u32, u32)> = chunks
+        .iter()
+        .flat_map(|chunk| chunk.windows(2))
+        .filter_map(|pair| match pair {
+            [Some((a, _)), Some((b, _))] => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    for &(a, b) in &pairs {
+        stats[a as usize].right += 1;
+        stats[b as usize].left += 1;
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
     let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
@@ -263,8 +269,8 @@ pub fn keywords(
         let median = positions[positions.len() / 2] as f64;
         let position = (3.0 + median).ln().ln();
         let frequency = s.count / (mean + std);
-        let left = s.left.len() as f64 / s.count;
-        let right = s.right.len() as f64 / s.count;
+        let left = f64::from(s.left) / s.count;
+        let right = f64::from(s.right) / s.count;
         let relatedness = 1.0 + (left + right) * s.count / max;
         let distinct = 1 + positions.windows(2).filter(|p| p[0] != p[1]).count();
         let spread = distinct as f64 / n_sentences;
@@ -437,6 +443,14 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().all(|k| !is_stop(&k.to_lowercase())), "{got:?}");
+    }
+
+    #[test]
+    fn stop_words_are_found_by_their_hash() {
+        assert!(STOP_WORDS.iter().all(|w| is_stop(w)));
+        for word in ["", "The", "erdogan", "ankara", "thes"] {
+            assert!(!is_stop(word), "{word}");
+        }
     }
 
     #[test]
