@@ -4,9 +4,7 @@
 //! the model stores weights by hash, so no feature dictionary is kept.
 
 use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 
-use super::model::IdentityHasher;
 use super::Lexicon;
 use crate::gazetteer::Gazetteer;
 use crate::gazetteer_keys::word_hash;
@@ -16,21 +14,23 @@ use crate::word_clusters::WordClusters;
 /// Facts about the whole document a sentence comes from: news copy names
 /// an entity several times, and the clearest mention disambiguates the
 /// others (a capitalised headline word also seen lower-case is probably not
-/// a name).
+/// a name). The sets hash their keys again with std's seeded hasher: the
+/// keys come from an unseeded hash of outside words, and words made to
+/// share low bits would otherwise pile up in one place.
 #[derive(Debug, Default)]
 pub struct DocumentContext {
     /// Words seen in lower case.
-    lower_seen: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    lower_seen: HashSet<u64>,
     /// Words seen capitalised away from the start of a sentence.
-    capitalised_inside: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    capitalised_inside: HashSet<u64>,
     /// Words seen right after a person's title ("Mr.", "President").
-    after_title: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    after_title: HashSet<u64>,
     /// Words seen inside a run of two or more capitalised words.
-    in_capitalised_run: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    in_capitalised_run: HashSet<u64>,
     /// Words seen after "in", "at", "near"...: places, mostly.
-    after_place_word: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    after_place_word: HashSet<u64>,
     /// Words seen before "Inc", "Corp", "Party", "University"...
-    before_org_word: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
+    before_org_word: HashSet<u64>,
 }
 
 const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "to", "from", "outside", "across"];

@@ -12,10 +12,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::model::IdentityHasher;
 use super::tags::NUM_TAGS;
 use crate::hash::key;
 
@@ -31,10 +29,15 @@ pub(crate) fn next_tagger_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// The words come from outside and their keys from an unseeded hash, so
+/// the table hashes them again with std's seeded hasher: words made to
+/// share their low bits cannot pile up in one place.
+type Kept = HashMap<u64, [f32; NUM_TAGS]>;
+
 #[derive(Default)]
 struct Table {
     tagger: u64,
-    scores: HashMap<u64, [f32; NUM_TAGS], BuildHasherDefault<IdentityHasher>>,
+    scores: Kept,
 }
 
 thread_local! {
@@ -66,9 +69,7 @@ pub(crate) fn with_table<R>(tagger: u64, f: impl FnOnce(&mut LocalScores) -> R) 
 }
 
 /// One thread's kept scores, for one tagger.
-pub(crate) struct LocalScores<'a>(
-    &'a mut HashMap<u64, [f32; NUM_TAGS], BuildHasherDefault<IdentityHasher>>,
-);
+pub(crate) struct LocalScores<'a>(&'a mut Kept);
 
 impl LocalScores<'_> {
     pub(crate) fn get(&self, word: u64) -> Option<[f32; NUM_TAGS]> {
