@@ -62,36 +62,52 @@ pub fn bigram_key(first: &str, second: &str) -> u64 {
     hash_str(hash_str(hash_str(FNV_OFFSET, first), " "), second)
 }
 
+/// Like [`Featurizer::terms`], with the terms as ranges of one buffer
+/// (appended to): no allocation per word.
+fn terms_into(text: &str, buffer: &mut String, out: &mut Vec<Option<std::ops::Range<usize>>>) {
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut Vec<Option<std::ops::Range<usize>>>| {
+        if word.is_empty() {
+            return;
+        }
+        let w = word.trim_matches(|c| c == '-' || c == '\'' || c == '’');
+        let keep = w.chars().count() >= 2
+            && w.chars().any(char::is_alphabetic)
+            && !crate::keywords::is_stop(w);
+        out.push(keep.then(|| {
+            let start = buffer.len();
+            buffer.push_str(stem(w));
+            start..buffer.len()
+        }));
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || ((c == '-' || c == '\'' || c == '’') && !word.is_empty()) {
+            word.extend(c.to_lowercase());
+        } else {
+            flush(&mut word, out);
+            if !c.is_whitespace() {
+                out.push(None);
+            }
+        }
+    }
+    flush(&mut word, out);
+}
+
 impl Featurizer {
     /// The content terms of `text` in order; `None` marks a stop word or
     /// punctuation, which breaks word pairs.
     pub fn terms(&self, text: &str, out: &mut Vec<Option<String>>) {
-        let mut word = String::new();
-        let flush = |word: &mut String, out: &mut Vec<Option<String>>| {
-            if word.is_empty() {
-                return;
-            }
-            let w = word.trim_matches(|c| c == '-' || c == '\'' || c == '’');
-            let keep = w.chars().count() >= 2
-                && w.chars().any(char::is_alphabetic)
-                && !crate::keywords::is_stop(w);
-            out.push(keep.then(|| stem(w).to_string()));
-            word.clear();
-        };
-        for c in text.chars() {
-            if c.is_alphanumeric() || ((c == '-' || c == '\'' || c == '’') && !word.is_empty()) {
-                word.extend(c.to_lowercase());
-            } else {
-                flush(&mut word, out);
-                if !c.is_whitespace() {
-                    out.push(None);
-                }
-            }
-        }
-        flush(&mut word, out);
+        let mut buffer = String::new();
+        let mut spans = Vec::new();
+        terms_into(text, &mut buffer, &mut spans);
+        out.extend(
+            spans
+                .into_iter()
+                .map(|span| span.map(|r| buffer[r].to_string())),
+        );
     }
 
-    /// Adds the clusters of every term to its features.
     pub fn with_clusters(mut self, clusters: WordClusters) -> Self {
         self.clusters = clusters;
         self
@@ -140,12 +156,15 @@ impl Featurizer {
     /// Feature keys with their (title-weighted) counts, sorted by key.
     pub fn counts(&self, title: &str, body: &str) -> Vec<(u64, f32)> {
         let mut counts: Vec<(u64, f32)> = Vec::new();
-        let mut terms = Vec::new();
+        let (mut buffer, mut terms) = (String::new(), Vec::new());
         for (text, weight) in [(title, TITLE_WEIGHT), (body, 1.0)] {
+            buffer.clear();
             terms.clear();
-            self.terms(text, &mut terms);
-            for (i, term) in terms.iter().enumerate() {
-                let Some(term) = term else { continue };
+            terms_into(text, &mut buffer, &mut terms);
+            let term_at =
+                |i: usize| -> Option<&str> { terms.get(i).cloned().flatten().map(|r| &buffer[r]) };
+            for i in 0..terms.len() {
+                let Some(term) = term_at(i) else { continue };
                 counts.push((unigram_key(term), weight));
                 if !self.clusters.is_empty() {
                     let [fine, mid, _] = self.clusters.names(term);
@@ -154,7 +173,7 @@ impl Featurizer {
                         counts.push((cluster_key(1, mid), weight));
                     }
                 }
-                if let Some(Some(next)) = terms.get(i + 1) {
+                if let Some(next) = term_at(i + 1) {
                     counts.push((bigram_key(term, next), weight));
                 }
             }
