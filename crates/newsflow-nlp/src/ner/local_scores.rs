@@ -1,47 +1,58 @@
-//! The summed weights of a word's local features, kept per thread.
+//! The summed weights of a word's local features, kept by the tagger.
 //!
-//! Of a token's ~35 features, the first [`LOCAL_FEATURES`](super::features::LOCAL_FEATURES) depend only on
-//! the word, whether it opens its sentence and whether the sentence is a
-//! headline. News repeats its words (a few thousand make most of the
-//! tokens), so their scores are worth keeping: a repeated word then costs
-//! one look-up instead of 16 hashes and 16 weight-table reads that mostly
-//! miss the CPU cache.
+//! Of a token's ~35 features, the first [`LOCAL_FEATURES`](super::features::LOCAL_FEATURES)
+//! depend only on the word, whether it opens its sentence and whether the
+//! sentence is a headline. News repeats its words (a few thousand make most
+//! of the tokens), so their scores are worth keeping: a repeated word then
+//! costs one look-up instead of 16 hashes and 16 weight-table reads that
+//! mostly miss the CPU cache.
 //!
 //! The scores are summed in the same order whether kept or not, so tagging
 //! gives the same result either way.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use super::tags::NUM_TAGS;
 use crate::hash::key;
 
-/// Words kept per thread before the table starts again: about 1 MB, which
-/// holds the words that make most of news text. The enricher runs up to
-/// four annotations per core at a time, each thread with its own table.
-const CAPACITY: usize = 8192;
-
-/// A tagger's identity, so that a thread's table never serves the scores
-/// of one model (or lexicon) to another.
-pub(crate) fn next_tagger_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
+/// Words a table keeps before it starts again, which holds the words that
+/// make most of news text: 7/8 of 4,096, the most that std's map holds in
+/// 4,096 places (about 330 KB), where 4,096 words would take twice that.
+const CAPACITY: usize = 3584;
 
 /// The words come from outside and their keys from an unseeded hash, so
-/// the table hashes them again with std's seeded hasher: words made to
-/// share their low bits cannot pile up in one place.
+/// a table hashes them again with std's seeded hasher: words made to share
+/// their low bits cannot pile up in one place.
 type Kept = HashMap<u64, [f32; NUM_TAGS]>;
 
-#[derive(Default)]
-struct Table {
-    tagger: u64,
-    scores: Kept,
+/// One table per document being tagged at the same time, taken for the
+/// document and given back after: as many tables as taggings run at once
+/// (the enricher's CPU permits), however many threads run them.
+#[derive(Debug, Default)]
+pub(crate) struct Pool(Mutex<Vec<Kept>>);
+
+impl Clone for Pool {
+    /// A copy of a tagger starts with no scores kept.
+    fn clone(&self) -> Self {
+        Pool::default()
+    }
 }
 
-thread_local! {
-    static TABLE: RefCell<Table> = RefCell::new(Table::default());
+impl Pool {
+    /// Runs `f` with a table of this tagger's kept scores.
+    pub(crate) fn with_table<R>(&self, f: impl FnOnce(&mut LocalScores) -> R) -> R {
+        // A poisoned lock only means a tagging panicked while it held the
+        // lock for a push or pop; the tables themselves are still sound.
+        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut table = LocalScores(taken.unwrap_or_default());
+        let result = f(&mut table);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(table.0);
+        result
+    }
 }
 
 /// The key of a word in its place: `first` and `headline` change two of
@@ -56,22 +67,10 @@ pub(crate) fn word_key(word: &str, first: bool, headline: bool) -> u64 {
     key(0, &[word, flags])
 }
 
-/// Runs `f` with this thread's table of local scores for `tagger`.
-pub(crate) fn with_table<R>(tagger: u64, f: impl FnOnce(&mut LocalScores) -> R) -> R {
-    TABLE.with(|table| {
-        let mut table = table.borrow_mut();
-        if table.tagger != tagger {
-            table.tagger = tagger;
-            table.scores.clear();
-        }
-        f(&mut LocalScores(&mut table.scores))
-    })
-}
+/// One table of kept scores.
+pub(crate) struct LocalScores(Kept);
 
-/// One thread's kept scores, for one tagger.
-pub(crate) struct LocalScores<'a>(&'a mut Kept);
-
-impl LocalScores<'_> {
+impl LocalScores {
     pub(crate) fn get(&self, word: u64) -> Option<[f32; NUM_TAGS]> {
         self.0.get(&word).copied()
     }
@@ -91,13 +90,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_table_is_emptied_for_another_tagger() {
-        let (a, b) = (next_tagger_id(), next_tagger_id());
+    fn a_table_is_given_back_and_a_copy_starts_empty() {
+        let pool = Pool::default();
         let word = word_key("Ankara", false, false);
-        with_table(a, |t| t.insert(word, [1.0; NUM_TAGS]));
-        assert_eq!(with_table(a, |t| t.get(word)), Some([1.0; NUM_TAGS]));
-        assert_eq!(with_table(b, |t| t.get(word)), None);
-        assert_eq!(with_table(a, |t| t.get(word)), None);
+        pool.with_table(|t| t.insert(word, [1.0; NUM_TAGS]));
+        assert_eq!(pool.with_table(|t| t.get(word)), Some([1.0; NUM_TAGS]));
+        assert_eq!(pool.clone().with_table(|t| t.get(word)), None);
+    }
+
+    #[test]
+    fn taggings_at_the_same_time_take_their_own_tables() {
+        let pool = Pool::default();
+        let word = word_key("Ankara", false, false);
+        pool.with_table(|outer| {
+            outer.insert(word, [1.0; NUM_TAGS]);
+            pool.with_table(|inner| assert_eq!(inner.get(word), None));
+        });
+        assert_eq!(pool.0.lock().map(|tables| tables.len()).ok(), Some(2));
     }
 
     #[test]
@@ -118,8 +127,8 @@ mod tests {
 
     #[test]
     fn the_table_stays_bounded() {
-        let id = next_tagger_id();
-        with_table(id, |t| {
+        let pool = Pool::default();
+        pool.with_table(|t| {
             for n in 0..CAPACITY as u64 + 10 {
                 t.insert(n + 1, [0.0; NUM_TAGS]);
             }

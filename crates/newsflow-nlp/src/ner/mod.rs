@@ -55,8 +55,8 @@ impl Lexicon {
 pub struct Tagger {
     weights: Weights,
     lexicon: Lexicon,
-    /// Keys this tagger's kept local scores (see `local_scores`).
-    id: u64,
+    /// Local scores of the words seen (see `local_scores`).
+    kept: local_scores::Pool,
 }
 
 /// A sentence as the tagger sees it.
@@ -72,7 +72,7 @@ impl Tagger {
         Tagger {
             weights,
             lexicon,
-            id: local_scores::next_tagger_id(),
+            kept: local_scores::Pool::default(),
         }
     }
 
@@ -101,13 +101,13 @@ impl Tagger {
     }
 
     /// Every token's tag scores, sentence by sentence. A word's local
-    /// features are scored once per thread and kept (`local_scores`); the
+    /// features are scored once and kept (`local_scores`); the
     /// sums are made in the same order either way.
     fn scores(&self, sentences: &[Vec<&str>]) -> Vec<Vec<[f32; NUM_TAGS]>> {
         let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
         let mut features = Vec::new();
         let (mut keys, mut known) = (Vec::new(), Vec::new());
-        local_scores::with_table(self.id, |kept| {
+        self.kept.with_table(|kept| {
             sentences
                 .iter()
                 .map(|words| {
@@ -355,7 +355,7 @@ mod tests {
         let second = tagger.scores(&sentences);
         assert_eq!(bits(&first), bits(&all));
         assert_eq!(bits(&second), bits(&all));
-        assert!(local_scores::with_table(tagger.id, |kept| {
+        assert!(tagger.kept.with_table(|kept| {
             kept.get(local_scores::word_key("Erdogan", false, false))
                 .is_some()
         }));
