@@ -123,8 +123,10 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
             .map(|a| tokenize(&a.title).len() + tokenize(&a.body).len())
             .sum();
         let control_rate = control as f64 / started.elapsed().as_secs_f64();
+        // with one thread asked for there is no pair, and nothing to swap
+        let swapped = repetition % 2 == 1 && threads > 1;
         let mut order = [1, threads];
-        if repetition % 2 == 1 {
+        if swapped {
             order.reverse();
         }
         let mut rates = [0.0; 2];
@@ -137,7 +139,7 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
                 break;
             }
         }
-        if repetition % 2 == 1 {
+        if swapped {
             rates.reverse();
         }
         if threads == 1 {
