@@ -100,7 +100,16 @@ const PERSON_TITLES: &[&str] = &[
 
 impl DocumentContext {
     pub fn new<'a>(sentences: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
-        let mut ctx = DocumentContext::default();
+        let sentences: Vec<&[&str]> = sentences.into_iter().collect();
+        // Room for the words from the start: growing six sets from empty
+        // rehashed them a dozen times per article. About half of an
+        // article's words are lower-case; the other sets hold a few names.
+        let words: usize = sentences.iter().map(|s| s.len()).sum();
+        let mut ctx = DocumentContext {
+            lower_seen: HashSet::with_capacity(words / 2),
+            capitalised_inside: HashSet::with_capacity(words / 8),
+            ..DocumentContext::default()
+        };
         let (mut forms, mut ends) = (String::new(), Vec::new());
         for sentence in sentences {
             let headline = is_headline(sentence);
