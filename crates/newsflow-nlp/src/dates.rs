@@ -119,12 +119,20 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
     let at = |k: usize| words.get(k).copied().unwrap_or("");
     let w = at(i);
     let capitalised = w.chars().next().is_some_and(char::is_uppercase);
-    // 2020-03-06
-    if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+    // 2020-03-06 (chrono's parser is tried only on what can start a year:
+    // it is called for every word)
+    let year_first = w
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'+' || b == b'-');
+    if let Some(d) = year_first
+        .then(|| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok())
+        .flatten()
+    {
         return (1, Some(d.to_string()));
     }
     // March 6, 2020 / March 6 / March 2020
-    if let Some(m) = month(w).filter(|_| capitalised) {
+    if let Some(m) = capitalised.then(|| month(w)).flatten() {
         if let Some(d) = day(at(i + 1)) {
             let (comma, y) = if at(i + 2) == "," {
                 (1, year(at(i + 3)))
@@ -179,7 +187,7 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
         }
         return (0, None);
     }
-    if let Some(wd) = weekday(w).filter(|_| capitalised) {
+    if let Some(wd) = capitalised.then(|| weekday(w)).flatten() {
         let value = published.map(|p| {
             let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
             (p - Duration::days(i64::from(back))).to_string()
