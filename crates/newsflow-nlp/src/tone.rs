@@ -8,9 +8,11 @@
 //! lexicon scorers in the manner of VADER (Hutto & Gilbert, ICWSM 2014).
 //! It says whether the news is grim or upbeat, not what a writer thinks.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
+use crate::ner::model::IdentityHasher;
 use crate::tokenizer::Token;
 
 /// Larger α needs more evidence to reach a strong score.
@@ -273,12 +275,16 @@ const INTENSIFIERS: &[&str] = &[
     "heavy",
 ];
 
-/// (word, valence), sorted by word for binary search.
-fn lexicon() -> &'static [(&'static str, f64)] {
-    static LEXICON: OnceLock<Vec<(&'static str, f64)>> = OnceLock::new();
+/// Word → valence, keyed by the crate's fast string hash and checked
+/// against the word itself: it is looked up for every word of every
+/// article.
+type Lexicon = HashMap<u64, (&'static str, f64), BuildHasherDefault<IdentityHasher>>;
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
         // later lists override earlier ones: the strong forms win
-        let map: BTreeMap<&'static str, f64> = [
+        [
             (NEGATIVE, -1.0),
             (POSITIVE, 1.0),
             (NEGATIVE_STRONG, -2.0),
@@ -286,16 +292,16 @@ fn lexicon() -> &'static [(&'static str, f64)] {
         ]
         .into_iter()
         .flat_map(|(words, value)| words.iter().map(move |w| (*w, value)))
-        .collect();
-        map.into_iter().collect()
+        .map(|(w, value)| (crate::hash::key(0, &[w]), (w, value)))
+        .collect()
     })
 }
 
-fn valence(lexicon: &[(&str, f64)], word: &str) -> Option<f64> {
+fn valence(lexicon: &Lexicon, word: &str) -> Option<f64> {
     lexicon
-        .binary_search_by(|(w, _)| (*w).cmp(word))
-        .ok()
-        .map(|i| lexicon[i].1)
+        .get(&crate::hash::key(0, &[word]))
+        .filter(|(w, _)| *w == word)
+        .map(|&(_, value)| value)
 }
 
 /// How grim or upbeat a text reads.
