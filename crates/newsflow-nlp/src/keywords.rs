@@ -33,12 +33,11 @@ const STOP_WORDS: &[&str] = &[
     "with", "would", "year", "years", "yet", "you", "your", "'s", "’s",
 ];
 
-/// Whether a lower-cased word is a stop word: a binary search in the
-/// sorted list (a linear scan of 150 words per token was a measurable
-/// share of annotation time).
+/// Whether a lower-cased word is a stop word. It is asked of every word of
+/// every article, so the list is a table keyed by the crate's fast string
+/// hash, checked against the word itself (a binary search of the strings
+/// cost 2% of the enrichment, a linear scan more).
 pub(crate) fn is_stop(lower: &str) -> bool {
-    // Looked up for every word of every article: a table keyed by the
-    // crate's fast string hash, checked against the word itself.
     static BY_HASH: OnceLock<StopTable> = OnceLock::new();
     let table = BY_HASH.get_or_init(|| {
         STOP_WORDS
