@@ -485,6 +485,79 @@ mod tests {
     }
 
     #[test]
+    fn the_predecessor_table_holds_every_legal_transition() {
+        let table = legal_predecessors();
+        for t in 0..NUM_TAGS {
+            let legal: Vec<u8> = (0..NUM_TAGS)
+                .filter(|&p| allowed(Some(p), t))
+                .map(|p| p as u8)
+                .collect();
+            let kept: Vec<u8> = table[t].iter().copied().filter(|&p| p != NONE).collect();
+            assert_eq!(kept, legal, "tag {t}");
+            // Viterbi reads two places for a tag whose third is empty
+            assert!(legal.len() <= 2 || table[t][2] != NONE);
+        }
+    }
+
+    /// The best legal sequence by trying every one: the reference for
+    /// short sentences.
+    fn best_by_brute_force(scores: &[[f32; NUM_TAGS]], trans: &[f32], start: &[f32]) -> f32 {
+        fn walk(
+            i: usize,
+            prev: usize,
+            total: f32,
+            scores: &[[f32; NUM_TAGS]],
+            trans: &[f32],
+        ) -> f32 {
+            if i == scores.len() {
+                return if may_end(prev) {
+                    total
+                } else {
+                    f32::NEG_INFINITY
+                };
+            }
+            (0..NUM_TAGS)
+                .filter(|&t| allowed(Some(prev), t))
+                .map(|t| {
+                    walk(
+                        i + 1,
+                        t,
+                        total + trans[prev * NUM_TAGS + t] + scores[i][t],
+                        scores,
+                        trans,
+                    )
+                })
+                .fold(f32::NEG_INFINITY, f32::max)
+        }
+        (0..NUM_TAGS)
+            .filter(|&t| allowed(None, t))
+            .map(|t| walk(1, t, start[t] + scores[0][t], scores, trans))
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+
+    #[test]
+    fn viterbi_finds_the_best_legal_sequence() {
+        let mut rng = crate::rng::Rng::new(11);
+        let mut draw = || (rng.below(2001) as f32 - 1000.0) / 100.0;
+        for len in 1..=4 {
+            let trans: Vec<f32> = (0..NUM_TAGS * NUM_TAGS).map(|_| draw()).collect();
+            let start: Vec<f32> = (0..NUM_TAGS).map(|_| draw()).collect();
+            let scores: Vec<[f32; NUM_TAGS]> =
+                (0..len).map(|_| std::array::from_fn(|_| draw())).collect();
+            let tags = viterbi(&scores, &trans, &start);
+            let mut total = start[tags[0]] + scores[0][tags[0]];
+            for i in 1..len {
+                total += trans[tags[i - 1] * NUM_TAGS + tags[i]] + scores[i][tags[i]];
+            }
+            let best = best_by_brute_force(&scores, &trans, &start);
+            assert!(
+                (total - best).abs() < 1e-3,
+                "length {len}: {total} against {best}"
+            );
+        }
+    }
+
+    #[test]
     fn viterbi_never_returns_an_ill_formed_sequence() {
         // scores favour I-PER everywhere, which is never legal alone
         let mut s = [0.0f32; NUM_TAGS];

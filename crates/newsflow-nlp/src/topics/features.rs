@@ -108,6 +108,7 @@ impl Featurizer {
         );
     }
 
+    /// Adds the clusters of every term to its features.
     pub fn with_clusters(mut self, clusters: WordClusters) -> Self {
         self.clusters = clusters;
         self
