@@ -49,3 +49,52 @@ impl KeyTable {
         }
     }
 }
+
+/// A fixed list of words with a value each, looked up by the crate's fast
+/// string hash and checked against the word itself: for the short lists
+/// asked of every word of every article (stop words, the tone lexicon),
+/// where a binary search of the strings cost a share of the enrichment.
+/// The words are the crate's own, so none can be made to collide.
+#[derive(Debug)]
+pub(crate) struct WordTable<V>(
+    std::collections::HashMap<
+        u64,
+        (&'static str, V),
+        std::hash::BuildHasherDefault<crate::ner::model::IdentityHasher>,
+    >,
+);
+
+impl<V> FromIterator<(&'static str, V)> for WordTable<V> {
+    /// A word listed twice keeps its last value.
+    fn from_iter<I: IntoIterator<Item = (&'static str, V)>>(words: I) -> Self {
+        WordTable(
+            words
+                .into_iter()
+                .map(|(word, value)| (crate::hash::key(0, &[word]), (word, value)))
+                .collect(),
+        )
+    }
+}
+
+impl<V> WordTable<V> {
+    pub fn get(&self, word: &str) -> Option<&V> {
+        self.0
+            .get(&crate::hash::key(0, &[word]))
+            .filter(|(listed, _)| *listed == word)
+            .map(|(_, value)| value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_table_finds_its_words_and_their_last_value() {
+        let table: WordTable<u8> = [("war", 1), ("peace", 2), ("war", 3)].into_iter().collect();
+        assert_eq!(table.get("war"), Some(&3));
+        assert_eq!(table.get("peace"), Some(&2));
+        assert_eq!(table.get("Peace"), None);
+        assert_eq!(table.get(""), None);
+    }
+}

@@ -8,11 +8,9 @@
 //! lexicon scorers in the manner of VADER (Hutto & Gilbert, ICWSM 2014).
 //! It says whether the news is grim or upbeat, not what a writer thinks.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use crate::ner::model::IdentityHasher;
+use crate::key_table::WordTable;
 use crate::tokenizer::Token;
 
 /// Larger α needs more evidence to reach a strong score.
@@ -275,13 +273,9 @@ const INTENSIFIERS: &[&str] = &[
     "heavy",
 ];
 
-/// Word → valence, keyed by the crate's fast string hash and checked
-/// against the word itself: it is looked up for every word of every
-/// article.
-type Lexicon = HashMap<u64, (&'static str, f64), BuildHasherDefault<IdentityHasher>>;
-
-fn lexicon() -> &'static Lexicon {
-    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+/// Word → valence.
+fn lexicon() -> &'static WordTable<f64> {
+    static LEXICON: OnceLock<WordTable<f64>> = OnceLock::new();
     LEXICON.get_or_init(|| {
         // later lists override earlier ones: the strong forms win
         [
@@ -292,16 +286,8 @@ fn lexicon() -> &'static Lexicon {
         ]
         .into_iter()
         .flat_map(|(words, value)| words.iter().map(move |w| (*w, value)))
-        .map(|(w, value)| (crate::hash::key(0, &[w]), (w, value)))
         .collect()
     })
-}
-
-fn valence(lexicon: &Lexicon, word: &str) -> Option<f64> {
-    lexicon
-        .get(&crate::hash::key(0, &[word]))
-        .filter(|(w, _)| *w == word)
-        .map(|&(_, value)| value)
 }
 
 /// How grim or upbeat a text reads.
@@ -328,7 +314,7 @@ pub fn tone(text: &str, tokens: &[Token]) -> ToneScore {
         let mut lower = std::mem::take(&mut recent[2]);
         lower.clear();
         lower.extend(token.text(text).chars().flat_map(char::to_lowercase));
-        if let Some(value) = valence(lexicon, &lower) {
+        if let Some(value) = lexicon.get(&lower).copied() {
             let mut v = value;
             if recent.iter().any(|w| NEGATIONS.contains(&w.as_str())) {
                 v *= NEGATION_FACTOR;

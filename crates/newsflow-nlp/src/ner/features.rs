@@ -251,23 +251,26 @@ pub fn sentence_features<'a>(
     lexicon: &'a Lexicon,
     out: &mut Vec<Vec<u64>>,
 ) {
-    features_of(words, doc, lexicon, &[], out);
+    features_of(words, is_headline(words), doc, lexicon, &[], out);
 }
 
 /// Like [`sentence_features`], but a token whose `known[i]` is true gets
-/// only its context features: the caller has its local ones' weights.
+/// only its context features: the caller has its local ones' weights, and
+/// has already asked whether the sentence is a `headline`.
 pub(crate) fn context_features<'a>(
     words: &[&'a str],
+    headline: bool,
     doc: &DocumentContext,
     lexicon: &'a Lexicon,
     known: &[bool],
     out: &mut Vec<Vec<u64>>,
 ) {
-    features_of(words, doc, lexicon, known, out);
+    features_of(words, headline, doc, lexicon, known, out);
 }
 
 fn features_of<'a>(
     words: &[&'a str],
+    headline_sentence: bool,
     doc: &DocumentContext,
     lexicon: &'a Lexicon,
     known: &[bool],
@@ -304,7 +307,6 @@ fn features_of<'a>(
         .collect();
     // the gazetteers share one hash of each lower-cased word
     let hashes: Vec<u64> = views.iter().map(|v| word_hash(v.lower)).collect();
-    let headline_sentence = is_headline(words);
     let lookup = |g: &'a Gazetteer| g.labels_of_hashed(words, &hashes, headline_sentence);
     let gaz = lookup(&lexicon.gazetteer);
     let silver_names = lookup(&lexicon.silver_names);

@@ -122,7 +122,7 @@ impl Tagger {
                         known.push(local.is_some());
                         scores.push(local.unwrap_or([0.0; NUM_TAGS]));
                     }
-                    context_features(words, &doc, &self.lexicon, &known, &mut features);
+                    context_features(words, headline, &doc, &self.lexicon, &known, &mut features);
                     for (i, f) in features[..words.len()].iter().enumerate() {
                         let s = &mut scores[i];
                         let context = if known[i] {
