@@ -9,9 +9,10 @@ pub use crate::ner::selection::{cross_validate, mean_sd, regression_fifth, Cross
 pub use crate::ner::tags::TYPES as ENTITY_TYPES;
 pub use crate::ner::train::{train as train_ner, TrainOptions as NerTrainOptions};
 pub use crate::ner::Lexicon;
+pub use crate::topics::calibration::Platt;
 pub use crate::topics::train::{
-    calibrate, held_out, parse_bbc, parse_lexicon, train as train_topics, Taxonomy,
-    TrainOptions as TopicTrainOptions,
+    calibrate, held_out, parse_bbc, parse_lexicon, train as train_topics, CalibrationOptions,
+    Taxonomy, TrainOptions as TopicTrainOptions,
 };
 pub use crate::topics::{
     evaluate as evaluate_topics, Expected, Scored, TopicEvaluation, TopicModel,

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 use newsflow_nlp::training::{
     calibrate, evaluate_topics as evaluate, held_out, mean_sd, parse_bbc, parse_lexicon,
-    train_topics as train, Expected, Taxonomy, TopicEvaluation, TopicModel,
+    train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation, TopicModel,
     TopicTrainOptions as TrainOptions,
 };
 
@@ -74,6 +74,14 @@ pub struct TrainTopicsArgs {
     /// BBC folds for the calibration; 0 leaves the scores uncalibrated.
     #[arg(long, default_value_t = 5)]
     pub calibration_folds: usize,
+    /// One scaling for every topic, instead of a separate one (fitted on
+    /// the tuning set alone) for the twelve topics BBC does not label.
+    #[arg(long)]
+    pub shared_calibration: bool,
+    /// In the twelve topics' scaling, the weight of the BBC folds' scores
+    /// (all negatives) against the tuning set's (0: the tuning set alone).
+    #[arg(long, default_value_t = 0.0)]
+    pub lexicon_calibration_bbc_weight: f64,
 }
 
 #[derive(Debug, Args)]
@@ -137,30 +145,54 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             &lexicon,
             &options,
             &check,
-            args.calibration_folds,
+            CalibrationOptions {
+                folds: args.calibration_folds,
+                separate_lexicon_topics: !args.shared_calibration,
+                lexicon_topics_bbc_weight: args.lexicon_calibration_bbc_weight,
+            },
         )
         .map_err(anyhow::Error::msg)?;
-        let (mean, sd) = mean_sd(fit.fold_top1.iter().copied());
+        let folds = |top1: &[f64]| {
+            let (mean, sd) = mean_sd(top1.iter().copied());
+            let each: Vec<String> = top1.iter().map(|a| format!("{a:.4}")).collect();
+            format!("{mean:.4} ± {sd:.4} (folds {})", each.join(", "))
+        };
         eprintln!(
-            "BBC {}-fold cross-validation, top-1 accuracy {mean:.4} ± {sd:.4} (folds {})",
+            "BBC {}-fold cross-validation, top-1 accuracy of the raw scores {}, of the calibrated \
+             scores {}",
             args.calibration_folds,
-            fit.fold_top1
-                .iter()
-                .map(|a| format!("{a:.4}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            folds(&fit.fold_top1),
+            folds(&fit.fold_top1_calibrated)
         );
-        eprintln!(
-            "calibration: probability = sigmoid({:.3} × score + {:.3}), fitted on {} \
-             (article, topic) pairs of the BBC folds and {} of {}",
-            fit.platt.a,
-            fit.platt.b,
-            fit.bbc_pairs,
-            fit.tuning_pairs,
-            file_name(&args.check)
-        );
-        let platt = fit.platt;
-        model = model.with_calibration(platt);
+        let scaling = |p: &newsflow_nlp::training::Platt| {
+            format!("probability = sigmoid({:.3} × score + {:.3})", p.a, p.b)
+        };
+        match &fit.lexicon_only {
+            None => eprintln!(
+                "calibration: {}, fitted on {} (article, topic) pairs of the BBC folds and {} of {}",
+                scaling(&fit.platt),
+                fit.bbc_pairs,
+                fit.tuning_pairs,
+                file_name(&args.check)
+            ),
+            Some(other) => eprintln!(
+                "calibration of the five topics BBC labels: {}, fitted on their pairs of the \
+                 BBC folds and {}; of the other twelve: {}, fitted on their pairs of {}{}",
+                scaling(&fit.platt),
+                file_name(&args.check),
+                scaling(other),
+                file_name(&args.check),
+                if args.lexicon_calibration_bbc_weight > 0.0 {
+                    format!(
+                        " and of the BBC folds at {} of its weight",
+                        args.lexicon_calibration_bbc_weight
+                    )
+                } else {
+                    " alone".to_string()
+                }
+            ),
+        }
+        model = model.with_calibration(fit.per_topic);
     }
     let bytes = model.to_bytes();
     std::fs::write(&args.output, &bytes)

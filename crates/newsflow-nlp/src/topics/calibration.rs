@@ -14,7 +14,9 @@ use crate::rng::Rng;
 /// Platt scaling of a raw (logit) score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Platt {
+    /// The slope on the raw score.
     pub a: f32,
+    /// The offset.
     pub b: f32,
 }
 
@@ -26,6 +28,7 @@ impl Default for Platt {
 }
 
 impl Platt {
+    /// The probability of a raw (logit) score.
     pub fn probability(&self, raw: f32) -> f64 {
         1.0 / (1.0 + (-(f64::from(self.a) * f64::from(raw) + f64::from(self.b))).exp())
     }

@@ -10,8 +10,12 @@ use crate::topics::features::Featurizer;
 
 const MAGIC: &[u8; 8] = b"NFTOPIC1";
 /// Marks the optional calibration block at the end of a model file
-/// (files written before it have none and read as uncalibrated).
+/// (files written before it have none and read as uncalibrated): one
+/// scaling for every topic…
 const CALIBRATION: &[u8; 4] = b"CAL1";
+/// …or, since topics learnt from different data need different
+/// scalings, one per top-level topic in the scorer's label order.
+const CALIBRATION_PER_TOPIC: &[u8; 4] = b"CAL2";
 
 /// A second-level topic is reported when its parent scores at least this…
 pub const CHILD_MIN_PARENT: f64 = 0.5;
@@ -142,8 +146,10 @@ pub struct TopicModel {
     /// parent id → softmax over its children
     pub children: HashMap<String, Linear>,
     featurizer: Featurizer,
-    /// Maps a top-level scorer's raw score to a probability.
-    pub calibration: Platt,
+    /// Maps each top-level scorer's raw score to a probability, one
+    /// scaling per topic in `top.labels` order (none: the raw logistic
+    /// score).
+    pub calibration: Vec<Platt>,
 }
 
 /// A scored topic.
@@ -178,14 +184,20 @@ impl TopicModel {
             featurizer: Featurizer::default()
                 .with_clusters(crate::word_clusters::WordClusters::builtin())
                 .with_vocabulary(vocabulary),
-            calibration: Platt::default(),
+            calibration: Vec::new(),
         }
     }
 
-    /// The same model with these calibration parameters.
-    pub fn with_calibration(mut self, calibration: Platt) -> Self {
+    /// The same model with these calibration parameters, one per
+    /// top-level topic in `top.labels` order.
+    pub fn with_calibration(mut self, calibration: Vec<Platt>) -> Self {
         self.calibration = calibration;
         self
+    }
+
+    /// The scaling of the top-level topic at `index`.
+    fn platt(&self, index: usize) -> Platt {
+        self.calibration.get(index).copied().unwrap_or_default()
     }
 
     /// Turns text into the model's features.
@@ -200,10 +212,11 @@ impl TopicModel {
             .scores(features)
             .into_iter()
             .zip(&self.top.labels)
-            .map(|(s, l)| Scored {
+            .enumerate()
+            .map(|(i, (s, l))| Scored {
                 id: l.id.clone(),
                 label: l.label.clone(),
-                score: self.calibration.probability(s),
+                score: self.platt(i).probability(s),
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
@@ -267,9 +280,14 @@ impl TopicModel {
             put_str(&mut out, parent);
             self.children[parent].write(&mut out);
         }
-        out.extend_from_slice(CALIBRATION);
-        out.extend_from_slice(&self.calibration.a.to_le_bytes());
-        out.extend_from_slice(&self.calibration.b.to_le_bytes());
+        if !self.calibration.is_empty() {
+            out.extend_from_slice(CALIBRATION_PER_TOPIC);
+            put_u32(&mut out, self.calibration.len() as u32);
+            for platt in &self.calibration {
+                out.extend_from_slice(&platt.a.to_le_bytes());
+                out.extend_from_slice(&platt.b.to_le_bytes());
+            }
+        }
         out
     }
 
@@ -294,15 +312,32 @@ impl TopicModel {
             let parent = r.str()?;
             children.insert(parent, Linear::read(&mut r)?);
         }
-        let mut calibration = Platt::default();
+        let mut calibration = Vec::new();
         if r.at < bytes.len() {
-            if r.take(CALIBRATION.len())? != CALIBRATION {
+            let mark = r.take(CALIBRATION.len())?;
+            let count = if mark == CALIBRATION_PER_TOPIC {
+                r.u32()? as usize
+            } else if mark == CALIBRATION {
+                1
+            } else {
                 return Err("trailing bytes after the topic model".into());
-            }
-            calibration = Platt {
-                a: r.f32()?,
-                b: r.f32()?,
             };
+            if count != 1 && count != top.labels.len() {
+                return Err(format!(
+                    "{count} calibrations for {} topics",
+                    top.labels.len()
+                ));
+            }
+            for _ in 0..count {
+                calibration.push(Platt {
+                    a: r.f32()?,
+                    b: r.f32()?,
+                });
+            }
+            if count == 1 {
+                // the older block: one scaling shared by every topic
+                calibration.resize(top.labels.len(), calibration[0]);
+            }
         }
         if r.at != bytes.len() {
             return Err("trailing bytes after the topic model".into());
@@ -390,31 +425,54 @@ mod tests {
         assert!(a.iter().any(|t| t.label == "sport event"));
         assert!(TopicModel::from_bytes(&model.to_bytes()[..20]).is_err());
 
-        // a calibrated model keeps its scaling; a file written before
-        // calibration (no trailer) reads as uncalibrated
-        let platt = Platt { a: 0.5, b: -1.0 };
-        let calibrated = model.clone().with_calibration(platt);
+        // a calibrated model keeps each topic's scaling; a file written
+        // before calibration (no trailer) reads as uncalibrated, and one
+        // written with a single shared scaling gives it to every topic
+        let scalings = vec![Platt { a: 0.5, b: -1.0 }, Platt { a: 2.0, b: 0.5 }];
+        let calibrated = model.clone().with_calibration(scalings.clone());
         let bytes = calibrated.to_bytes();
-        assert_eq!(TopicModel::from_bytes(&bytes).unwrap().calibration, platt);
-        let old = &bytes[..bytes.len() - 12];
         assert_eq!(
-            TopicModel::from_bytes(old).unwrap().calibration,
-            Platt::default()
+            TopicModel::from_bytes(&bytes).unwrap().calibration,
+            scalings
+        );
+        let bare = &bytes[..bytes.len() - 4 - 4 - 8 * scalings.len()];
+        assert!(TopicModel::from_bytes(bare).unwrap().calibration.is_empty());
+        let mut shared = bare.to_vec();
+        shared.extend_from_slice(b"CAL1");
+        shared.extend_from_slice(&0.5f32.to_le_bytes());
+        shared.extend_from_slice(&(-1.0f32).to_le_bytes());
+        assert_eq!(
+            TopicModel::from_bytes(&shared).unwrap().calibration,
+            vec![scalings[0]; 2]
         );
         let mut damaged = bytes.clone();
         damaged.extend_from_slice(b"x");
         assert!(TopicModel::from_bytes(&damaged).is_err());
-        // calibration moves scores, never their order
+        let mut miscounted = bare.to_vec();
+        miscounted.extend_from_slice(b"CAL2");
+        miscounted.extend_from_slice(&3u32.to_le_bytes());
+        miscounted.extend_from_slice(&[0; 24]);
+        assert!(TopicModel::from_bytes(&miscounted).is_err());
+        // one scaling shared by every topic moves scores, never their
+        // order; each topic's own scaling applies to that topic
         let order = |m: &TopicModel| -> Vec<String> {
             m.classify("Late goal", "A late goal won it.")
                 .into_iter()
                 .map(|t| t.id)
                 .collect()
         };
-        assert_eq!(order(&model), order(&calibrated));
-        assert_ne!(
-            model.classify("Late goal", "")[0].score,
-            calibrated.classify("Late goal", "")[0].score
-        );
+        let uniform = model.clone().with_calibration(vec![scalings[0]; 2]);
+        assert_eq!(order(&model), order(&uniform));
+        let score_of = |m: &TopicModel, id: &str| {
+            let features = m.featurizer().features("Late goal", "");
+            let raw = m.top.scores(&features);
+            let at = m.top.labels.iter().position(|l| l.id == id).unwrap();
+            let scored = m.top_level(&features);
+            (raw[at], scored.iter().find(|t| t.id == id).unwrap().score)
+        };
+        for (id, platt) in ["medtop:15000000", "medtop:17000000"].iter().zip(&scalings) {
+            let (raw, score) = score_of(&calibrated, id);
+            assert_eq!(score, platt.probability(raw));
+        }
     }
 }

@@ -590,12 +590,36 @@ impl LexiconTerms {
 /// What [`calibrate`] fitted and measured.
 #[derive(Debug, Clone)]
 pub struct Calibration {
+    /// The scaling of the topics BBC labels (all topics when not
+    /// separated).
     pub platt: Platt,
+    /// The scaling of the topics learnt from the taxonomy and the lexicon
+    /// alone, when separated.
+    pub lexicon_only: Option<Platt>,
+    /// One scaling per top-level topic, in the scorer's label order.
+    pub per_topic: Vec<Platt>,
     /// (article, topic) scores from the BBC folds and from the tuning set
     pub bbc_pairs: usize,
     pub tuning_pairs: usize,
-    /// top-1 accuracy of each fold's model on its held-out BBC articles
+    /// top-1 accuracy of each fold's model on its held-out BBC articles,
+    /// on raw scores…
     pub fold_top1: Vec<f64>,
+    /// …and on calibrated ones, which can rank differently when the
+    /// topics have different scalings
+    pub fold_top1_calibrated: Vec<f64>,
+}
+
+/// How [`calibrate`] fits.
+#[derive(Debug, Clone, Copy)]
+pub struct CalibrationOptions {
+    /// Cross-validation folds of the BBC articles.
+    pub folds: usize,
+    /// Give the twelve topics BBC does not label their own scaling.
+    pub separate_lexicon_topics: bool,
+    /// In that scaling's fit, the weight of the BBC folds' scores (every
+    /// one a negative) against the tuning set's: 0 fits it on the tuning
+    /// set alone.
+    pub lexicon_topics_bbc_weight: f64,
 }
 
 /// Fits the calibration of `model`'s top-level scores on scores of
@@ -604,6 +628,11 @@ pub struct Calibration {
 /// as `options`), and the `tuning` articles scored by `model` itself. The
 /// two sources weigh the same in the fit. The folds also give the
 /// model's cross-validated top-1 accuracy on BBC.
+///
+/// With `separate_lexicon_topics`, the twelve topics BBC does not label
+/// get their own scaling, fitted on the tuning set alone: a BBC article's
+/// label does not say whether they apply, and their scores come from
+/// word lists rather than articles, so they sit on a different scale.
 pub fn calibrate(
     model: &TopicModel,
     taxonomy: &Taxonomy,
@@ -611,13 +640,27 @@ pub fn calibrate(
     lexicon: &[LexiconEntry],
     options: &TrainOptions,
     tuning: &[Expected],
-    folds: usize,
+    calibration: CalibrationOptions,
 ) -> Result<Calibration, String> {
+    let CalibrationOptions {
+        folds,
+        separate_lexicon_topics,
+        lexicon_topics_bbc_weight,
+    } = calibration;
+    let labels = &model.top.labels;
+    let bbc_labelled: Vec<bool> = labels
+        .iter()
+        .map(|l| BBC_TOPICS.iter().any(|(_, code)| *code == l.id))
+        .collect();
     let trainable: Vec<&BbcArticle> = bbc.iter().filter(|a| !is_held_out(&a.id)).collect();
-    let mut bbc_pairs: Vec<(f32, bool)> = Vec::new();
+    // (raw score, applies, topic index)
+    let mut bbc_pairs: Vec<(f32, bool, usize)> = Vec::new();
     let mut fold_top1 = Vec::new();
+    // per fold, the range of `bbc_pairs` its articles gave
+    let mut fold_pairs = Vec::new();
     for held in crate::ner::selection::folds(trainable.len(), folds, options.seed) {
         let mut hits = 0;
+        let first_pair = bbc_pairs.len();
         let others: Vec<BbcArticle> = (0..trainable.len())
             .filter(|i| held.binary_search(i).is_err())
             .map(|i| trainable[i].clone())
@@ -636,40 +679,99 @@ pub fn calibrate(
             if best.is_some_and(|b| fold_model.top.labels[b].id == *code) {
                 hits += 1;
             }
-            for (score, label) in raw.into_iter().zip(&fold_model.top.labels) {
-                bbc_pairs.push((score, label.id == *code));
+            for (t, (score, label)) in raw.into_iter().zip(&fold_model.top.labels).enumerate() {
+                bbc_pairs.push((score, label.id == *code, t));
             }
         }
         fold_top1.push(f64::from(hits) / held.len().max(1) as f64);
+        fold_pairs.push(first_pair..bbc_pairs.len());
     }
-    let mut tuning_pairs: Vec<(f32, bool)> = Vec::new();
+    let mut tuning_pairs: Vec<(f32, bool, usize)> = Vec::new();
     for article in tuning {
         let features = model.featurizer().features(&article.title, &article.body);
         let raw = model.top.scores(&features);
-        for (score, label) in raw.into_iter().zip(&model.top.labels) {
-            tuning_pairs.push((score, article.topics.contains(&label.id)));
+        for (t, (score, label)) in raw.into_iter().zip(labels).enumerate() {
+            tuning_pairs.push((score, article.topics.contains(&label.id), t));
         }
     }
-    let total = (bbc_pairs.len() + tuning_pairs.len()) as f64;
-    let weight = |n: usize| {
-        if n == 0 {
-            0.0
-        } else {
-            total / (2.0 * n as f64)
-        }
-    };
-    let (wb, wt) = (weight(bbc_pairs.len()), weight(tuning_pairs.len()));
-    let samples: Vec<(f32, bool, f64)> = bbc_pairs
+    let in_group = |t: usize| !separate_lexicon_topics || bbc_labelled[t];
+    let bbc_group: Vec<(f32, bool)> = bbc_pairs
         .iter()
-        .map(|&(s, y)| (s, y, wb))
-        .chain(tuning_pairs.iter().map(|&(s, y)| (s, y, wt)))
+        .filter(|p| in_group(p.2))
+        .map(|p| (p.0, p.1))
+        .collect();
+    let tuning_group: Vec<(f32, bool)> = tuning_pairs
+        .iter()
+        .filter(|p| in_group(p.2))
+        .map(|p| (p.0, p.1))
+        .collect();
+    let platt = Platt::fit(&equally_weighted(&[&bbc_group, &tuning_group]));
+    let lexicon_only = separate_lexicon_topics.then(|| {
+        let group = |pairs: &[(f32, bool, usize)]| -> Vec<(f32, bool)> {
+            pairs
+                .iter()
+                .filter(|p| !bbc_labelled[p.2])
+                .map(|p| (p.0, p.1))
+                .collect()
+        };
+        let mut samples = equally_weighted(&[&group(&tuning_pairs)]);
+        let negatives = group(&bbc_pairs);
+        if lexicon_topics_bbc_weight > 0.0 && !negatives.is_empty() {
+            let weight = lexicon_topics_bbc_weight * samples.len() as f64 / negatives.len() as f64;
+            samples.extend(negatives.iter().map(|&(s, y)| (s, y, weight)));
+        }
+        Platt::fit(&samples)
+    });
+    let per_topic = bbc_labelled
+        .iter()
+        .map(|&labelled| match lexicon_only {
+            Some(other) if !labelled => other,
+            _ => platt,
+        })
+        .collect::<Vec<Platt>>();
+    let fold_top1_calibrated = fold_pairs
+        .iter()
+        .map(|range| {
+            // one article's scores are `labels.len()` pairs in a row
+            let articles = bbc_pairs[range.clone()].chunks(labels.len().max(1));
+            let n = articles.len().max(1);
+            let hits = articles
+                .filter(|pairs| {
+                    pairs
+                        .iter()
+                        .max_by(|x, y| {
+                            let p = |q: &(f32, bool, usize)| per_topic[q.2].probability(q.0);
+                            p(x).total_cmp(&p(y))
+                        })
+                        .is_some_and(|best| best.1)
+                })
+                .count();
+            hits as f64 / n as f64
+        })
         .collect();
     Ok(Calibration {
-        platt: Platt::fit(&samples),
+        platt,
+        lexicon_only,
+        per_topic,
+        fold_top1_calibrated,
         bbc_pairs: bbc_pairs.len(),
         tuning_pairs: tuning_pairs.len(),
         fold_top1,
     })
+}
+
+/// (score, applies, weight) samples in which each non-empty source
+/// weighs the same in all, whatever its size.
+fn equally_weighted(sources: &[&[(f32, bool)]]) -> Vec<(f32, bool, f64)> {
+    let total: usize = sources.iter().map(|s| s.len()).sum();
+    let filled = sources.iter().filter(|s| !s.is_empty()).count();
+    sources
+        .iter()
+        .flat_map(|source| {
+            let weight = total as f64 / (filled.max(1) * source.len().max(1)) as f64;
+            source.iter().map(move |&(s, y)| (s, y, weight))
+        })
+        .collect()
 }
 
 /// One gradient step on the features present in an example.
