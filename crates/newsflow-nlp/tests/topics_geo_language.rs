@@ -320,6 +320,15 @@ fn the_agency_sample_is_politics_and_conflict() {
         top[..2].contains(&"politics") && top[..2].contains(&"conflict, war and peace"),
         "{top:?}"
     );
+    // both apply, so each is scored more likely than not
+    let best_two = article
+        .topics
+        .iter()
+        .filter(|t| t.id.ends_with("000000"))
+        .take(2);
+    for topic in best_two {
+        assert!(topic.score >= 0.5, "{:?}", article.topics);
+    }
     let tripoli = place(&article, "Tripoli");
     assert_eq!(geo(tripoli, "country"), "LY");
 }
