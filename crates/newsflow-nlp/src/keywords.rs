@@ -109,7 +109,57 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
 /// The `limit` best key phrases of title and body together; `names` are
 /// the entity mentions found in it.
 pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<Keyword> {
-    keywords(doc.text(), doc.tokens(), doc.sentences(), names, limit)
+    keywords(
+        doc.text(),
+        doc.tokens(),
+        doc.sentences(),
+        doc.title_tokens().len(),
+        names,
+        limit,
+    )
+}
+
+/// The verb of a headline whose verb is a word of mixed use ("Oil prices
+/// jump", "Top court rules on …", "Drought cuts wheat harvest"), as a
+/// token index, if it has one; `headline` is its tokens.
+///
+/// A headline is a clause in the present tense, so the first possible
+/// verb that follows a noun, before any word that is always a verb, is
+/// its verb, unless the next word can be the verb instead: a verb or a
+/// possible verb ("Peace plan stalls"), or, after a singular word, an
+/// unlisted word in -s ("Rail strike halts": a singular subject takes the
+/// verb in -s). Then the first word is the subject's noun.
+fn headline_verb(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> Option<usize> {
+    let class = |i: usize| -> Option<Option<WordClass>> {
+        let token = headline.get(i)?;
+        if token.kind == TokenKind::Punct || in_name.get(i).is_some_and(Option::is_some) {
+            return None;
+        }
+        let word = token.text(text);
+        if !word.chars().any(char::is_alphabetic) || with_lower(word, is_stop) {
+            return None;
+        }
+        Some(with_lower(word, class_of))
+    };
+    for i in 1..headline.len() {
+        match class(i) {
+            Some(Some(WordClass::Verb)) => return None,
+            Some(Some(WordClass::MaybeVerb)) => {}
+            _ => continue,
+        }
+        let after_noun = matches!(class(i - 1), Some(None | Some(WordClass::MaybeVerb)))
+            || in_name.get(i - 1).is_some_and(Option::is_some);
+        let singular = !headline[i].text(text).ends_with('s');
+        let verb_follows = match class(i + 1) {
+            Some(Some(WordClass::Verb | WordClass::MaybeVerb)) => true,
+            Some(None) => singular && headline[i + 1].text(text).ends_with('s'),
+            _ => false,
+        };
+        if after_noun && !verb_follows {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The `limit` best key phrases of `text` (already tokenised, split into
@@ -118,11 +168,14 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 /// A phrase is either a whole entity name or words outside every name:
 /// never part of a name ("President Recep") or a name with the words
 /// around it ("Putin discuss"). Every mention of one entity counts for its
-/// canonical name, so "Putin" and "Vladimir Putin" make one phrase.
+/// canonical name, so "Putin" and "Vladimir Putin" make one phrase. The
+/// first `headline` tokens are the headline, whose verb a phrase never
+/// holds either.
 pub fn keywords(
     text: &str,
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
+    headline: usize,
     names: &[Name],
     limit: usize,
 ) -> Vec<Keyword> {
@@ -165,6 +218,7 @@ pub fn keywords(
             });
         }
     }
+    let headline_verb = headline_verb(text, &tokens[..headline.min(tokens.len())], &in_name);
     // Words are interned: one hash per token, ids everywhere after.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut lower = String::new();
@@ -280,11 +334,10 @@ pub fn keywords(
                 key[len - 1] = *id;
                 // a key phrase is a noun phrase: no verb in it ("clashes
                 // kill six"), and it ends on a noun ("signs of ancient")
-                let verb = class[*id as usize] == Some(WordClass::Verb);
-                if !alphabetic[*id as usize]
-                    || in_name[sentences[c].start + start + len - 1].is_some()
-                    || verb
-                {
+                let at = sentences[c].start + start + len - 1;
+                let verb =
+                    class[*id as usize] == Some(WordClass::Verb) || headline_verb == Some(at);
+                if !alphabetic[*id as usize] || in_name[at].is_some() || verb {
                     break;
                 }
                 if stop[key[0] as usize]
@@ -411,7 +464,7 @@ mod tests {
     fn top(text: &str, n: usize) -> Vec<String> {
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        keywords(text, &tokens, &sentences, &[], n)
+        keywords(text, &tokens, &sentences, 0, &[], n)
             .into_iter()
             .map(|k| k.text)
             .collect()
@@ -449,7 +502,7 @@ mod tests {
             "Erdogan and Putin discussed Libya. Erdogan said Turkey backs the government in Libya.";
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        let got = keywords(text, &tokens, &sentences, &[], 10);
+        let got = keywords(text, &tokens, &sentences, 0, &[], 10);
         assert!(!got.is_empty());
         for pair in got.windows(2) {
             assert!(pair[0].score >= pair[1].score);
@@ -495,7 +548,7 @@ mod tests {
             name(find("Putin", 1), 1, "Vladimir Putin"),
             name(find("Libya", 0), 1, "Libya"),
         ];
-        let got: Vec<String> = keywords(text, &tokens, &sentences, &names, 10)
+        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &names, 10)
             .into_iter()
             .map(|k| k.text)
             .collect();
@@ -530,6 +583,42 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("finds")), "{got:?}");
         assert!(!got.iter().any(|k| k.ends_with("ancient")), "{got:?}");
         assert!(got.iter().any(|k| k == "Border clashes"), "{got:?}");
+    }
+
+    #[test]
+    fn a_headline_verb_of_mixed_use_ends_the_subject() {
+        let phrases = |title: &str, body: &str| -> Vec<String> {
+            let doc = crate::Document::new(title, body);
+            of_document(&doc, &[], 20)
+                .into_iter()
+                .map(|k| k.text)
+                .collect()
+        };
+        for (title, subject, verb) in [
+            ("Oil prices jump after output deal", "Oil prices", "jump"),
+            ("Top court rules police need warrant", "Top court", "rules"),
+            ("Drought cuts wheat harvest by a third", "Drought", "cuts"),
+            (
+                "Coalition talks stall over pension reform",
+                "Coalition talks",
+                "stall",
+            ),
+            ("Rail strike halts trains", "Rail strike", "halts"),
+        ] {
+            let body =
+                format!("{subject} were in the news again. Analysts watched {subject} closely.");
+            let got = phrases(title, &body);
+            assert!(got.iter().any(|p| p == subject), "{title}: {got:?}");
+            let cut = format!("{subject} {verb}");
+            assert!(!got.iter().any(|p| p.starts_with(&cut)), "{title}: {got:?}");
+        }
+        // a verb that is always one leaves the rest alone: "output cuts"
+        // is a noun phrase after "agrees"
+        let got = phrases(
+            "Oil producers agree output cuts",
+            "Output cuts were agreed.",
+        );
+        assert!(got.iter().any(|p| p == "output cuts"), "{got:?}");
     }
 
     #[test]

@@ -17,5 +17,5 @@ pub use crate::topics::train::{
 pub use crate::topics::{
     evaluate as evaluate_topics, Expected, Scored, TopicEvaluation, TopicModel,
 };
-pub use crate::word_classes::build as build_word_classes;
+pub use crate::word_classes::{build as build_word_classes, gmb_tagged};
 pub use crate::word_clusters::WordClusters;

@@ -8,6 +8,11 @@
 //! least [`MIN_SHARE`] of them, for the classes that end or break a noun
 //! phrase: verbs, adjectives and numbers. A word it does not list (most
 //! nouns and names) has no class.
+//!
+//! It also lists the words of mixed use that are often enough a finite
+//! verb to be a headline's verb ("Oil prices jump", "Top court rules"),
+//! counted over a second tagged corpus as well, since one corpus sees too
+//! few of them.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -18,6 +23,11 @@ const TABLE_TSV: &str = include_str!("../../../models/word-classes.tsv");
 pub const MIN_COUNT: u32 = 2;
 /// The share of its occurrences its usual class must have.
 pub const MIN_SHARE: f64 = 0.7;
+/// A word without a usual class is a possible verb when at least this
+/// share of its occurrences, and two of them, were tagged a finite verb…
+pub const MAYBE_VERB_MIN_SHARE: f64 = 0.03;
+/// …or when at least this share were, however rare the word.
+pub const MAYBE_VERB_RARE_SHARE: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WordClass {
@@ -27,6 +37,9 @@ pub enum WordClass {
     Adjective,
     /// A number word ("six", "nine").
     Number,
+    /// A word mostly used otherwise that can be a finite verb ("jump",
+    /// "rules", "cuts"): a verb only where the context says so.
+    MaybeVerb,
 }
 
 impl WordClass {
@@ -35,6 +48,7 @@ impl WordClass {
             WordClass::Verb => 'V',
             WordClass::Adjective => 'J',
             WordClass::Number => 'C',
+            WordClass::MaybeVerb => 'P',
         }
     }
 
@@ -43,6 +57,7 @@ impl WordClass {
             "V" => Some(WordClass::Verb),
             "J" => Some(WordClass::Adjective),
             "C" => Some(WordClass::Number),
+            "P" => Some(WordClass::MaybeVerb),
             _ => None,
         }
     }
@@ -75,11 +90,18 @@ fn parse(tsv: &str) -> HashMap<&str, WordClass> {
         .collect()
 }
 
-/// Builds the table from CoNLL-format text (token and part-of-speech tag
-/// in the first two columns), sorted by word.
-pub fn build(conll: &str) -> String {
-    // per word: occurrences, and occurrences per class
-    let mut counts: HashMap<String, (u32, [u32; 3])> = HashMap::new();
+/// A finite verb's Penn Treebank tag: what can be a headline's verb.
+fn is_finite_verb(tag: &str) -> bool {
+    matches!(tag, "VB" | "VBD" | "VBP" | "VBZ")
+}
+
+/// Per word: occurrences, occurrences per usual class (verb, adjective,
+/// number), and occurrences as a finite verb.
+type Counts = HashMap<String, (u32, [u32; 3], u32)>;
+
+/// Counts the `token tag` pairs of CoNLL-format text (token and tag in
+/// the first two columns).
+fn count(conll: &str, counts: &mut Counts) {
     for line in conll.lines() {
         let mut columns = line.split_whitespace();
         let (Some(token), Some(tag)) = (columns.next(), columns.next()) else {
@@ -93,16 +115,60 @@ pub fn build(conll: &str) -> String {
         if let Some(class) = WordClass::of_tag(tag) {
             entry.1[class as usize] += 1;
         }
+        entry.2 += u32::from(is_finite_verb(tag));
     }
-    let mut rows: Vec<(String, WordClass)> = counts
-        .into_iter()
-        .filter(|(_, (n, _))| *n >= MIN_COUNT)
-        .filter_map(|(word, (n, by_class))| {
-            let classes = [WordClass::Verb, WordClass::Adjective, WordClass::Number];
-            classes
-                .into_iter()
-                .find(|&c| f64::from(by_class[c as usize]) >= MIN_SHARE * f64::from(n))
-                .map(|c| (word, c))
+}
+
+/// `token tag` lines from the rows of GMB's `ner_dataset` CSV
+/// (`Sentence #,Word,POS,Tag`), for [`build`]'s second corpus. Rows with
+/// a quoted field (numbers with commas, quotation marks) are passed over:
+/// they hold no word.
+pub fn gmb_tagged(csv: &str) -> String {
+    let mut out = String::new();
+    for line in csv.lines().skip(1) {
+        if line.contains('"') {
+            continue;
+        }
+        let mut fields = line.split(',');
+        let (Some(_), Some(word), Some(tag)) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        out.push_str(word);
+        out.push(' ');
+        out.push_str(tag);
+        out.push('\n');
+    }
+    out
+}
+
+/// Builds the table, sorted by word: the usual classes from `conll`
+/// (CoNLL-format text: token and part-of-speech tag in the first two
+/// columns), the possible verbs from `conll` and `more` (the same layout)
+/// together.
+pub fn build(conll: &str, more: &str) -> String {
+    let mut counts = Counts::new();
+    count(conll, &mut counts);
+    let mut both = counts.clone();
+    count(more, &mut both);
+    let usual = |word: &str| -> Option<WordClass> {
+        let &(n, by_class, _) = counts.get(word)?;
+        if n < MIN_COUNT {
+            return None;
+        }
+        [WordClass::Verb, WordClass::Adjective, WordClass::Number]
+            .into_iter()
+            .find(|&c| f64::from(by_class[c as usize]) >= MIN_SHARE * f64::from(n))
+    };
+    let mut rows: Vec<(&String, WordClass)> = both
+        .iter()
+        .filter_map(|(word, &(n, _, finite))| {
+            if let Some(class) = usual(word) {
+                return Some((word, class));
+            }
+            let share = f64::from(finite) / f64::from(n.max(1));
+            let maybe = (finite >= 2 && share >= MAYBE_VERB_MIN_SHARE)
+                || (finite >= 1 && share >= MAYBE_VERB_RARE_SHARE);
+            maybe.then_some((word, WordClass::MaybeVerb))
         })
         .collect();
     rows.sort();
@@ -120,12 +186,35 @@ mod tests {
         let conll = "-DOCSTART- -X- O O\n\nTroops NNS I-NP O\nkill VBP I-VP O\nsix CD I-NP O\n\
                      troops NNS I-NP O\nkill VB I-VP O\nsix CD I-NP O\nancient JJ I-NP O\n\
                      ancient JJ I-NP O\nround NN I-NP O\nround JJ I-NP O\n";
-        let table = build(conll);
+        let table = build(conll, "");
         assert_eq!(table, "ancient\tJ\nkill\tV\nsix\tC\n");
         let parsed = parse(&table);
         assert_eq!(parsed.get("kill"), Some(&WordClass::Verb));
         assert_eq!(parsed.get("troops"), None, "nouns are not listed");
         assert_eq!(parsed.get("round"), None, "no usual class");
+    }
+
+    #[test]
+    fn words_of_mixed_use_that_can_be_finite_verbs_are_possible_verbs() {
+        // "jump": a noun 18 times, a verb twice, in the second corpus
+        let mut conll = String::new();
+        for _ in 0..18 {
+            conll += "jump NN I-NP O\n";
+        }
+        conll += "prices NNS I-NP O\nprices NNS I-NP O\nrules NNS I-NP O\n";
+        let more = "jump VBP\njump VB\nrules VBZ\ngrips VBZ\nprices NNS\n";
+        let table = build(&conll, more);
+        assert_eq!(table, "grips\tP\njump\tP\nrules\tP\n");
+        // the second corpus never decides a usual class
+        assert_eq!(build("", "kill VB\nkill VB\n"), "kill\tP\n");
+        assert_eq!(parse(&table).get("jump"), Some(&WordClass::MaybeVerb));
+    }
+
+    #[test]
+    fn gmb_rows_become_tagged_tokens() {
+        let csv =
+            "Sentence #,Word,POS,Tag\nSentence: 1,Prices,NNS,O\n,jump,VBP,O\n,\"10,000\",CD,O\n";
+        assert_eq!(gmb_tagged(csv), "Prices NNS\njump VBP\n");
     }
 
     #[test]
@@ -135,5 +224,6 @@ mod tests {
         assert_eq!(parse(TABLE_TSV).len(), lines);
         assert_eq!(class_of("said"), Some(WordClass::Verb));
         assert_eq!(class_of("government"), None);
+        assert_eq!(class_of("jump"), Some(WordClass::MaybeVerb));
     }
 }

@@ -17,6 +17,10 @@ pub struct BuildWordClassesArgs {
         default_values = ["../shared/data/conll2003/eng.train", "../shared/data/conll2003/eng.testa"]
     )]
     pub conll: Vec<PathBuf>,
+    /// GMB's tagged CSV: with the CoNLL files, it tells which words of
+    /// mixed use can be a headline's verb.
+    #[arg(long, default_value = "../shared/data/gmb/ner_dataset.utf8.csv")]
+    pub gmb: PathBuf,
     #[arg(long, default_value = "models/word-classes.tsv")]
     pub output: PathBuf,
 }
@@ -37,7 +41,9 @@ pub fn build_word_classes(args: BuildWordClassesArgs) -> anyhow::Result<ExitCode
             .with_context(|| format!("reading {}", path.display()))?;
         conll.push('\n');
     }
-    let table = training::build_word_classes(&conll);
+    let gmb = std::fs::read_to_string(&args.gmb)
+        .with_context(|| format!("reading {}", args.gmb.display()))?;
+    let table = training::build_word_classes(&conll, &training::gmb_tagged(&gmb));
     std::fs::write(&args.output, &table)
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
