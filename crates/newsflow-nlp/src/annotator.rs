@@ -182,6 +182,8 @@ fn find_entities(
     let found = tagger
         .spans_in(doc.text(), doc.tokens(), doc.sentences())
         .into_iter()
+        // a photo credit names the photographer's agency, not the story's
+        .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
             let (field, start) = doc.locate(span.start, span.end)?;
@@ -320,6 +322,27 @@ mod tests {
             .find(|e| e.canonical == "Berlin")
             .expect("Berlin found");
         assert_eq!(berlin.kind, "LOC");
+    }
+
+    #[test]
+    fn photo_credits_give_no_entity_or_key_phrase() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Merkel meets Macron in Berlin",
+            "Angela Merkel greets Emmanuel Macron in Berlin on Monday. (AA Photo)\n\
+             Merkel said the European Union must act, and Macron agreed.",
+        );
+        let out = annotator.annotate(raw, None);
+        let names: Vec<&str> = out.entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert!(names.contains(&"Angela Merkel"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains("AA")), "{names:?}");
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        assert!(
+            !phrases
+                .iter()
+                .any(|p| p.contains("AA") || p.contains("Photo")),
+            "{phrases:?}"
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Document {
     title_tokens: usize,
     /// End of the lead (the body's first two sentences), in body code points.
     lead_end: usize,
+    /// Photo credits ("(AA Photo)"), as token ranges.
+    credits: Vec<Range<usize>>,
 }
 
 impl Document {
@@ -49,7 +51,9 @@ impl Document {
             .get(1)
             .or(body_sentences.first())
             .map_or(0, |r| body_tokens[r.end - 1].end - title_chars - 1);
+        let credits = crate::credits::find(&text, &tokens);
         Document {
+            credits,
             text,
             tokens,
             sentences,
@@ -101,6 +105,21 @@ impl Document {
     /// [`Document::body_tokens`].
     pub fn body_sentences(&self) -> &[Range<usize>] {
         &self.body_sentences
+    }
+
+    /// Photo credits such as "(AA Photo)", as ranges of
+    /// [`Document::tokens`]: no entity or key phrase comes from them.
+    pub fn credits(&self) -> &[Range<usize>] {
+        &self.credits
+    }
+
+    /// Whether the code point at `at` of [`Document::text`] is in a photo
+    /// credit.
+    pub fn in_credit(&self, at: usize) -> bool {
+        self.credits.iter().any(|r| {
+            let (first, last) = (&self.tokens[r.start], &self.tokens[r.end - 1]);
+            first.start <= at && at < last.end
+        })
     }
 
     /// Code points of the title.

@@ -114,6 +114,7 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
         doc.tokens(),
         doc.sentences(),
         doc.title_tokens().len(),
+        doc.credits(),
         names,
         limit,
     )
@@ -170,12 +171,14 @@ fn headline_verb(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> O
 /// around it ("Putin discuss"). Every mention of one entity counts for its
 /// canonical name, so "Putin" and "Vladimir Putin" make one phrase. The
 /// first `headline` tokens are the headline, whose verb a phrase never
-/// holds either.
+/// holds either; no phrase comes from the photo credits (`credits`, token
+/// ranges).
 pub fn keywords(
     text: &str,
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
     headline: usize,
+    credits: &[std::ops::Range<usize>],
     names: &[Name],
     limit: usize,
 ) -> Vec<Keyword> {
@@ -207,6 +210,7 @@ pub fn keywords(
         if in_name[i].is_some()
             || !word.chars().next().is_some_and(char::is_uppercase)
             || with_lower(word, is_stop)
+            || credits.iter().any(|c| c.contains(&i))
         {
             continue;
         }
@@ -231,7 +235,8 @@ pub fn keywords(
     for (s, range) in sentences.iter().enumerate() {
         let mut chunk = Vec::with_capacity(range.len());
         for (i, token) in tokens[range.clone()].iter().enumerate() {
-            if token.kind == TokenKind::Punct {
+            let at = range.start + i;
+            if token.kind == TokenKind::Punct || credits.iter().any(|c| c.contains(&at)) {
                 chunk.push(None);
                 continue;
             }
@@ -464,7 +469,7 @@ mod tests {
     fn top(text: &str, n: usize) -> Vec<String> {
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        keywords(text, &tokens, &sentences, 0, &[], n)
+        keywords(text, &tokens, &sentences, 0, &[], &[], n)
             .into_iter()
             .map(|k| k.text)
             .collect()
@@ -502,7 +507,7 @@ mod tests {
             "Erdogan and Putin discussed Libya. Erdogan said Turkey backs the government in Libya.";
         let tokens = tokenize(text);
         let sentences = split_sentences(text, &tokens);
-        let got = keywords(text, &tokens, &sentences, 0, &[], 10);
+        let got = keywords(text, &tokens, &sentences, 0, &[], &[], 10);
         assert!(!got.is_empty());
         for pair in got.windows(2) {
             assert!(pair[0].score >= pair[1].score);
@@ -548,7 +553,7 @@ mod tests {
             name(find("Putin", 1), 1, "Vladimir Putin"),
             name(find("Libya", 0), 1, "Libya"),
         ];
-        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &names, 10)
+        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &[], &names, 10)
             .into_iter()
             .map(|k| k.text)
             .collect();

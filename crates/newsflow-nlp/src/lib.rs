@@ -16,6 +16,7 @@
 
 mod annotator;
 mod conll;
+mod credits;
 mod dates;
 mod document;
 mod entities;

@@ -293,6 +293,14 @@ fn the_agency_sample_has_whole_names_as_key_phrases() {
         assert!(!phrases.contains(&fragment), "{phrases:?}");
     }
     assert!(phrases.contains(&"Recep Tayyip Erdoğan"), "{phrases:?}");
+    // the caption's photo credit "(AA Photo)" is neither a phrase nor an
+    // organisation
+    assert!(!phrases.contains(&"AA Photo"), "{phrases:?}");
+    assert!(
+        !article.entities.iter().any(|e| e.canonical == "AA Photo"),
+        "{:?}",
+        article.entities
+    );
     assert!(phrases.contains(&"Vladimir Putin"), "{phrases:?}");
     // a phrase is a whole name or holds no word of one
     for phrase in &phrases {
