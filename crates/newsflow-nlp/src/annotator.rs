@@ -182,7 +182,8 @@ fn find_entities(
     let found = tagger
         .spans_in(doc.text(), doc.tokens(), doc.sentences())
         .into_iter()
-        // a photo credit names the photographer's agency, not the story's
+        // a credit names who took the photo or sent the copy, not who the
+        // story is about
         .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();

@@ -1,6 +1,8 @@
-//! Photo credits in captions, such as "(AA Photo)", "(Getty Images)" or
-//! "(Photo: Jane Doe/Reuters)": they name who took a picture, not who the
-//! story is about, so neither entities nor key phrases come from them.
+//! Credits: photo credits in captions, such as "(AA Photo)", "(Getty
+//! Images)" or "(Photo: Jane Doe/Reuters)", and the agency in a dateline,
+//! "Berlin, March 12 (Reuters) - …". They name who took a picture or sent
+//! the copy, not who the story is about, so neither entities nor key
+//! phrases come from them.
 
 use std::ops::Range;
 
@@ -9,6 +11,10 @@ use crate::tokenizer::{Token, TokenKind};
 
 /// The most tokens between the brackets of a credit.
 const MAX_INSIDE: usize = 8;
+/// A dateline's agency: at most this many tokens in brackets…
+const MAX_AGENCY: usize = 4;
+/// …opening within this many tokens of a line's start, a dash after it.
+const MAX_DATELINE: usize = 12;
 
 /// Words that end a credit: "(AA Photo)", "(Getty Images)".
 const LAST_WORDS: [&str; 8] = [
@@ -32,6 +38,26 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     let word_in = |token: &Token, list: &[&str]| {
         token.kind == TokenKind::Word && with_lower(token.text(text), |w| list.contains(&w))
     };
+    let dash = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t| ["-", "–", "—"].iter().any(|d| is(t, d)))
+    };
+    // how many tokens each token is from the start of its line
+    let mut from_line_start = Vec::with_capacity(tokens.len());
+    let mut since = 0;
+    let mut previous_end = 0;
+    for token in tokens {
+        if text
+            .get(previous_end..token.byte_start)
+            .is_none_or(|gap| gap.contains('\n'))
+        {
+            since = 0;
+        }
+        from_line_start.push(since);
+        since += 1;
+        previous_end = token.byte_end;
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -60,7 +86,11 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
             }
             _ => false,
         };
-        if credit {
+        let dateline = from_line_start[i] <= MAX_DATELINE
+            && (1..=MAX_AGENCY).contains(&inside.len())
+            && inside.iter().any(|t| t.kind == TokenKind::Word)
+            && dash(close + 1);
+        if credit || dateline {
             out.push(i..close + 1);
             i = close + 1;
         } else {
@@ -105,6 +135,24 @@ mod tests {
             credits("The port (picture by John Smith)."),
             ["(picture by John Smith)"]
         );
+    }
+
+    #[test]
+    fn a_datelines_agency_is_a_credit() {
+        assert_eq!(
+            credits("Berlin, March 12 (Reuters) - Talks stalled."),
+            ["(Reuters)"]
+        );
+        assert_eq!(
+            credits("Title line\nNEW YORK (AP) — Stocks rose."),
+            ["(AP)"]
+        );
+        // not at a line's start, or no dash after it
+        assert!(credits(
+            "Stocks rose on Monday as traders in New York and London bought shares (Reuters) - more."
+        )
+        .is_empty());
+        assert!(credits("Berlin (Reuters) said nothing.").is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Document {
     title_tokens: usize,
     /// End of the lead (the body's first two sentences), in body code points.
     lead_end: usize,
-    /// Photo credits ("(AA Photo)"), as token ranges.
+    /// Credits ("(AA Photo)", a dateline's "(Reuters)"), as token ranges.
     credits: Vec<Range<usize>>,
 }
 
@@ -107,14 +107,14 @@ impl Document {
         &self.body_sentences
     }
 
-    /// Photo credits such as "(AA Photo)", as ranges of
-    /// [`Document::tokens`]: no entity or key phrase comes from them.
+    /// Credits: photo credits such as "(AA Photo)" and a dateline's agency,
+    /// "(Reuters) -", as ranges of [`Document::tokens`]. No entity or key
+    /// phrase comes from them.
     pub fn credits(&self) -> &[Range<usize>] {
         &self.credits
     }
 
-    /// Whether the code point at `at` of [`Document::text`] is in a photo
-    /// credit.
+    /// Whether the code point at `at` of [`Document::text`] is in a credit.
     pub fn in_credit(&self, at: usize) -> bool {
         self.credits.iter().any(|r| {
             let (first, last) = (&self.tokens[r.start], &self.tokens[r.end - 1]);

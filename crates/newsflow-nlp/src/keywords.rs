@@ -186,8 +186,8 @@ fn headline_verb(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> O
 /// around it ("Putin discuss"). Every mention of one entity counts for its
 /// canonical name, so "Putin" and "Vladimir Putin" make one phrase. The
 /// first `headline` tokens are the headline, whose verb a phrase never
-/// holds either; no phrase comes from the photo credits (`credits`, token
-/// ranges).
+/// holds either; no phrase comes from the credits (`credits`, token
+/// ranges: photo credits, a dateline's agency).
 pub fn keywords(
     text: &str,
     tokens: &[Token],
