@@ -33,6 +33,45 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Whether a lower-cased word is a stop word.
+/// Units and measures: "percent" or "million tonnes" says how much, not
+/// what the story is about, so no phrase ends on one.
+const MEASURE_WORDS: &[&str] = &[
+    "percent",
+    "cent",
+    "percentage",
+    "points",
+    "hours",
+    "minutes",
+    "seconds",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "decades",
+    "dollars",
+    "euros",
+    "pounds",
+    "yen",
+    "yuan",
+    "rupees",
+    "tonnes",
+    "tons",
+    "barrels",
+    "kilometres",
+    "kilometers",
+    "km",
+    "miles",
+    "metres",
+    "meters",
+    "kilograms",
+    "kg",
+    "litres",
+    "liters",
+    "degrees",
+    "celsius",
+    "fahrenheit",
+];
+
 pub(crate) fn is_stop(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
     TABLE
@@ -304,6 +343,10 @@ pub fn keywords(
         stats[b as usize].left += 1;
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
+    let measure: Vec<bool> = words
+        .iter()
+        .map(|w| MEASURE_WORDS.contains(&w.as_str()))
+        .collect();
     let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     let alphabetic: Vec<bool> = words
         .iter()
@@ -362,6 +405,7 @@ pub fn keywords(
                 }
                 if stop[key[0] as usize]
                     || stop[*id as usize]
+                    || measure[*id as usize]
                     || matches!(
                         class[*id as usize],
                         Some(WordClass::Adjective | WordClass::Number)
@@ -603,6 +647,16 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("finds")), "{got:?}");
         assert!(!got.iter().any(|k| k.ends_with("ancient")), "{got:?}");
         assert!(got.iter().any(|k| k == "Border clashes"), "{got:?}");
+        let got = top(
+            "Prices rose 5 percent. The harvest fell by two million tonnes. \
+             Wheat prices rose 5 percent as the harvest fell two million tonnes.",
+            10,
+        );
+        assert!(
+            !got.iter()
+                .any(|k| k.ends_with("percent") || k.ends_with("tonnes")),
+            "{got:?}"
+        );
     }
 
     #[test]
