@@ -32,7 +32,6 @@ const STOP_WORDS: &[&str] = &[
     "with", "would", "year", "years", "yet", "you", "your", "'s", "’s",
 ];
 
-/// Whether a lower-cased word is a stop word.
 /// Units and measures: "percent" or "million tonnes" says how much, not
 /// what the story is about, so no phrase ends on one.
 const MEASURE_WORDS: &[&str] = &[
@@ -72,6 +71,7 @@ const MEASURE_WORDS: &[&str] = &[
     "fahrenheit",
 ];
 
+/// Whether a lower-cased word is a stop word.
 pub(crate) fn is_stop(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
     TABLE

@@ -695,27 +695,14 @@ pub fn calibrate(
         }
     }
     let in_group = |t: usize| !separate_lexicon_topics || bbc_labelled[t];
-    let bbc_group: Vec<(f32, bool)> = bbc_pairs
-        .iter()
-        .filter(|p| in_group(p.2))
-        .map(|p| (p.0, p.1))
-        .collect();
-    let tuning_group: Vec<(f32, bool)> = tuning_pairs
-        .iter()
-        .filter(|p| in_group(p.2))
-        .map(|p| (p.0, p.1))
-        .collect();
-    let platt = Platt::fit(&equally_weighted(&[&bbc_group, &tuning_group]));
+    let platt = Platt::fit(&equally_weighted(&[
+        &of_topics(&bbc_pairs, in_group),
+        &of_topics(&tuning_pairs, in_group),
+    ]));
     let lexicon_only = separate_lexicon_topics.then(|| {
-        let group = |pairs: &[(f32, bool, usize)]| -> Vec<(f32, bool)> {
-            pairs
-                .iter()
-                .filter(|p| !bbc_labelled[p.2])
-                .map(|p| (p.0, p.1))
-                .collect()
-        };
-        let mut samples = equally_weighted(&[&group(&tuning_pairs)]);
-        let negatives = group(&bbc_pairs);
+        let other = |t: usize| !bbc_labelled[t];
+        let mut samples = equally_weighted(&[&of_topics(&tuning_pairs, other)]);
+        let negatives = of_topics(&bbc_pairs, other);
         if lexicon_topics_bbc_weight > 0.0 && !negatives.is_empty() {
             let weight = lexicon_topics_bbc_weight * samples.len() as f64 / negatives.len() as f64;
             samples.extend(negatives.iter().map(|&(s, y)| (s, y, weight)));
@@ -758,6 +745,16 @@ pub fn calibrate(
         tuning_pairs: tuning_pairs.len(),
         fold_top1,
     })
+}
+
+/// The (score, applies) pairs of the topics `keep` takes, from (score,
+/// applies, topic index) triples.
+fn of_topics(pairs: &[(f32, bool, usize)], keep: impl Fn(usize) -> bool) -> Vec<(f32, bool)> {
+    pairs
+        .iter()
+        .filter(|p| keep(p.2))
+        .map(|p| (p.0, p.1))
+        .collect()
 }
 
 /// (score, applies, weight) samples in which each non-empty source
