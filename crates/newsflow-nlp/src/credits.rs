@@ -13,7 +13,8 @@ use crate::tokenizer::{Token, TokenKind};
 const MAX_INSIDE: usize = 8;
 /// A dateline's agency: at most this many tokens in brackets…
 const MAX_AGENCY: usize = 4;
-/// …opening within this many tokens of a line's start, a dash after it.
+/// …opening within this many tokens of a line's start, after the
+/// dateline's date or its city in capitals, with a dash after it.
 const MAX_DATELINE: usize = 12;
 
 /// Words that end a credit: "(AA Photo)", "(Getty Images)".
@@ -86,7 +87,16 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
             }
             _ => false,
         };
+        // "March 12 (Reuters) -", "LONDON (AP) —"; not "The World Health
+        // Organization (WHO) - the UN agency"
+        let after_date_or_city = i.checked_sub(1).is_some_and(|p| {
+            let word = tokens[p].text(text);
+            tokens[p].kind == TokenKind::Number
+                || (word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !word.chars().any(char::is_lowercase))
+        });
         let dateline = from_line_start[i] <= MAX_DATELINE
+            && after_date_or_city
             && (1..=MAX_AGENCY).contains(&inside.len())
             && inside.iter().any(|t| t.kind == TokenKind::Word)
             && dash(close + 1);
@@ -153,6 +163,9 @@ mod tests {
         )
         .is_empty());
         assert!(credits("Berlin (Reuters) said nothing.").is_empty());
+        assert!(
+            credits("The World Health Organization (WHO) - the UN agency - said so.").is_empty()
+        );
     }
 
     #[test]
