@@ -463,8 +463,11 @@ pub fn keywords(
     }));
     ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     // Leave out a phrase that shares more than half its words with a
-    // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan").
+    // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan"),
+    // or, outside names, holds all the words of a better one ("foldable
+    // phones" after "foldable").
     let mut out: Vec<Keyword> = Vec::new();
+    let mut kept_names: Vec<bool> = Vec::new();
     let mut at = 0;
     'ranking: while at < ranked.len() {
         let score = ranked[at].0;
@@ -472,25 +475,30 @@ pub fn keywords(
             .iter()
             .take_while(|r| r.0.total_cmp(&score).is_eq())
             .count();
-        let mut texts: Vec<String> = ranked[at..at + tied].iter().map(|r| r.1.text()).collect();
+        let mut texts: Vec<(String, bool)> = ranked[at..at + tied]
+            .iter()
+            .map(|r| (r.1.text(), matches!(r.1, Ranked::Name(_))))
+            .collect();
         texts.sort();
         at += tied;
-        for phrase in texts {
+        for (phrase, name) in texts {
             let lower = phrase.to_lowercase();
             let words: Vec<&str> = lower.split(' ').collect();
-            let covered = out.iter().any(|kept| {
+            let covered = out.iter().zip(&kept_names).any(|(kept, &kept_name)| {
                 let kept = kept.text.to_lowercase();
                 let shared = words
                     .iter()
                     .filter(|w| kept.split(' ').any(|k| k == **w))
                     .count();
-                shared * 2 > words.len()
+                let holds_kept = !name && !kept_name && kept.split(' ').all(|k| words.contains(&k));
+                shared * 2 > words.len() || holds_kept
             });
             if !covered {
                 out.push(Keyword {
                     text: phrase,
                     score: ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0,
                 });
+                kept_names.push(name);
             }
             if out.len() == limit {
                 break 'ranking;
@@ -715,6 +723,28 @@ mod tests {
         );
         assert!(got.iter().any(|p| p == "trade gap"), "{got:?}");
         assert!(!got.iter().any(|p| p.contains("hits")), "{got:?}");
+    }
+
+    #[test]
+    fn a_phrase_holding_a_better_one_is_left_out() {
+        let got = top(
+            "Foldable designs are back. Foldable sales rose again. Samsung said foldable \
+             phones sell well. Analysts expect foldable demand to grow, and foldable \
+             phones to lead it.",
+            10,
+        );
+        for (i, a) in got.iter().enumerate() {
+            for b in &got[i + 1..] {
+                let (a, b) = (a.to_lowercase(), b.to_lowercase());
+                let holds = |outer: &str, inner: &str| {
+                    inner.split(' ').all(|w| outer.split(' ').any(|o| o == w))
+                };
+                assert!(
+                    !holds(&a, &b) && !holds(&b, &a),
+                    "{a:?} and {b:?} in {got:?}"
+                );
+            }
+        }
     }
 
     #[test]
