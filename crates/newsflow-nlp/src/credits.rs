@@ -44,21 +44,19 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
             .get(i)
             .is_some_and(|t| ["-", "–", "—"].iter().any(|d| is(t, d)))
     };
-    // how many tokens each token is from the start of its line
-    let mut from_line_start = Vec::with_capacity(tokens.len());
-    let mut since = 0;
-    let mut previous_end = 0;
-    for token in tokens {
-        if text
-            .get(previous_end..token.byte_start)
-            .is_none_or(|gap| gap.contains('\n'))
-        {
-            since = 0;
+    // whether token `i` is at most `MAX_DATELINE` tokens from the start
+    // of its line (asked only of an opening bracket)
+    let near_line_start = |i: usize| {
+        let mut j = i;
+        while j > 0 && i - j <= MAX_DATELINE {
+            let gap = text.get(tokens[j - 1].byte_end..tokens[j].byte_start);
+            if gap.is_none_or(|gap| gap.contains('\n')) {
+                return true;
+            }
+            j -= 1;
         }
-        from_line_start.push(since);
-        since += 1;
-        previous_end = token.byte_end;
-    }
+        j == 0 && i <= MAX_DATELINE
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -95,8 +93,8 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
                 || (word.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !word.chars().any(char::is_lowercase))
         });
-        let dateline = from_line_start[i] <= MAX_DATELINE
-            && after_date_or_city
+        let dateline = after_date_or_city
+            && near_line_start(i)
             && (1..=MAX_AGENCY).contains(&inside.len())
             && inside.iter().any(|t| t.kind == TokenKind::Word)
             && dash(close + 1);

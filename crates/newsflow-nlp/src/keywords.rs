@@ -71,6 +71,15 @@ const MEASURE_WORDS: &[&str] = &[
     "fahrenheit",
 ];
 
+/// Whether a lower-cased word is a unit or measure.
+fn is_measure(lower: &str) -> bool {
+    static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| MEASURE_WORDS.iter().map(|&w| (w, ())).collect())
+        .get(lower)
+        .is_some()
+}
+
 /// Whether a lower-cased word is a stop word.
 pub(crate) fn is_stop(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
@@ -349,10 +358,7 @@ pub fn keywords(
         stats[b as usize].left += 1;
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
-    let measure: Vec<bool> = words
-        .iter()
-        .map(|w| MEASURE_WORDS.contains(&w.as_str()))
-        .collect();
+    let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     let alphabetic: Vec<bool> = words
         .iter()
@@ -467,7 +473,8 @@ pub fn keywords(
     // or, outside names, holds all the words of a better one ("foldable
     // phones" after "foldable").
     let mut out: Vec<Keyword> = Vec::new();
-    let mut kept_names: Vec<bool> = Vec::new();
+    // each kept phrase lower-cased, and whether it is a name
+    let mut kept: Vec<(String, bool)> = Vec::new();
     let mut at = 0;
     'ranking: while at < ranked.len() {
         let score = ranked[at].0;
@@ -484,8 +491,7 @@ pub fn keywords(
         for (phrase, name) in texts {
             let lower = phrase.to_lowercase();
             let words: Vec<&str> = lower.split(' ').collect();
-            let covered = out.iter().zip(&kept_names).any(|(kept, &kept_name)| {
-                let kept = kept.text.to_lowercase();
+            let covered = kept.iter().any(|(kept, kept_name)| {
                 let shared = words
                     .iter()
                     .filter(|w| kept.split(' ').any(|k| k == **w))
@@ -494,11 +500,11 @@ pub fn keywords(
                 shared * 2 > words.len() || holds_kept
             });
             if !covered {
+                kept.push((lower.clone(), name));
                 out.push(Keyword {
                     text: phrase,
                     score: ((1.0 / (1.0 + score)) * 1000.0).round() / 1000.0,
                 });
-                kept_names.push(name);
             }
             if out.len() == limit {
                 break 'ranking;
