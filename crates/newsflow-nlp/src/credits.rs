@@ -77,8 +77,7 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
         };
         let inside = &tokens[i + 1..close];
         let credit = match inside {
-            [] => false,
-            [.., last] if word_in(last, &LAST_WORDS) && inside.len() >= 2 => true,
+            [_, .., last] if word_in(last, &LAST_WORDS) => true,
             [first, second, ..] => {
                 word_in(first, &FIRST_WORDS)
                     && (is(second, ":") || with_lower(second.text(text), |w| w == "by"))

@@ -52,8 +52,9 @@ impl KeyTable {
 
 /// A fixed list of words with a value each, looked up by the crate's fast
 /// string hash and checked against the word itself: for the short lists
-/// asked of every word of every article (stop words, the tone lexicon),
-/// where a binary search of the strings cost a share of the enrichment.
+/// asked of every word of every article (stop words, measure words, the
+/// tone lexicon), where a binary search of the strings cost a share of the
+/// enrichment.
 /// The words are the crate's own, so none can be made to collide.
 #[derive(Debug)]
 pub(crate) struct WordTable<V>(
@@ -83,6 +84,10 @@ impl<V> WordTable<V> {
             .filter(|(listed, _)| *listed == word)
             .map(|(_, value)| value)
     }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.get(word).is_some()
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +101,6 @@ mod tests {
         assert_eq!(table.get("peace"), Some(&2));
         assert_eq!(table.get("Peace"), None);
         assert_eq!(table.get(""), None);
+        assert!(table.contains("war") && !table.contains("wars"));
     }
 }

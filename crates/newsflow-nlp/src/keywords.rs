@@ -76,8 +76,7 @@ fn is_measure(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
     TABLE
         .get_or_init(|| MEASURE_WORDS.iter().map(|&w| (w, ())).collect())
-        .get(lower)
-        .is_some()
+        .contains(lower)
 }
 
 /// Whether a lower-cased word is a stop word.
@@ -85,8 +84,7 @@ pub(crate) fn is_stop(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
     TABLE
         .get_or_init(|| STOP_WORDS.iter().map(|&w| (w, ())).collect())
-        .get(lower)
-        .is_some()
+        .contains(lower)
 }
 
 #[derive(Default)]

@@ -165,7 +165,12 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             folds(&fit.fold_top1_calibrated)
         );
         let scaling = |p: &newsflow_nlp::training::Platt| {
-            format!("probability = sigmoid({:.3} × score + {:.3})", p.a, p.b)
+            let sign = if p.b < 0.0 { '−' } else { '+' };
+            format!(
+                "probability = sigmoid({:.3} × score {sign} {:.3})",
+                p.a,
+                p.b.abs()
+            )
         };
         match &fit.lexicon_only {
             None => eprintln!(

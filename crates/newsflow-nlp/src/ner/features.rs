@@ -251,24 +251,13 @@ pub fn sentence_features<'a>(
     lexicon: &'a Lexicon,
     out: &mut Vec<Vec<u64>>,
 ) {
-    features_of(words, is_headline(words), doc, lexicon, &[], out);
+    context_features(words, is_headline(words), doc, lexicon, &[], out);
 }
 
 /// Like [`sentence_features`], but a token whose `known[i]` is true gets
 /// only its context features: the caller has its local ones' weights, and
-/// has already asked whether the sentence is a `headline`.
+/// has already asked whether the sentence is a headline.
 pub(crate) fn context_features<'a>(
-    words: &[&'a str],
-    headline: bool,
-    doc: &DocumentContext,
-    lexicon: &'a Lexicon,
-    known: &[bool],
-    out: &mut Vec<Vec<u64>>,
-) {
-    features_of(words, headline, doc, lexicon, known, out);
-}
-
-fn features_of<'a>(
     words: &[&'a str],
     headline_sentence: bool,
     doc: &DocumentContext,
