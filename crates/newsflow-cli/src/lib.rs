@@ -3,6 +3,7 @@
 //! own beyond that. It is a library so that the fuzz targets (`fuzz/`) can
 //! reach the config-file reader; the binary only calls [`main`].
 
+pub mod allocator;
 mod annotate;
 mod bench;
 mod broker;
@@ -99,6 +100,8 @@ impl Command {
 
 /// The whole `newsflow` command.
 pub fn main() -> ExitCode {
+    // Before any thread starts (see the module for why).
+    allocator::keep_mmap_threshold();
     let file_properties = match apply_config_file() {
         Ok(properties) => properties,
         Err(e) => {
