@@ -8,8 +8,8 @@
 //! arenas instead, whose freed space stays in the process and fragments.
 //! Keeping the threshold at its starting value returns every large buffer
 //! to the system when it is freed: in `bench pipeline` on 20,000 BBC
-//! articles the enricher peaked at 138–142 MB instead of 150–155 MB and the
-//! sink at 49–52 MB instead of 56–59 MB, at the same throughput
+//! articles the enricher peaked at 135–140 MB instead of 144–154 MB and the
+//! sink at 46–48 MB instead of 53–59 MB, at the same throughput
 //! (docs/performance.md).
 
 /// The threshold kept: glibc's own starting value.
