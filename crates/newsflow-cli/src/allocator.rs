@@ -12,8 +12,8 @@
 //! sink at 46–48 MB instead of 53–59 MB, at the same throughput
 //! (docs/performance.md).
 
-/// The threshold kept: glibc's own starting value.
-pub const MMAP_THRESHOLD: usize = 128 << 10;
+/// The threshold kept, in bytes: glibc's own starting value.
+const MMAP_THRESHOLD: libc::c_int = 128 << 10;
 
 /// Whether the environment already tunes glibc's mmap threshold, which
 /// then stands.
@@ -22,7 +22,7 @@ fn tuned_by_environment(var: impl Fn(&str) -> Option<String>) -> bool {
         || var("GLIBC_TUNABLES").is_some_and(|t| t.contains("glibc.malloc.mmap_threshold"))
 }
 
-/// Keeps glibc's mmap threshold at [`MMAP_THRESHOLD`] unless the
+/// Keeps glibc's mmap threshold at 128 KiB unless the
 /// environment sets it (`MALLOC_MMAP_THRESHOLD_`, or
 /// `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`). Call it first thing,
 /// before other threads start. Returns whether the threshold was set here;
@@ -35,17 +35,14 @@ pub fn keep_mmap_threshold() -> bool {
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn set_mmap_threshold(bytes: usize) -> bool {
-    let Ok(bytes) = libc::c_int::try_from(bytes) else {
-        return false;
-    };
+fn set_mmap_threshold(bytes: libc::c_int) -> bool {
     // SAFETY: mallopt only changes a setting of the allocator, which it
     // guards with the allocator's own lock; it touches no memory of ours.
     unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, bytes) == 1 }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn set_mmap_threshold(_bytes: usize) -> bool {
+fn set_mmap_threshold(_bytes: libc::c_int) -> bool {
     false
 }
 
