@@ -15,6 +15,7 @@ use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
 use crate::tokenizer::{Token, TokenKind};
 use crate::word_classes::{class_of, WordClass};
+use crate::Seeded;
 
 /// Common English words that do not make a key phrase on their own.
 const STOP_WORDS: &[&str] = &[
@@ -253,7 +254,7 @@ pub fn keywords(
     // A capitalised word of a name the tagger missed once ("Putin" in a
     // headline) still belongs to that name, when it belongs to only one.
     let mut names: Vec<Name> = names.to_vec();
-    let mut owner: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut owner: HashMap<&str, Option<&str>, Seeded> = HashMap::default();
     for name in &names {
         let Some(canonical) = name.canonical else {
             continue;
@@ -284,8 +285,11 @@ pub fn keywords(
         }
     }
     let headline_verb = headline_verb(text, &tokens[..headline.min(tokens.len())], &in_name);
-    // Words are interned: one hash per token, ids everywhere after.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    // Words are interned: one hash per token, ids everywhere after. Room
+    // for half the tokens from the start: grown from empty, the table was
+    // rehashed several times per article.
+    let mut ids: HashMap<String, u32, Seeded> =
+        HashMap::with_capacity_and_hasher(tokens.len() / 2, Seeded::new());
     let mut lower = String::new();
     let mut words: Vec<String> = Vec::new();
     let mut stats: Vec<TermStats> = Vec::new();
@@ -396,7 +400,7 @@ pub fn keywords(
     let scores: Vec<f64> = stats.iter().map(term_score).collect();
 
     // candidate phrases: word ids → (count, where first seen)
-    let mut candidates: HashMap<[u32; 3], (f64, usize, usize)> = HashMap::new();
+    let mut candidates: HashMap<[u32; 3], (f64, usize, usize), Seeded> = HashMap::default();
     for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
             let mut key = [NONE; 3];
@@ -429,7 +433,7 @@ pub fn keywords(
     }
     // names: every mention of an entity counts for its canonical name,
     // scored as its best-scoring mention
-    let mut by_name: HashMap<&str, (f64, f64)> = HashMap::new();
+    let mut by_name: HashMap<&str, (f64, f64), Seeded> = HashMap::default();
     for name in &names {
         let Some(canonical) = name.canonical else {
             continue;

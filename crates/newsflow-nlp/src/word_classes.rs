@@ -14,6 +14,7 @@
 //! counted over a second tagged corpus as well, since one corpus sees too
 //! few of them.
 
+use crate::Seeded;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -75,13 +76,13 @@ impl WordClass {
 
 /// The built-in table's class of a lower-case word.
 pub fn class_of(lower: &str) -> Option<WordClass> {
-    static TABLE: OnceLock<HashMap<&'static str, WordClass>> = OnceLock::new();
+    static TABLE: OnceLock<HashMap<&'static str, WordClass, Seeded>> = OnceLock::new();
     TABLE.get_or_init(|| parse(TABLE_TSV)).get(lower).copied()
 }
 
 /// `word <TAB> class` lines; a damaged line is passed over (the built-in
 /// table is checked by a test).
-fn parse(tsv: &str) -> HashMap<&str, WordClass> {
+fn parse(tsv: &str) -> HashMap<&str, WordClass, Seeded> {
     tsv.lines()
         .filter_map(|line| {
             let (word, class) = line.split_once('\t')?;

@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use crate::Seeded;
+
 use super::Lexicon;
 use crate::gazetteer::Gazetteer;
 use crate::gazetteer_keys::word_hash;
@@ -14,23 +16,22 @@ use crate::word_clusters::WordClusters;
 /// Facts about the whole document a sentence comes from: news copy names
 /// an entity several times, and the clearest mention disambiguates the
 /// others (a capitalised headline word also seen lower-case is probably not
-/// a name). The sets hash their keys again with std's seeded hasher: the
-/// keys come from an unseeded hash of outside words, and words made to
-/// share low bits would otherwise pile up in one place.
+/// a name). The sets hash their keys again with a seeded hasher
+/// ([`Seeded`]).
 #[derive(Debug, Default)]
 pub struct DocumentContext {
     /// Words seen in lower case.
-    lower_seen: HashSet<u64>,
+    lower_seen: HashSet<u64, Seeded>,
     /// Words seen capitalised away from the start of a sentence.
-    capitalised_inside: HashSet<u64>,
+    capitalised_inside: HashSet<u64, Seeded>,
     /// Words seen right after a person's title ("Mr.", "President").
-    after_title: HashSet<u64>,
+    after_title: HashSet<u64, Seeded>,
     /// Words seen inside a run of two or more capitalised words.
-    in_capitalised_run: HashSet<u64>,
+    in_capitalised_run: HashSet<u64, Seeded>,
     /// Words seen after "in", "at", "near"...: places, mostly.
-    after_place_word: HashSet<u64>,
+    after_place_word: HashSet<u64, Seeded>,
     /// Words seen before "Inc", "Corp", "Party", "University"...
-    before_org_word: HashSet<u64>,
+    before_org_word: HashSet<u64, Seeded>,
 }
 
 const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "to", "from", "outside", "across"];
@@ -106,8 +107,8 @@ impl DocumentContext {
         // article's words are lower-case; the other sets hold a few names.
         let words: usize = sentences.iter().map(|s| s.len()).sum();
         let mut ctx = DocumentContext {
-            lower_seen: HashSet::with_capacity(words / 2),
-            capitalised_inside: HashSet::with_capacity(words / 8),
+            lower_seen: HashSet::with_capacity_and_hasher(words / 2, Seeded::new()),
+            capitalised_inside: HashSet::with_capacity_and_hasher(words / 8, Seeded::new()),
             ..DocumentContext::default()
         };
         let (mut forms, mut ends) = (String::new(), Vec::new());

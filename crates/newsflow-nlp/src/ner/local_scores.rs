@@ -15,6 +15,7 @@ use std::sync::Mutex;
 
 use super::tags::NUM_TAGS;
 use crate::hash::key;
+use crate::Seeded;
 
 /// Words a table keeps before it starts again: 7/8 of 2,048, the most that
 /// std's map holds in 2,048 places (about 170 KB). The words that make most
@@ -23,9 +24,8 @@ use crate::hash::key;
 const CAPACITY: usize = 1792;
 
 /// The words come from outside and their keys from an unseeded hash, so
-/// a table hashes them again with std's seeded hasher: words made to share
-/// their low bits cannot pile up in one place.
-type Kept = HashMap<u64, [f32; NUM_TAGS]>;
+/// a table hashes them again with a seeded hasher ([`Seeded`]).
+type Kept = HashMap<u64, [f32; NUM_TAGS], Seeded>;
 
 /// One table per document being tagged at the same time, taken for the
 /// document and given back after: as many tables as taggings run at once
