@@ -26,7 +26,11 @@ pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Appends `word` lower-cased to `out`, as `str::to_lowercase` would.
 pub(crate) fn push_lower(out: &mut String, word: &str) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        // copied whole, then lower-cased in place: char by char, the
+        // push checked capacity and encoded every letter
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
     } else {
         out.push_str(&word.to_lowercase());
     }

@@ -11,6 +11,7 @@
 use std::sync::OnceLock;
 
 use crate::key_table::WordTable;
+use crate::lowercase::push_lower;
 use crate::tokenizer::Token;
 
 /// Larger α needs more evidence to reach a strong score.
@@ -313,7 +314,7 @@ pub fn tone(text: &str, tokens: &[Token]) -> ToneScore {
     for token in tokens {
         let mut lower = std::mem::take(&mut recent[2]);
         lower.clear();
-        lower.extend(token.text(text).chars().flat_map(char::to_lowercase));
+        push_lower(&mut lower, token.text(text));
         if let Some(value) = lexicon.get(&lower).copied() {
             let mut v = value;
             if recent.iter().any(|w| NEGATIONS.contains(&w.as_str())) {
