@@ -14,9 +14,10 @@
 //! counted over a second tagged corpus as well, since one corpus sees too
 //! few of them.
 
-use crate::Seeded;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use crate::Seeded;
 
 const TABLE_TSV: &str = include_str!("../../../models/word-classes.tsv");
 

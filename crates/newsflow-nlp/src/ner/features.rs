@@ -5,13 +5,12 @@
 
 use std::collections::HashSet;
 
-use crate::Seeded;
-
 use super::Lexicon;
 use crate::gazetteer::Gazetteer;
 use crate::gazetteer_keys::word_hash;
 use crate::lowercase::push_lower;
 use crate::word_clusters::WordClusters;
+use crate::Seeded;
 
 /// Facts about the whole document a sentence comes from: news copy names
 /// an entity several times, and the clearest mention disambiguates the
