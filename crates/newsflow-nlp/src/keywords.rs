@@ -291,7 +291,6 @@ pub fn keywords(
     let mut ids: HashMap<String, u32, Seeded> =
         HashMap::with_capacity_and_hasher(tokens.len() / 2, Seeded::new());
     let mut lower = String::new();
-    let mut words: Vec<String> = Vec::new();
     let mut stats: Vec<TermStats> = Vec::new();
     // Terms per sentence: (id, surface), with punctuation as breaks; entry
     // j of chunk c is token `sentences[c].start + j`.
@@ -317,9 +316,8 @@ pub fn keywords(
             let id = match ids.get(&lower) {
                 Some(&id) => id,
                 None => {
-                    let id = words.len() as u32;
+                    let id = ids.len() as u32;
                     ids.insert(lower.clone(), id);
-                    words.push(lower.clone());
                     stats.push(TermStats::default());
                     id
                 }
@@ -358,6 +356,12 @@ pub fn keywords(
     for &(a, b) in &pairs {
         stats[a as usize].right += 1;
         stats[b as usize].left += 1;
+    }
+    // the words by id, moved out of the interning table rather than
+    // copied once more per word
+    let mut words: Vec<String> = vec![String::new(); ids.len()];
+    for (word, id) in ids {
+        words[id as usize] = word;
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
