@@ -34,12 +34,20 @@ struct Group {
     weight: f64,
 }
 
-/// Drops leading titles ("Gen.", "Mr.", "Dr.") from a person's name.
-fn strip_titles(text: &str) -> &str {
+/// Honorifics that British style writes without a full stop ("Mr Ebbers");
+/// only a person's name loses them, since "Dr Pepper" is a company.
+const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
+
+/// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
+/// a name.
+fn strip_titles(text: &str, person: bool) -> &str {
     let mut t = text.trim();
     while let Some((first, rest)) = t.split_once(' ') {
-        let is_title =
-            first.ends_with('.') && crate::tokenizer::is_abbreviation(first.trim_end_matches('.'));
+        let is_title = if first.ends_with('.') {
+            crate::tokenizer::is_abbreviation(first.trim_end_matches('.'))
+        } else {
+            person && UNDOTTED_TITLES.contains(&first)
+        };
         if !is_title {
             break;
         }
@@ -50,8 +58,8 @@ fn strip_titles(text: &str) -> &str {
 
 /// Normalises a mention for grouping: titles and possessive dropped,
 /// case-folded, white space folded.
-fn normalise(text: &str) -> String {
-    let t = strip_titles(text);
+fn normalise(text: &str, person: bool) -> String {
+    let t = strip_titles(text, person);
     let t = t
         .strip_suffix("'s")
         .or_else(|| t.strip_suffix("’s"))
@@ -132,7 +140,7 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<(usize, String), usize> = HashMap::new();
     for f in found {
-        let key = normalise(&f.text);
+        let key = normalise(&f.text, TYPES[f.kind] == "PER");
         if key.is_empty() {
             continue;
         }
@@ -183,7 +191,7 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
                     Entity {
                         text: g.texts[0].clone(),
                         kind: TYPES[g.kind].to_string(),
-                        canonical: longest_text(&groups[r].texts),
+                        canonical: longest_text(&groups[r].texts, TYPES[g.kind] == "PER"),
                         count: g.mentions.len() as u32,
                         salience: None,
                         mentions: g.mentions.clone(),
@@ -296,10 +304,10 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
 }
 
 /// The fullest written form, without a trailing possessive.
-fn longest_text(texts: &[String]) -> String {
+fn longest_text(texts: &[String], person: bool) -> String {
     let best = texts
         .iter()
-        .map(|t| strip_titles(t).to_string())
+        .map(|t| strip_titles(t, person).to_string())
         .max_by_key(|t| t.chars().count())
         .unwrap_or_default();
     let trimmed = best
@@ -488,6 +496,27 @@ mod tests {
         assert_eq!(entities.len(), 1, "{entities:?}");
         assert_eq!(entities[0].canonical, "Jane Goodall");
         assert_eq!(entities[0].count, 3);
+    }
+
+    #[test]
+    fn an_undotted_title_joins_a_person_to_the_full_name_but_stays_in_a_company() {
+        let entities = build(
+            vec![
+                found("PER", "Bernie Ebbers", 0, 1.0),
+                found("PER", "Mr Ebbers", 20, 1.0),
+                found("PER", "Mrs Cooper", 40, 1.0),
+                found("ORG", "Dr Pepper", 60, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let canonical: Vec<(&str, u32)> = entities
+            .iter()
+            .map(|e| (e.canonical.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            canonical,
+            [("Bernie Ebbers", 2), ("Cooper", 1), ("Dr Pepper", 1)]
+        );
     }
 
     #[test]
