@@ -477,7 +477,8 @@ pub fn keywords(
     // Leave out a phrase that shares more than half its words with a
     // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan"),
     // or, outside names, holds all the words of a better one ("foldable
-    // phones" after "foldable").
+    // phones" after "foldable"); a word's plural counts as the word
+    // ("profits" after "profit").
     let mut out: Vec<Keyword> = Vec::new();
     // each kept phrase lower-cased, and whether it is a name
     let mut kept: Vec<(String, bool)> = Vec::new();
@@ -500,9 +501,13 @@ pub fn keywords(
             let covered = kept.iter().any(|(kept, kept_name)| {
                 let shared = words
                     .iter()
-                    .filter(|w| kept.split(' ').any(|k| k == **w))
+                    .filter(|w| kept.split(' ').any(|k| same_word(k, w)))
                     .count();
-                let holds_kept = !name && !kept_name && kept.split(' ').all(|k| words.contains(&k));
+                let holds_kept = !name
+                    && !kept_name
+                    && kept
+                        .split(' ')
+                        .all(|k| words.iter().any(|w| same_word(k, w)));
                 shared * 2 > words.len() || holds_kept
             });
             if !covered {
@@ -518,6 +523,24 @@ pub fn keywords(
         }
     }
     out
+}
+
+/// Whether two lower-cased words are one, or one is the other's regular
+/// plural ("profit" and "profits", "tax" and "taxes", "economy" and
+/// "economies"). Words of under three letters stand alone ("us", "as").
+fn same_word(a: &str, b: &str) -> bool {
+    a == b || plural_of(a, b) || plural_of(b, a)
+}
+
+fn plural_of(plural: &str, word: &str) -> bool {
+    if word.len() < 3 {
+        return false;
+    }
+    let ies = plural
+        .strip_suffix("ies")
+        .is_some_and(|stem| word.strip_suffix('y') == Some(stem));
+    ies || plural.strip_suffix("es") == Some(word)
+        || (plural.strip_suffix('s') == Some(word) && !word.ends_with('s'))
 }
 
 /// How many of `predicted` match a phrase of `gold`, where each gold
@@ -757,6 +780,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_plural_counts_as_its_word() {
+        for (a, b) in [
+            ("profit", "profits"),
+            ("taxes", "tax"),
+            ("economy", "economies"),
+        ] {
+            assert!(same_word(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("us", "u"),
+            ("bus", "bu"),
+            ("press", "pres"),
+            ("profit", "profiteer"),
+        ] {
+            assert!(!same_word(a, b), "{a} {b}");
+        }
+        let text = "Quarterly profits at the carmaker jumped in December. \
+                    The profit came from strong sales in China. \
+                    Analysts expect profits to grow again, and the profit margin to widen.";
+        let phrases = top(text, 10);
+        // "Quarterly profits" ranks first; "profit" alone adds nothing
+        assert!(
+            phrases.iter().any(|p| p == "Quarterly profits"),
+            "{phrases:?}"
+        );
+        assert!(!phrases.iter().any(|p| p == "profit"), "{phrases:?}");
     }
 
     #[test]
