@@ -181,20 +181,21 @@ pub fn detect_language(text: &str) -> LanguageGuess {
 /// whatlang over the normalised `text`.
 pub fn detect(text: &str) -> Detection {
     let normalised = normalise_for_detection(text);
-    let latin = whatlang::detect_script(&normalised).is_none_or(|s| s == whatlang::Script::Latin);
     match whatlang::detect(&normalised) {
+        // the guess carries the script it was made in: no second pass
         Some(info) => Detection {
             code: iso639_1(info.lang()).to_string(),
             confidence: (info.confidence() * 1000.0).round() / 1000.0,
             reliable: info.is_reliable(),
-            latin,
+            latin: info.script() == whatlang::Script::Latin,
             normalised,
         },
         None => Detection {
             code: "und".to_string(),
             confidence: 0.0,
             reliable: false,
-            latin,
+            latin: whatlang::detect_script(&normalised)
+                .is_none_or(|s| s == whatlang::Script::Latin),
             normalised,
         },
     }
