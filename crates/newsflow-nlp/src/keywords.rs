@@ -416,9 +416,21 @@ pub fn keywords(
                 // a key phrase is a noun phrase: no verb in it ("clashes
                 // kill six"), and it ends on a noun ("signs of ancient")
                 let at = sentences[c].start + start + len - 1;
-                let verb =
-                    class[*id as usize] == Some(WordClass::Verb) || headline_verb == Some(at);
-                if !alphabetic[*id as usize] || in_name[at].is_some() || verb {
+                // a word of mixed use with an article right after it is
+                // the verb ("weaken the euro")
+                let article_follows = matches!(
+                    chunk.get(start + len),
+                    Some(Some((next, _))) if matches!(words[*next as usize].as_str(), "the" | "a" | "an")
+                );
+                let verb = match class[*id as usize] {
+                    Some(WordClass::Verb) => true,
+                    Some(WordClass::MaybeVerb) => article_follows,
+                    _ => false,
+                } || headline_verb == Some(at);
+                // "to" joins no phrase: "ministry to employ", "cash to
+                // fuel" are a noun and an infinitive
+                let to = len > 1 && words[*id as usize] == "to";
+                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || to {
                     break;
                 }
                 if stop[key[0] as usize]
@@ -758,6 +770,23 @@ mod tests {
         );
         assert!(got.iter().any(|p| p == "trade gap"), "{got:?}");
         assert!(!got.iter().any(|p| p.contains("hits")), "{got:?}");
+    }
+
+    #[test]
+    fn an_infinitive_and_a_verb_before_an_article_make_no_phrase() {
+        let got = top(
+            "The ministry plans to hire nurses. The ministry wants cash to fuel growth. \
+             Ministry officials said cash to fuel growth was short. Rate cuts could weaken \
+             the euro, and traders said rate cuts would weaken the euro further.",
+            20,
+        );
+        for bad in ["to", "weaken"] {
+            assert!(
+                !got.iter().any(|p| p.split(' ').any(|w| w == bad)),
+                "{bad}: {got:?}"
+            );
+        }
+        assert!(got.iter().any(|p| p == "cash"), "{got:?}");
     }
 
     #[test]
