@@ -36,7 +36,7 @@ struct Group {
 
 /// Honorifics that British style writes without a full stop ("Mr Ebbers");
 /// only a person's name loses them, since "Dr Pepper" is a company.
-const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
+pub(crate) const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
 
 /// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
 /// a name.

@@ -435,6 +435,8 @@ pub fn keywords(
                 }
                 if stop[key[0] as usize]
                     || stop[*id as usize]
+                    || is_title(&chunk[start])
+                    || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
                     || matches!(
                         class[*id as usize],
@@ -553,6 +555,13 @@ fn plural_of(plural: &str, word: &str) -> bool {
         .is_some_and(|stem| word.strip_suffix('y') == Some(stem));
     ies || plural.strip_suffix("es") == Some(word)
         || (plural.strip_suffix('s') == Some(word) && !word.ends_with('s'))
+}
+
+/// Whether a word is a person's title ("Ms" of "Ms Cooper", when the
+/// tagger's name is "Cooper"); by its written form, since "MS" is an
+/// illness.
+fn is_title(word: &Option<(u32, &str)>) -> bool {
+    word.is_some_and(|(_, surface)| crate::entities::UNDOTTED_TITLES.contains(&surface))
 }
 
 /// How many of `predicted` match a phrase of `gold`, where each gold
@@ -787,6 +796,39 @@ mod tests {
             );
         }
         assert!(got.iter().any(|p| p == "cash"), "{got:?}");
+    }
+
+    #[test]
+    fn a_title_outside_the_name_is_no_phrase() {
+        let text = "Ms Cooper told the court. Ms Cooper said the audit failed. \
+                    Mr Sullivan denied it. Ms Cooper and Mr Sullivan met. \
+                    Ms Cooper has MS, and MS drugs help her.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        // the tagger's names leave the titles out
+        let names: Vec<Name> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.text(text), "Cooper" | "Sullivan"))
+            .map(|(i, t)| Name {
+                tokens: i..i + 1,
+                canonical: Some(t.text(text)),
+            })
+            .collect();
+        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &[], &names, 10)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(got.iter().any(|p| p == "Cooper"), "{got:?}");
+        assert!(
+            got.iter().any(|p| p.split(' ').any(|w| w == "MS")),
+            "{got:?}"
+        );
+        assert!(
+            !got.iter()
+                .any(|p| p.starts_with("Ms") || p.starts_with("Mr")),
+            "{got:?}"
+        );
     }
 
     #[test]
