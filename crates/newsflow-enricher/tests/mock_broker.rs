@@ -60,6 +60,43 @@ fn read_all(brokers: &str, topic: &str, want: usize) -> Vec<Read> {
     out
 }
 
+/// `read_all` off the test's runtime threads.
+async fn read(brokers: &str, topic: &'static str, want: usize) -> Vec<Read> {
+    let brokers = brokers.to_string();
+    tokio::task::spawn_blocking(move || read_all(&brokers, topic, want))
+        .await
+        .unwrap()
+}
+
+/// A producer to the mock with one setting of the test's own.
+fn producer(brokers: &str, (name, value): (&str, &str)) -> FutureProducer {
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set(name, value)
+        .create()
+        .unwrap()
+}
+
+/// Sends one record to `raw` and waits for the broker's acknowledgement.
+async fn send(producer: &FutureProducer, key: &str, payload: &str) {
+    producer
+        .send(
+            FutureRecord::to("raw").key(key).payload(payload),
+            Duration::from_secs(10),
+        )
+        .await
+        .map_err(|(e, _)| e)
+        .unwrap();
+}
+
+/// An article of about `bytes` bytes, keyed and identified "huge".
+fn huge(bytes: usize) -> String {
+    format!(
+        r#"{{"id":"huge","title":"T","body":"{}"}}"#,
+        "x".repeat(bytes)
+    )
+}
+
 /// The one dead letter is the record keyed "huge", as too large, with its
 /// original bytes or, if the broker refused them whole, its original size.
 fn assert_too_large(dead: &[Read], original_len: usize) {
@@ -147,15 +184,8 @@ fn start_enricher(
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_order() {
     let (_cluster, brokers) = mock_cluster();
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .set("message.max.bytes", (16 << 20).to_string())
-        .create()
-        .unwrap();
-    let huge = format!(
-        r#"{{"id":"huge","title":"T","body":"{}"}}"#,
-        "x".repeat(4 << 20)
-    );
+    let producer = producer(&brokers, ("message.max.bytes", "16777216"));
+    let huge = huge(4 << 20);
     let records = [
         (
             "before",
@@ -168,31 +198,15 @@ async fn an_oversized_record_is_dead_lettered_and_the_records_around_it_flow_in_
         ),
     ];
     for (key, payload) in &records {
-        producer
-            .send(
-                FutureRecord::to("raw").key(*key).payload(payload),
-                Duration::from_secs(10),
-            )
-            .await
-            .map_err(|(e, _)| e)
-            .unwrap();
+        send(&producer, key, payload).await;
     }
 
     let (stats, shutdown, run) = start_enricher(kafka_config(&brokers));
 
-    let enriched = tokio::task::spawn_blocking({
-        let brokers = brokers.clone();
-        move || read_all(&brokers, "enriched", 2)
-    })
-    .await
-    .unwrap();
+    let enriched = read(&brokers, "enriched", 2).await;
     let keys: Vec<&str> = enriched.iter().map(|(k, _, _)| k.as_str()).collect();
     assert_eq!(keys, ["before", "after"], "order kept, huge one left out");
-
-    let dead = tokio::task::spawn_blocking(move || read_all(&brokers, "dlq", 1))
-        .await
-        .unwrap();
-    assert_too_large(&dead, huge.len());
+    assert_too_large(&read(&brokers, "dlq", 1).await, huge.len());
 
     shutdown.cancel();
     run.await.unwrap().unwrap();
@@ -232,32 +246,12 @@ fn committed_offset(brokers: &str, group: &str, want: i64) -> Option<i64> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ten_megabyte_record_is_fetched_and_dead_lettered_and_its_offset_committed() {
     let (_cluster, brokers) = mock_cluster();
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .set("message.max.bytes", (16 << 20).to_string())
-        .create()
-        .unwrap();
-    let huge = format!(
-        r#"{{"id":"huge","title":"T","body":"{}"}}"#,
-        "x".repeat(10 << 20)
-    );
-    producer
-        .send(
-            FutureRecord::to("raw").key("huge").payload(&huge),
-            Duration::from_secs(10),
-        )
-        .await
-        .map_err(|(e, _)| e)
-        .unwrap();
+    let producer = producer(&brokers, ("message.max.bytes", "16777216"));
+    let huge = huge(10 << 20);
+    send(&producer, "huge", &huge).await;
 
     let (stats, shutdown, run) = start_enricher(kafka_config(&brokers));
-    let dead = tokio::task::spawn_blocking({
-        let brokers = brokers.clone();
-        move || read_all(&brokers, "dlq", 1)
-    })
-    .await
-    .unwrap();
-    assert_too_large(&dead, huge.len());
+    assert_too_large(&read(&brokers, "dlq", 1).await, huge.len());
     let committed = tokio::task::spawn_blocking(move || committed_offset(&brokers, "enrich", 1))
         .await
         .unwrap();
@@ -271,28 +265,14 @@ async fn a_ten_megabyte_record_is_fetched_and_dead_lettered_and_its_offset_commi
 #[tokio::test(flavor = "multi_thread")]
 async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
     let (cluster, brokers) = mock_cluster();
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .set("message.timeout.ms", "0")
-        .create()
-        .unwrap();
-    let send = move |i: usize| {
+    let producer = producer(&brokers, ("message.timeout.ms", "0"));
+    let article = move |i: usize| {
         let payload = format!(r#"{{"id":"a-{i}","title":"T {i}","body":"Body {i}."}}"#);
-        let key = format!("a-{i}");
         let producer = producer.clone();
-        async move {
-            producer
-                .send(
-                    FutureRecord::to("raw").key(&key).payload(&payload),
-                    Duration::from_secs(10),
-                )
-                .await
-                .map_err(|(e, _)| e)
-                .unwrap();
-        }
+        async move { send(&producer, &format!("a-{i}"), &payload).await }
     };
     for i in 0..50 {
-        send(i).await;
+        article(i).await;
     }
 
     let (stats, shutdown, run) = start_enricher(kafka_config(&brokers));
@@ -305,7 +285,7 @@ async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
     cluster.broker_down(1).unwrap();
     let more = tokio::spawn(async move {
         for i in 50..100 {
-            send(i).await;
+            article(i).await;
         }
     });
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -313,12 +293,7 @@ async fn a_broker_outage_delays_output_but_loses_and_dead_letters_nothing() {
     cluster.broker_up(1).unwrap();
     more.await.unwrap();
 
-    let enriched = tokio::task::spawn_blocking({
-        let brokers = brokers.clone();
-        move || read_all(&brokers, "enriched", 100)
-    })
-    .await
-    .unwrap();
+    let enriched = read(&brokers, "enriched", 100).await;
     let mut keys: Vec<String> = enriched.into_iter().map(|(k, _, _)| k).collect();
     keys.sort();
     keys.dedup();
