@@ -498,6 +498,14 @@ mod tests {
         assert_eq!(entities[0].count, 3);
     }
 
+    /// Each entity's canonical name and mention count, in order.
+    fn canonical_counts(entities: &[Entity]) -> Vec<(&str, u32)> {
+        entities
+            .iter()
+            .map(|e| (e.canonical.as_str(), e.count))
+            .collect()
+    }
+
     #[test]
     fn an_undotted_title_joins_a_person_to_the_full_name_but_stays_in_a_company() {
         let entities = build(
@@ -509,12 +517,8 @@ mod tests {
             ],
             &Abbreviations::new(),
         );
-        let canonical: Vec<(&str, u32)> = entities
-            .iter()
-            .map(|e| (e.canonical.as_str(), e.count))
-            .collect();
         assert_eq!(
-            canonical,
+            canonical_counts(&entities),
             [("Bernie Ebbers", 2), ("Cooper", 1), ("Dr Pepper", 1)]
         );
     }
@@ -541,12 +545,8 @@ mod tests {
             ],
             &Abbreviations::new(),
         );
-        let canon: Vec<(&str, u32)> = entities
-            .iter()
-            .map(|e| (e.canonical.as_str(), e.count))
-            .collect();
         assert_eq!(
-            canon,
+            canonical_counts(&entities),
             [
                 ("Bank of England", 2),
                 ("United Arab Emirates", 2),
