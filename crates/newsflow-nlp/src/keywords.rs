@@ -427,10 +427,8 @@ pub fn keywords(
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
                 } || headline_verb == Some(at);
-                // "to" joins no phrase: "ministry to employ", "cash to
-                // fuel" are a noun and an infinitive
-                let to = len > 1 && words[*id as usize] == "to";
-                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || to {
+                let divides = len > 1 && divides_phrases(&words[*id as usize]);
+                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divides {
                     break;
                 }
                 if stop[key[0] as usize]
@@ -555,6 +553,35 @@ fn plural_of(plural: &str, word: &str) -> bool {
         .is_some_and(|stem| word.strip_suffix('y') == Some(stem));
     ies || plural.strip_suffix("es") == Some(word)
         || (plural.strip_suffix('s') == Some(word) && !word.ends_with('s'))
+}
+
+/// Words no phrase runs across: "to" before an infinitive ("ministry to
+/// employ", "cash to fuel"), and the conjunctions and relative words that
+/// start a clause ("fall as staff", "stronger than forecast"). A noun
+/// phrase keeps its prepositions ("demand for air", "Bank of England").
+fn divides_phrases(lower: &str) -> bool {
+    matches!(
+        lower,
+        "to" | "as"
+            | "than"
+            | "but"
+            | "if"
+            | "because"
+            | "while"
+            | "when"
+            | "whether"
+            | "that"
+            | "which"
+            | "who"
+            | "whom"
+            | "whose"
+            | "where"
+            | "so"
+            | "yet"
+            | "although"
+            | "though"
+            | "unless"
+    )
 }
 
 /// Whether a word is a person's title ("Ms" of "Ms Cooper", when the
@@ -782,7 +809,7 @@ mod tests {
     }
 
     #[test]
-    fn an_infinitive_and_a_verb_before_an_article_make_no_phrase() {
+    fn no_phrase_runs_across_to_a_conjunction_or_a_verb_before_an_article() {
         let got = top(
             "The ministry plans to hire nurses. The ministry wants cash to fuel growth. \
              Ministry officials said cash to fuel growth was short. Rate cuts could weaken \
@@ -796,6 +823,18 @@ mod tests {
             );
         }
         assert!(got.iter().any(|p| p == "cash"), "{got:?}");
+        // nor across a conjunction: "profits stronger than forecast"
+        let got = top(
+            "Profits were stronger than forecast. Analysts said profits were stronger \
+             than forecast again, as staff costs fell and profits rose as staff left.",
+            20,
+        );
+        for bad in ["than", "as"] {
+            assert!(
+                !got.iter().any(|p| p.split(' ').any(|w| w == bad)),
+                "{bad}: {got:?}"
+            );
+        }
     }
 
     #[test]
