@@ -365,6 +365,11 @@ pub fn keywords(
     }
     let stop: Vec<bool> = words.iter().map(|w| is_stop(w)).collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
+    let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
+    let article: Vec<bool> = words
+        .iter()
+        .map(|w| matches!(w.as_str(), "the" | "a" | "an"))
+        .collect();
     let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     let alphabetic: Vec<bool> = words
         .iter()
@@ -420,14 +425,14 @@ pub fn keywords(
                 // the verb ("weaken the euro")
                 let article_follows = matches!(
                     chunk.get(start + len),
-                    Some(Some((next, _))) if matches!(words[*next as usize].as_str(), "the" | "a" | "an")
+                    Some(Some((next, _))) if article[*next as usize]
                 );
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => true,
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
                 } || headline_verb == Some(at);
-                let divides = len > 1 && divides_phrases(&words[*id as usize]);
+                let divides = len > 1 && divides[*id as usize];
                 if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divides {
                     break;
                 }
@@ -541,18 +546,20 @@ pub fn keywords(
 /// plural ("profit" and "profits", "tax" and "taxes", "economy" and
 /// "economies"). Words of under three letters stand alone ("us", "as").
 fn same_word(a: &str, b: &str) -> bool {
-    a == b || plural_of(a, b) || plural_of(b, a)
-}
-
-fn plural_of(plural: &str, word: &str) -> bool {
-    if word.len() < 3 {
-        return false;
+    // most pairs differ in length by more than a plural's ending: those
+    // are told apart by their lengths alone
+    let (word, plural) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match plural.len() - word.len() {
+        0 => a == b,
+        1 | 2 if word.len() >= 3 => {
+            let ies = plural
+                .strip_suffix("ies")
+                .is_some_and(|stem| word.strip_suffix('y') == Some(stem));
+            ies || plural.strip_suffix("es") == Some(word)
+                || (plural.strip_suffix('s') == Some(word) && !word.ends_with('s'))
+        }
+        _ => false,
     }
-    let ies = plural
-        .strip_suffix("ies")
-        .is_some_and(|stem| word.strip_suffix('y') == Some(stem));
-    ies || plural.strip_suffix("es") == Some(word)
-        || (plural.strip_suffix('s') == Some(word) && !word.ends_with('s'))
 }
 
 /// Words no phrase runs across: "to" before an infinitive ("ministry to
