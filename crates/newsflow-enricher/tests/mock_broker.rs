@@ -239,9 +239,9 @@ fn committed_offset(brokers: &str, group: &str, want: i64) -> Option<i64> {
 
 /// A 10 MB record goes alone into an empty partition: the mock's log
 /// pruning (librdkafka 2.12.1, `rd_kafka_mock_msgset_new`) runs before the
-/// new message set is linked, so a record that takes a non-empty
-/// partition over 5 MB moves the log's start offset past itself, and one
-/// appended after it is lost the same way. Records flowing around an
+/// new message set is linked, so a record of more than 5 MB appended to a
+/// non-empty partition empties the log and moves its start offset past
+/// itself, and a record appended after it is lost the same way. Records flowing around an
 /// oversized one are the 4 MiB test's part.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ten_megabyte_record_is_fetched_and_dead_lettered_and_its_offset_committed() {
