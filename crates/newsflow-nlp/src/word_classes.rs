@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::Seeded;
+use crate::key_table::WordTable;
 
 const TABLE_TSV: &str = include_str!("../../../models/word-classes.tsv");
 
@@ -77,13 +77,14 @@ impl WordClass {
 
 /// The built-in table's class of a lower-case word.
 pub fn class_of(lower: &str) -> Option<WordClass> {
-    static TABLE: OnceLock<HashMap<&'static str, WordClass, Seeded>> = OnceLock::new();
+    static TABLE: OnceLock<WordTable<WordClass>> = OnceLock::new();
     TABLE.get_or_init(|| parse(TABLE_TSV)).get(lower).copied()
 }
 
 /// `word <TAB> class` lines; a damaged line is passed over (the built-in
-/// table is checked by a test).
-fn parse(tsv: &str) -> HashMap<&str, WordClass, Seeded> {
+/// table is checked by a test). Collected into the crate's table of fixed
+/// words for look-ups, into a map in the tests.
+fn parse<'a, C: FromIterator<(&'a str, WordClass)>>(tsv: &'a str) -> C {
     tsv.lines()
         .filter_map(|line| {
             let (word, class) = line.split_once('\t')?;
@@ -190,7 +191,7 @@ mod tests {
                      ancient JJ I-NP O\nround NN I-NP O\nround JJ I-NP O\n";
         let table = build(conll, "");
         assert_eq!(table, "ancient\tJ\nkill\tV\nsix\tC\n");
-        let parsed = parse(&table);
+        let parsed: HashMap<_, _> = parse(&table);
         assert_eq!(parsed.get("kill"), Some(&WordClass::Verb));
         assert_eq!(parsed.get("troops"), None, "nouns are not listed");
         assert_eq!(parsed.get("round"), None, "no usual class");
@@ -209,7 +210,10 @@ mod tests {
         assert_eq!(table, "grips\tP\njump\tP\nrules\tP\n");
         // the second corpus never decides a usual class
         assert_eq!(build("", "kill VB\nkill VB\n"), "kill\tP\n");
-        assert_eq!(parse(&table).get("jump"), Some(&WordClass::MaybeVerb));
+        assert_eq!(
+            parse::<HashMap<_, _>>(&table).get("jump"),
+            Some(&WordClass::MaybeVerb)
+        );
     }
 
     #[test]
@@ -223,7 +227,7 @@ mod tests {
     fn the_built_in_table_reads_whole() {
         let lines = TABLE_TSV.lines().count();
         assert!(lines > 1000, "{lines}");
-        assert_eq!(parse(TABLE_TSV).len(), lines);
+        assert_eq!(parse::<HashMap<_, _>>(TABLE_TSV).len(), lines);
         assert_eq!(class_of("said"), Some(WordClass::Verb));
         assert_eq!(class_of("government"), None);
         assert_eq!(class_of("jump"), Some(WordClass::MaybeVerb));
