@@ -31,6 +31,9 @@ const STOP_WORDS: &[&str] = &[
     "they", "this", "those", "through", "to", "too", "two", "under", "until", "up", "us", "very",
     "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
     "with", "would", "year", "years", "yet", "you", "your", "'s", "’s",
+    // prepositions the list above lacks: no phrase ends on one ("trains across")
+    "across", "along", "amid", "among", "around", "behind", "beside", "beyond", "despite", "inside",
+    "near", "onto", "outside", "per", "toward", "towards", "upon", "via", "within", "without",
 ];
 
 /// Units and measures: "percent" or "million tonnes" says how much, not
@@ -432,8 +435,8 @@ pub fn keywords(
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
                 } || headline_verb == Some(at);
-                let divides = len > 1 && divides[*id as usize];
-                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divides {
+                let divided = len > 1 && divides[*id as usize];
+                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
                     break;
                 }
                 if stop[key[0] as usize]
@@ -447,6 +450,18 @@ pub fn keywords(
                     )
                 {
                     continue;
+                }
+                // "X of Y" ends where the noun Y ends: not "risk of heart"
+                // (failure) or "cars over airbag" (sensor fault). A word
+                // the class table does not know is taken for a noun.
+                if len == 3 && stop[key[1] as usize] {
+                    if let Some(Some((next, _))) = chunk.get(start + len) {
+                        let n = *next as usize;
+                        let noun = alphabetic[n] && !stop[n] && !divides[n] && class[n].is_none();
+                        if noun && in_name[at + 1].is_none() && headline_verb != Some(at + 1) {
+                            continue;
+                        }
+                    }
                 }
                 candidates.entry(key).or_insert((0.0, c, start)).0 += 1.0;
             }
@@ -767,6 +782,23 @@ mod tests {
             10,
         );
         assert!(!got.iter().any(|k| k.contains('\'')), "{got:?}");
+        let got = top(
+            "Trains across the north stopped. Strikers halted trains across France, \
+             and trains across Spain ran late.",
+            10,
+        );
+        assert!(
+            !got.iter()
+                .any(|k| k.ends_with("across") || k.starts_with("across")),
+            "{got:?}"
+        );
+        let got = top(
+            "Coffee cut the risk of heart failure. The risk of heart failure fell with \
+             coffee, and the risk of heart failure fell most with three cups.",
+            10,
+        );
+        assert!(!got.iter().any(|k| k == "risk of heart"), "{got:?}");
+        assert!(got.iter().any(|k| k == "heart failure"), "{got:?}");
     }
 
     #[test]
