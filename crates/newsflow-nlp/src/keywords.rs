@@ -170,12 +170,14 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
     )
 }
 
-/// The verb of a headline whose verb is a word of mixed use ("Oil prices
-/// jump", "Top court rules on …", "Drought cuts wheat harvest"), as a
-/// token index, if it has one; `headline` is its tokens.
+/// The verbs of a headline that are words of mixed use ("Oil prices
+/// jump", "Top court rules on …", "Drought cuts wheat harvest"), as token
+/// indices; `headline` is its tokens.
 ///
-/// A headline is a clause in the present tense, so its verb is the first
-/// possible verb that
+/// A headline is one or more clauses in the present tense: the first, and
+/// any after a comma or a joining word ("Oil prices jump after OPEC+
+/// agrees deeper cuts", "Cases surge, WHO warns"). A clause's verb is its
+/// first possible verb that
 /// - comes before any word that is always a verb (which is then the verb);
 /// - follows a noun or a name, and agrees with it: a plural noun takes the
 ///   base form ("prices jump"), a singular one or a name the form in -s
@@ -185,7 +187,7 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 ///
 /// An unlisted word in -s whose stem can be a verb can be one too
 /// ("halts": "halt").
-fn headline_verb(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> Option<usize> {
+fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> Vec<usize> {
     let named = |i: usize| in_name.get(i).is_some_and(Option::is_some);
     let class = |i: usize| -> Option<Option<WordClass>> {
         let token = headline.get(i)?;
@@ -210,22 +212,54 @@ fn headline_verb(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> O
         let word = headline[i].text(text);
         word.ends_with('s') && !word.ends_with("ss")
     };
+    let starts_clause = |i: usize| {
+        let word = headline[i].text(text);
+        matches!(word, "," | ";" | ":")
+            || with_lower(word, |w| {
+                matches!(
+                    w,
+                    "after" | "as" | "while" | "when" | "before" | "because" | "since" | "until"
+                )
+            })
+    };
+    // the word before `i` in its clause, over signs that belong to a name
+    // ("OPEC+ agrees")
+    let before = |i: usize| {
+        (0..i)
+            .rev()
+            .find(|&j| headline[j].kind != TokenKind::Punct || starts_clause(j) || named(j))
+    };
+    let mut verbs = Vec::new();
+    let mut clause_has_verb = false;
     for i in 1..headline.len() {
+        if starts_clause(i) {
+            clause_has_verb = false;
+            continue;
+        }
+        if clause_has_verb {
+            continue;
+        }
         match class(i) {
-            Some(Some(WordClass::Verb)) => return None,
+            Some(Some(WordClass::Verb)) => {
+                clause_has_verb = true;
+                continue;
+            }
             Some(Some(WordClass::MaybeVerb)) => {}
             _ => continue,
         }
-        let after_noun =
-            named(i - 1) || matches!(class(i - 1), Some(None | Some(WordClass::MaybeVerb)));
-        let plural_subject = !named(i - 1) && in_s(i - 1);
+        let Some(b) = before(i).filter(|&b| !starts_clause(b)) else {
+            continue;
+        };
+        let after_noun = named(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
+        let plural_subject = !named(b) && in_s(b);
         let agrees = plural_subject != in_s(i);
         let verb_follows = class(i + 1) == Some(Some(WordClass::Verb));
         if after_noun && agrees && !verb_follows {
-            return Some(i);
+            verbs.push(i);
+            clause_has_verb = true;
         }
     }
-    None
+    verbs
 }
 
 /// The `limit` best key phrases of `text` (already tokenised, split into
@@ -287,7 +321,7 @@ pub fn keywords(
             });
         }
     }
-    let headline_verb = headline_verb(text, &tokens[..headline.min(tokens.len())], &in_name);
+    let headline_verbs = headline_verbs(text, &tokens[..headline.min(tokens.len())], &in_name);
     // Words are interned: one hash per token, ids everywhere after. Room
     // for half the tokens from the start: grown from empty, the table was
     // rehashed several times per article.
@@ -442,7 +476,7 @@ pub fn keywords(
                     Some(WordClass::Verb) => true,
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
-                } || headline_verb == Some(at)
+                } || headline_verbs.contains(&at)
                     || after_who;
                 let divided = len > 1 && divides[*id as usize];
                 if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
@@ -467,7 +501,8 @@ pub fn keywords(
                     if let Some(Some((next, _))) = chunk.get(start + len) {
                         let n = *next as usize;
                         let noun = alphabetic[n] && !stop[n] && !divides[n] && class[n].is_none();
-                        if noun && in_name[at + 1].is_none() && headline_verb != Some(at + 1) {
+                        if noun && in_name[at + 1].is_none() && !headline_verbs.contains(&(at + 1))
+                        {
                             continue;
                         }
                     }
@@ -862,6 +897,19 @@ mod tests {
         );
         assert!(got.iter().any(|p| p == "trade gap"), "{got:?}");
         assert!(!got.iter().any(|p| p.contains("hits")), "{got:?}");
+        // each clause of a headline has its verb
+        let got = phrases(
+            "Oil prices jump after OPEC+ agrees deeper output cuts",
+            "Oil prices rose. Deeper output cuts were agreed by OPEC+ in Vienna.",
+        );
+        assert!(got.iter().any(|p| p == "Oil prices"), "{got:?}");
+        assert!(!got.iter().any(|p| p.contains("agrees")), "{got:?}");
+        let got = phrases(
+            "Measles cases surge across Europe, Kluge warns",
+            "Measles cases rose sharply in Europe. Hans Kluge said measles cases rose.",
+        );
+        assert!(got.iter().any(|p| p == "Measles cases"), "{got:?}");
+        assert!(!got.iter().any(|p| p.contains("warns")), "{got:?}");
     }
 
     #[test]
