@@ -10,7 +10,7 @@
 //! its words are the guessed language's function words, and more of them
 //! than are English ones. Text that plainly reads as English (at least
 //! [`MIN_ENGLISH_MARKER_SHARE`] of 15 words or more are English function
-//! words no other language shares) is English with confidence 1.0, without
+//! words other languages seldom share) is English with confidence 1.0, without
 //! asking whatlang. The rule, in full:
 //!
 //! 1. A language the source declared is trusted: the article is analysed
@@ -227,12 +227,12 @@ pub fn detect(text: &str) -> Detection {
 
 /// Whether at least [`MIN_ENGLISH_MARKER_SHARE`] of the sample's words, and
 /// [`MIN_ENGLISH_MARKER_WORDS`] words or more, are English function words
-/// that no other Latin-script language writes the same way. Most English
+/// that other Latin-script languages seldom write the same way. Most English
 /// articles do, and for them whatlang's scoring of 36 language profiles (a
 /// sixth of the enrichment's instructions) is skipped: whatlang called 99.3%
 /// of the project's English articles that pass this test English with
-/// confidence 1.0, and no text in another language came within half of the
-/// threshold (docs/language.md).
+/// confidence 1.0, and no text in another language reached more than half
+/// the threshold (docs/language.md).
 fn reads_as_english(normalised: &str) -> bool {
     let mut words = 0usize;
     let mut markers = 0usize;
