@@ -526,9 +526,10 @@ pub fn keywords(
                 {
                     continue;
                 }
-                // "X of Y" ends where the noun Y ends: not "risk of heart"
-                // (failure) or "cars over airbag" (sensor fault). A word
-                // the class table does not know is taken for a noun.
+                // A three-word phrase around a preposition ("X of Y") ends
+                // where the noun Y ends: not "risk of heart" (failure) or
+                // "cars over airbag" (sensor fault). A word the class table
+                // does not know is taken for a noun.
                 if len == 3 && no_end[key[1] as usize] {
                     if let Some(Some((next, _))) = chunk.get(start + len) {
                         let n = *next as usize;
