@@ -32,6 +32,8 @@ use std::sync::OnceLock;
 
 use newsflow_core::{plain_text, DetectedLanguage, LanguageGuess};
 
+use crate::lowercase::with_lower;
+
 /// Share of a sample's words that must be function words of a guessed
 /// language for the guess to switch the analysis off; chosen on
 /// `eval/language` and the project's English data (docs/language.md).
@@ -79,12 +81,17 @@ impl Detection {
     /// The sample's words, lower-cased; only asked for when a guess is in
     /// doubt, so English articles never pay for them.
     fn words(&self) -> Vec<String> {
-        self.normalised
-            .split(|c: char| !c.is_alphabetic() && c != '\'')
-            .filter(|w| !w.is_empty())
+        sample_words(&self.normalised)
             .map(str::to_lowercase)
             .collect()
     }
+}
+
+/// A sample's words as both language rules count them: runs of letters
+/// and apostrophes.
+fn sample_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphabetic() && c != '\'')
+        .filter(|w| !w.is_empty())
 }
 
 /// Which language an article is treated as, and whether it is analysed.
@@ -236,11 +243,9 @@ pub fn detect(text: &str) -> Detection {
 fn reads_as_english(normalised: &str) -> bool {
     let mut words = 0usize;
     let mut markers = 0usize;
-    for word in normalised.split(|c: char| !c.is_alphabetic() && c != '\'') {
-        if !word.is_empty() {
-            words += 1;
-            markers += usize::from(is_english_marker(word));
-        }
+    for word in sample_words(normalised) {
+        words += 1;
+        markers += usize::from(is_english_marker(word));
     }
     words >= MIN_ENGLISH_MARKER_WORDS && markers as f64 >= MIN_ENGLISH_MARKER_SHARE * words as f64
 }
@@ -249,54 +254,51 @@ fn reads_as_english(normalised: &str) -> bool {
 /// also common words of another language ("in", "is", "was", "of", "to",
 /// "a", "an", "on", "at", "for", "die", "her", "he", "will", "we").
 fn is_english_marker(word: &str) -> bool {
-    let mut lower = [0u8; 7];
-    let bytes = word.as_bytes();
-    if bytes.len() > lower.len() {
-        return false;
-    }
-    for (l, b) in lower.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
-    }
+    // none is longer than "because", and none has a letter outside ASCII
+    word.len() <= 7 && word.is_ascii() && with_lower(word, is_english_function_word)
+}
+
+fn is_english_function_word(lower: &str) -> bool {
     matches!(
-        &lower[..bytes.len()],
-        b"the"
-            | b"and"
-            | b"that"
-            | b"with"
-            | b"from"
-            | b"were"
-            | b"have"
-            | b"has"
-            | b"which"
-            | b"would"
-            | b"could"
-            | b"this"
-            | b"these"
-            | b"those"
-            | b"said"
-            | b"their"
-            | b"they"
-            | b"his"
-            | b"its"
-            | b"been"
-            | b"are"
-            | b"not"
-            | b"it"
-            | b"she"
-            | b"who"
-            | b"after"
-            | b"also"
-            | b"more"
-            | b"than"
-            | b"about"
-            | b"into"
-            | b"be"
-            | b"when"
-            | b"there"
-            | b"other"
-            | b"only"
-            | b"because"
-            | b"while"
+        lower,
+        "the"
+            | "and"
+            | "that"
+            | "with"
+            | "from"
+            | "were"
+            | "have"
+            | "has"
+            | "which"
+            | "would"
+            | "could"
+            | "this"
+            | "these"
+            | "those"
+            | "said"
+            | "their"
+            | "they"
+            | "his"
+            | "its"
+            | "been"
+            | "are"
+            | "not"
+            | "it"
+            | "she"
+            | "who"
+            | "after"
+            | "also"
+            | "more"
+            | "than"
+            | "about"
+            | "into"
+            | "be"
+            | "when"
+            | "there"
+            | "other"
+            | "only"
+            | "because"
+            | "while"
     )
 }
 
