@@ -205,7 +205,8 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 /// agrees deeper cuts", "Cases surge, WHO warns"). A clause's verb is its
 /// first possible verb that
 /// - comes before any word that is always a verb (which is then the verb);
-/// - follows a noun or a name, and agrees with it: a plural noun takes the
+/// - follows a noun or a name (over adverbs: "Japan narrowly escapes"),
+///   and agrees with it: a plural noun takes the
 ///   base form ("prices jump"), a singular one or a name the form in -s
 ///   ("court rules"; "US trade gap" and "Peace plan stalls" have no verb
 ///   before the last word);
@@ -273,7 +274,12 @@ fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> 
             Some(Some(WordClass::MaybeVerb)) => {}
             _ => continue,
         }
-        let Some(b) = before(i).filter(|&b| !starts_clause(b)) else {
+        // the subject comes before any adverb ("Japan narrowly escapes")
+        let mut subject = before(i);
+        while let Some(b) = subject.filter(|&b| class(b) == Some(Some(WordClass::Adverb))) {
+            subject = before(b);
+        }
+        let Some(b) = subject.filter(|&b| !starts_clause(b)) else {
             continue;
         };
         let after_noun = named(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
@@ -514,14 +520,17 @@ pub fn keywords(
                 if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
                     break;
                 }
+                // nor starts or ends on an adverb ("sharply", "signals
+                // cuts later")
                 if no_end[key[0] as usize]
                     || no_end[*id as usize]
                     || is_title(&chunk[start])
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
+                    || class[key[0] as usize] == Some(WordClass::Adverb)
                     || matches!(
                         class[*id as usize],
-                        Some(WordClass::Adjective | WordClass::Number)
+                        Some(WordClass::Adjective | WordClass::Number | WordClass::Adverb)
                     )
                 {
                     continue;
@@ -884,6 +893,22 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("championed")), "{got:?}");
         assert!(got.iter().any(|k| k == "forgotten composers"), "{got:?}");
         assert!(got.iter().any(|k| k == "officials"), "{got:?}");
+        // no phrase starts or ends on an adverb
+        let got = top(
+            "Cases rose sharply. Cases rose sharply again, and cases fell sharply later. \
+             Prices were already high and prices stayed high.",
+            20,
+        );
+        assert!(
+            got.iter().any(|k| k.eq_ignore_ascii_case("cases")),
+            "{got:?}"
+        );
+        assert!(
+            !got.iter().any(|k| ["sharply", "later", "again", "already"]
+                .iter()
+                .any(|a| k.split(' ').any(|w| w == *a))),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -943,6 +968,13 @@ mod tests {
         );
         assert!(got.iter().any(|p| p == "Measles cases"), "{got:?}");
         assert!(!got.iter().any(|p| p.contains("warns")), "{got:?}");
+        // the subject comes before an adverb
+        let got = phrases(
+            "Japan narrowly escapes recession",
+            "Japan avoided a recession. The recession was avoided by Japan.",
+        );
+        assert!(got.iter().any(|p| p == "recession"), "{got:?}");
+        assert!(!got.iter().any(|p| p.contains("escapes")), "{got:?}");
     }
 
     #[test]

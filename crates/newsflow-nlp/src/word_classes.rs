@@ -6,8 +6,8 @@
 //! The table (`models/word-classes.tsv`, see its card) lists lower-case
 //! words seen at least [`MIN_COUNT`] times whose tag was of one class in at
 //! least [`MIN_SHARE`] of them, for the classes that end or break a noun
-//! phrase: verbs, adjectives and numbers. A word it does not list (most
-//! nouns and names) has no class.
+//! phrase: verbs, adjectives, numbers and adverbs. A word it does not
+//! list (most nouns and names) has no class.
 //!
 //! It also lists the words of mixed use that are often enough a finite
 //! verb to be a headline's verb ("Oil prices jump", "Top court rules"),
@@ -39,6 +39,9 @@ pub enum WordClass {
     Adjective,
     /// A number word ("six", "nine").
     Number,
+    /// An adverb ("sharply", "later"): a word a key phrase neither starts
+    /// nor ends on.
+    Adverb,
     /// A word mostly used otherwise that can be a finite verb ("jump",
     /// "rules", "cuts"): a verb only where the context says so.
     MaybeVerb,
@@ -50,6 +53,7 @@ impl WordClass {
             WordClass::Verb => 'V',
             WordClass::Adjective => 'J',
             WordClass::Number => 'C',
+            WordClass::Adverb => 'R',
             WordClass::MaybeVerb => 'P',
         }
     }
@@ -59,6 +63,7 @@ impl WordClass {
             "V" => Some(WordClass::Verb),
             "J" => Some(WordClass::Adjective),
             "C" => Some(WordClass::Number),
+            "R" => Some(WordClass::Adverb),
             "P" => Some(WordClass::MaybeVerb),
             _ => None,
         }
@@ -70,6 +75,7 @@ impl WordClass {
             "VB" | "VBD" | "VBG" | "VBN" | "VBP" | "VBZ" | "MD" => Some(WordClass::Verb),
             "JJ" | "JJR" | "JJS" => Some(WordClass::Adjective),
             "CD" => Some(WordClass::Number),
+            "RB" | "RBR" | "RBS" => Some(WordClass::Adverb),
             _ => None,
         }
     }
@@ -99,8 +105,8 @@ fn is_finite_verb(tag: &str) -> bool {
 }
 
 /// Per word: occurrences, occurrences per usual class (verb, adjective,
-/// number), and occurrences as a finite verb.
-type Counts = HashMap<String, (u32, [u32; 3], u32)>;
+/// number, adverb), and occurrences as a finite verb.
+type Counts = HashMap<String, (u32, [u32; 4], u32)>;
 
 /// Counts the `token tag` pairs of CoNLL-format text (token and tag in
 /// the first two columns).
@@ -158,9 +164,14 @@ pub fn build(conll: &str, more: &str) -> String {
         if n < MIN_COUNT {
             return None;
         }
-        [WordClass::Verb, WordClass::Adjective, WordClass::Number]
-            .into_iter()
-            .find(|&c| f64::from(by_class[c as usize]) >= MIN_SHARE * f64::from(n))
+        [
+            WordClass::Verb,
+            WordClass::Adjective,
+            WordClass::Number,
+            WordClass::Adverb,
+        ]
+        .into_iter()
+        .find(|&c| f64::from(by_class[c as usize]) >= MIN_SHARE * f64::from(n))
     };
     let mut rows: Vec<(&String, WordClass)> = both
         .iter()
@@ -188,11 +199,13 @@ mod tests {
     fn the_table_keeps_words_of_one_usual_class() {
         let conll = "-DOCSTART- -X- O O\n\nTroops NNS I-NP O\nkill VBP I-VP O\nsix CD I-NP O\n\
                      troops NNS I-NP O\nkill VB I-VP O\nsix CD I-NP O\nancient JJ I-NP O\n\
-                     ancient JJ I-NP O\nround NN I-NP O\nround JJ I-NP O\n";
+                     ancient JJ I-NP O\nround NN I-NP O\nround JJ I-NP O\n\
+                     sharply RB I-ADVP O\nsharply RB I-ADVP O\n";
         let table = build(conll, "");
-        assert_eq!(table, "ancient\tJ\nkill\tV\nsix\tC\n");
+        assert_eq!(table, "ancient\tJ\nkill\tV\nsharply\tR\nsix\tC\n");
         let parsed: HashMap<_, _> = parse(&table);
         assert_eq!(parsed.get("kill"), Some(&WordClass::Verb));
+        assert_eq!(parsed.get("sharply"), Some(&WordClass::Adverb));
         assert_eq!(parsed.get("troops"), None, "nouns are not listed");
         assert_eq!(parsed.get("round"), None, "no usual class");
     }
