@@ -4,6 +4,8 @@
 //!
 //! - `$OUT_DIR/word-clusters.bin`: `models/word-clusters/words.tsv`, a
 //!   word's key `hash::key(0, [word])` → its fine cluster id.
+//! - `$OUT_DIR/cased-clusters.bin`: `models/word-clusters/cased.tsv`, a
+//!   word's key as written `hash::key(0, [word])` → its row.
 //! - `$OUT_DIR/gazetteer.bin`: the gazetteer the entity model was trained
 //!   with (`models/gazetteer/{geonames,world-countries,demonyms,orgs}.tsv`,
 //!   keyed as `src/gazetteer_keys.rs` says): the names table (name key →
@@ -67,6 +69,7 @@ fn main() {
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out.join("word-clusters.bin"), &word_clusters());
+    write(&out.join("cased-clusters.bin"), &cased_clusters());
     write(&out.join("gazetteer.bin"), &gazetteer(&GAZETTEER_TSV));
     write(&out.join("silver-names.bin"), &gazetteer(&SILVER_NAMES_TSV));
     write(&out.join("silver-words.bin"), &gazetteer(&SILVER_WORDS_TSV));
@@ -127,6 +130,27 @@ fn word_clusters() -> Vec<u8> {
         })
         .collect();
     // the first (most frequent) spelling wins should two collide
+    slot_table::lay_out(&entries)
+}
+
+fn cased_clusters() -> Vec<u8> {
+    let path = "../../models/word-clusters/cased.tsv";
+    let text = read(path);
+    let entries: Vec<(u64, u16)> = text
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            let (word, row) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("{path} line {}: no tab", n + 1));
+            let row: u16 = row
+                .parse()
+                .ok()
+                .filter(|&row| row < 20_000)
+                .unwrap_or_else(|| panic!("{path} line {}: bad row", n + 1));
+            (hash::key(0, &[word]), row)
+        })
+        .collect();
     slot_table::lay_out(&entries)
 }
 

@@ -15,6 +15,7 @@
 //! ```
 
 mod annotator;
+mod cased_clusters;
 mod conll;
 mod credits;
 mod dates;

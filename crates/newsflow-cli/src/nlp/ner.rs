@@ -55,6 +55,9 @@ pub struct NerTrainingArgs {
     /// Train without the silver name lists (to measure what they add).
     #[arg(long)]
     pub no_silver_names: bool,
+    /// Train without the cased word clusters (to measure what they add).
+    #[arg(long)]
+    pub no_cased_clusters: bool,
     /// In training, every wrong tag's score is raised by this much before
     /// decoding, so that the update also fixes near misses (0: plain
     /// perceptron decoding).
@@ -131,6 +134,9 @@ fn ner_training(args: &NerTrainingArgs) -> (TrainOptions, Lexicon) {
     let mut lexicon = Lexicon::builtin();
     if args.no_clusters {
         lexicon.clusters = WordClusters::default();
+    }
+    if args.no_cased_clusters {
+        lexicon.cased = Default::default();
     }
     if args.no_silver_names {
         lexicon.silver_names = Default::default();

@@ -220,6 +220,13 @@ fn suffix(word: &str, n: usize) -> &str {
     }
 }
 
+/// A cased cluster's row as a character of its own for feature keys (the
+/// CJK block holds every row): no table of row names to build at start.
+fn row_char(row: u16) -> char {
+    let row = row.min(crate::cased_clusters::ROWS);
+    char::from_u32(0x4E00 + u32::from(row)).unwrap_or('-')
+}
+
 /// Per-token facts computed once per sentence.
 struct TokenView<'a> {
     word: &'a str,
@@ -228,18 +235,21 @@ struct TokenView<'a> {
     short_shape: &'a str,
     /// fine, mid and coarse word cluster, as text; "-" for an unknown word
     clusters: [&'a str; 3],
+    /// the cased cluster of the word as written (see `row_char`); "-" if
+    /// unknown
+    cased: &'a str,
 }
 
 /// How many features each token's vector starts with that depend only on
 /// the word itself, whether it opens the sentence and whether the sentence
 /// is a headline: their summed weights can be kept per word (see
 /// `local_scores`).
-pub(crate) const LOCAL_FEATURES: usize = 16;
+pub(crate) const LOCAL_FEATURES: usize = 18;
 
 /// The most features a token can have: the local ones, 11 of its
-/// neighbours, 4 of the document, 3 of the gazetteer and 4 of the silver
-/// lists.
-const MAX_FEATURES: usize = LOCAL_FEATURES + 22;
+/// neighbours, 4 of the document, 3 of the gazetteer, 4 of the silver
+/// lists and 2 of the neighbours' cased clusters.
+const MAX_FEATURES: usize = LOCAL_FEATURES + 24;
 
 /// Appends the features of every token of `words` to `out` (one vector per
 /// token, cleared first): the token's own `LOCAL_FEATURES` first, then
@@ -268,7 +278,8 @@ pub(crate) fn context_features<'a>(
     let clusters: &WordClusters = &lexicon.clusters;
     // Every word's lower-cased form and shapes go into one buffer: one
     // allocation per sentence rather than three per word.
-    let mut forms = String::with_capacity(words.iter().map(|w| 3 * w.len()).sum());
+    // The cased cluster goes in too, as one character per row.
+    let mut forms = String::with_capacity(words.iter().map(|w| 3 * w.len() + 3).sum());
     let mut ends = Vec::with_capacity(words.len());
     for w in words {
         push_lower(&mut forms, w);
@@ -276,21 +287,24 @@ pub(crate) fn context_features<'a>(
         push_shape(&mut forms, w, false);
         let shape = forms.len();
         push_shape(&mut forms, w, true);
-        ends.push([lower, shape, forms.len()]);
+        let short = forms.len();
+        forms.push(lexicon.cased.get(w).map_or('-', row_char));
+        ends.push([lower, shape, short, forms.len()]);
     }
     let mut start = 0;
     let views: Vec<TokenView> = words
         .iter()
         .zip(&ends)
-        .map(|(w, &[lower, shape, short])| {
+        .map(|(w, &[lower, shape, short, cased])| {
             let view = TokenView {
                 word: w,
                 clusters: clusters.names(&forms[start..lower]),
                 lower: &forms[start..lower],
                 shape: &forms[lower..shape],
                 short_shape: &forms[shape..short],
+                cased: &forms[short..cased],
             };
-            start = short;
+            start = cased;
             view
         })
         .collect();
@@ -341,6 +355,10 @@ pub(crate) fn context_features<'a>(
             f.push(hash(50, &[fine]));
             f.push(hash(51, &[mid]));
             f.push(hash(53, &[coarse, v.short_shape]));
+            // Cased clusters reach the names GloVe's lower-case words blur
+            // ("ABERDEEN" in a results table clusters with Scottish towns).
+            f.push(hash(70, &[v.cased]));
+            f.push(hash(71, &[v.cased, v.short_shape]));
             debug_assert_eq!(f.len(), LOCAL_FEATURES);
         }
         f.push(hash(20, &[l1]));
@@ -418,6 +436,16 @@ pub(crate) fn context_features<'a>(
         if lw.is_some() || rw.is_some() {
             f.push(hash(63, &[lw.unwrap_or("-"), rw.unwrap_or("-")]));
         }
+        // the neighbours' cased clusters say what a name stands among
+        let cased_at = |j: isize| -> &str {
+            if j < 0 || j as usize >= views.len() {
+                "<s>"
+            } else {
+                views[j as usize].cased
+            }
+        };
+        f.push(hash(72, &[cased_at(ii - 1)]));
+        f.push(hash(73, &[cased_at(ii + 1)]));
         debug_assert!(f.len() <= MAX_FEATURES);
     }
 }
@@ -425,6 +453,14 @@ pub(crate) fn context_features<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_cased_row_has_a_character_of_its_own() {
+        let chars: std::collections::HashSet<char> =
+            (0..crate::cased_clusters::ROWS).map(row_char).collect();
+        assert_eq!(chars.len(), usize::from(crate::cased_clusters::ROWS));
+        assert!(!chars.contains(&'-'));
+    }
 
     #[test]
     fn shapes_describe_word_forms() {

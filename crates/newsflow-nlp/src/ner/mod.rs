@@ -17,6 +17,7 @@ use features::{context_features, is_headline, DocumentContext, LOCAL_FEATURES};
 use model::Weights;
 use tags::{decode, NUM_TAGS};
 
+use crate::cased_clusters::CasedClusters;
 use crate::conll::CharSpan;
 use crate::gazetteer::Gazetteer;
 use crate::lowercase::with_lower;
@@ -32,6 +33,8 @@ pub struct Lexicon {
     pub gazetteer: Gazetteer,
     /// Word clusters learnt from unlabelled text.
     pub clusters: WordClusters,
+    /// Clusters of words as written, names among them.
+    pub cased: CasedClusters,
     /// Whole names seen labelled in silver news and Wikipedia text.
     pub silver_names: Gazetteer,
     /// The capitalised words inside those names, by type.
@@ -44,6 +47,7 @@ impl Lexicon {
         Lexicon {
             gazetteer: Gazetteer::builtin(),
             clusters: WordClusters::builtin(),
+            cased: CasedClusters::builtin(),
             silver_names: Gazetteer::builtin_silver_names(),
             silver_words: Gazetteer::builtin_silver_words(),
         }
