@@ -111,47 +111,36 @@ fn write(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }
 
-fn word_clusters() -> Vec<u8> {
-    let path = "../../models/word-clusters/words.tsv";
+/// `word <TAB> value` lines as a slot table keyed by `hash::key(0, [word])`;
+/// a value of `limit` or more stops the build. The first of two words
+/// whose keys collide wins (in `words.tsv`, the more frequent one).
+fn word_table(path: &str, limit: u16) -> Vec<u8> {
     let text = read(path);
     let entries: Vec<(u64, u16)> = text
         .lines()
         .enumerate()
         .map(|(n, line)| {
-            let (word, id) = line
+            let (word, value) = line
                 .split_once('\t')
                 .unwrap_or_else(|| panic!("{path} line {}: no tab", n + 1));
-            let id: u16 = id
+            let value: u16 = value
                 .parse()
                 .ok()
-                .filter(|&id| id != slot_table::EMPTY)
-                .unwrap_or_else(|| panic!("{path} line {}: bad cluster id", n + 1));
-            (hash::key(0, &[word]), id)
+                .filter(|&v| v < limit && v != slot_table::EMPTY)
+                .unwrap_or_else(|| panic!("{path} line {}: bad value", n + 1));
+            (hash::key(0, &[word]), value)
         })
         .collect();
-    // the first (most frequent) spelling wins should two collide
     slot_table::lay_out(&entries)
 }
 
+fn word_clusters() -> Vec<u8> {
+    word_table("../../models/word-clusters/words.tsv", slot_table::EMPTY)
+}
+
+/// Rows of `en_core_web_md`'s 20,000 vectors (`src/cased_clusters.rs`).
 fn cased_clusters() -> Vec<u8> {
-    let path = "../../models/word-clusters/cased.tsv";
-    let text = read(path);
-    let entries: Vec<(u64, u16)> = text
-        .lines()
-        .enumerate()
-        .map(|(n, line)| {
-            let (word, row) = line
-                .split_once('\t')
-                .unwrap_or_else(|| panic!("{path} line {}: no tab", n + 1));
-            let row: u16 = row
-                .parse()
-                .ok()
-                .filter(|&row| row < 20_000)
-                .unwrap_or_else(|| panic!("{path} line {}: bad row", n + 1));
-            (hash::key(0, &[word]), row)
-        })
-        .collect();
-    slot_table::lay_out(&entries)
+    word_table("../../models/word-clusters/cased.tsv", 20_000)
 }
 
 fn gazetteer(paths: &[&str]) -> Vec<u8> {
