@@ -42,7 +42,7 @@ pub struct NerDataArgs {
 /// How a tagger is trained.
 #[derive(Debug, Args)]
 pub struct NerTrainingArgs {
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 30)]
     pub epochs: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -68,6 +68,10 @@ pub struct NerTrainingArgs {
     /// (0: the perceptron's fixed step of 1).
     #[arg(long, default_value_t = 1.0)]
     pub pa_cap: f32,
+    /// Share of a token's features hidden from each training step, drawn
+    /// afresh each epoch (0: none).
+    #[arg(long, default_value_t = 0.3)]
+    pub dropout: f32,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +134,7 @@ fn ner_training(args: &NerTrainingArgs) -> (TrainOptions, Lexicon) {
         min_count: args.min_count,
         margin: args.margin,
         pa_cap: args.pa_cap,
+        dropout: args.dropout,
     };
     let mut lexicon = Lexicon::builtin();
     if args.no_clusters {
@@ -172,6 +177,7 @@ pub fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
             "silver_names": !lexicon.silver_names.is_empty(),
             "margin": options.margin,
             "pa_cap": options.pa_cap,
+            "dropout": options.dropout,
         })
         .to_string()
     };
@@ -212,7 +218,7 @@ pub fn cv_ner(args: CvNerArgs) -> anyhow::Result<ExitCode> {
     let (pool, _regression) = ner_data(&args.data)?;
     let (options, lexicon) = ner_training(&args.training);
     eprintln!(
-        "{}-fold cross-validation over {} documents, {} epochs, seed {}, min count {}, margin {}, PA cap {}, word clusters {}, silver names {}",
+        "{}-fold cross-validation over {} documents, {} epochs, seed {}, min count {}, margin {}, PA cap {}, dropout {}, word clusters {}, silver names {}",
         args.folds,
         pool.len(),
         options.epochs,
@@ -220,6 +226,7 @@ pub fn cv_ner(args: CvNerArgs) -> anyhow::Result<ExitCode> {
         options.min_count,
         options.margin,
         options.pa_cap,
+        options.dropout,
         if lexicon.clusters.is_empty() { "off" } else { "on" },
         if lexicon.silver_names.is_empty() { "off" } else { "on" }
     );

@@ -33,6 +33,10 @@ pub struct TrainOptions {
     /// weights just far enough to fix the mistake, at most this far
     /// (0: the perceptron's fixed step of 1).
     pub pa_cap: f32,
+    /// Share of a token's features hidden from each training step, drawn
+    /// afresh every time the sentence is seen (0: none), so that no feature
+    /// can carry a decision alone.
+    pub dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -43,11 +47,13 @@ impl Default for TrainOptions {
             min_count: 2,
             margin: 1.0,
             pa_cap: 1.0,
+            dropout: 0.0,
         }
     }
 }
 
 /// A training sentence with its features computed once.
+#[derive(Clone)]
 struct Example {
     features: Vec<Vec<u64>>,
     gold: Vec<usize>,
@@ -279,10 +285,20 @@ pub fn train(
         }
     }
     let mut rng = Rng::new(options.seed);
+    // a generator of its own, so that the document order does not depend
+    // on the dropout
+    let mut hide = Rng::new(options.seed.wrapping_add(0x9e37_79b9));
     let mut weights = learner.averaged(metadata(0));
     for epoch in 1..=options.epochs {
         rng.shuffle(&mut data);
         for example in &data {
+            let thinned;
+            let example = if options.dropout > 0.0 {
+                thinned = thin(example, options.dropout, &mut hide);
+                &thinned
+            } else {
+                example
+            };
             let mut scores = learner.scores(&example.features);
             if options.margin > 0.0 {
                 for (s, &g) in scores.iter_mut().zip(&example.gold) {
@@ -310,6 +326,19 @@ pub fn train(
     weights
 }
 
+/// `example` with each feature hidden with probability `share`.
+fn thin(example: &Example, share: f32, rng: &mut Rng) -> Example {
+    let cut = (f64::from(share.clamp(0.0, 1.0)) * u64::MAX as f64) as u64;
+    Example {
+        features: example
+            .features
+            .iter()
+            .map(|fs| fs.iter().copied().filter(|_| rng.next() >= cut).collect())
+            .collect(),
+        gold: example.gold.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +363,44 @@ mod tests {
                 end: 3
             }]
         );
+    }
+
+    #[test]
+    fn thinning_hides_about_the_share_asked_for() {
+        let example = Example {
+            features: vec![(0..10_000).collect(), vec![7]],
+            gold: vec![0, 0],
+        };
+        let mut rng = Rng::new(3);
+        let thinned = thin(&example, 0.3, &mut rng);
+        let kept = thinned.features[0].len();
+        assert!((6_800..7_200).contains(&kept), "kept {kept} of 10,000");
+        assert!(
+            thinned.features[0].windows(2).all(|w| w[0] < w[1]),
+            "order kept"
+        );
+        assert_eq!(thinned.gold, example.gold);
+        assert_eq!(thin(&example, 0.0, &mut rng).features, example.features);
+        assert!(thin(&example, 1.0, &mut rng).features[0].is_empty());
+    }
+
+    #[test]
+    fn dropout_training_is_deterministic_for_a_seed() {
+        let text = "Mr NNP O O\nSmith NNP O I-PER\nvisited VBD O O\nParis NNP O I-LOC\n. . O O\n\n"
+            .repeat(4);
+        let docs = parse(&text);
+        let lexicon = Lexicon::default();
+        let with = |dropout: f32| {
+            let options = TrainOptions {
+                epochs: 3,
+                min_count: 1,
+                dropout,
+                ..TrainOptions::default()
+            };
+            train(&docs, &lexicon, &options, |_| String::new(), |_, _| {}).to_bytes()
+        };
+        assert_eq!(with(0.3), with(0.3));
+        assert_ne!(with(0.3), with(0.0), "the dropout changes what is learnt");
     }
 
     #[test]
