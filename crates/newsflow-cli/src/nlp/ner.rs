@@ -72,6 +72,9 @@ pub struct NerTrainingArgs {
     /// afresh each epoch (0: none).
     #[arg(long, default_value_t = 0.3)]
     pub dropout: f32,
+    /// Averaged weights this small or smaller are left out of the model.
+    #[arg(long, default_value_t = 0.02)]
+    pub prune: f32,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +138,7 @@ fn ner_training(args: &NerTrainingArgs) -> (TrainOptions, Lexicon) {
         margin: args.margin,
         pa_cap: args.pa_cap,
         dropout: args.dropout,
+        prune: args.prune,
     };
     let mut lexicon = Lexicon::builtin();
     if args.no_clusters {

@@ -37,6 +37,8 @@ pub struct TrainOptions {
     /// afresh every time the sentence is seen (0: none), so that no feature
     /// can carry a decision alone.
     pub dropout: f32,
+    /// Averaged weights this small or smaller are left out of the model.
+    pub prune: f32,
 }
 
 impl Default for TrainOptions {
@@ -48,6 +50,7 @@ impl Default for TrainOptions {
             margin: 1.0,
             pa_cap: 1.0,
             dropout: 0.0,
+            prune: 1e-3,
         }
     }
 }
@@ -220,7 +223,7 @@ impl Learner {
         (loss / norm.max(1.0)).min(cap).max(1e-4)
     }
 
-    fn averaged(&self, metadata: String) -> Weights {
+    fn averaged(&self, prune: f32, metadata: String) -> Weights {
         let c = self.steps.max(1.0);
         let mut index = FeatureMap::default();
         let mut entries = Vec::new();
@@ -231,7 +234,7 @@ impl Learner {
             let at = entries.len() as u32;
             for t in 0..NUM_TAGS {
                 let avg = w[t] - a[t] / c;
-                if avg.abs() > 1e-3 {
+                if avg.abs() > prune {
                     entries.push((t as u8, avg));
                 }
             }
@@ -288,7 +291,7 @@ pub fn train(
     // a generator of its own, so that the document order does not depend
     // on the dropout
     let mut hide = Rng::new(options.seed.wrapping_add(0x9e37_79b9));
-    let mut weights = learner.averaged(metadata(0));
+    let mut weights = learner.averaged(options.prune, metadata(0));
     for epoch in 1..=options.epochs {
         rng.shuffle(&mut data);
         for example in &data {
@@ -320,7 +323,7 @@ pub fn train(
             }
             learner.steps += 1.0;
         }
-        weights = learner.averaged(metadata(epoch));
+        weights = learner.averaged(options.prune, metadata(epoch));
         on_epoch(epoch, &weights);
     }
     weights
