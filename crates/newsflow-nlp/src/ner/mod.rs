@@ -172,6 +172,7 @@ impl Tagger {
         let mut surfaces = Vec::new();
         for (view, mut spans) in views.iter().zip(tagged) {
             apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
+            end_before_possessive(&view.words, &mut spans);
             for s in spans {
                 out.push(CharSpan {
                     kind: s.kind,
@@ -184,6 +185,32 @@ impl Tagger {
         harmonise_types(&mut out, &surfaces);
         out
     }
+}
+
+/// A person or a MISC name never ends on a possessive "'s" in CoNLL-2003
+/// (none of the 12,802 in `eng.train` and `eng.testa`; 28 organisations
+/// do, "Moody 's", and 5 places), so such a span that takes one in ends
+/// before it: "Chavez's plans" names "Chavez".
+fn end_before_possessive(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    const PER: usize = 0;
+    const MISC: usize = 3;
+    for s in spans.iter_mut() {
+        if (s.kind == PER || s.kind == MISC)
+            && s.end - s.start > 1
+            && is_possessive(words[s.end - 1])
+        {
+            s.end -= 1;
+        }
+    }
+}
+
+/// The possessive token the tokenizer splits off: `'s`, `’s`, `'S`.
+fn is_possessive(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some('\'' | '’'), Some('s' | 'S'), None)
+    )
 }
 
 /// Last words that make a capitalised name an organisation.
@@ -420,5 +447,17 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn people_and_misc_names_end_before_a_possessive() {
+        let words = ["Chavez", "'s", "plans", "Moody", "’s", "cut", "Euro", "’S"];
+        let span = |kind, start, end| TokenSpan { kind, start, end };
+        let mut spans = vec![span(0, 0, 2), span(1, 3, 5), span(3, 6, 8)];
+        end_before_possessive(&words, &mut spans);
+        assert_eq!(spans, [span(0, 0, 1), span(1, 3, 5), span(3, 6, 7)]);
+        let mut alone = vec![span(0, 1, 2)];
+        end_before_possessive(&words, &mut alone);
+        assert_eq!(alone, [span(0, 1, 2)], "a span is never emptied");
     }
 }
