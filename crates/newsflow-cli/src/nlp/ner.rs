@@ -182,6 +182,7 @@ pub fn train_ner(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
             "margin": options.margin,
             "pa_cap": options.pa_cap,
             "dropout": options.dropout,
+            "prune": options.prune,
         })
         .to_string()
     };
@@ -222,7 +223,7 @@ pub fn cv_ner(args: CvNerArgs) -> anyhow::Result<ExitCode> {
     let (pool, _regression) = ner_data(&args.data)?;
     let (options, lexicon) = ner_training(&args.training);
     eprintln!(
-        "{}-fold cross-validation over {} documents, {} epochs, seed {}, min count {}, margin {}, PA cap {}, dropout {}, word clusters {}, silver names {}",
+        "{}-fold cross-validation over {} documents, {} epochs, seed {}, min count {}, margin {}, PA cap {}, dropout {}, pruned at {}, word clusters {}, silver names {}",
         args.folds,
         pool.len(),
         options.epochs,
@@ -231,6 +232,7 @@ pub fn cv_ner(args: CvNerArgs) -> anyhow::Result<ExitCode> {
         options.margin,
         options.pa_cap,
         options.dropout,
+        options.prune,
         if lexicon.clusters.is_empty() { "off" } else { "on" },
         if lexicon.silver_names.is_empty() { "off" } else { "on" }
     );
