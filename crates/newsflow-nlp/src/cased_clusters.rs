@@ -11,7 +11,6 @@
 
 use crate::hash::key;
 use crate::key_table::KeyTable;
-use crate::slot_table::SlotTable;
 
 /// `models/word-clusters/cased.tsv` as a hash table (layout in `build.rs`).
 static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cased-clusters.bin"));
@@ -33,12 +32,9 @@ impl CasedClusters {
             .get_or_init(|| {
                 // Checked at build time and by a unit test; should the
                 // table ever be damaged, tagging goes on without it.
-                match SlotTable::read(TABLE) {
-                    Some((table, [])) => CasedClusters {
-                        words: KeyTable::Table(table),
-                    },
-                    _ => CasedClusters::default(),
-                }
+                KeyTable::laid_out(TABLE)
+                    .map(|words| CasedClusters { words })
+                    .unwrap_or_default()
             })
             .clone()
     }

@@ -29,6 +29,15 @@ impl From<FeatureMap<u16>> for KeyTable {
 }
 
 impl KeyTable {
+    /// A table the build laid out, read in place; `None` if the bytes are
+    /// not one whole table.
+    pub fn laid_out(bytes: &'static [u8]) -> Option<Self> {
+        match SlotTable::read(bytes)? {
+            (table, []) => Some(KeyTable::Table(table)),
+            _ => None,
+        }
+    }
+
     pub fn get(&self, key: u64) -> Option<u16> {
         match self {
             KeyTable::Map(map) => map.get(&key).copied(),

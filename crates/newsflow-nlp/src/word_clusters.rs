@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::hash::key;
 use crate::key_table::KeyTable;
 use crate::ner::model::{FeatureMap, IdentityHasher};
-use crate::slot_table::{SlotTable, EMPTY};
+use crate::slot_table::EMPTY;
 
 /// `models/word-clusters/words.tsv` as a hash table (layout in `build.rs`).
 static WORDS_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/word-clusters.bin"));
@@ -42,14 +42,6 @@ pub struct WordClusters {
     names: Arc<Vec<String>>,
 }
 
-/// The build's table of `words.tsv`, if it reads.
-fn builtin_words() -> Option<KeyTable> {
-    match SlotTable::read(WORDS_TABLE)? {
-        (table, []) => Some(KeyTable::Table(table)),
-        _ => None,
-    }
-}
-
 impl WordClusters {
     /// The table built into the binary.
     pub fn builtin() -> Self {
@@ -61,7 +53,8 @@ impl WordClusters {
                 // The built-in files are checked at build time and by a unit
                 // test; should they ever be damaged, tagging goes on without
                 // clusters rather than failing.
-                let (Some(words), Ok(levels)) = (builtin_words(), parse_levels(CLUSTERS_TSV))
+                let (Some(words), Ok(levels)) =
+                    (KeyTable::laid_out(WORDS_TABLE), parse_levels(CLUSTERS_TSV))
                 else {
                     return WordClusters::default();
                 };

@@ -328,6 +328,13 @@ pub(crate) fn context_features<'a>(
             (v.lower, v.short_shape)
         }
     };
+    // a neighbour's cased cluster; "<s>" past either end of the sentence
+    let cased_at = |i: isize| -> &str {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| views.get(i))
+            .map_or("<s>", |v| v.cased)
+    };
     for (i, v) in views.iter().enumerate() {
         let f = &mut out[i];
         f.clear();
@@ -437,13 +444,6 @@ pub(crate) fn context_features<'a>(
             f.push(hash(63, &[lw.unwrap_or("-"), rw.unwrap_or("-")]));
         }
         // the neighbours' cased clusters say what a name stands among
-        let cased_at = |j: isize| -> &str {
-            if j < 0 || j as usize >= views.len() {
-                "<s>"
-            } else {
-                views[j as usize].cased
-            }
-        };
         f.push(hash(72, &[cased_at(ii - 1)]));
         f.push(hash(73, &[cased_at(ii + 1)]));
         debug_assert!(f.len() <= MAX_FEATURES);

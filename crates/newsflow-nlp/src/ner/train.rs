@@ -56,7 +56,6 @@ impl Default for TrainOptions {
 }
 
 /// A training sentence with its features computed once.
-#[derive(Clone)]
 struct Example {
     features: Vec<Vec<u64>>,
     gold: Vec<usize>,
