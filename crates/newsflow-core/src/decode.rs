@@ -32,12 +32,11 @@ impl RecordError {
 /// filled in (records from other producers may lack them); a wrong `schema`
 /// is an error.
 pub fn decode_raw(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, RecordError> {
-    let object = decode_object(bytes, max_bytes)?;
-    check_schema(&object, RAW_SCHEMA, true)?;
-    for field in ["title", "body"] {
-        require_string(&object, field)?;
-    }
-    let mut article: RawArticle = from_object(object)?;
+    let text = checked_text(bytes, max_bytes)?;
+    let mut article = match serde_json::from_str::<RawArticle>(text) {
+        Ok(article) if article.schema == RAW_SCHEMA => article,
+        _ => raw_by_object(text)?,
+    };
     if let Some(published) = &article.published_at {
         check_timestamp("published_at", published)?;
     }
@@ -45,14 +44,24 @@ pub fn decode_raw(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, RecordEr
     Ok(article)
 }
 
-/// Decodes and validates an EnrichedArticle, as sinks read them.
-pub fn decode_enriched(bytes: &[u8], max_bytes: usize) -> Result<EnrichedArticle, RecordError> {
-    let object = decode_object(bytes, max_bytes)?;
-    check_schema(&object, ENRICHED_SCHEMA, false)?;
-    for field in ["id", "title", "body", "ingested_at"] {
+/// The checks of [`decode_raw`] field by field, over a parsed object, so
+/// that a record the typed parse refuses is told exactly what is wrong.
+fn raw_by_object(text: &str) -> Result<RawArticle, RecordError> {
+    let object = decode_object(text)?;
+    check_schema(&object, RAW_SCHEMA, true)?;
+    for field in ["title", "body"] {
         require_string(&object, field)?;
     }
-    let article: EnrichedArticle = from_object(object)?;
+    from_object(object)
+}
+
+/// Decodes and validates an EnrichedArticle, as sinks read them.
+pub fn decode_enriched(bytes: &[u8], max_bytes: usize) -> Result<EnrichedArticle, RecordError> {
+    let text = checked_text(bytes, max_bytes)?;
+    let article = match serde_json::from_str::<EnrichedArticle>(text) {
+        Ok(article) if article.schema == ENRICHED_SCHEMA => article,
+        _ => enriched_by_object(text)?,
+    };
     if article.id.trim().is_empty() {
         return Err(RecordError::new(
             DeadLetterReason::InvalidField,
@@ -62,9 +71,23 @@ pub fn decode_enriched(bytes: &[u8], max_bytes: usize) -> Result<EnrichedArticle
     Ok(article)
 }
 
+/// The checks of [`decode_enriched`] field by field, as [`raw_by_object`].
+fn enriched_by_object(text: &str) -> Result<EnrichedArticle, RecordError> {
+    let object = decode_object(text)?;
+    check_schema(&object, ENRICHED_SCHEMA, false)?;
+    for field in ["id", "title", "body", "ingested_at"] {
+        require_string(&object, field)?;
+    }
+    from_object(object)
+}
+
 type Object = serde_json::Map<String, Value>;
 
-fn decode_object(bytes: &[u8], max_bytes: usize) -> Result<Object, RecordError> {
+/// The record as text, once its size and encoding are known good. Records
+/// are parsed straight into their type (one pass, no intermediate tree);
+/// only a record that parse refuses is read again as a JSON object, to name
+/// what is wrong with it.
+fn checked_text(bytes: &[u8], max_bytes: usize) -> Result<&str, RecordError> {
     if bytes.len() > max_bytes {
         return Err(RecordError::new(
             DeadLetterReason::TooLarge,
@@ -74,12 +97,15 @@ fn decode_object(bytes: &[u8], max_bytes: usize) -> Result<Object, RecordError> 
             ),
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| {
         RecordError::new(
             DeadLetterReason::InvalidUtf8,
             format!("record is not valid UTF-8: {e}"),
         )
-    })?;
+    })
+}
+
+fn decode_object(text: &str) -> Result<Object, RecordError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(other) => Err(RecordError::new(
@@ -195,6 +221,75 @@ mod tests {
         );
         let big = format!(r#"{{"title":"T","body":"{}"}}"#, "a".repeat(LIMIT));
         assert_eq!(kind(big.as_bytes()), DeadLetterReason::TooLarge);
+    }
+
+    #[test]
+    fn the_typed_parse_reads_what_the_object_checks_read() {
+        let raw = br#"{"schema":"newsflow.raw/1","id":"a1","title":"T","body":"B",
+            "published_at":"2026-01-02T03:04:05Z","language":"en","ingested_at":"2026-01-02T03:04:06Z",
+            "meta":{"feed":[1,2.5,null]},"x":{"y":true}}"#;
+        let text = std::str::from_utf8(raw).unwrap();
+        let mut by_object = raw_by_object(text).unwrap();
+        by_object.fill_defaults();
+        assert_eq!(decode_raw(raw, LIMIT).unwrap(), by_object);
+        assert_eq!(
+            by_object.extra.get("x"),
+            Some(&serde_json::json!({"y": true}))
+        );
+
+        let enriched = EnrichedArticle::from_raw(
+            by_object,
+            crate::LanguageGuess {
+                code: "en".into(),
+                confidence: 1.0,
+                declared: None,
+                detected: None,
+            },
+            crate::Provenance {
+                pipeline: "newsflow test".into(),
+                models: Default::default(),
+                source: None,
+                enriched_at: "2026-01-02T03:04:07Z".into(),
+            },
+        );
+        let bytes = serde_json::to_vec(&enriched).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert_eq!(decode_enriched(&bytes, LIMIT).unwrap(), enriched);
+        assert_eq!(enriched_by_object(text).unwrap(), enriched);
+    }
+
+    #[test]
+    fn records_the_typed_parse_refuses_get_the_object_checks_reason() {
+        // a wrong or empty schema parses as a string, and is still refused
+        for (record, reason) in [
+            (
+                &br#"{"schema":"","title":"T","body":"B"}"#[..],
+                DeadLetterReason::WrongSchema,
+            ),
+            (
+                br#"{"schema":null,"title":"T","body":"B"}"#,
+                DeadLetterReason::WrongSchema,
+            ),
+            (
+                br#"{"title":null,"body":"B"}"#,
+                DeadLetterReason::MissingField,
+            ),
+            (
+                br#"{"title":"T","body":"B","language":7}"#,
+                DeadLetterReason::InvalidField,
+            ),
+        ] {
+            assert_eq!(kind(record), reason, "{}", String::from_utf8_lossy(record));
+        }
+        let wrong =
+            br#"{"schema":"newsflow.raw/1","id":"a","title":"T","body":"B","ingested_at":"t"}"#;
+        let err = decode_enriched(wrong, LIMIT).unwrap_err();
+        assert_eq!(err.kind, DeadLetterReason::WrongSchema);
+        assert!(
+            err.message.contains("newsflow.enriched/1"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
