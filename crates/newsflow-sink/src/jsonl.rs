@@ -107,9 +107,15 @@ impl Stage for JsonlStage {
     }
 
     fn process(&self, record: &SourceRecord) -> Result<Vec<u8>, Rejection> {
-        let article = decode_enriched(record.payload(), self.max_record_bytes)?;
-        // Re-serialised so every line is one compact JSON object, whatever
-        // formatting the producer used; unknown fields ride along in `extra`.
+        let payload = record.payload();
+        let article = decode_enriched(payload, self.max_record_bytes)?;
+        // A valid record already on one line is written as it came, byte
+        // for byte (the enricher's are); one spread over several lines is
+        // re-serialised, so that every line is one JSON object, with
+        // unknown fields riding along in `extra`.
+        if !payload.iter().any(|&b| b == b'\n' || b == b'\r') {
+            return Ok(payload.to_vec());
+        }
         serde_json::to_vec(&article)
             .map_err(|e| Rejection::new(DeadLetterReason::Serialize, e.to_string()))
     }
@@ -250,6 +256,58 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    fn record(payload: Vec<u8>) -> SourceRecord {
+        SourceRecord {
+            topic: "enriched".into(),
+            partition: 0,
+            offset: 0,
+            key: None,
+            payload: Some(payload),
+            headers: Vec::new(),
+            timestamp: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_record_on_one_line_is_written_as_it_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = JsonlWriter::start(JsonlOptions::new(dir.path())).unwrap();
+        let stage = JsonlStage::new(writer, 1 << 20);
+        let article = newsflow_core::EnrichedArticle::from_raw(
+            newsflow_core::RawArticle::new("Title", "Body"),
+            newsflow_core::LanguageGuess {
+                code: "en".into(),
+                confidence: 1.0,
+                declared: None,
+                detected: None,
+            },
+            newsflow_core::Provenance {
+                pipeline: "test".into(),
+                models: Default::default(),
+                source: None,
+                enriched_at: "2026-01-02T03:04:05Z".into(),
+            },
+        );
+        // spaces and an unknown field: valid, and kept byte for byte
+        let mut value = serde_json::to_value(&article).unwrap();
+        value["later_field"] = serde_json::json!([1, 2]);
+        let spaced = serde_json::to_string(&value)
+            .unwrap()
+            .replace(",\"", ", \"");
+        let line = stage.process(&record(spaced.clone().into_bytes())).unwrap();
+        assert_eq!(line, spaced.as_bytes());
+        // a record over several lines becomes one compact line
+        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        let line = stage.process(&record(pretty)).unwrap();
+        assert!(!line.contains(&b'\n'));
+        let back: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(back, value);
+        // an invalid one is still refused
+        let refused = stage.process(&record(b"{\"schema\":\"x\"}".to_vec()));
+        assert!(refused.is_err());
+        stage.writer.close().await;
     }
 
     #[tokio::test]
