@@ -63,7 +63,8 @@ fn is_preposition(lower: &str) -> bool {
 }
 
 /// Units and measures: "percent" or "million tonnes" says how much, not
-/// what the story is about, so no phrase ends on one.
+/// what the story is about, so no phrase ends on one; nor starts on one,
+/// where it is the tail of a figure ("5 percent lower").
 const MEASURE_WORDS: &[&str] = &[
     "percent",
     "cent",
@@ -107,6 +108,12 @@ fn is_measure(lower: &str) -> bool {
     TABLE
         .get_or_init(|| MEASURE_WORDS.iter().map(|&w| (w, ())).collect())
         .contains(lower)
+}
+
+/// Words that, at the start of a run, are the tail of a quantity the stop
+/// words cut off: "at least nine people", "no fewer than".
+fn starts_a_quantity(lower: &str) -> bool {
+    matches!(lower, "least" | "fewer" | "less")
 }
 
 /// Whether a lower-cased word is a stop word.
@@ -440,6 +447,7 @@ pub fn keywords(
         .map(|(w, &stop)| stop || is_preposition(w))
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
+    let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
     let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
     let article: Vec<bool> = words
         .iter()
@@ -527,6 +535,8 @@ pub fn keywords(
                     || is_title(&chunk[start])
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
+                    || measure[key[0] as usize]
+                    || quantifier[key[0] as usize]
                     || class[key[0] as usize] == Some(WordClass::Adverb)
                     || matches!(
                         class[*id as usize],
@@ -893,6 +903,18 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("championed")), "{got:?}");
         assert!(got.iter().any(|k| k == "forgotten composers"), "{got:?}");
         assert!(got.iter().any(|k| k == "officials"), "{got:?}");
+        // nor on the tail of a quantity
+        let got = top(
+            "At least nine people died in the floods. At least nine people were hurt, \
+             and shares closed 5 percent lower. Shares ended 5 percent lower again.",
+            20,
+        );
+        assert!(
+            !got.iter()
+                .any(|k| k.starts_with("least") || k.starts_with("percent")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|k| k.ends_with("people")), "{got:?}");
         // no phrase starts or ends on an adverb
         let got = top(
             "Cases rose sharply. Cases rose sharply again, and cases fell sharply later. \
