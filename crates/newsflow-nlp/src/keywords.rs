@@ -110,6 +110,14 @@ fn is_measure(lower: &str) -> bool {
         .contains(lower)
 }
 
+/// Whether a lower-cased word looks like a regular plural: "charges",
+/// not "business", "virus" or "crisis".
+fn is_plural_form(lower: &str) -> bool {
+    lower.len() > 3
+        && lower.ends_with('s')
+        && !["ss", "us", "is", "ws"].iter().any(|e| lower.ends_with(e))
+}
+
 /// Words that, at the start of a run, are the tail of a quantity the stop
 /// words cut off: "at least nine people", "no fewer than".
 fn starts_a_quantity(lower: &str) -> bool {
@@ -448,12 +456,26 @@ pub fn keywords(
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
+    let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
+    // An "-ing" word the class table does not know is a verb's participle
+    // after a plural noun or a function word ("charges stemming from",
+    // "after succumbing to"), while after a singular noun it is more often
+    // a noun of its own ("money laundering", "insider trading").
+    let participle: Vec<bool> = words
+        .iter()
+        .zip(&class)
+        .map(|(w, class)| class.is_none() && w.len() > 5 && w.ends_with("ing"))
+        .collect();
+    let plural: Vec<bool> = words
+        .iter()
+        .zip(&stop)
+        .map(|(w, &stop)| !stop && is_plural_form(w))
+        .collect();
     let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
     let article: Vec<bool> = words
         .iter()
         .map(|w| matches!(w.as_str(), "the" | "a" | "an"))
         .collect();
-    let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     let alphabetic: Vec<bool> = words
         .iter()
         .map(|w| w.chars().any(char::is_alphabetic))
@@ -523,7 +545,11 @@ pub fn keywords(
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
                 } || headline_verbs.contains(&at)
-                    || after_who;
+                    || after_who
+                    || (len > 1 && participle[*id as usize] && {
+                        let previous = key[len - 2] as usize;
+                        no_end[previous] || plural[previous]
+                    });
                 let divided = len > 1 && divides[*id as usize];
                 if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
                     break;
@@ -903,6 +929,25 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("championed")), "{got:?}");
         assert!(got.iter().any(|k| k == "forgotten composers"), "{got:?}");
         assert!(got.iter().any(|k| k == "officials"), "{got:?}");
+        // an unknown "-ing" word after a plural or a function word is a
+        // participle; after a singular noun it may be a noun
+        let got = top(
+            "Fraud charges stemming from the audit grew. The firm sought protection \
+             after succumbing to debts, and fraud charges stemming from it grew.",
+            20,
+        );
+        assert!(
+            !got.iter()
+                .any(|k| k.contains(' ') && (k.contains("stemming") || k.contains("succumbing"))),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|k| k == "Fraud charges"), "{got:?}");
+        for (word, plural) in [("charges", true), ("talks", true), ("business", false)] {
+            assert_eq!(is_plural_form(word), plural, "{word}");
+        }
+        for word in ["virus", "crisis", "news", "gas"] {
+            assert!(!is_plural_form(word), "{word}");
+        }
         // nor on the tail of a quantity
         let got = top(
             "At least nine people died in the floods. At least nine people were hurt, \
