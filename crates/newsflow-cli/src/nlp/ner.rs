@@ -42,12 +42,12 @@ pub struct NerDataArgs {
 /// How a tagger is trained.
 #[derive(Debug, Args)]
 pub struct NerTrainingArgs {
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
     pub epochs: usize,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
     pub seed: u64,
     /// Leave out features seen fewer times than this.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = TrainOptions::default().min_count)]
     pub min_count: u32,
     /// Train without the word-cluster features (to measure what they add).
     #[arg(long)]
@@ -61,19 +61,19 @@ pub struct NerTrainingArgs {
     /// In training, every wrong tag's score is raised by this much before
     /// decoding, so that the update also fixes near misses (0: plain
     /// perceptron decoding).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = TrainOptions::default().margin)]
     pub margin: f32,
     /// Cap of the passive-aggressive step (PA-I): an update moves the
     /// weights just far enough to fix the mistake, at most this far
     /// (0: the perceptron's fixed step of 1).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = TrainOptions::default().pa_cap)]
     pub pa_cap: f32,
     /// Share of a token's features hidden from each training step, drawn
     /// afresh each epoch (0: none).
-    #[arg(long, default_value_t = 0.3)]
+    #[arg(long, default_value_t = TrainOptions::default().dropout)]
     pub dropout: f32,
     /// Averaged weights this small or smaller are left out of the model.
-    #[arg(long, default_value_t = 0.02)]
+    #[arg(long, default_value_t = TrainOptions::default().prune)]
     pub prune: f32,
 }
 

@@ -41,16 +41,18 @@ pub struct TrainOptions {
     pub prune: f32,
 }
 
+/// The settings the shipped model was trained with (its card says how they
+/// were chosen); `train-ner` and `cv-ner` take their defaults from here.
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 10,
+            epochs: 30,
             seed: 1,
-            min_count: 2,
+            min_count: 1,
             margin: 1.0,
             pa_cap: 1.0,
-            dropout: 0.0,
-            prune: 1e-3,
+            dropout: 0.3,
+            prune: 0.02,
         }
     }
 }
@@ -384,6 +386,27 @@ mod tests {
         assert_eq!(thinned.gold, example.gold);
         assert_eq!(thin(&example, 0.0, &mut rng).features, example.features);
         assert!(thin(&example, 1.0, &mut rng).features[0].is_empty());
+    }
+
+    #[test]
+    fn the_defaults_are_what_the_shipped_model_was_trained_with() {
+        let bytes = include_bytes!("../../../../models/ner-conll2003.bin");
+        let weights = Weights::load(bytes).expect("the shipped model loads");
+        let metadata: serde_json::Value =
+            serde_json::from_str(&weights.metadata).expect("JSON metadata");
+        let options = TrainOptions::default();
+        assert_eq!(metadata["epochs"], options.epochs);
+        assert_eq!(metadata["seed"], options.seed);
+        assert_eq!(metadata["min_count"], options.min_count);
+        for (key, value) in [
+            ("margin", options.margin),
+            ("pa_cap", options.pa_cap),
+            ("dropout", options.dropout),
+            ("prune", options.prune),
+        ] {
+            let stored = metadata[key].as_f64().expect(key) as f32;
+            assert_eq!(stored, value, "{key}");
+        }
     }
 
     #[test]
