@@ -8,22 +8,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use newsflow_core::RawArticle;
 use newsflow_nlp::tokenize;
 use newsflow_nlp::Annotator;
 
-fn samples() -> Vec<RawArticle> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("samples folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| RawArticle::from_text(&std::fs::read_to_string(p).expect("sample")))
-        .collect()
-}
+mod common;
+use common::samples;
 
 fn bench(c: &mut Criterion) {
     let articles = samples();

@@ -9,23 +9,13 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use newsflow_core::{decode_enriched, decode_raw, RawArticle};
+use newsflow_core::{decode_enriched, decode_raw};
 use newsflow_nlp::Annotator;
 
-const LIMIT: usize = 1 << 24;
+mod common;
+use common::samples;
 
-fn samples() -> Vec<RawArticle> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("samples folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|p| RawArticle::from_text(&std::fs::read_to_string(p).expect("sample")))
-        .collect()
-}
+const LIMIT: usize = 1 << 24;
 
 fn bench(c: &mut Criterion) {
     let articles = samples();
