@@ -212,6 +212,15 @@ pub fn detect(text: &str) -> Detection {
             normalised,
         };
     }
+    if let Some(english) = table_without_evidence(&normalised) {
+        return Detection {
+            code: "en".to_string(),
+            confidence: (english * 1000.0).round() / 1000.0,
+            reliable: false,
+            latin: true,
+            normalised,
+        };
+    }
     match whatlang::detect(&normalised) {
         // the guess carries the script it was made in: no second pass
         Some(info) => Detection {
@@ -248,6 +257,99 @@ fn reads_as_english(normalised: &str) -> bool {
         markers += usize::from(is_english_marker(word));
     }
     words >= MIN_ENGLISH_MARKER_WORDS && markers as f64 >= MIN_ENGLISH_MARKER_SHARE * words as f64
+}
+
+/// Share of a sample's number tokens, among its words and numbers, from
+/// which it is a table (results, prices, standings) rather than prose.
+pub const MIN_TABLE_NUMBER_SHARE: f64 = 0.2;
+
+/// For a table in ASCII letters that no language's function words could
+/// back ([`has_evidence`]), the share of its words that are English
+/// function words; `None` for anything else. Such a text is read as
+/// English whatever whatlang would guess, so whatlang is not asked: a
+/// quarter of CoNLL-2003's documents are such result tables, and whatlang
+/// scores its 36 profiles for each (about 0.8 M instructions). The guess
+/// could only have counted for a language without a function-word list
+/// (Javanese, Shona, Akan, Uzbek, Turkmen, Azerbaijani) that whatlang
+/// called reliable, in a text a fifth or more of which is numbers.
+fn table_without_evidence(normalised: &str) -> Option<f64> {
+    if !normalised.is_ascii() {
+        return None;
+    }
+    let numbers = normalised
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .count();
+    let words = sample_words(normalised).count();
+    // no letters at all: whatlang has nothing to guess from, `und` stands
+    if words == 0 || (numbers as f64) < MIN_TABLE_NUMBER_SHARE * (words + numbers) as f64 {
+        return None;
+    }
+    let lists = FunctionWords::get();
+    let mut english = 0usize;
+    let mut hits = vec![0usize; lists.codes.len()];
+    for word in sample_words(normalised) {
+        let mask = with_lower(word, |lower| lists.languages_of(lower));
+        english += usize::from(mask & lists.english != 0);
+        let mut rest = mask & !lists.english;
+        while rest != 0 {
+            hits[rest.trailing_zeros() as usize] += 1;
+            rest &= rest - 1;
+        }
+    }
+    let share = |n: usize| n as f64 / words as f64;
+    let english = share(english);
+    let backed = hits
+        .iter()
+        .any(|&n| share(n) >= MIN_FUNCTION_WORD_SHARE && share(n) > english);
+    (!backed).then_some(english)
+}
+
+/// The function-word lists of the languages whatlang can guess for text in
+/// Latin letters, at once: each word with the set of languages that list
+/// it, one bit per language, so that a sample's words are looked up once
+/// for all of them.
+struct FunctionWords {
+    codes: Vec<&'static str>,
+    english: u64,
+    masks: HashMap<&'static str, u64, crate::Seeded>,
+}
+
+impl FunctionWords {
+    fn get() -> &'static FunctionWords {
+        static LISTS: OnceLock<FunctionWords> = OnceLock::new();
+        LISTS.get_or_init(|| {
+            let lists: Vec<(&'static str, &'static [&'static str])> = whatlang::Script::Latin
+                .langs()
+                .iter()
+                .map(|&lang| iso639_1(lang))
+                .filter_map(|code| Some((code, stop_words::lookup(list_code(code))?)))
+                .collect();
+            let size = lists.iter().map(|(_, list)| list.len()).sum();
+            let mut masks = HashMap::with_capacity_and_hasher(size, crate::Seeded::default());
+            let mut codes = Vec::with_capacity(lists.len());
+            for (code, list) in lists {
+                let bit = 1u64 << codes.len();
+                codes.push(code);
+                for &word in list {
+                    *masks.entry(word).or_default() |= bit;
+                }
+            }
+            let english = codes
+                .iter()
+                .position(|&c| c == "en")
+                .map_or(0, |i| 1u64 << i);
+            FunctionWords {
+                codes,
+                english,
+                masks,
+            }
+        })
+    }
+
+    fn languages_of(&self, lower: &str) -> u64 {
+        self.masks.get(lower).copied().unwrap_or(0)
+    }
 }
 
 /// Frequent English function words, in any case, leaving out those that are
@@ -389,9 +491,17 @@ fn function_words(code: &str) -> Option<&'static HashSet<&'static str>> {
             .filter_map(|&code| Some((code, stop_words::lookup(code)?.iter().copied().collect())))
             .collect()
     });
-    // stopwords-iso files Norwegian under `no`; whatlang says `nb`.
-    let code = if code == "nb" { "no" } else { code };
-    lists.get(code)
+    lists.get(list_code(code))
+}
+
+/// The code stopwords-iso files a language under: Norwegian is `no`, where
+/// whatlang says `nb`.
+fn list_code(code: &str) -> &str {
+    if code == "nb" {
+        "no"
+    } else {
+        code
+    }
 }
 
 /// `en-GB`, `EN`, `en_US` → `en`.
@@ -539,6 +649,52 @@ mod tests {
         ] {
             assert!(!reads_as_english(&normalise_for_detection(text)), "{text}");
         }
+    }
+
+    #[test]
+    fn a_table_no_language_backs_is_english_without_whatlang() {
+        let table = normalise_for_detection(
+            "SOCCER - ENGLISH LEAGUE STANDINGS\nManchester United 10 7 2 1 20 8 23\n\
+             Newcastle 10 6 3 1 18 9 21\nArsenal 10 5 4 1 17 9 19",
+        );
+        let english = table_without_evidence(&table).expect("a table");
+        let detection = detect(&table);
+        assert_eq!(detection.code, "en");
+        assert_eq!(detection.confidence, (english * 1000.0).round() / 1000.0);
+        assert!(!detection.reliable, "whatlang was not asked");
+        let decision = gate().decide(&table, None);
+        assert!(decision.analyse && decision.language.detected.is_none());
+
+        // a table whose words back another language still goes to whatlang
+        let german = normalise_for_detection(
+            "Ergebnisse der Bundesliga und der zweiten Liga\nBayern gegen Dortmund 2 1\n\
+             Schalke und Bremen 0 0\nKoeln gegen Mainz 3 2\nHamburg und Berlin 1 1",
+        );
+        assert_eq!(table_without_evidence(&german), None);
+        // so does prose, and text in letters outside ASCII
+        let prose =
+            normalise_for_detection("Jobless claims edge lower as the market waits for 2 reports");
+        assert_eq!(table_without_evidence(&prose), None);
+        let accented = normalise_for_detection("Fenerbahçe 10 7 2 1 20 8 23\nGalatasaray 10 6 3 1");
+        assert_eq!(table_without_evidence(&accented), None);
+    }
+
+    #[test]
+    fn every_function_word_list_whatlang_could_guess_has_its_bit() {
+        let lists = FunctionWords::get();
+        let with_lists = whatlang::Script::Latin
+            .langs()
+            .iter()
+            .filter(|&&lang| stop_words::lookup(list_code(iso639_1(lang))).is_some())
+            .count();
+        // all but the six without a list (Javanese, Shona, Akan, Uzbek,
+        // Turkmen, Azerbaijani)
+        assert_eq!(with_lists, whatlang::Script::Latin.langs().len() - 6);
+        assert_eq!(lists.codes.len(), with_lists);
+        assert_ne!(lists.english, 0);
+        assert_eq!(lists.languages_of("manchester"), 0);
+        let german = lists.codes.iter().position(|&c| c == "de").expect("German");
+        assert_ne!(lists.languages_of("und") & (1 << german), 0);
     }
 
     #[test]
