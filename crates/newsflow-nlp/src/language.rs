@@ -11,7 +11,9 @@
 //! than are English ones. Text that plainly reads as English (at least
 //! [`MIN_ENGLISH_MARKER_SHARE`] of 15 words or more are English function
 //! words other languages seldom share) is English with confidence 1.0, without
-//! asking whatlang. The rule, in full:
+//! asking whatlang; so is a table of names and numbers whose words could back
+//! no language ([`MIN_TABLE_NUMBER_SHARE`]), with the confidence an overruled
+//! guess gets. The rule, in full:
 //!
 //! 1. A language the source declared is trusted: the article is analysed
 //!    when that language is among the analysed ones. A detector that
