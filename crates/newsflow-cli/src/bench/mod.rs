@@ -20,9 +20,10 @@ pub enum BenchCommand {
     /// Offline: enrich the bundled samples over and over, on one thread and
     /// on --threads, in alternating pairs.
     Annotate(BenchAnnotateArgs),
-    /// What the broker costs: offline annotate against produce → enrich →
-    /// sink through --brokers (enrich and sink as separate processes), the
-    /// ratio, latency at --rate, and each process's peak RSS.
+    /// What the broker costs: offline annotate (before and after) against
+    /// produce → enrich → sink through --brokers (enrich and sink as separate
+    /// processes), the ratio, latency at --rate, and each process's CPU and
+    /// peak RSS.
     Pipeline(Box<BenchPipelineArgs>),
 }
 
