@@ -137,7 +137,6 @@ struct TermStats {
     count: f64,
     upper: f64,
     acronym: f64,
-    sentences: Vec<usize>,
     /// how many different words are seen just before / after it
     left: u32,
     right: u32,
@@ -419,7 +418,6 @@ pub fn keywords(
             } else if first_upper && i > 0 {
                 entry.upper += 1.0;
             }
-            entry.sentences.push(s);
             term_of_token[range.start + i] = id;
             chunk.push(Some((id, surface)));
         }
@@ -497,10 +495,27 @@ pub fn keywords(
         (non_stop.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / non_stop.len() as f64).sqrt();
     let max = non_stop.iter().cloned().fold(0.0, f64::max);
     let n_sentences = sentences.len().max(1) as f64;
-    let term_score = |s: &TermStats| {
+    // Each term's sentences, in text order, in one list rather than a list
+    // per term: term t's are `in_sentences[starts[t]..starts[t + 1]]`.
+    let mut starts = Vec::with_capacity(stats.len() + 1);
+    starts.push(0usize);
+    for entry in &stats {
+        starts.push(starts[starts.len() - 1] + entry.count as usize);
+    }
+    let mut in_sentences = vec![0usize; starts[stats.len()]];
+    let mut next = starts.clone();
+    for (s, range) in sentences.iter().enumerate() {
+        for &id in &term_of_token[range.clone()] {
+            if id != NONE {
+                in_sentences[next[id as usize]] = s;
+                next[id as usize] += 1;
+            }
+        }
+    }
+    let term_score = |t: usize, s: &TermStats| {
         let casing = s.upper.max(s.acronym) / (1.0 + s.count.ln());
-        // sentences are pushed in order, so the list is sorted
-        let positions = &s.sentences;
+        // filled in text order, so the list is sorted
+        let positions = &in_sentences[starts[t]..starts[t + 1]];
         let median = positions[positions.len() / 2] as f64;
         let position = (3.0 + median).ln().ln();
         let frequency = s.count / (mean + std);
@@ -511,7 +526,11 @@ pub fn keywords(
         let spread = distinct as f64 / n_sentences;
         position * relatedness / (casing + frequency / relatedness + spread / relatedness)
     };
-    let scores: Vec<f64> = stats.iter().map(term_score).collect();
+    let scores: Vec<f64> = stats
+        .iter()
+        .enumerate()
+        .map(|(t, s)| term_score(t, s))
+        .collect();
 
     // candidate phrases: word ids → (count, where first seen)
     let mut candidates: HashMap<[u32; 3], (f64, usize, usize), Seeded> = HashMap::default();
