@@ -379,7 +379,7 @@ pub fn keywords(
     // j of chunk c is token `sentences[c].start + j`.
     let mut chunks: Vec<Vec<Option<(u32, &str)>>> = Vec::new();
     let mut term_of_token: Vec<u32> = vec![NONE; tokens.len()];
-    for (s, range) in sentences.iter().enumerate() {
+    for range in sentences {
         let mut chunk = Vec::with_capacity(range.len());
         for (i, token) in tokens[range.clone()].iter().enumerate() {
             let at = range.start + i;
