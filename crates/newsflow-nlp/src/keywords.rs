@@ -368,12 +368,22 @@ pub fn keywords(
         }
     }
     let headline_verbs = headline_verbs(text, &tokens[..headline.min(tokens.len())], &in_name);
+    // Every word token lower-cased into one buffer first, so that the
+    // interning table keys on slices of it, not on a String per word.
+    let mut lowered = String::with_capacity(text.len());
+    let mut lowered_at: Vec<(usize, usize)> = vec![(0, 0); tokens.len()];
+    for (token, at) in tokens.iter().zip(&mut lowered_at) {
+        if token.kind != TokenKind::Punct {
+            let start = lowered.len();
+            push_lower(&mut lowered, token.text(text));
+            *at = (start, lowered.len());
+        }
+    }
     // Words are interned: one hash per token, ids everywhere after. Room
     // for half the tokens from the start: grown from empty, the table was
     // rehashed several times per article.
-    let mut ids: HashMap<String, u32, Seeded> =
+    let mut ids: HashMap<&str, u32, Seeded> =
         HashMap::with_capacity_and_hasher(tokens.len() / 2, Seeded::new());
-    let mut lower = String::new();
     let mut stats: Vec<TermStats> = Vec::new();
     // Terms per sentence: (id, surface), with punctuation as breaks; entry
     // j of chunk c is token `sentences[c].start + j`.
@@ -394,13 +404,13 @@ pub fn keywords(
                 chunk.push(None);
                 continue;
             }
-            lower.clear();
-            push_lower(&mut lower, surface);
-            let id = match ids.get(&lower) {
+            let (start, end) = lowered_at[at];
+            let lower = &lowered[start..end];
+            let id = match ids.get(lower) {
                 Some(&id) => id,
                 None => {
                     let id = ids.len() as u32;
-                    ids.insert(lower.clone(), id);
+                    ids.insert(lower, id);
                     stats.push(TermStats::default());
                     id
                 }
@@ -439,9 +449,8 @@ pub fn keywords(
         stats[a as usize].right += 1;
         stats[b as usize].left += 1;
     }
-    // the words by id, moved out of the interning table rather than
-    // copied once more per word
-    let mut words: Vec<String> = vec![String::new(); ids.len()];
+    // the words by id
+    let mut words: Vec<&str> = vec![""; ids.len()];
     for (word, id) in ids {
         words[id as usize] = word;
     }
@@ -472,7 +481,7 @@ pub fn keywords(
     let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
     let article: Vec<bool> = words
         .iter()
-        .map(|w| matches!(w.as_str(), "the" | "a" | "an"))
+        .map(|w| matches!(*w, "the" | "a" | "an"))
         .collect();
     let alphabetic: Vec<bool> = words
         .iter()
