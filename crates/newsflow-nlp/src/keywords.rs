@@ -13,7 +13,7 @@ use newsflow_core::Keyword;
 
 use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
-use crate::tokenizer::{Token, TokenKind};
+use crate::tokenizer::{is_possessive, Token, TokenKind};
 use crate::word_classes::{class_of, WordClass};
 use crate::Seeded;
 
@@ -397,9 +397,8 @@ pub fn keywords(
             // a possessive ends a phrase ("the dollar's slide" gives
             // "dollar" and "slide", not "dollar 's slide"), and a negated
             // auxiliary ("won't") is a verb
-            let clitic = matches!(surface, "'s" | "’s" | "'S" | "’S")
-                || surface.ends_with("n't")
-                || surface.ends_with("n’t");
+            let clitic =
+                is_possessive(surface) || surface.ends_with("n't") || surface.ends_with("n’t");
             if token.kind == TokenKind::Punct || clitic || credits.iter().any(|c| c.contains(&at)) {
                 chunk.push(None);
                 continue;

@@ -124,6 +124,12 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     }
 }
 
+/// Whether a token is the possessive this tokenizer splits off a word:
+/// `'s`, `’s`, `'S` or `’S`.
+pub(crate) fn is_possessive(word: &str) -> bool {
+    matches!(word, "'s" | "’s" | "'S" | "’S")
+}
+
 /// `'s` / `’s` closing a word ("Baku's"), split off as CoNLL does.
 fn starts_possessive(chars: &[(usize, char)], i: usize) -> bool {
     i > 0

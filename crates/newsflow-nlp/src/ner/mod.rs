@@ -22,7 +22,7 @@ use crate::conll::CharSpan;
 use crate::gazetteer::Gazetteer;
 use crate::lowercase::with_lower;
 use crate::sentences::split_sentences;
-use crate::tokenizer::{tokenize, Token};
+use crate::tokenizer::{is_possessive, tokenize, Token};
 use crate::word_clusters::WordClusters;
 
 /// What the tagger's features read besides the text. A model must be used
@@ -202,15 +202,6 @@ fn end_before_possessive(words: &[&str], spans: &mut [tags::TokenSpan]) {
             s.end -= 1;
         }
     }
-}
-
-/// The possessive token the tokenizer splits off: `'s`, `’s`, `'S`.
-fn is_possessive(word: &str) -> bool {
-    let mut chars = word.chars();
-    matches!(
-        (chars.next(), chars.next(), chars.next()),
-        (Some('\'' | '’'), Some('s' | 'S'), None)
-    )
 }
 
 /// Last words that make a capitalised name an organisation.
