@@ -29,7 +29,7 @@
 //!    function words counts too); without them the article is read as
 //!    English, and the guess is recorded in `language.detected`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use newsflow_core::{plain_text, DetectedLanguage, LanguageGuess};
@@ -308,9 +308,9 @@ fn table_without_evidence(normalised: &str) -> Option<f64> {
 }
 
 /// The function-word lists of the languages whatlang can guess for text in
-/// Latin letters, at once: each word with the set of languages that list
-/// it, one bit per language, so that a sample's words are looked up once
-/// for all of them.
+/// Latin letters, the only ones the rule reads: each word with the set of
+/// languages that list it, one bit per language, so that a table's words
+/// are looked up once for all of them.
 struct FunctionWords {
     codes: Vec<&'static str>,
     english: u64,
@@ -337,20 +337,25 @@ impl FunctionWords {
                     *masks.entry(word).or_default() |= bit;
                 }
             }
-            let english = codes
-                .iter()
-                .position(|&c| c == "en")
-                .map_or(0, |i| 1u64 << i);
-            FunctionWords {
+            let mut lists = FunctionWords {
                 codes,
-                english,
+                english: 0,
                 masks,
-            }
+            };
+            lists.english = lists.bit_of("en").unwrap_or(0);
+            lists
         })
     }
 
     fn languages_of(&self, lower: &str) -> u64 {
         self.masks.get(lower).copied().unwrap_or(0)
+    }
+
+    /// The bit of a language (whatlang's ISO 639-1 code); `None` without a
+    /// list for it.
+    fn bit_of(&self, code: &str) -> Option<u64> {
+        let at = self.codes.iter().position(|&c| c == code)?;
+        Some(1 << at)
     }
 }
 
@@ -477,23 +482,16 @@ fn foreign_letter_share(words: &[String]) -> f64 {
 /// Share of `words` that are function words of `code` (the stopwords-iso
 /// lists of the stop-words crate); `None` without a list for it.
 fn function_word_share(words: &[String], code: &str) -> Option<f64> {
-    let list = function_words(code)?;
+    let lists = FunctionWords::get();
+    let bit = lists.bit_of(code)?;
     if words.is_empty() {
         return Some(0.0);
     }
-    let hits = words.iter().filter(|w| list.contains(w.as_str())).count();
+    let hits = words
+        .iter()
+        .filter(|w| lists.languages_of(w) & bit != 0)
+        .count();
     Some(hits as f64 / words.len() as f64)
-}
-
-fn function_words(code: &str) -> Option<&'static HashSet<&'static str>> {
-    static LISTS: OnceLock<HashMap<&'static str, HashSet<&'static str>>> = OnceLock::new();
-    let lists = LISTS.get_or_init(|| {
-        stop_words::available_languages()
-            .iter()
-            .filter_map(|&code| Some((code, stop_words::lookup(code)?.iter().copied().collect())))
-            .collect()
-    });
-    lists.get(list_code(code))
 }
 
 /// The code stopwords-iso files a language under: Norwegian is `no`, where
