@@ -347,6 +347,38 @@ mod tests {
     }
 
     #[test]
+    fn a_nationality_word_counts_for_its_country_when_the_article_names_it() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Russia and Turkey discuss Libya",
+            "Russian officials met Turkish diplomats in Moscow on Monday. \
+             Russia said the Russian proposal for Libya stands. Greek ministers were not invited.",
+        );
+        let out = annotator.annotate(raw, None);
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        // the article names Russia and Turkey: their nationality words fold in
+        for (word, country) in [("Russian", "Russia"), ("Turkish", "Turkey")] {
+            assert!(phrases.contains(&country), "{phrases:?}");
+            assert!(!phrases.contains(&word), "{phrases:?}");
+        }
+        // it does not name Greece: "Greek" stands for itself
+        assert!(phrases.contains(&"Greek"), "{phrases:?}");
+
+        // two names of one country make one phrase, the one used most
+        let raw = RawArticle::new(
+            "UK exports rise",
+            "Exports from the UK rose in March. Britain sold more cars abroad, \
+             and UK officials said British factories were busy.",
+        );
+        let out = annotator.annotate(raw, None);
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        assert!(phrases.contains(&"UK"), "{phrases:?}");
+        for other in ["Britain", "British"] {
+            assert!(!phrases.contains(&other), "{phrases:?}");
+        }
+    }
+
+    #[test]
     fn dates_are_normalised_against_publication() {
         let mut raw = RawArticle::new(
             "Leaders speak",

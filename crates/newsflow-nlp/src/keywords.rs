@@ -178,12 +178,36 @@ pub struct Name<'a> {
 
 /// The mentions of `entities` (people, organisations, places, misc;
 /// dates) in `doc`.
+///
+/// One country makes one phrase, as "Putin" and "Vladimir Putin" do,
+/// rather than two of the ten: its names ("UK", "Britain") count for the
+/// one mentioned most, and so does its nationality word ("British") when
+/// the article names the country.
 pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -> Vec<Name<'a>> {
+    // (code, the name mentioned most), first on a tie
+    let mut countries: Vec<(&str, &newsflow_core::Entity)> = Vec::new();
+    for e in entities.iter().filter(|e| e.kind == "LOC" && is_country(e)) {
+        let Some(code) = linked_country(e) else {
+            continue;
+        };
+        match countries.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, most)) if most.count < e.count => *most = e,
+            Some(_) => {}
+            None => countries.push((code, e)),
+        }
+    }
+    let country_name = |e: &'a newsflow_core::Entity| -> &'a str {
+        linked_country(e)
+            .and_then(|code| countries.iter().find(|(c, _)| *c == code))
+            .map_or(e.canonical.as_str(), |(_, most)| most.canonical.as_str())
+    };
     entities
         .iter()
         .flat_map(|e| {
             let canonical = match e.kind.as_str() {
-                "PER" | "ORG" | "LOC" | "MISC" => Some(e.canonical.as_str()),
+                "MISC" => Some(country_name(e)),
+                "LOC" if is_country(e) => Some(country_name(e)),
+                "PER" | "ORG" | "LOC" => Some(e.canonical.as_str()),
                 _ => None,
             };
             e.mentions.iter().filter_map(move |m| {
@@ -194,6 +218,20 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
             })
         })
         .collect()
+}
+
+/// The country code an entity links to (`links.country`): a place's
+/// country, or for a MISC entity the country its nationality word names.
+fn linked_country(entity: &newsflow_core::Entity) -> Option<&str> {
+    entity.links.as_ref()?.get("country")?.as_str()
+}
+
+/// Whether a place is a country itself, not a city in one.
+fn is_country(entity: &newsflow_core::Entity) -> bool {
+    entity
+        .geo
+        .as_ref()
+        .is_some_and(|geo| geo["kind"].as_str() == Some("country"))
 }
 
 /// The `limit` best key phrases of title and body together; `names` are
