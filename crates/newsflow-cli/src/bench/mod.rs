@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use newsflow_core::RawArticle;
+use newsflow_core::{EnrichedArticle, RawArticle};
 use newsflow_nlp::{tokenize, Annotator};
+use newsflow_stories::{MemoryIndex, Signature, Thresholds, Window};
 
 use crate::annotate::default_threads;
 use crate::broker::BrokerArgs;
@@ -133,7 +134,7 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
         let mut rates = [0.0; 2];
         let mut tokens = 0;
         for (slot, &n) in order.iter().enumerate() {
-            let (secs, counted) = annotate_on(&annotator, &articles, n)?;
+            let (secs, counted, _) = annotate_on(&annotator, &articles, n, false)?;
             rates[slot] = articles.len() as f64 / secs;
             tokens = counted;
             if threads == 1 {
@@ -182,33 +183,74 @@ fn annotate(args: BenchAnnotateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Enriches `articles` on `threads` threads as `newsflow annotate` does
-/// (each record serialised to a JSON line); returns the seconds taken and
-/// the tokens seen.
+/// Enriches `articles` on `threads` threads as `newsflow annotate` does:
+/// each record serialised to a JSON line and, with `stories`, its story
+/// decided first, in input order, in an in-process index, as the
+/// enricher's is. Returns the seconds taken, the tokens seen and the
+/// records given a story.
 fn annotate_on(
     annotator: &Annotator,
     articles: &[RawArticle],
     threads: usize,
-) -> anyhow::Result<(f64, usize)> {
+    stories: bool,
+) -> anyhow::Result<(f64, usize, usize)> {
     let started = Instant::now();
-    let mut tokens = 0;
-    let work = |article: &RawArticle| -> anyhow::Result<(usize, Vec<u8>)> {
+    let (mut tokens, mut with_story) = (0, 0);
+    let mut index = stories.then(|| MemoryIndex::new(Thresholds::default(), Window::in_process()));
+    let work = |article: &RawArticle| -> anyhow::Result<(usize, Annotated)> {
         let enriched = annotator.annotate(article.clone(), None);
         let counted = enriched.stats.title_tokens + enriched.stats.body_tokens;
-        Ok((counted, serde_json::to_vec(&enriched)?))
+        Ok(if stories {
+            let signature = Signature::of_article(&enriched.title, &enriched.body);
+            (counted, Annotated::Pending(Box::new(enriched), signature))
+        } else {
+            (counted, Annotated::Line(serde_json::to_vec(&enriched)?))
+        })
     };
     map_in_order(articles.iter(), threads, work, |done| {
-        let (counted, line) = done?;
+        let (counted, annotated) = done?;
         tokens += counted;
+        let line = match annotated {
+            Annotated::Line(line) => line,
+            Annotated::Pending(mut enriched, signature) => {
+                if let Some(index) = index.as_mut() {
+                    let time = enriched.event_time();
+                    enriched.story = Some(index.decide(&enriched.id, &signature, time));
+                    with_story += 1;
+                }
+                serde_json::to_vec(&enriched)?
+            }
+        };
         std::hint::black_box(line);
         anyhow::Ok(())
     })?;
-    Ok((started.elapsed().as_secs_f64(), tokens))
+    Ok((started.elapsed().as_secs_f64(), tokens, with_story))
+}
+
+/// An article annotated on a worker: its JSON line, or the record and its
+/// signature while its story is still to be decided.
+enum Annotated {
+    Line(Vec<u8>),
+    Pending(Box<EnrichedArticle>, Signature),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offline_annotate_decides_stories_only_when_asked() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let articles: Vec<RawArticle> = corpus(6, "stories").collect();
+        for threads in [1, 2] {
+            let (_, tokens, with_story) =
+                annotate_on(&annotator, &articles, threads, true).unwrap();
+            assert!(tokens > 0);
+            assert_eq!(with_story, articles.len());
+            let (_, _, with_story) = annotate_on(&annotator, &articles, threads, false).unwrap();
+            assert_eq!(with_story, 0);
+        }
+    }
 
     #[test]
     fn a_corpus_file_is_cycled_with_fresh_ids_and_a_bad_line_is_named() {
