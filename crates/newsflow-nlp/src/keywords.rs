@@ -62,6 +62,34 @@ fn is_preposition(lower: &str) -> bool {
     )
 }
 
+/// Words the stop words lack that no phrase starts or ends on either,
+/// so that none is a phrase alone: the pronoun "I" and a pronoun with its
+/// verb ("I'm", "we've"), "v" of a fixture ("Yeading v Newcastle"), and
+/// an honorific whose name the tagger took without it ("manager Sir").
+/// Other single letters stay: "X Factor winner".
+fn is_filler(lower: &str) -> bool {
+    let contraction = [
+        "'m", "'re", "'ve", "'ll", "'d", "’m", "’re", "’ve", "’ll", "’d",
+    ]
+    .iter()
+    .any(|tail| lower.len() > tail.len() && lower.ends_with(tail));
+    contraction
+        || matches!(
+            lower,
+            "i" | "v"
+                | "vs"
+                | "vs."
+                | "sir"
+                | "mr"
+                | "mr."
+                | "mrs"
+                | "mrs."
+                | "dr"
+                | "dr."
+                | "dame"
+        )
+}
+
 /// Units and measures: "percent" or "million tonnes" says how much, not
 /// what the story is about, so no phrase ends on one; nor starts on one,
 /// where it is the tail of a figure ("5 percent lower").
@@ -496,7 +524,7 @@ pub fn keywords(
     let no_end: Vec<bool> = words
         .iter()
         .zip(&stop)
-        .map(|(w, &stop)| stop || is_preposition(w))
+        .map(|(w, &stop)| stop || is_preposition(w) || is_filler(w))
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
@@ -856,6 +884,22 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().all(|k| !is_stop(&k.to_lowercase())), "{got:?}");
+    }
+
+    #[test]
+    fn pronouns_fixtures_and_bare_honorifics_make_no_phrase() {
+        let got = top(
+            "I'm delighted, said the manager. We've won, I said. The manager Sir spoke. \
+             Yeading v Newcastle was the tie, and the manager called Yeading v Newcastle a \
+             great tie. I'm sure we've a chance, the manager said. The X Factor winner sang.",
+            20,
+        );
+        for filler in ["I'm", "We've", "we've", "I", "v", "Sir", "manager Sir"] {
+            assert!(!got.iter().any(|k| k == filler), "{filler}: {got:?}");
+        }
+        assert!(got.iter().any(|k| k == "manager"), "{got:?}");
+        // a single capital letter of a name stays
+        assert!(got.iter().any(|k| k.starts_with("X Factor")), "{got:?}");
     }
 
     #[test]
