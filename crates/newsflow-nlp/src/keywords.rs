@@ -363,7 +363,18 @@ fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> 
             continue;
         };
         let after_noun = named(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
-        let plural_subject = !named(b) && in_s(b);
+        // names joined by "and" are a plural subject: "Venezuela and
+        // China sign oil deal"
+        let joined = named(b) && {
+            let mut first = b;
+            while first > 0 && in_name[first - 1] == in_name[b] {
+                first -= 1;
+            }
+            first >= 2
+                && with_lower(headline[first - 1].text(text), |w| w == "and")
+                && (named(first - 2) || class(first - 2) == Some(None))
+        };
+        let plural_subject = joined || (!named(b) && in_s(b));
         let agrees = plural_subject != in_s(i);
         let verb_follows = class(i + 1) == Some(Some(WordClass::Verb));
         if after_noun && agrees && !verb_follows {
@@ -884,6 +895,31 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().all(|k| !is_stop(&k.to_lowercase())), "{got:?}");
+    }
+
+    #[test]
+    fn names_joined_by_and_take_the_base_form_of_a_headline_verb() {
+        let title = "Egypt and Israel seal trade deal";
+        let text = format!(
+            "{title}\nThe trade deal was signed in Cairo. Officials praised the trade deal."
+        );
+        let tokens = tokenize(&text);
+        let sentences = split_sentences(&text, &tokens);
+        let headline = tokenize(title).len();
+        let at = |w: &str| tokens.iter().position(|t| t.text(&text) == w).unwrap();
+        let names: Vec<Name> = ["Egypt", "Israel", "Cairo"]
+            .iter()
+            .map(|&w| Name {
+                tokens: at(w)..at(w) + 1,
+                canonical: Some(w),
+            })
+            .collect();
+        let got: Vec<String> = keywords(&text, &tokens, &sentences, headline, &[], &names, 10)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(got.iter().any(|k| k == "trade deal"), "{got:?}");
+        assert!(!got.iter().any(|k| k.contains("seal")), "{got:?}");
     }
 
     #[test]
