@@ -187,6 +187,11 @@ fn find_entities(
         .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
+            // a pronoun with its verb ("I'm", "We've" starting a quote)
+            // is no name, whatever the tagger made of its capital
+            if crate::lowercase::with_lower(&mention_text, crate::tokenizer::is_contraction) {
+                return None;
+            }
             let (field, start) = doc.locate(span.start, span.end)?;
             let weight = match field {
                 MentionField::Title => 3.0,
@@ -376,6 +381,24 @@ mod tests {
         for other in ["Britain", "British"] {
             assert!(!phrases.contains(&other), "{phrases:?}");
         }
+    }
+
+    #[test]
+    fn a_pronoun_with_its_verb_is_no_entity_or_key_phrase() {
+        let annotator = Annotator::with_default_models().unwrap();
+        // mid-sentence, the tagger takes a capital "I'm" for a person
+        let raw = RawArticle::new(
+            "Smith wary of injuries",
+            "Smith won bronze in Madrid. \"It was great winning bronze but I'm wary of \
+             injuries,\" said Smith. \"I had hoped to race but I've been ill,\" she added. \
+             \"The coach said I'd be fine but I'll wait.\"",
+        );
+        let out = annotator.annotate(raw, None);
+        let names: Vec<&str> = out.entities.iter().map(|e| e.text.as_str()).collect();
+        assert!(names.contains(&"Smith"), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains('\'')), "{names:?}");
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        assert!(!phrases.iter().any(|p| p.contains('\'')), "{phrases:?}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use newsflow_core::Keyword;
 
 use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
-use crate::tokenizer::{is_possessive, Token, TokenKind};
+use crate::tokenizer::{is_contraction, is_possessive, Token, TokenKind};
 use crate::word_classes::{class_of, WordClass};
 use crate::Seeded;
 
@@ -68,12 +68,7 @@ fn is_preposition(lower: &str) -> bool {
 /// an honorific whose name the tagger took without it ("manager Sir").
 /// Other single letters stay: "X Factor winner".
 fn is_filler(lower: &str) -> bool {
-    let contraction = [
-        "'m", "'re", "'ve", "'ll", "'d", "’m", "’re", "’ve", "’ll", "’d",
-    ]
-    .iter()
-    .any(|tail| lower.len() > tail.len() && lower.ends_with(tail));
-    contraction
+    is_contraction(lower)
         || matches!(
             lower,
             "i" | "v"
@@ -233,6 +228,8 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
         .iter()
         .flat_map(|e| {
             let canonical = match e.kind.as_str() {
+                // a word the tagger took for a name ("I'll") is no phrase
+                _ if with_lower(&e.canonical, |w| is_filler(w) || is_stop(w)) => None,
                 "MISC" => Some(country_name(e)),
                 "LOC" if is_country(e) => Some(country_name(e)),
                 "PER" | "ORG" | "LOC" => Some(e.canonical.as_str()),
@@ -341,6 +338,16 @@ fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> 
     for i in 1..headline.len() {
         if starts_clause(i) {
             clause_has_verb = false;
+            continue;
+        }
+        // an infinitive, whatever the clause's own verb: "Da Vinci film to
+        // star Tom Hanks", "Firm plans to cut jobs"
+        if with_lower(headline[i - 1].text(text), |w| w == "to")
+            && class(i) == Some(Some(WordClass::MaybeVerb))
+            && !in_s(i)
+        {
+            verbs.push(i);
+            clause_has_verb = true;
             continue;
         }
         if clause_has_verb {
@@ -1182,6 +1189,19 @@ mod tests {
                 "Measles cases rose sharply in Europe. Hans Kluge said measles cases rose.",
                 "Measles cases",
                 "warns",
+            ),
+            // an infinitive is a verb, whatever the clause's own
+            (
+                "Singer to host arts festival",
+                "The arts festival opens in June. Tickets for the arts festival sold out.",
+                "arts festival",
+                "host",
+            ),
+            (
+                "Carmaker plans to cut jobs",
+                "Unions said the jobs were safe. Workers feared for the jobs.",
+                "jobs",
+                "cut",
             ),
             // the subject comes before an adverb
             (

@@ -130,6 +130,17 @@ pub(crate) fn is_possessive(word: &str) -> bool {
     matches!(word, "'s" | "’s" | "'S" | "’S")
 }
 
+/// Whether a lower-cased token is a word with its verb contracted onto it
+/// ("i'm", "we've", "you're", "they'll", "i'd"), which this tokenizer
+/// keeps whole: a pronoun, never a name.
+pub(crate) fn is_contraction(lower: &str) -> bool {
+    [
+        "'m", "'re", "'ve", "'ll", "'d", "’m", "’re", "’ve", "’ll", "’d",
+    ]
+    .iter()
+    .any(|tail| lower.len() > tail.len() && lower.ends_with(tail))
+}
+
 /// `'s` / `’s` closing a word ("Baku's"), split off as CoNLL does.
 fn starts_possessive(chars: &[(usize, char)], i: usize) -> bool {
     i > 0
