@@ -189,7 +189,9 @@ fn find_entities(
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
             // a pronoun with its verb ("I'm", "We've" starting a quote)
             // is no name, whatever the tagger made of its capital
-            if crate::lowercase::with_lower(&mention_text, crate::tokenizer::is_contraction) {
+            if mention_text.contains(['\'', '’'])
+                && crate::lowercase::with_lower(&mention_text, crate::tokenizer::is_contraction)
+            {
                 return None;
             }
             let (field, start) = doc.locate(span.start, span.end)?;

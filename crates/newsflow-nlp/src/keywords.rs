@@ -229,7 +229,11 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
         .flat_map(|e| {
             let canonical = match e.kind.as_str() {
                 // a word the tagger took for a name ("I'll") is no phrase
-                _ if with_lower(&e.canonical, |w| is_filler(w) || is_stop(w)) => None,
+                _ if !e.canonical.contains(' ')
+                    && with_lower(&e.canonical, |w| is_filler(w) || is_stop(w)) =>
+                {
+                    None
+                }
                 "MISC" => Some(country_name(e)),
                 "LOC" if is_country(e) => Some(country_name(e)),
                 "PER" | "ORG" | "LOC" => Some(e.canonical.as_str()),
