@@ -65,6 +65,7 @@
 mod closing;
 mod config;
 mod connection;
+mod cpu_pool;
 mod dlq;
 mod events;
 mod failure;

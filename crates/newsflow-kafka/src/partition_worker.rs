@@ -4,8 +4,9 @@
 //! can have several records being processed, several outputs awaiting
 //! acknowledgement, and still keep order:
 //!
-//! 1. *intake* starts `Stage::process` on the blocking pool for each record
-//!    as it arrives (CPU work never runs on the async threads), followed by
+//! 1. *intake* starts `Stage::process` on the CPU pool (`cpu_pool`) for
+//!    each record as it arrives (CPU work never runs on the async threads),
+//!    followed by
 //!    the stage's asynchronous `Stage::resolve`;
 //! 2. *emit* takes the results in arrival order and hands each to
 //!    `Stage::deliver` (or to the dead-letter topic), so outputs are
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
+use crate::cpu_pool::CpuPool;
 use crate::dlq::DeadLetters;
 use crate::events::DeadLettered;
 use crate::failure::Failure;
@@ -50,11 +52,15 @@ pub(crate) struct WorkerEnv<S: Stage> {
     pub failure: Arc<Failure>,
     pub max_in_flight: usize,
     /// Permits for the CPU step, shared by every partition, so that records
-    /// in flight wait as records, not as threads: unbounded, the blocking
-    /// pool grew a thread per record in flight (413 seen, 254 MB peak RSS
-    /// for the enricher). Four per core keep the speed one per core lost
-    /// (measured in docs/performance.md).
+    /// in flight wait as records: unbounded, tokio's blocking pool grew a
+    /// thread per record in flight (413 seen, 254 MB peak RSS for the
+    /// enricher). Four per core keep the speed one per core lost, since a
+    /// permit is held from before the job is queued until after its
+    /// answer is read (measured in docs/performance.md); `pool` runs at
+    /// most one job per core at a time.
     pub cpu: Arc<Semaphore>,
+    /// The threads the CPU step runs on, one per core.
+    pub pool: Arc<CpuPool>,
 }
 
 /// Handle on a running partition worker.
@@ -123,10 +129,11 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
             let Ok(core) = intake_env.cpu.clone().acquire_owned().await else {
                 break; // closed: the pipeline is going away
             };
+            let pool = intake_env.pool.clone();
             let job = tokio::spawn(async move {
                 let cpu = {
                     let stage = stage.clone();
-                    tokio::task::spawn_blocking(move || {
+                    pool.run(move || {
                         let _core = core;
                         let started = std::time::Instant::now();
                         let result = process_catching_panics(&*stage, &record);
@@ -134,7 +141,7 @@ pub(crate) fn spawn<S: Stage>(env: Arc<WorkerEnv<S>>) -> PartitionWorker {
                         (record, result)
                     })
                 };
-                let (record, result) = cpu.await.ok()?;
+                let (record, result) = cpu.await?;
                 let result = match result {
                     Ok(output) => stage.resolve(output, &record).await,
                     Err(rejection) => Err(DeliveryFailure::Rejected(rejection)),

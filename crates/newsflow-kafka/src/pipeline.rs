@@ -22,6 +22,7 @@ use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::closing::close_within;
+use crate::cpu_pool::CpuPool;
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
 use crate::log_messages::{CONSUMING, FETCHING_PAUSED, FETCHING_RESUMED, STOPPED};
@@ -151,6 +152,7 @@ async fn run_consumer<S: Stage>(
         watching = Some(tokio::spawn(watch.run(watch_stop.clone())));
     }
     let store_offset = offset_store(Arc::downgrade(&consumer), stats.clone());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let env = Arc::new(WorkerEnv {
         stage: stage.clone(),
         dead_letters: dead_letters.clone(),
@@ -158,9 +160,8 @@ async fn run_consumer<S: Stage>(
         stats: stats.clone(),
         failure: failure.clone(),
         max_in_flight: options.max_in_flight,
-        cpu: Arc::new(Semaphore::new(
-            4 * std::thread::available_parallelism().map_or(1, |n| n.get()),
-        )),
+        cpu: Arc::new(Semaphore::new(4 * cores)),
+        pool: CpuPool::new(cores).context("starting the CPU threads")?,
     });
     let mut reader = Reader {
         consumer: consumer.clone(),

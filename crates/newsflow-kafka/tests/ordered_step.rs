@@ -27,6 +27,8 @@ struct SlowLookup {
     resolving: AtomicUsize,
     most_at_once: AtomicUsize,
     delivered: Mutex<Vec<i64>>,
+    /// The threads `process` ran on.
+    process_threads: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Stage for SlowLookup {
@@ -37,6 +39,8 @@ impl Stage for SlowLookup {
     }
 
     fn process(&self, record: &SourceRecord) -> Result<i64, Rejection> {
+        let thread = std::thread::current().name().unwrap_or("").to_string();
+        self.process_threads.lock().unwrap().insert(thread);
         Ok(record.offset)
     }
 
@@ -99,5 +103,13 @@ async fn resolves_concurrently_and_delivers_in_source_order() {
     assert!(
         stage.most_at_once.load(Ordering::SeqCst) > 1,
         "records of one partition resolve at the same time"
+    );
+    // the CPU step runs on the pipeline's own threads, one per core at most
+    let threads = stage.process_threads.lock().unwrap().clone();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(threads.len() <= cores, "{threads:?}");
+    assert!(
+        threads.iter().all(|t| t.starts_with("newsflow-cpu-")),
+        "{threads:?}"
     );
 }
