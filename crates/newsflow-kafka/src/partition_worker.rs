@@ -6,8 +6,7 @@
 //!
 //! 1. *intake* starts `Stage::process` on the CPU pool (`cpu_pool`) for
 //!    each record as it arrives (CPU work never runs on the async threads),
-//!    followed by
-//!    the stage's asynchronous `Stage::resolve`;
+//!    followed by the stage's asynchronous `Stage::resolve`;
 //! 2. *emit* takes the results in arrival order and hands each to
 //!    `Stage::deliver` (or to the dead-letter topic), so outputs are
 //!    enqueued in source order;

@@ -187,8 +187,8 @@ fn find_entities(
         .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
             let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
-            // a pronoun with its verb ("I'm", "We've" starting a quote)
-            // is no name, whatever the tagger made of its capital
+            // a pronoun with its verb ("I'm", "I've" in a quote) is no
+            // name, whatever the tagger made of its capital
             if mention_text.contains(['\'', '’'])
                 && crate::lowercase::with_lower(&mention_text, crate::tokenizer::is_contraction)
             {
