@@ -64,25 +64,10 @@ fn is_preposition(lower: &str) -> bool {
 
 /// Words the stop words lack that no phrase starts or ends on either,
 /// so that none is a phrase alone: the pronoun "I" and a pronoun with its
-/// verb ("I'm", "we've"), "v" of a fixture ("Yeading v Newcastle"), and
-/// an honorific whose name the tagger took without it ("manager Sir").
-/// Other single letters stay: "X Factor winner".
+/// verb ("I'm", "we've"), and "v" of a fixture ("Yeading v Newcastle").
+/// Other single letters stay: "X Factor winner". Titles are `is_title`'s.
 fn is_filler(lower: &str) -> bool {
-    is_contraction(lower)
-        || matches!(
-            lower,
-            "i" | "v"
-                | "vs"
-                | "vs."
-                | "sir"
-                | "mr"
-                | "mr."
-                | "mrs"
-                | "mrs."
-                | "dr"
-                | "dr."
-                | "dame"
-        )
+    is_contraction(lower) || matches!(lower, "i" | "v" | "vs" | "vs.")
 }
 
 /// Units and measures: "percent" or "million tonnes" says how much, not
@@ -230,7 +215,8 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
             let canonical = match e.kind.as_str() {
                 // a word the tagger took for a name ("I'll") is no phrase
                 _ if !e.canonical.contains(' ')
-                    && with_lower(&e.canonical, |w| is_filler(w) || is_stop(w)) =>
+                    && (is_title_word(&e.canonical)
+                        || with_lower(&e.canonical, |w| is_filler(w) || is_stop(w))) =>
                 {
                     None
                 }
@@ -844,10 +830,18 @@ fn divides_phrases(lower: &str) -> bool {
 }
 
 /// Whether a word is a person's title ("Ms" of "Ms Cooper", when the
-/// tagger's name is "Cooper"); by its written form, since "MS" is an
-/// illness.
+/// tagger's name is "Cooper"; "manager Sir" of "Sir Alex Ferguson");
+/// by its written form, since "MS" is an illness.
 fn is_title(word: &Option<(u32, &str)>) -> bool {
-    word.is_some_and(|(_, surface)| crate::entities::UNDOTTED_TITLES.contains(&surface))
+    word.is_some_and(|(_, surface)| is_title_word(surface))
+}
+
+/// `is_title` for a written form, with or without its full stop: the
+/// undotted titles the entities drop, and "Sir" and "Dame", which stay in
+/// a knight's name.
+fn is_title_word(surface: &str) -> bool {
+    let undotted = surface.strip_suffix('.').unwrap_or(surface);
+    crate::entities::UNDOTTED_TITLES.contains(&undotted) || matches!(undotted, "Sir" | "Dame")
 }
 
 /// How many of `predicted` match a phrase of `gold`, where each gold
