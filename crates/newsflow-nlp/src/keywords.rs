@@ -246,7 +246,7 @@ fn is_country(entity: &newsflow_core::Entity) -> bool {
     entity
         .geo
         .as_ref()
-        .is_some_and(|geo| geo["kind"].as_str() == Some("country"))
+        .is_some_and(|geo| geo["kind"].as_str() == Some(crate::geo::PlaceKind::Country.as_str()))
 }
 
 /// The `limit` best key phrases of title and body together; `names` are
