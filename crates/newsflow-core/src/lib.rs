@@ -35,7 +35,7 @@ pub use id::{derive_id, normalise_text, normalise_url};
 pub use raw::RawArticle;
 pub use reason::{DeadLetterReason, UnknownReason};
 pub use story::{Story, StoryKind};
-pub use text::plain_text;
+pub use text::{decode_references, plain_text};
 
 /// `schema` value of a [`RawArticle`].
 pub const RAW_SCHEMA: &str = "newsflow.raw/1";

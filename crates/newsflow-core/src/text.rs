@@ -1,6 +1,8 @@
 //! Text as newsflow reads it from the outside.
 
-/// Text of an HTML fragment: tags dropped, common entities decoded,
+use std::borrow::Cow;
+
+/// Text of an HTML fragment: tags dropped, character references decoded,
 /// whitespace collapsed, paragraphs kept as line breaks.
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -22,8 +24,7 @@ pub fn plain_text(html: &str) -> String {
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
-    let decoded = decode_entities(&out);
-    decoded
+    htmlize::unescape(out)
         .lines()
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|line| !line.is_empty())
@@ -31,44 +32,17 @@ pub fn plain_text(html: &str) -> String {
         .join("\n")
 }
 
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = after;
-            continue;
-        };
-        let name = &after[..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => name
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
+/// Article text with the HTML character references it still carries
+/// ("Beyonc&#233;", "&pound;5m") decoded, as scraped text often arrives.
+/// Plain text may hold a bare "&" ("AT&T", "P&O"), so a name without its
+/// ";" is decoded only where HTML would decode it inside an attribute: not
+/// before a letter, a digit or "=". Text without a reference comes back
+/// as it was, with no copy.
+pub fn decode_references(text: String) -> String {
+    match htmlize::unescape_attribute(text.as_str()) {
+        Cow::Owned(decoded) => decoded,
+        Cow::Borrowed(_) => text,
     }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -81,5 +55,20 @@ mod tests {
             plain_text("a<br/>b &#8364; &#x41; &foo; x&y"),
             "a\nb € A &foo; x&y"
         );
+        assert_eq!(plain_text("&pound;5m &mdash; Caf&eacute;"), "£5m — Café");
+    }
+
+    #[test]
+    fn references_in_plain_text_are_decoded() {
+        assert_eq!(
+            decode_references("Beyonc&#233; wins &pound;5m &amp; more".into()),
+            "Beyoncé wins £5m & more"
+        );
+        // a bare "&" before a letter is text, even where it starts a name
+        assert_eq!(
+            decode_references("AT&T, P&O and M&S; R&D&copy2".into()),
+            "AT&T, P&O and M&S; R&D&copy2"
+        );
+        assert_eq!(decode_references("5 &lt 6".into()), "5 < 6");
     }
 }

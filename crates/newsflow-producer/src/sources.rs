@@ -11,7 +11,10 @@
 //!
 //! Missing `id`, `schema` and `ingested_at` are filled in; everything else is
 //! validated as the enricher will validate it, so bad input is reported
-//! here, with the file (and line) it came from.
+//! here, with the file (and line) it came from. HTML character references
+//! left in the title or body ("Beyonc&#233;", "&pound;5m") are decoded, as a
+//! feed's text is: scraped text often carries them, and the models read
+//! words, not escapes. A derived id is the one of the text as it came.
 //!
 //! JSON lines are read a line at a time, from files and stdin alike, and a
 //! line over the size limit is passed over without being held: a file of
@@ -22,7 +25,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use newsflow_core::{decode_raw, RawArticle};
+use newsflow_core::{decode_raw, decode_references, RawArticle};
 
 /// Where an item came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,21 +384,25 @@ fn parse_text(bytes: &[u8], origin: Origin, max_bytes: usize) -> Item {
         Err(e) => return Item::failed(origin, format!("not valid UTF-8: {e}")),
     };
     match RawArticle::from_text(text) {
-        Some(article) => Item::Article {
-            origin,
-            article: Box::new(article),
-        },
+        Some(article) => read(origin, article),
         None => Item::failed(origin, "empty: a .txt article needs a title line"),
     }
 }
 
 fn parse_json(bytes: &[u8], origin: Origin, max_bytes: usize) -> Item {
     match decode_raw(bytes, max_bytes) {
-        Ok(article) => Item::Article {
-            origin,
-            article: Box::new(article),
-        },
+        Ok(article) => read(origin, article),
         Err(e) => Item::failed(origin, e.message),
+    }
+}
+
+/// An article read, its text's character references decoded.
+fn read(origin: Origin, mut article: RawArticle) -> Item {
+    article.title = decode_references(std::mem::take(&mut article.title));
+    article.body = decode_references(std::mem::take(&mut article.body));
+    Item::Article {
+        origin,
+        article: Box::new(article),
     }
 }
 
@@ -478,6 +485,29 @@ mod tests {
         };
         assert_eq!(article.title, "Headline");
         assert_eq!(article.body, "First para.\n\nSecond.");
+    }
+
+    #[test]
+    fn character_references_are_decoded_and_the_id_is_of_the_text_as_it_came() {
+        let json = br#"{"title": "Beyonc&#233; wins &pound;2m", "body": "AT&T &amp; P&O"}"#;
+        let Item::Article { article, .. } = parse_json(json, Origin::Named("j".into()), 1 << 20)
+        else {
+            panic!("expected an article")
+        };
+        assert_eq!(article.title, "Beyoncé wins £2m");
+        assert_eq!(article.body, "AT&T & P&O");
+        assert_eq!(
+            article.id,
+            newsflow_core::derive_id(None, "Beyonc&#233; wins &pound;2m", "AT&T &amp; P&O")
+        );
+        let Item::Article { article, .. } = parse_text(
+            b"Caf&eacute; opens\nIn Paris.",
+            Origin::Named("t".into()),
+            100,
+        ) else {
+            panic!("expected an article")
+        };
+        assert_eq!(article.title, "Café opens");
     }
 
     #[test]
