@@ -132,6 +132,22 @@ fn starts_a_quantity(lower: &str) -> bool {
     matches!(lower, "least" | "fewer" | "less")
 }
 
+/// Whether a lower-cased word is a number, with at most a magnitude or a
+/// unit's letter after it: "42m", "1.8bn", "800m", but not a model such as
+/// "777-200lr" or "7e7".
+fn is_amount(lower: &str) -> bool {
+    let rest = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    lower.starts_with(|c: char| c.is_ascii_digit())
+        && matches!(rest, "" | "m" | "bn" | "tn" | "k" | "p")
+}
+
+/// Whether a word is a year or a decade: "1997", "1990s", "70s".
+fn is_year(lower: &str) -> bool {
+    let digits = lower.strip_suffix('s').unwrap_or(lower);
+    digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits.len() == 4 || (digits.len() == 2 && digits.len() < lower.len()))
+}
+
 /// Whether a lower-cased word is a stop word.
 pub(crate) fn is_stop(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
@@ -536,6 +552,13 @@ pub fn keywords(
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
+    // A sum of money ("£" "42m": the tokenizer splits the currency off)
+    // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
+    // "42m" alone says nothing, and "£1.8bn deal" is the deal. A number
+    // with no currency before it may be a race ("800m", "50K Walk").
+    let amount: Vec<bool> = words.iter().map(|w| is_amount(w)).collect();
+    let year: Vec<bool> = words.iter().map(|w| is_year(w)).collect();
+    let money = |at: usize| at > 0 && matches!(tokens[at - 1].text(text), "£" | "$" | "€" | "¥");
     let class: Vec<Option<WordClass>> = words.iter().map(|w| class_of(w)).collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
@@ -664,6 +687,10 @@ pub fn keywords(
                     || measure[*id as usize]
                     || measure[key[0] as usize]
                     || quantifier[key[0] as usize]
+                    || year[key[0] as usize]
+                    || year[*id as usize]
+                    || (amount[key[0] as usize] && money(at + 1 - len))
+                    || (amount[*id as usize] && money(at))
                     || class[key[0] as usize] == Some(WordClass::Adverb)
                     || matches!(
                         class[*id as usize],
@@ -1110,6 +1137,39 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().any(|k| k.ends_with("people")), "{got:?}");
+        // nor on a sum of money or a year; a race's distance stays
+        let got = top(
+            "The firm agreed a £1.8bn deal. The £1.8bn deal gives holders £42m, \
+             and the 1997 Mercury Music Prize went to a band. Holders get £42m. \
+             She won the 800m in Paris, and the 800m in Rome.",
+            20,
+        );
+        assert!(
+            !got.iter().any(|k| ["1.8bn", "42m", "1997"]
+                .iter()
+                .any(|n| k.split(' ').any(|w| w == *n))),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|k| k == "deal"), "{got:?}");
+        assert!(got.iter().any(|k| k == "800m"), "{got:?}");
+        for (word, amount) in [
+            ("42m", true),
+            ("1,500", true),
+            ("800m", true),
+            ("7e7", false),
+        ] {
+            assert_eq!(is_amount(word), amount, "{word}");
+        }
+        assert!(!is_amount("777-200lr") && !is_amount("m"));
+        for (word, year) in [
+            ("1997", true),
+            ("1990s", true),
+            ("70s", true),
+            ("800", false),
+        ] {
+            assert_eq!(is_year(word), year, "{word}");
+        }
+        assert!(!is_year("s") && !is_year("7s"));
         // no phrase starts or ends on an adverb
         let got = top(
             "Cases rose sharply. Cases rose sharply again, and cases fell sharply later. \
