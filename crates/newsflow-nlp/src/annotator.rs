@@ -194,6 +194,11 @@ fn find_entities(
             {
                 return None;
             }
+            // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
+            // a kind of thing, and CoNLL leaves "MPs" outside any entity
+            if entities::is_plural_acronym(&mention_text) {
+                return None;
+            }
             let (field, start) = doc.locate(span.start, span.end)?;
             let weight = match field {
                 MentionField::Title => 3.0,
@@ -401,6 +406,35 @@ mod tests {
         assert!(!names.iter().any(|n| n.contains('\'')), "{names:?}");
         let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
         assert!(!phrases.iter().any(|p| p.contains('\'')), "{phrases:?}");
+    }
+
+    #[test]
+    fn an_acronym_plural_is_no_entity() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "PCs outsell DVDs",
+            "Sales of PCs rose in Europe, Intel said on Monday. Shops sold more PCs \
+             than DVDs, and MSPs at Holyrood asked the NHS why.",
+        );
+        let out = annotator.annotate(raw, None);
+        let names: Vec<&str> = out.entities.iter().map(|e| e.text.as_str()).collect();
+        assert!(
+            names.contains(&"Intel") && names.contains(&"NHS"),
+            "{names:?}"
+        );
+        assert!(
+            !names.iter().any(|n| ["PCs", "DVDs", "MSPs"].contains(n)),
+            "{names:?}"
+        );
+        for (text, plural) in [
+            ("PCs", true),
+            ("MPs", true),
+            ("NHS", false),
+            ("Lib Dems", false),
+        ] {
+            assert_eq!(entities::is_plural_acronym(text), plural, "{text}");
+        }
+        assert!(!entities::is_plural_acronym("As") && !entities::is_plural_acronym("s"));
     }
 
     #[test]

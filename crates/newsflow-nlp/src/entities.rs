@@ -40,6 +40,13 @@ pub(crate) const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Pr
 
 /// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
 /// a name.
+/// Whether a mention is the plural of an acronym: two or more capitals and
+/// a small "s" ("PCs", "MPs"), not "NHS" or "Lib Dems".
+pub(crate) fn is_plural_acronym(text: &str) -> bool {
+    text.strip_suffix('s')
+        .is_some_and(|stem| stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
 fn strip_titles(text: &str, person: bool) -> &str {
     let mut t = text.trim();
     while let Some((first, rest)) = t.split_once(' ') {
