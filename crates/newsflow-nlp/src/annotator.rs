@@ -186,26 +186,35 @@ fn find_entities(
         // story is about
         .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
-            let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
-            // a pronoun with its verb ("I'm", "I've" in a quote) is no
-            // name, whatever the tagger made of its capital
-            if mention_text.contains(['\'', '’'])
-                && crate::lowercase::with_lower(&mention_text, crate::tokenizer::is_contraction)
+            let mut mention_text: String = chars.get(span.start..span.end)?.iter().collect();
+            // A pronoun with its verb ("I'm", "I've" in a quote) or a
+            // negated verb ("Don't") is no name, whatever the tagger made
+            // of its capital; after a name ("Roddick didn't") the name
+            // ends before it.
+            let mut span_end = span.end;
+            let last = mention_text.rsplit(' ').next().unwrap_or_default();
+            if last.contains(['\'', '’'])
+                && crate::lowercase::with_lower(last, crate::tokenizer::is_contraction)
             {
-                return None;
+                let name = mention_text[..mention_text.len() - last.len()].trim_end();
+                if name.is_empty() {
+                    return None;
+                }
+                span_end = span.start + name.chars().count();
+                mention_text = name.to_string();
             }
             // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
             // a kind of thing, and CoNLL leaves "MPs" outside any entity
             if entities::is_plural_acronym(&mention_text) {
                 return None;
             }
-            let (field, start) = doc.locate(span.start, span.end)?;
+            let (field, start) = doc.locate(span.start, span_end)?;
             let weight = match field {
                 MentionField::Title => 3.0,
                 MentionField::Body if start < doc.lead_end() => 2.0,
                 MentionField::Body => 1.0,
             };
-            let end = start + (span.end - span.start);
+            let end = start + (span_end - span.start);
             Some(Found {
                 kind: span.kind,
                 text: mention_text,
@@ -391,19 +400,31 @@ mod tests {
     }
 
     #[test]
-    fn a_pronoun_with_its_verb_is_no_entity_or_key_phrase() {
+    fn a_contraction_is_no_entity_or_key_phrase() {
         let annotator = Annotator::with_default_models().unwrap();
         // mid-sentence, the tagger takes a capital "I'm" for a person
         let raw = RawArticle::new(
             "Smith wary of injuries",
             "Smith won bronze in Madrid. \"It was great winning bronze but I'm wary of \
              injuries,\" said Smith. \"I had hoped to race but I've been ill,\" she added. \
-             \"The coach said I'd be fine but I'll wait.\"",
+             \"The coach said I'd be fine but I'll wait. Don't rush, he said.\" \
+             Jones, who won gold, said Smith didn't need to.",
         );
         let out = annotator.annotate(raw, None);
         let names: Vec<&str> = out.entities.iter().map(|e| e.text.as_str()).collect();
         assert!(names.contains(&"Smith"), "{names:?}");
         assert!(!names.iter().any(|n| n.contains('\'')), "{names:?}");
+        let smith = out.entities.iter().find(|e| e.text == "Smith");
+        assert_eq!(smith.map(|e| e.count), Some(4), "{:?}", out.entities);
+        for m in smith.iter().flat_map(|e| &e.mentions) {
+            let field = if m.field == MentionField::Title {
+                &out.title
+            } else {
+                &out.body
+            };
+            let text: String = field.chars().skip(m.start).take(m.end - m.start).collect();
+            assert_eq!(text, "Smith");
+        }
         let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
         assert!(!phrases.iter().any(|p| p.contains('\'')), "{phrases:?}");
     }

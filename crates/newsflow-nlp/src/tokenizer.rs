@@ -131,11 +131,12 @@ pub(crate) fn is_possessive(word: &str) -> bool {
 }
 
 /// Whether a lower-cased token is a word with its verb contracted onto it
-/// ("i'm", "we've", "you're", "they'll", "i'd"), which this tokenizer
-/// keeps whole: a pronoun, never a name.
+/// ("i'm", "we've", "you're", "they'll", "i'd") or a negated auxiliary
+/// ("don't"), which this tokenizer keeps whole: a pronoun or a verb, never
+/// a name.
 pub(crate) fn is_contraction(lower: &str) -> bool {
     [
-        "'m", "'re", "'ve", "'ll", "'d", "’m", "’re", "’ve", "’ll", "’d",
+        "'m", "'re", "'ve", "'ll", "'d", "n't", "’m", "’re", "’ve", "’ll", "’d", "n’t",
     ]
     .iter()
     .any(|tail| lower.len() > tail.len() && lower.ends_with(tail))
