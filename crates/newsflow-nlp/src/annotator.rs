@@ -179,8 +179,8 @@ fn find_entities(
     doc: &Document,
 ) -> Vec<newsflow_core::Entity> {
     let chars: Vec<char> = doc.text().chars().collect();
-    let found = tagger
-        .spans_in(doc.text(), doc.tokens(), doc.sentences())
+    let spans = tagger.spans_in(doc.text(), doc.tokens(), doc.sentences());
+    let found = entities::split_at_possessives(&chars, spans)
         .into_iter()
         // a credit names who took the photo or sent the copy, not who the
         // story is about
