@@ -39,15 +39,13 @@ struct Group {
 /// only a person's name loses them, since "Dr Pepper" is a company.
 pub(crate) const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
 
-/// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
-/// a name.
 /// The tagger's spans with the possessives it ran them across taken out:
 /// a span that starts on one ("'s Open", its owner left outside) starts
 /// after it, and "BBC's Newsnight" or "Sony's PlayStation" becomes two
 /// names when the part before the "'s" is a name of its own elsewhere in
 /// the article, taking that name's type (and the part after it too, when
-/// it is a name elsewhere: "BBC's Jonathan Beale"). Names that hold a possessive
-/// ("New Year's Day", "Lloyd's of London") stay whole.
+/// it is a name elsewhere: "BBC's Jonathan Beale"). Names that hold a
+/// possessive ("New Year's Day", "Lloyd's of London") stay whole.
 pub(crate) fn split_at_possessives(chars: &[char], spans: Vec<CharSpan>) -> Vec<CharSpan> {
     let text = |start: usize, end: usize| -> String {
         chars.get(start..end).unwrap_or_default().iter().collect()
@@ -115,6 +113,8 @@ pub(crate) fn is_plural_acronym(text: &str) -> bool {
         .is_some_and(|stem| stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
+/// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
+/// a name.
 fn strip_titles(text: &str, person: bool) -> &str {
     let mut t = text.trim();
     while let Some((first, rest)) = t.split_once(' ') {
