@@ -297,7 +297,12 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 ///
 /// An unlisted word in -s whose stem can be a verb can be one too
 /// ("halts": "halt").
-fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> Vec<usize> {
+fn headline_verbs(
+    text: &str,
+    headline: &[Token],
+    body: &[Token],
+    in_name: &[Option<usize>],
+) -> Vec<usize> {
     let named = |i: usize| in_name.get(i).is_some_and(Option::is_some);
     let class = |i: usize| -> Option<Option<WordClass>> {
         let token = headline.get(i)?;
@@ -338,6 +343,36 @@ fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> 
         (0..i)
             .rev()
             .find(|&j| headline[j].kind != TokenKind::Punct || starts_clause(j) || named(j))
+    };
+    // a small word after `i`: a stop word or a preposition
+    let small = |i: usize| {
+        headline
+            .get(i)
+            .is_some_and(|t| with_lower(t.text(text), |w| is_stop(w) || is_preposition(w)))
+    };
+    // whether the body has headline word `i` after a determiner or a
+    // possessive ("the talks", "Sony's shares")
+    let noun_in_body = |i: usize| {
+        let word = headline[i].text(text);
+        body.windows(2).any(|pair| {
+            pair[1].text(text).eq_ignore_ascii_case(word)
+                && with_lower(pair[0].text(text), |w| {
+                    is_possessive(w)
+                        || matches!(
+                            w,
+                            "the"
+                                | "a"
+                                | "an"
+                                | "these"
+                                | "those"
+                                | "their"
+                                | "its"
+                                | "his"
+                                | "her"
+                                | "our"
+                        )
+                })
+        })
     };
     let mut verbs = Vec::new();
     let mut clause_has_verb = false;
@@ -390,6 +425,22 @@ fn headline_verbs(text: &str, headline: &[Token], in_name: &[Option<usize>]) -> 
         let plural_subject = joined || (!named(b) && in_s(b));
         let agrees = plural_subject != in_s(i);
         let verb_follows = class(i + 1) == Some(Some(WordClass::Verb));
+        // After a noun, a plural then a base form then a small word is a
+        // noun phrase and its verb ("coalition talks stall over") when the
+        // article uses the plural as a noun ("the talks"); otherwise the
+        // word in -s is the verb ("trade gap hits record in 2004"), as it
+        // is after a name ("Hansen delays return to court").
+        let head_noun = !named(b)
+            && in_s(i)
+            && class(i + 1) == Some(Some(WordClass::MaybeVerb))
+            && !in_s(i + 1)
+            && small(i + 2)
+            && noun_in_body(i);
+        if after_noun && head_noun {
+            verbs.push(i + 1);
+            clause_has_verb = true;
+            continue;
+        }
         if after_noun && agrees && !verb_follows {
             verbs.push(i);
             clause_has_verb = true;
@@ -457,7 +508,8 @@ pub fn keywords(
             });
         }
     }
-    let headline_verbs = headline_verbs(text, &tokens[..headline.min(tokens.len())], &in_name);
+    let (title, body) = tokens.split_at(headline.min(tokens.len()));
+    let headline_verbs = headline_verbs(text, title, body, &in_name);
     // Every word token lower-cased into one buffer first, so that the
     // interning table keys on slices of it, not on a String per word.
     let mut lowered = String::with_capacity(text.len());
@@ -1267,6 +1319,23 @@ mod tests {
                 "Japan avoided a recession. The recession was avoided by Japan.",
                 "recession",
                 "escapes",
+            ),
+            // a plural the body uses as a noun, then a base form and a
+            // small word: the plural ends the subject, the base form is
+            // the verb
+            (
+                "Budget talks stall over pension reform",
+                "The talks resumed on Monday. Pension reform divides the parties, and \
+                 pension reform costs money.",
+                "Budget talks",
+                "stall",
+            ),
+            // without that use the word in -s stays the verb
+            (
+                "US trade gap hits record in 2004",
+                "The trade gap widened. Officials studied the trade gap.",
+                "trade gap",
+                "hits",
             ),
         ] {
             let got = phrases(title, body);
