@@ -198,6 +198,9 @@ const NONE: u32 = u32::MAX;
 pub struct Name<'a> {
     pub tokens: std::ops::Range<usize>,
     pub canonical: Option<&'a str>,
+    /// A person's name: the words right before it are their role
+    /// ("Prime Minister", "Former crypto executive"), not a phrase.
+    pub person: bool,
 }
 
 /// The mentions of `entities` (people, organisations, places, misc;
@@ -241,10 +244,12 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
                 "PER" | "ORG" | "LOC" => Some(e.canonical.as_str()),
                 _ => None,
             };
+            let person = e.kind == "PER";
             e.mentions.iter().filter_map(move |m| {
                 Some(Name {
                     tokens: doc.token_range(m)?,
                     canonical,
+                    person,
                 })
             })
         })
@@ -505,11 +510,35 @@ pub fn keywords(
             names.push(Name {
                 tokens: i..i + 1,
                 canonical: Some(canonical),
+                person: false,
             });
         }
     }
     let (title, body) = tokens.split_at(headline.min(tokens.len()));
     let headline_verbs = headline_verbs(text, title, body, &in_name);
+    // The words right before a person's name in its sentence, up to three
+    // and back to a stop word or a sign, are their role: "Prime Minister",
+    // "Former crypto executive", "top seed". No phrase holds one.
+    let mut sentence_start = vec![false; tokens.len() + 1];
+    for range in sentences {
+        if let Some(start) = sentence_start.get_mut(range.start) {
+            *start = true;
+        }
+    }
+    let mut role = vec![false; tokens.len()];
+    for name in names.iter().filter(|n| n.person) {
+        for i in (name.tokens.start.saturating_sub(3)..name.tokens.start).rev() {
+            let token = &tokens[i];
+            if sentence_start[i + 1]
+                || token.kind == TokenKind::Punct
+                || in_name[i].is_some()
+                || with_lower(token.text(text), is_stop)
+            {
+                break;
+            }
+            role[i] = true;
+        }
+    }
     // Every word token lower-cased into one buffer first, so that the
     // interning table keys on slices of it, not on a String per word.
     let mut lowered = String::with_capacity(text.len());
@@ -728,6 +757,9 @@ pub fn keywords(
                     });
                 let divided = len > 1 && divides[*id as usize];
                 if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
+                    break;
+                }
+                if role[at] {
                     break;
                 }
                 // nor starts or ends on an adverb ("sharply", "signals
@@ -996,6 +1028,7 @@ mod tests {
             .map(|&w| Name {
                 tokens: at(w)..at(w) + 1,
                 canonical: Some(w),
+                person: false,
             })
             .collect();
         let got: Vec<String> = keywords(&text, &tokens, &sentences, headline, &[], &names, 10)
@@ -1073,6 +1106,7 @@ mod tests {
         let name = |first: usize, len: usize, canonical| Name {
             tokens: first..first + len,
             canonical: Some(canonical),
+            person: false,
         };
         // the last "Putin" is left untagged, as a tagger may leave it
         let names = [
@@ -1374,6 +1408,70 @@ mod tests {
     }
 
     #[test]
+    fn the_words_before_a_persons_name_are_their_role() {
+        let text = "Prime Minister Kyriakos Mitsotakis met top seed Tim Henman. \
+                    Deputy Prime Minister Kyriakos Mitsotakis praised the seed. \
+                    The seed and the minister met Acme Bank.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let span = |first: &'static str, len: usize| {
+            tokens
+                .iter()
+                .enumerate()
+                .filter(move |(_, t)| t.text(text) == first)
+                .map(move |(i, _)| i..i + len)
+                .collect::<Vec<_>>()
+        };
+        let mut names: Vec<Name> = span("Kyriakos", 2)
+            .into_iter()
+            .chain(span("Tim", 2))
+            .map(|tokens| Name {
+                tokens,
+                canonical: None,
+                person: true,
+            })
+            .collect();
+        // the words before an organisation stay
+        names.extend(span("Acme", 2).into_iter().map(|tokens| Name {
+            tokens,
+            canonical: Some("Acme Bank"),
+            person: false,
+        }));
+        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &[], &names, 20)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(
+            !got.iter().any(|p| p.contains("Prime") || p.contains("top")),
+            "{got:?}"
+        );
+        // the same word away from a name is a phrase
+        assert!(got.iter().any(|p| p == "seed"), "{got:?}");
+        assert!(got.iter().any(|p| p == "minister"), "{got:?}");
+        // a role is in the name's sentence: the headline's last words
+        // before a body that opens on a name are no role
+        let doc = crate::Document::new(
+            "Leaders talk in phone call",
+            "Kyriakos Mitsotakis spoke for an hour. Talks ended late.",
+        );
+        let at = doc
+            .tokens()
+            .iter()
+            .position(|t| t.text(doc.text()) == "Kyriakos")
+            .unwrap();
+        let names = [Name {
+            tokens: at..at + 2,
+            canonical: None,
+            person: true,
+        }];
+        let got: Vec<String> = of_document(&doc, &names, 20)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(got.iter().any(|p| p == "phone call"), "{got:?}");
+    }
+
+    #[test]
     fn a_title_outside_the_name_is_no_phrase() {
         let text = "Ms Cooper told the court. Ms Cooper said the audit failed. \
                     Mr Sullivan denied it. Ms Cooper and Mr Sullivan met. \
@@ -1388,6 +1486,7 @@ mod tests {
             .map(|(i, t)| Name {
                 tokens: i..i + 1,
                 canonical: Some(t.text(text)),
+                person: true,
             })
             .collect();
         let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &[], &names, 10)
