@@ -65,6 +65,10 @@ pub(crate) fn split_at_possessives(chars: &[char], spans: Vec<CharSpan>) -> Vec<
             (span.start < span.end).then_some(span)
         })
         .collect();
+    // most articles have no name across a possessive
+    if !spans.iter().any(|s| possessive(s.start, s.end).is_some()) {
+        return spans;
+    }
     let alone: HashMap<String, usize> = spans
         .iter()
         .filter(|s| possessive(s.start, s.end).is_none())
