@@ -179,42 +179,21 @@ fn find_entities(
     doc: &Document,
 ) -> Vec<newsflow_core::Entity> {
     let chars: Vec<char> = doc.text().chars().collect();
-    let spans = tagger.spans_in(doc.text(), doc.tokens(), doc.sentences());
-    let found = entities::split_at_possessives(&chars, spans)
+    let found = tagger
+        .spans_in(doc.text(), doc.tokens(), doc.sentences())
         .into_iter()
         // a credit names who took the photo or sent the copy, not who the
         // story is about
         .filter(|span| !doc.in_credit(span.start))
         .filter_map(|span| {
-            let mut mention_text: String = chars.get(span.start..span.end)?.iter().collect();
-            // A pronoun with its verb ("I'm", "I've" in a quote) or a
-            // negated verb ("Don't") is no name, whatever the tagger made
-            // of its capital; after a name ("Roddick didn't") the name
-            // ends before it.
-            let mut span_end = span.end;
-            let last = mention_text.rsplit(' ').next().unwrap_or_default();
-            if last.contains(['\'', '’'])
-                && crate::lowercase::with_lower(last, crate::tokenizer::is_contraction)
-            {
-                let name = mention_text[..mention_text.len() - last.len()].trim_end();
-                if name.is_empty() {
-                    return None;
-                }
-                span_end = span.start + name.chars().count();
-                mention_text = name.to_string();
-            }
-            // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
-            // a kind of thing, and CoNLL leaves "MPs" outside any entity
-            if entities::is_plural_acronym(&mention_text) {
-                return None;
-            }
-            let (field, start) = doc.locate(span.start, span_end)?;
+            let mention_text: String = chars.get(span.start..span.end)?.iter().collect();
+            let (field, start) = doc.locate(span.start, span.end)?;
             let weight = match field {
                 MentionField::Title => 3.0,
                 MentionField::Body if start < doc.lead_end() => 2.0,
                 MentionField::Body => 1.0,
             };
-            let end = start + (span_end - span.start);
+            let end = start + (span.end - span.start);
             Some(Found {
                 kind: span.kind,
                 text: mention_text,
@@ -447,15 +426,6 @@ mod tests {
             !names.iter().any(|n| ["PCs", "DVDs", "MSPs"].contains(n)),
             "{names:?}"
         );
-        for (text, plural) in [
-            ("PCs", true),
-            ("MPs", true),
-            ("NHS", false),
-            ("Lib Dems", false),
-        ] {
-            assert_eq!(entities::is_plural_acronym(text), plural, "{text}");
-        }
-        assert!(!entities::is_plural_acronym("As") && !entities::is_plural_acronym("s"));
     }
 
     #[test]

@@ -13,7 +13,6 @@ use std::collections::HashMap;
 
 use newsflow_core::{Entity, Mention, MentionField};
 
-use crate::conll::CharSpan;
 use crate::ner::tags::TYPES;
 
 /// One mention found by the tagger.
@@ -38,84 +37,6 @@ struct Group {
 /// Honorifics that British style writes without a full stop ("Mr Ebbers");
 /// only a person's name loses them, since "Dr Pepper" is a company.
 pub(crate) const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
-
-/// The tagger's spans with the possessives it ran them across taken out:
-/// a span that starts on one ("'s Open", its owner left outside) starts
-/// after it, and "BBC's Newsnight" or "Sony's PlayStation" becomes two
-/// names when the part before the "'s" is a name of its own elsewhere in
-/// the article, taking that name's type (and the part after it too, when
-/// it is a name elsewhere: "BBC's Jonathan Beale"). Names that hold a
-/// possessive ("New Year's Day", "Lloyd's of London") stay whole.
-pub(crate) fn split_at_possessives(chars: &[char], spans: Vec<CharSpan>) -> Vec<CharSpan> {
-    let text = |start: usize, end: usize| -> String {
-        chars.get(start..end).unwrap_or_default().iter().collect()
-    };
-    // where "'s " begins inside chars[start..end], as an offset
-    let possessive = |start: usize, end: usize| {
-        let span = chars.get(start..end).unwrap_or_default();
-        span.windows(3)
-            .position(|w| matches!(w[0], '\'' | '’') && matches!(w[1], 's' | 'S') && w[2] == ' ')
-    };
-    let mut spans: Vec<CharSpan> = spans
-        .into_iter()
-        .filter_map(|mut span| {
-            if possessive(span.start, span.end) == Some(0) {
-                span.start += 3;
-            }
-            (span.start < span.end).then_some(span)
-        })
-        .collect();
-    // most articles have no name across a possessive
-    if !spans.iter().any(|s| possessive(s.start, s.end).is_some()) {
-        return spans;
-    }
-    let alone: HashMap<String, usize> = spans
-        .iter()
-        .filter(|s| possessive(s.start, s.end).is_none())
-        .map(|s| (text(s.start, s.end), s.kind))
-        .collect();
-    let mut i = 0;
-    while i < spans.len() {
-        let span = spans[i];
-        let Some(at) = possessive(span.start, span.end) else {
-            i += 1;
-            continue;
-        };
-        let start = span.start + at + 3;
-        let rest = text(start, span.end);
-        // A single word after the "'s" is a name only when the article
-        // names it alone too ("BMW's Mini"); "New Year's Day" and
-        // "Foster's Lager" stay whole, as does a span that runs on into
-        // small words ("Parkinson's and Motor Neurone").
-        let named = rest.starts_with(char::is_uppercase)
-            && (rest.contains(' ') || alone.contains_key(&rest));
-        // "BBC's" as written, or "BBC 's" as CoNLL's text has it
-        let mut owner_end = span.start + at;
-        while owner_end > span.start && chars.get(owner_end - 1) == Some(&' ') {
-            owner_end -= 1;
-        }
-        let owner = alone.get(&text(span.start, owner_end)).copied();
-        if let Some(kind) = owner.filter(|_| named) {
-            spans[i].end = owner_end;
-            spans[i].kind = kind;
-            let rest = CharSpan {
-                kind: alone.get(&rest).copied().unwrap_or(span.kind),
-                start,
-                end: span.end,
-            };
-            spans.insert(i + 1, rest);
-        }
-        i += 1;
-    }
-    spans
-}
-
-/// Whether a mention is the plural of an acronym: two or more capitals and
-/// a small "s" ("PCs", "MPs"), not "NHS" or "Lib Dems".
-pub(crate) fn is_plural_acronym(text: &str) -> bool {
-    text.strip_suffix('s')
-        .is_some_and(|stem| stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_uppercase()))
-}
 
 /// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
 /// a name.
@@ -399,55 +320,6 @@ fn longest_text(texts: &[String], person: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn possessives_split_names_the_article_gives_alone() {
-        let kind = |k: &str| TYPES.iter().position(|t| *t == k).unwrap();
-        let text = "BBC's Jonathan Beale met Jonathan Beale of the BBC on New Year's Day; \
-                    Sony's PlayStation beat Parkinson's and Motor Neurone, and Sony's Open. \
-                    Parkinson spoke.";
-        let chars: Vec<char> = text.chars().collect();
-        // the tagger's spans, in text order
-        let mut from = 0;
-        let spans = [
-            ("BBC's Jonathan Beale", "ORG"),
-            ("Jonathan Beale", "PER"),
-            ("BBC", "ORG"),
-            ("New Year's Day", "MISC"),
-            ("Sony's PlayStation", "ORG"),
-            ("Parkinson's and Motor Neurone", "ORG"),
-            ("'s Open", "MISC"),
-            ("Parkinson", "PER"),
-        ]
-        .map(|(name, k)| {
-            let byte = from + text[from..].find(name).unwrap();
-            from = byte + name.len();
-            let start = text[..byte].chars().count();
-            CharSpan {
-                kind: kind(k),
-                start,
-                end: start + name.chars().count(),
-            }
-        })
-        .to_vec();
-        let got: Vec<(String, &str)> = split_at_possessives(&chars, spans)
-            .into_iter()
-            .map(|s| (chars[s.start..s.end].iter().collect(), TYPES[s.kind]))
-            .collect();
-        let want = [
-            ("BBC", "ORG"),
-            ("Jonathan Beale", "PER"),
-            ("Jonathan Beale", "PER"),
-            ("BBC", "ORG"),
-            ("New Year's Day", "MISC"),
-            ("Sony's PlayStation", "ORG"),
-            ("Parkinson's and Motor Neurone", "ORG"),
-            ("Open", "MISC"),
-            ("Parkinson", "PER"),
-        ];
-        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
-        assert_eq!(got, want);
-    }
 
     fn found(kind: &str, text: &str, start: usize, weight: f64) -> Found {
         Found {

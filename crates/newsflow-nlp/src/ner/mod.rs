@@ -11,6 +11,7 @@ mod local_scores;
 pub mod model;
 pub mod selection;
 pub mod tags;
+mod tidy;
 pub mod train;
 
 use features::{context_features, is_headline, DocumentContext, LOCAL_FEATURES};
@@ -169,8 +170,9 @@ impl Tagger {
         let words: Vec<Vec<&str>> = views.iter().map(|v| v.words.clone()).collect();
         let tagged = self.tag_sentences(&words);
         let mut out = Vec::new();
+        let mut runs = Vec::new();
         let mut surfaces = Vec::new();
-        for (view, mut spans) in views.iter().zip(tagged) {
+        for ((view, sentence), mut spans) in views.iter().zip(sentences).zip(tagged) {
             apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             for s in spans {
@@ -179,11 +181,13 @@ impl Tagger {
                     start: view.tokens[s.start].start,
                     end: view.tokens[s.end - 1].end,
                 });
+                runs.push(sentence.start + s.start..sentence.start + s.end);
                 surfaces.push(view.words[s.start..s.end].join(" "));
             }
         }
         harmonise_types(&mut out, &surfaces);
-        out
+        let runs = out.iter().map(|s| s.kind).zip(runs).collect();
+        tidy::tidy(text, tokens, runs)
     }
 }
 

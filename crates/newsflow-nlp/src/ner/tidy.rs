@@ -1,0 +1,174 @@
+//! The last corrections to a document's spans, after their types are
+//! harmonised: where the tagger ran a name across a possessive or into a
+//! contraction, or took a word that names no one thing for a name.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::conll::CharSpan;
+use crate::lowercase::with_lower;
+use crate::tokenizer::{is_contraction, is_possessive, Token};
+
+/// A span's type and the tokens it covers (never none).
+pub(crate) type TokenRun = (usize, Range<usize>);
+
+/// The spans of a document with the corrections below, as code points.
+pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<CharSpan> {
+    let spans = split_at_possessives(text, tokens, spans);
+    spans
+        .into_iter()
+        .filter_map(|(kind, mut run)| {
+            // A pronoun with its verb ("I'm", "I've" in a quote) or a
+            // negated verb ("Don't") is no name, whatever the tagger made
+            // of its capital; after a name ("Roddick didn't") the name
+            // ends before it.
+            let last = tokens[run.end - 1].text(text);
+            if last.contains(['\'', '’']) && with_lower(last, is_contraction) {
+                run.end -= 1;
+            }
+            // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
+            // a kind of thing, and CoNLL leaves "MPs" outside any entity
+            if run.is_empty() || (run.len() == 1 && is_plural_acronym(tokens[run.start].text(text)))
+            {
+                return None;
+            }
+            Some(CharSpan {
+                kind,
+                start: tokens[run.start].start,
+                end: tokens[run.end - 1].end,
+            })
+        })
+        .collect()
+}
+
+/// The spans with the possessives the tagger ran them across taken out: a
+/// span that starts on one ("'s Open", its owner left outside) starts
+/// after it, and "BBC's Newsnight" or "Sony's PlayStation" becomes two
+/// names when the part before the "'s" is a name of its own elsewhere in
+/// the article, taking that name's type (and the part after it too, when
+/// it is a name elsewhere: "BBC's Jonathan Beale"). Names that hold a
+/// possessive ("New Year's Day", "Lloyd's of London") stay whole.
+fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<TokenRun> {
+    let words =
+        |run: &Range<usize>| &text[tokens[run.start].byte_start..tokens[run.end - 1].byte_end];
+    // the first possessive inside a run, with a word after it
+    let possessive = |run: &Range<usize>| {
+        (run.start..run.end - 1).find(|&i| is_possessive(tokens[i].text(text)))
+    };
+    let mut spans: Vec<TokenRun> = spans
+        .into_iter()
+        .map(|(kind, mut run)| {
+            if possessive(&run) == Some(run.start) {
+                run.start += 1;
+            }
+            (kind, run)
+        })
+        .collect();
+    // most articles have no name across a possessive
+    if !spans.iter().any(|(_, run)| possessive(run).is_some()) {
+        return spans;
+    }
+    let alone: HashMap<&str, usize> = spans
+        .iter()
+        .filter(|(_, run)| possessive(run).is_none())
+        .map(|(kind, run)| (words(run), *kind))
+        .collect();
+    let mut i = 0;
+    while i < spans.len() {
+        let (kind, run) = spans[i].clone();
+        let Some(at) = possessive(&run).filter(|&at| at > run.start) else {
+            i += 1;
+            continue;
+        };
+        let rest = at + 1..run.end;
+        let rest_words = words(&rest);
+        // A single word after the "'s" is a name only when the article
+        // names it alone too ("BMW's Mini"); "New Year's Day" and
+        // "Foster's Lager" stay whole, as does a span that runs on into
+        // small words ("Parkinson's and Motor Neurone").
+        let named = rest_words.starts_with(char::is_uppercase)
+            && (rest_words.contains(' ') || alone.contains_key(rest_words));
+        let owner = run.start..at;
+        if let Some(&owner_kind) = alone.get(words(&owner)).filter(|_| named) {
+            let rest_kind = alone.get(rest_words).copied().unwrap_or(kind);
+            spans[i] = (owner_kind, owner);
+            spans.insert(i + 1, (rest_kind, rest));
+        }
+        i += 1;
+    }
+    spans
+}
+
+/// Whether a mention is the plural of an acronym: two or more capitals and
+/// a small "s" ("PCs", "MPs"), not "NHS" or "Lib Dems".
+fn is_plural_acronym(text: &str) -> bool {
+    text.strip_suffix('s')
+        .is_some_and(|stem| stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::tags::TYPES;
+    use crate::tokenizer::tokenize;
+
+    #[test]
+    fn possessives_split_names_the_article_gives_alone() {
+        let kind = |k: &str| TYPES.iter().position(|t| *t == k).unwrap();
+        let text = "BBC's Jonathan Beale met Jonathan Beale of the BBC on New Year's Day; \
+                    Sony's PlayStation beat Parkinson's and Motor Neurone, and Sony's Open. \
+                    Parkinson spoke.";
+        let tokens = tokenize(text);
+        // the tagger's spans, in text order
+        let mut from = 0;
+        let spans = [
+            ("BBC's Jonathan Beale", "ORG"),
+            ("Jonathan Beale", "PER"),
+            ("BBC", "ORG"),
+            ("New Year's Day", "MISC"),
+            ("Sony's PlayStation", "ORG"),
+            ("Parkinson's and Motor Neurone", "ORG"),
+            ("'s Open", "MISC"),
+            ("Parkinson", "PER"),
+        ]
+        .map(|(name, k)| {
+            let byte = from + text[from..].find(name).unwrap();
+            from = byte + name.len();
+            let first = tokens.partition_point(|t| t.byte_start < byte);
+            let last = tokens.partition_point(|t| t.byte_end <= from);
+            (kind(k), first..last)
+        })
+        .to_vec();
+        let chars: Vec<char> = text.chars().collect();
+        let got: Vec<(String, &str)> = tidy(text, &tokens, spans)
+            .into_iter()
+            .map(|s| (chars[s.start..s.end].iter().collect(), TYPES[s.kind]))
+            .collect();
+        let want = [
+            ("BBC", "ORG"),
+            ("Jonathan Beale", "PER"),
+            ("Jonathan Beale", "PER"),
+            ("BBC", "ORG"),
+            ("New Year's Day", "MISC"),
+            ("Sony's PlayStation", "ORG"),
+            ("Parkinson's and Motor Neurone", "ORG"),
+            ("Open", "MISC"),
+            ("Parkinson", "PER"),
+        ];
+        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_acronym_plural_is_told_from_an_acronym_and_a_name() {
+        for (text, plural) in [
+            ("PCs", true),
+            ("MPs", true),
+            ("NHS", false),
+            ("Lib Dems", false),
+        ] {
+            assert_eq!(is_plural_acronym(text), plural, "{text}");
+        }
+        assert!(!is_plural_acronym("As") && !is_plural_acronym("s"));
+    }
+}
