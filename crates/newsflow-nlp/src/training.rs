@@ -10,9 +10,10 @@ pub use crate::ner::tags::TYPES as ENTITY_TYPES;
 pub use crate::ner::train::{train as train_ner, TrainOptions as NerTrainOptions};
 pub use crate::ner::Lexicon;
 pub use crate::topics::calibration::Platt;
+pub use crate::topics::news::{gmb_windows, SENTENCES_PER_WINDOW};
 pub use crate::topics::train::{
     calibrate, held_out, parse_bbc, parse_lexicon, train as train_topics, CalibrationOptions,
-    Taxonomy, TrainOptions as TopicTrainOptions,
+    Sources as TopicSources, Taxonomy, TrainOptions as TopicTrainOptions,
 };
 pub use crate::topics::{
     evaluate as evaluate_topics, Expected, Scored, TopicEvaluation, TopicModel,

@@ -11,6 +11,7 @@ use newsflow_nlp::training::{
     train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation, TopicModel,
     TopicTrainOptions as TrainOptions,
 };
+use newsflow_nlp::training::{gmb_windows, TopicSources as Sources, SENTENCES_PER_WINDOW};
 
 use super::file_name;
 
@@ -67,6 +68,21 @@ pub struct TrainTopicsArgs {
     /// Target of such a weak positive.
     #[arg(long, default_value_t = 0.7)]
     pub lexicon_target: f32,
+    /// Unlabelled newswire (GMB's NER CSV), read in windows of three
+    /// sentences that the lexicon labels.
+    #[arg(long, default_value = "../shared/data/gmb/ner_dataset.utf8.csv")]
+    pub news: PathBuf,
+    /// A news window is a weak positive for one of the twelve topics BBC
+    /// does not label with at least this many distinct lexicon terms of
+    /// it (0: the news is not read).
+    #[arg(long, default_value_t = TrainOptions::default().news_min_terms)]
+    pub news_min_terms: usize,
+    /// …and this many more than of any other topic.
+    #[arg(long, default_value_t = TrainOptions::default().news_margin)]
+    pub news_margin: usize,
+    /// The windows of one topic weigh this many windows at most in all.
+    #[arg(long, default_value_t = TrainOptions::default().news_per_topic)]
+    pub news_per_topic: f32,
     /// The tuning set, one of the two sources the calibration is fitted
     /// on (the other: cross-validation folds of the BBC articles).
     #[arg(long, default_value = "eval/topics/check.jsonl")]
@@ -131,18 +147,29 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         bbc_other_topics: args.bbc_other_topics,
         lexicon_min_terms: args.lexicon_min_terms,
         lexicon_target: args.lexicon_target,
+        news_min_terms: args.news_min_terms,
+        news_margin: args.news_margin,
+        news_per_topic: args.news_per_topic,
         ..TrainOptions::default()
     };
+    let news = if args.news_min_terms > 0 {
+        gmb_windows(&read(&args.news)?, SENTENCES_PER_WINDOW)
+    } else {
+        Vec::new()
+    };
+    let sources = Sources {
+        taxonomy: &taxonomy,
+        bbc: &bbc,
+        lexicon: &lexicon,
+        news: &news,
+    };
     let started = Instant::now();
-    let (mut model, report) =
-        train(&taxonomy, &bbc, &lexicon, &options).map_err(anyhow::Error::msg)?;
+    let (mut model, report) = train(sources, &options).map_err(anyhow::Error::msg)?;
     if args.calibration_folds > 1 {
         let check = read_expected(&args.check)?;
         let fit = calibrate(
             &model,
-            &taxonomy,
-            &bbc,
-            &lexicon,
+            sources,
             &options,
             &check,
             CalibrationOptions {
@@ -204,15 +231,26 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
         "trained on {} BBC articles (held-out fifth left out), {} taxonomy definitions, \
-         {} lexicon pseudo-articles, {} lexicon labels of BBC articles; {} epochs, seed {}, {:.1} s",
+         {} lexicon pseudo-articles, {} lexicon labels of BBC articles, {} of {} news windows \
+         labelled by the lexicon; {} epochs, seed {}, {:.1} s",
         report.bbc_articles,
         report.taxonomy_documents,
         report.pseudo_articles,
         report.lexicon_labels,
+        report.news_windows,
+        report.news_given,
         options.epochs,
         options.seed,
         started.elapsed().as_secs_f64()
     );
+    if !report.news_by_topic.is_empty() {
+        let by_topic: Vec<String> = report
+            .news_by_topic
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        eprintln!("news windows by topic: {}", by_topic.join(", "));
+    }
     eprintln!(
         "wrote {} ({:.1} MB; {} top-level features, {} second-level)",
         args.output.display(),

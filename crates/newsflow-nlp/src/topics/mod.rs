@@ -7,6 +7,7 @@
 pub mod calibration;
 pub mod features;
 pub mod model;
+pub mod news;
 pub mod train;
 
 pub use model::{Scored, TopicModel};

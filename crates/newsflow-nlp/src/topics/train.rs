@@ -7,7 +7,13 @@
 //!   one, for the child scorers);
 //! - the project's topic lexicon (`data/topics/lexicon.txt`), from which
 //!   seeded random pseudo-articles are drawn for every topic, with soft
-//!   labels for the topics that usually go with it.
+//!   labels for the topics that usually go with it;
+//! - unlabelled news (windows of GMB's newswire sentences, [`news`]),
+//!   which the lexicon labels where one of the twelve topics BBC does not
+//!   label clearly leads: real prose about wars, crimes and floods, where
+//!   the pseudo-articles only list their words.
+//!
+//! [`news`]: crate::topics::news
 //!
 //! The scorers are logistic (top level, one-vs-rest) and softmax (children)
 //! regressions fitted by stochastic gradient descent.
@@ -20,7 +26,7 @@ use serde::Deserialize;
 use crate::hash::fnv1a;
 use crate::ner::model::FeatureMap;
 use crate::topics::calibration::Platt;
-use crate::topics::features::Featurizer;
+use crate::topics::features::{bigram_key, unigram_key, Featurizer};
 use crate::topics::model::{softmax, Linear, TopicLabel, TopicModel};
 use crate::topics::Expected;
 
@@ -231,8 +237,18 @@ pub struct TrainOptions {
     /// positive for it (0: never). The lexicon as a labelling function:
     /// real prose about a war, where pseudo-articles only list its words.
     pub lexicon_min_terms: usize,
-    /// Target of such a weak positive.
+    /// Target of such a weak positive, and of a news window's.
     pub lexicon_target: f32,
+    /// A window of unlabelled news is a weak positive for one of the
+    /// twelve topics BBC does not label when it holds at least this many
+    /// distinct lexicon terms of that topic (0: windows are not used)…
+    pub news_min_terms: usize,
+    /// …and this many more than of any other topic.
+    pub news_margin: usize,
+    /// The windows of one topic weigh this many windows at most in all:
+    /// war news is most of GMB, and at full weight it taught crimes and
+    /// fires to look like wars.
+    pub news_per_topic: f32,
 }
 
 impl Default for TrainOptions {
@@ -252,6 +268,9 @@ impl Default for TrainOptions {
             bbc_other_topics: 0.1,
             lexicon_min_terms: 0,
             lexicon_target: 0.7,
+            news_min_terms: 3,
+            news_margin: 1,
+            news_per_topic: 300.0,
         }
     }
 }
@@ -262,8 +281,11 @@ struct Example {
     targets: Vec<f32>,
     /// the second-level code, when the example has one
     child: Option<String>,
-    /// topics the lexicon labelled this BBC article with
+    /// topics the lexicon labelled this BBC article or news window with
     lexicon: Vec<usize>,
+    /// the topic the lexicon labelled this news window with; the window
+    /// says nothing of the topics it was not labelled with
+    news: Option<usize>,
 }
 
 /// What went into a model, for its card.
@@ -274,17 +296,41 @@ pub struct TrainReport {
     pub pseudo_articles: usize,
     /// (BBC article, topic) pairs the lexicon labelled
     pub lexicon_labels: usize,
+    /// news windows the lexicon labelled…
+    pub news_windows: usize,
+    /// …of those given
+    pub news_given: usize,
+    /// (top-level code, news windows labelled with it)
+    pub news_by_topic: Vec<(String, usize)>,
     pub top_features: usize,
     pub child_features: usize,
 }
 
-/// Trains the model on BBC articles, the taxonomy and the lexicon.
+/// What the model learns from.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    /// the IPTC taxonomy: codes, names and definitions
+    pub taxonomy: &'a Taxonomy,
+    /// BBC articles, the held-out fifth among them (left out here)
+    pub bbc: &'a [BbcArticle],
+    /// the project's topic lexicon
+    pub lexicon: &'a [LexiconEntry],
+    /// windows of unlabelled news ([`crate::topics::news`])
+    pub news: &'a [String],
+}
+
+/// Trains the model on BBC articles, the taxonomy, the lexicon and the
+/// windows of unlabelled news the lexicon can label.
 pub fn train(
-    taxonomy: &Taxonomy,
-    bbc: &[BbcArticle],
-    lexicon: &[LexiconEntry],
+    sources: Sources,
     options: &TrainOptions,
 ) -> Result<(TopicModel, TrainReport), String> {
+    let Sources {
+        taxonomy,
+        bbc,
+        lexicon,
+        news,
+    } = sources;
     let mut featurizer = Featurizer::default();
     if options.clusters {
         featurizer = featurizer.with_clusters(crate::word_clusters::WordClusters::builtin());
@@ -314,22 +360,70 @@ pub fn train(
             targets,
             child: None,
             lexicon: Vec::new(),
+            news: None,
         });
         report.bbc_articles += 1;
     }
 
     if options.lexicon_min_terms > 0 {
-        let bbc_known = |topic: usize| BBC_TOPICS.iter().any(|(_, c)| *c == labels[topic].id);
         let terms = LexiconTerms::new(&featurizer, lexicon, &index, taxonomy);
         let trainable = bbc.iter().filter(|a| !is_held_out(&a.id));
         let labelled = trainable.filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category));
         for (example, article) in examples.iter_mut().zip(labelled) {
             for (topic, found) in terms.count(&featurizer, &article.title, &article.text) {
-                if found >= options.lexicon_min_terms && !bbc_known(topic) {
+                if found >= options.lexicon_min_terms && !bbc_known(&labels[topic].id) {
                     example.targets[topic] = example.targets[topic].max(options.lexicon_target);
                     example.lexicon.push(topic);
                     report.lexicon_labels += 1;
                 }
+            }
+        }
+    }
+
+    report.news_given = news.len();
+    if options.news_min_terms > 0 && !news.is_empty() {
+        let terms = LexiconTerms::new(&featurizer, lexicon, &index, taxonomy);
+        let also = also_by_topic(lexicon, &index, taxonomy);
+        let masked: Vec<Vec<u64>> = (0..labels.len()).map(|t| terms.keys(t)).collect();
+        for window in news {
+            let counts = terms.count(&featurizer, "", window);
+            let Some(topic) = news_label(&counts, options) else {
+                continue;
+            };
+            if bbc_known(&labels[topic].id) {
+                continue;
+            }
+            let mut targets = vec![0.0; labels.len()];
+            targets[topic] = options.lexicon_target;
+            let mut labelled = vec![topic];
+            // a war is politics too: the entry's usual companions, softly
+            for &(from, to) in &also {
+                if from == topic {
+                    targets[to] = targets[to].max(options.also_target * options.lexicon_target);
+                    labelled.push(to);
+                }
+            }
+            // The terms that chose the label are left out: the pseudo-
+            // articles already drive them to the topic, so with them in, a
+            // window aiming at `lexicon_target` would teach the words around
+            // them to count against it.
+            let mut features = featurizer.counts("", window);
+            features.retain(|(key, _)| !masked[topic].contains(key));
+            examples.push(Example {
+                features,
+                targets,
+                child: None,
+                lexicon: labelled,
+                news: Some(topic),
+            });
+            report.news_windows += 1;
+            match report
+                .news_by_topic
+                .iter_mut()
+                .find(|(c, _)| *c == labels[topic].id)
+            {
+                Some((_, n)) => *n += 1,
+                None => report.news_by_topic.push((labels[topic].id.clone(), 1)),
             }
         }
     }
@@ -349,6 +443,7 @@ pub fn train(
             targets,
             child: path.get(1).map(|c| c.id.clone()),
             lexicon: Vec::new(),
+            news: None,
         });
         report.taxonomy_documents += 1;
     }
@@ -402,6 +497,7 @@ pub fn train(
                 targets,
                 child: path.get(1).map(|c| c.id.clone()),
                 lexicon: Vec::new(),
+                news: None,
             });
             report.pseudo_articles += 1;
         }
@@ -434,10 +530,8 @@ pub fn train(
         example.features = featurizer.weigh(std::mem::take(&mut example.features));
     }
 
-    let bbc_known: Vec<bool> = labels
-        .iter()
-        .map(|l| BBC_TOPICS.iter().any(|(_, code)| *code == l.id))
-        .collect();
+    let bbc_known: Vec<bool> = labels.iter().map(|l| bbc_known(&l.id)).collect();
+    let news_weight = news_weights(&labels, &report.news_by_topic, options.news_per_topic);
     let mut top = Linear::new(labels.clone());
     let mut order: Vec<usize> = (0..examples.len()).collect();
     for epoch in 0..options.epochs {
@@ -461,10 +555,25 @@ pub fn train(
                     }
                 }
             }
+            // A news window's lexicon label says nothing of the five BBC
+            // topics and little of the other twelve.
+            if example.news.is_some() {
+                for (topic, (g, known)) in gradients.iter_mut().zip(&bbc_known).enumerate() {
+                    if !example.lexicon.contains(&topic) {
+                        *g *= if *known {
+                            0.0
+                        } else {
+                            options.bbc_other_topics
+                        };
+                    }
+                }
+            }
             // BBC articles are the only real prose among the examples:
             // each counts for several pseudo-articles.
             let weight = if i < report.bbc_articles {
                 options.bbc_weight
+            } else if let Some(topic) = example.news {
+                news_weight[topic]
             } else {
                 1.0
             };
@@ -519,6 +628,65 @@ pub fn train(
     Ok((TopicModel::new(top, children, vocabulary), report))
 }
 
+/// Whether BBC's categories name this top-level code.
+fn bbc_known(code: &str) -> bool {
+    BBC_TOPICS.iter().any(|(_, c)| *c == code)
+}
+
+/// The one topic a news window is about by the lexicon: the most distinct
+/// terms, at least `news_min_terms` of them and `news_margin` more than
+/// any other topic's (`counts`: topic, distinct terms found).
+fn news_label(counts: &[(usize, usize)], options: &TrainOptions) -> Option<usize> {
+    let &(topic, found) = counts.iter().max_by_key(|c| c.1)?;
+    let runner_up = counts
+        .iter()
+        .filter(|c| c.0 != topic)
+        .map(|c| c.1)
+        .max()
+        .unwrap_or(0);
+    (found >= options.news_min_terms && found >= runner_up + options.news_margin).then_some(topic)
+}
+
+/// The step weight of a news window of each topic, so that one topic's
+/// windows weigh `per_topic` windows at most in all (`by_topic`: code,
+/// windows).
+fn news_weights(labels: &[TopicLabel], by_topic: &[(String, usize)], per_topic: f32) -> Vec<f32> {
+    labels
+        .iter()
+        .map(|l| {
+            let windows = by_topic.iter().find(|(code, _)| *code == l.id);
+            windows.map_or(1.0, |&(_, n)| (per_topic / n as f32).min(1.0))
+        })
+        .collect()
+}
+
+/// (topic, topic that usually goes with it) from the lexicon's "also"
+/// column, as top-level indices.
+fn also_by_topic(
+    lexicon: &[LexiconEntry],
+    index: &HashMap<&str, usize>,
+    taxonomy: &Taxonomy,
+) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for entry in lexicon {
+        let Some(&from) = taxonomy
+            .path(&entry.code)
+            .first()
+            .and_then(|top| index.get(top.id.as_str()))
+        else {
+            continue;
+        };
+        for also in &entry.also {
+            if let Some(&to) = index.get(also.as_str()) {
+                if !pairs.contains(&(from, to)) {
+                    pairs.push((from, to));
+                }
+            }
+        }
+    }
+    pairs
+}
+
 /// The lexicon's terms per top-level topic, as sequences of the topic
 /// tokeniser's terms, for labelling real articles.
 struct LexiconTerms {
@@ -560,6 +728,20 @@ impl LexiconTerms {
             }
         }
         LexiconTerms { by_topic }
+    }
+
+    /// The feature keys of one topic's one- and two-word terms.
+    fn keys(&self, topic: usize) -> Vec<u64> {
+        self.by_topic
+            .iter()
+            .filter(|(t, _)| *t == topic)
+            .flat_map(|(_, terms)| terms)
+            .filter_map(|term| match term.as_slice() {
+                [one] => Some(unigram_key(one)),
+                [first, second] => Some(bigram_key(first, second)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// How many distinct terms of each topic the article holds.
@@ -635,23 +817,19 @@ pub struct CalibrationOptions {
 /// word lists rather than articles, so they sit on a different scale.
 pub fn calibrate(
     model: &TopicModel,
-    taxonomy: &Taxonomy,
-    bbc: &[BbcArticle],
-    lexicon: &[LexiconEntry],
+    sources: Sources,
     options: &TrainOptions,
     tuning: &[Expected],
     calibration: CalibrationOptions,
 ) -> Result<Calibration, String> {
+    let bbc = sources.bbc;
     let CalibrationOptions {
         folds,
         separate_lexicon_topics,
         lexicon_topics_bbc_weight,
     } = calibration;
     let labels = &model.top.labels;
-    let bbc_labelled: Vec<bool> = labels
-        .iter()
-        .map(|l| BBC_TOPICS.iter().any(|(_, code)| *code == l.id))
-        .collect();
+    let bbc_labelled: Vec<bool> = labels.iter().map(|l| bbc_known(&l.id)).collect();
     let trainable: Vec<&BbcArticle> = bbc.iter().filter(|a| !is_held_out(&a.id)).collect();
     // (raw score, applies, topic index)
     let mut bbc_pairs: Vec<(f32, bool, usize)> = Vec::new();
@@ -665,7 +843,13 @@ pub fn calibrate(
             .filter(|i| held.binary_search(i).is_err())
             .map(|i| trainable[i].clone())
             .collect();
-        let (fold_model, _) = train(taxonomy, &others, lexicon, options)?;
+        let (fold_model, _) = train(
+            Sources {
+                bbc: &others,
+                ..sources
+            },
+            options,
+        )?;
         for &i in &held {
             let article = trainable[i];
             let Some((_, code)) = BBC_TOPICS.iter().find(|(c, _)| *c == article.category) else {
@@ -808,7 +992,16 @@ mod tests {
             pseudo_per_entry: 50,
             ..TrainOptions::default()
         };
-        let (model, report) = train(&taxonomy, &[], &lexicon, &options).unwrap();
+        let (model, report) = train(
+            Sources {
+                taxonomy: &taxonomy,
+                bbc: &[],
+                lexicon: &lexicon,
+                news: &[],
+            },
+            &options,
+        )
+        .unwrap();
         assert_eq!(report.pseudo_articles, 100);
         let topics = model.classify("Storm ahead", "Heavy rain and snow are forecast.");
         assert_eq!(topics[0].label, "weather");
@@ -844,7 +1037,16 @@ mod tests {
                 background: 0.0,
                 ..TrainOptions::default()
             };
-            let (model, _) = train(&taxonomy, &bbc, &lexicon, &options).unwrap();
+            let (model, _) = train(
+                Sources {
+                    taxonomy: &taxonomy,
+                    bbc: &bbc,
+                    lexicon: &lexicon,
+                    news: &[],
+                },
+                &options,
+            )
+            .unwrap();
             model
                 .classify(
                     "MPs debate the shelling",
@@ -858,6 +1060,124 @@ mod tests {
         let (weak, strong) = (conflict(0.0), conflict(1.0));
         assert!(weak > 0.5, "{weak}");
         assert!(strong < weak - 0.2, "{strong} vs {weak}");
+    }
+
+    #[test]
+    fn news_windows_teach_a_topic_the_words_around_its_terms() {
+        const THREE: &str = r#"[
+          {"id": "medtop:11000000", "name": "politics", "definition": "Government and elections", "level": 1, "parent": null, "retired": false},
+          {"id": "medtop:15000000", "name": "sport", "definition": "Competitive activity", "level": 1, "parent": null, "retired": false},
+          {"id": "medtop:16000000", "name": "conflict, war and peace", "definition": "Armed conflict", "level": 1, "parent": null, "retired": false}
+        ]"#;
+        let taxonomy = Taxonomy::parse(THREE).unwrap();
+        let lexicon = parse_lexicon(
+            "medtop:16000000\tmedtop:11000000\ttroops, shelling, soldiers, ceasefire\n\
+             medtop:11000000\t-\tparliament, election, minister, vote\n\
+             medtop:15000000\t-\tgoal, match, striker, league\n",
+        )
+        .unwrap();
+        let mut news = vec![
+            "Troops and soldiers broke the ceasefire as militants regrouped near Mogadishu."
+                .to_string();
+            30
+        ];
+        // no lexicon term, a tie, and a politics lead: none is labelled
+        news.push("Markets opened calmly near Mogadishu.".into());
+        news.push("Troops, soldiers, shelling: the minister wants a vote in parliament.".into());
+        news.push("The minister lost the vote in parliament before the election.".into());
+        // without clusters, which would carry "militants" to the topic of
+        // "troops" on their own
+        let options = TrainOptions {
+            pseudo_per_entry: 50,
+            background: 0.0,
+            clusters: false,
+            ..TrainOptions::default()
+        };
+        let (model, report) = train(
+            Sources {
+                taxonomy: &taxonomy,
+                bbc: &[],
+                lexicon: &lexicon,
+                news: &news,
+            },
+            &options,
+        )
+        .unwrap();
+        assert_eq!(report.news_given, 33);
+        assert_eq!(report.news_windows, 30);
+        assert_eq!(
+            report.news_by_topic,
+            vec![("medtop:16000000".to_string(), 30)]
+        );
+        // what one word adds to each topic's score
+        let pull = |word: &str| {
+            let with = model.top.scores(&[(unigram_key(word), 1.0)]);
+            let without = model.top.scores(&[]);
+            let conflict = model
+                .top
+                .labels
+                .iter()
+                .position(|l| l.id == "medtop:16000000");
+            with[conflict.unwrap()] - without[conflict.unwrap()]
+        };
+        assert!(pull("militant") > 0.2, "{}", pull("militant"));
+        assert!(pull("mogadishu") > 0.2, "{}", pull("mogadishu"));
+        // a word of the news the lexicon did not label learns nothing
+        assert_eq!(pull("calmly"), 0.0);
+        let (model, _) = train(
+            Sources {
+                taxonomy: &taxonomy,
+                bbc: &[],
+                lexicon: &lexicon,
+                news: &[],
+            },
+            &options,
+        )
+        .unwrap();
+        assert_eq!(
+            model.top.scores(&[(unigram_key("militant"), 1.0)]),
+            model.top.scores(&[])
+        );
+    }
+
+    #[test]
+    fn one_topics_windows_weigh_at_most_the_cap() {
+        let label = |id: &str| TopicLabel {
+            id: id.into(),
+            label: id.into(),
+        };
+        let labels = [
+            label("medtop:16000000"),
+            label("medtop:02000000"),
+            label("medtop:03000000"),
+        ];
+        let by_topic = [
+            ("medtop:16000000".to_string(), 1200),
+            ("medtop:02000000".to_string(), 150),
+        ];
+        assert_eq!(
+            news_weights(&labels, &by_topic, 300.0),
+            vec![0.25, 1.0, 1.0]
+        );
+    }
+
+    #[test]
+    fn a_news_label_needs_enough_terms_and_a_lead() {
+        let options = TrainOptions {
+            news_min_terms: 3,
+            news_margin: 1,
+            ..TrainOptions::default()
+        };
+        assert_eq!(news_label(&[(0, 1), (4, 3)], &options), Some(4));
+        assert_eq!(news_label(&[(0, 3), (4, 3)], &options), None);
+        assert_eq!(news_label(&[(0, 2), (4, 0)], &options), None);
+        assert_eq!(news_label(&[], &options), None);
+        let wider = TrainOptions {
+            news_margin: 2,
+            ..options
+        };
+        assert_eq!(news_label(&[(0, 3), (4, 2)], &wider), None);
+        assert_eq!(news_label(&[(0, 4), (4, 2)], &wider), Some(0));
     }
 
     #[test]
