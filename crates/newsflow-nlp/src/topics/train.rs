@@ -530,7 +530,7 @@ pub fn train(
         example.features = featurizer.weigh(std::mem::take(&mut example.features));
     }
 
-    let bbc_known: Vec<bool> = labels.iter().map(|l| bbc_known(&l.id)).collect();
+    let known_to_bbc: Vec<bool> = labels.iter().map(|l| bbc_known(&l.id)).collect();
     let news_weight = news_weights(&labels, &report.news_by_topic, options.news_per_topic);
     let mut top = Linear::new(labels.clone());
     let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -549,16 +549,17 @@ pub fn train(
             // other twelve: a politics story may well be about a war too,
             // so it is only a weak negative for those scorers.
             if i < report.bbc_articles {
-                for (topic, (g, known)) in gradients.iter_mut().zip(&bbc_known).enumerate() {
+                for (topic, (g, known)) in gradients.iter_mut().zip(&known_to_bbc).enumerate() {
                     if !known && !example.lexicon.contains(&topic) {
                         *g *= options.bbc_other_topics;
                     }
                 }
             }
             // A news window's lexicon label says nothing of the five BBC
-            // topics and little of the other twelve.
+            // topics and little of the other twelve: a negative for those
+            // weighs what a BBC article's does.
             if example.news.is_some() {
-                for (topic, (g, known)) in gradients.iter_mut().zip(&bbc_known).enumerate() {
+                for (topic, (g, known)) in gradients.iter_mut().zip(&known_to_bbc).enumerate() {
                     if !example.lexicon.contains(&topic) {
                         *g *= if *known {
                             0.0
