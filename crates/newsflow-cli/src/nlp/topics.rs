@@ -7,11 +7,10 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Args;
 use newsflow_nlp::training::{
-    calibrate, evaluate_topics as evaluate, held_out, mean_sd, parse_bbc, parse_lexicon,
-    train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation, TopicModel,
-    TopicTrainOptions as TrainOptions,
+    calibrate, evaluate_topics as evaluate, gmb_windows, held_out, mean_sd, parse_bbc,
+    parse_lexicon, train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation,
+    TopicModel, TopicSources as Sources, TopicTrainOptions as TrainOptions, SENTENCES_PER_WINDOW,
 };
-use newsflow_nlp::training::{gmb_windows, TopicSources as Sources, SENTENCES_PER_WINDOW};
 
 use super::file_name;
 

@@ -3,8 +3,9 @@
 //! sentences, which the lexicon labels in `train.rs`.
 //!
 //! GMB gives no story boundaries, and its stories are short (three to six
-//! sentences), so a window of three mostly stays inside one story; one that
-//! spans two rarely has a single clear lexicon topic and is passed over.
+//! sentences), so a window of three mostly stays inside one story. One that
+//! spans two is labelled by the story with the more lexicon terms, if any:
+//! these are weak labels.
 
 /// Consecutive sentences per window.
 pub const SENTENCES_PER_WINDOW: usize = 3;
@@ -13,6 +14,7 @@ pub const SENTENCES_PER_WINDOW: usize = 3;
 /// `Sentence: N` first field opening each sentence) as windows of
 /// `sentences` sentences, tokens joined by spaces.
 pub fn gmb_windows(csv: &str, sentences: usize) -> Vec<String> {
+    let sentences = sentences.max(1);
     let mut windows = Vec::new();
     let mut window = String::new();
     let mut in_window = 0;
@@ -69,6 +71,8 @@ mod tests {
         );
         assert_eq!(gmb_windows(CSV, 3).len(), 2);
         assert_eq!(gmb_windows(CSV, 3)[1], "Rain fell");
+        assert_eq!(gmb_windows(CSV, 0), gmb_windows(CSV, 1));
+        assert_eq!(gmb_windows(CSV, 1)[0], "Troops clashed .");
     }
 
     #[test]
