@@ -756,10 +756,8 @@ pub fn keywords(
                         no_end[previous] || plural[previous]
                     });
                 let divided = len > 1 && divides[*id as usize];
-                if !alphabetic[*id as usize] || in_name[at].is_some() || verb || divided {
-                    break;
-                }
-                if role[at] {
+                if !alphabetic[*id as usize] || in_name[at].is_some() || role[at] || verb || divided
+                {
                     break;
                 }
                 // nor starts or ends on an adverb ("sharply", "signals

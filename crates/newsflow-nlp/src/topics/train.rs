@@ -972,6 +972,20 @@ fn step(model: &mut Linear, features: &[(u64, f32)], gradients: &[f32], rate: f3
 mod tests {
     use super::*;
 
+    fn sources<'a>(
+        taxonomy: &'a Taxonomy,
+        bbc: &'a [BbcArticle],
+        lexicon: &'a [LexiconEntry],
+        news: &'a [String],
+    ) -> Sources<'a> {
+        Sources {
+            taxonomy,
+            bbc,
+            lexicon,
+            news,
+        }
+    }
+
     const TAXONOMY: &str = r#"[
       {"id": "medtop:15000000", "name": "sport", "definition": "Competitive activity", "level": 1, "parent": null, "retired": false},
       {"id": "medtop:17000000", "name": "weather", "definition": "The study of the atmosphere", "level": 1, "parent": null, "retired": false},
@@ -993,16 +1007,7 @@ mod tests {
             pseudo_per_entry: 50,
             ..TrainOptions::default()
         };
-        let (model, report) = train(
-            Sources {
-                taxonomy: &taxonomy,
-                bbc: &[],
-                lexicon: &lexicon,
-                news: &[],
-            },
-            &options,
-        )
-        .unwrap();
+        let (model, report) = train(sources(&taxonomy, &[], &lexicon, &[]), &options).unwrap();
         assert_eq!(report.pseudo_articles, 100);
         let topics = model.classify("Storm ahead", "Heavy rain and snow are forecast.");
         assert_eq!(topics[0].label, "weather");
@@ -1038,16 +1043,7 @@ mod tests {
                 background: 0.0,
                 ..TrainOptions::default()
             };
-            let (model, _) = train(
-                Sources {
-                    taxonomy: &taxonomy,
-                    bbc: &bbc,
-                    lexicon: &lexicon,
-                    news: &[],
-                },
-                &options,
-            )
-            .unwrap();
+            let (model, _) = train(sources(&taxonomy, &bbc, &lexicon, &[]), &options).unwrap();
             model
                 .classify(
                     "MPs debate the shelling",
@@ -1094,16 +1090,7 @@ mod tests {
             clusters: false,
             ..TrainOptions::default()
         };
-        let (model, report) = train(
-            Sources {
-                taxonomy: &taxonomy,
-                bbc: &[],
-                lexicon: &lexicon,
-                news: &news,
-            },
-            &options,
-        )
-        .unwrap();
+        let (model, report) = train(sources(&taxonomy, &[], &lexicon, &news), &options).unwrap();
         assert_eq!(report.news_given, 33);
         assert_eq!(report.news_windows, 30);
         assert_eq!(
@@ -1125,16 +1112,7 @@ mod tests {
         assert!(pull("mogadishu") > 0.2, "{}", pull("mogadishu"));
         // a word of the news the lexicon did not label learns nothing
         assert_eq!(pull("calmly"), 0.0);
-        let (model, _) = train(
-            Sources {
-                taxonomy: &taxonomy,
-                bbc: &[],
-                lexicon: &lexicon,
-                news: &[],
-            },
-            &options,
-        )
-        .unwrap();
+        let (model, _) = train(sources(&taxonomy, &[], &lexicon, &[]), &options).unwrap();
         assert_eq!(
             model.top.scores(&[(unigram_key("militant"), 1.0)]),
             model.top.scores(&[])
