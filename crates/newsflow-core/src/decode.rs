@@ -237,8 +237,16 @@ mod tests {
             Some(&serde_json::json!({"y": true}))
         );
 
-        let enriched = EnrichedArticle::from_raw(
-            by_object,
+        let enriched = enriched_from(by_object);
+        let bytes = serde_json::to_vec(&enriched).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert_eq!(decode_enriched(&bytes, LIMIT).unwrap(), enriched);
+        assert_eq!(enriched_by_object(text).unwrap(), enriched);
+    }
+
+    fn enriched_from(raw: RawArticle) -> EnrichedArticle {
+        EnrichedArticle::from_raw(
+            raw,
             crate::LanguageGuess {
                 code: "en".into(),
                 confidence: 1.0,
@@ -251,11 +259,80 @@ mod tests {
                 source: None,
                 enriched_at: "2026-01-02T03:04:07Z".into(),
             },
+        )
+    }
+
+    #[test]
+    fn a_raw_field_named_like_an_analysis_field_is_kept_in_meta() {
+        // A feed's own keywords and topics: before, the record carried two
+        // `keywords` keys and the sinks dead-lettered it.
+        let raw = decode_raw(
+            br#"{"id":"a1","title":"T","body":"B","meta":{"feed":"f","topics":1},
+                "topics":["markets"],"keywords":"a, b","story":null,"x":2}"#,
+            LIMIT,
+        )
+        .unwrap();
+        let enriched = enriched_from(raw);
+        assert_eq!(
+            enriched.meta,
+            Some(
+                serde_json::json!({"feed": "f", "topics": 1, "topics_2": ["markets"],
+                "keywords": "a, b", "story": null})
+            )
+        );
+        assert_eq!(
+            enriched.extra,
+            serde_json::json!({"x": 2}).as_object().cloned().unwrap()
         );
         let bytes = serde_json::to_vec(&enriched).unwrap();
-        let text = std::str::from_utf8(&bytes).unwrap();
         assert_eq!(decode_enriched(&bytes, LIMIT).unwrap(), enriched);
-        assert_eq!(enriched_by_object(text).unwrap(), enriched);
+
+        // a `meta` that is not an object is kept beside them
+        let raw = decode_raw(br#"{"title":"T","body":"B","meta":"m","tone":0.5}"#, LIMIT).unwrap();
+        assert_eq!(
+            enriched_from(raw).meta,
+            Some(serde_json::json!({"meta": "m", "tone": 0.5}))
+        );
+    }
+
+    #[test]
+    fn analysis_fields_name_every_field_a_raw_record_lacks() {
+        let mut raw = RawArticle::new("T", "B");
+        raw.url = Some("u".into());
+        raw.source = Some("s".into());
+        raw.published_at = Some("2026-01-02T03:04:05Z".into());
+        raw.language = Some("en".into());
+        raw.meta = Some(serde_json::json!({}));
+        let raw_keys: Vec<String> = match serde_json::to_value(&raw).unwrap() {
+            Value::Object(object) => object.keys().cloned().collect(),
+            other => panic!("{other}"),
+        };
+        let mut enriched = enriched_from(raw);
+        enriched.tone = Some(crate::Tone {
+            score: 0.0,
+            label: None,
+        });
+        enriched.analysis_skipped = Some("why".into());
+        enriched.truncated = Some(crate::Truncated::default());
+        enriched.story = Some(crate::Story {
+            id: "a".into(),
+            kind: crate::StoryKind::Original,
+            duplicate_of: None,
+            similarity: 0.0,
+        });
+        let Value::Object(record) = serde_json::to_value(&enriched).unwrap() else {
+            panic!("not an object");
+        };
+        for key in record.keys() {
+            assert!(
+                raw_keys.contains(key) || crate::ANALYSIS_FIELDS.contains(&key.as_str()),
+                "`{key}` is in neither the raw record nor ANALYSIS_FIELDS"
+            );
+        }
+        for name in crate::ANALYSIS_FIELDS {
+            assert!(record.contains_key(name), "{name}");
+            assert!(!raw_keys.iter().any(|k| k == name), "{name}");
+        }
     }
 
     #[test]

@@ -77,6 +77,7 @@ impl EnrichedArticle {
             declared: raw.language.or(language.declared),
             ..language
         };
+        let (meta, extra) = move_shadowed_fields(raw.meta, raw.extra);
         EnrichedArticle {
             schema: ENRICHED_SCHEMA.to_string(),
             id: raw.id,
@@ -86,7 +87,7 @@ impl EnrichedArticle {
             body: raw.body,
             published_at: raw.published_at,
             ingested_at: raw.ingested_at,
-            meta: raw.meta,
+            meta,
             language,
             entities: Vec::new(),
             topics: Vec::new(),
@@ -98,7 +99,7 @@ impl EnrichedArticle {
             truncated: None,
             story: None,
             provenance,
-            extra: raw.extra,
+            extra,
         }
     }
 
@@ -115,6 +116,55 @@ impl EnrichedArticle {
         .find_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.timestamp())
     }
+}
+
+/// The record's fields that the analysis writes and a raw record does not
+/// know. A raw field of one of these names, such as a feed's own
+/// `keywords`, would otherwise be written twice into the record, and the
+/// sinks would dead-letter it as not matching the schema.
+pub const ANALYSIS_FIELDS: [&str; 10] = [
+    "entities",
+    "topics",
+    "keywords",
+    "tone",
+    "dates",
+    "stats",
+    "analysis_skipped",
+    "truncated",
+    "story",
+    "provenance",
+];
+
+/// Moves the raw fields named like an analysis field into `meta`, the
+/// source's own metadata, so that the source's value is kept and the record
+/// has each key once. A non-object `meta` is kept under `meta.meta`; a name
+/// `meta` already has gets a suffix (`topics_2`).
+fn move_shadowed_fields(
+    meta: Option<Value>,
+    mut extra: Map<String, Value>,
+) -> (Option<Value>, Map<String, Value>) {
+    let shadowed: Vec<(String, Value)> = ANALYSIS_FIELDS
+        .iter()
+        .filter_map(|name| extra.remove_entry(*name))
+        .collect();
+    if shadowed.is_empty() {
+        return (meta, extra);
+    }
+    let mut object = match meta {
+        None => Map::new(),
+        Some(Value::Object(object)) => object,
+        Some(other) => Map::from_iter([("meta".to_string(), other)]),
+    };
+    for (name, value) in shadowed {
+        let mut key = name.clone();
+        let mut n = 1;
+        while object.contains_key(&key) {
+            n += 1;
+            key = format!("{name}_{n}");
+        }
+        object.insert(key, value);
+    }
+    (Some(Value::Object(object)), extra)
 }
 
 /// The language an article is treated as.

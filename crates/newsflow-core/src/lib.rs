@@ -29,7 +29,7 @@ pub use bounds::{RecordBounds, Truncated};
 pub use decode::{decode_enriched, decode_raw, RecordError};
 pub use enriched::{
     DateMention, DetectedLanguage, EnrichedArticle, Entity, Keyword, LanguageGuess, Mention,
-    MentionField, Provenance, SourcePosition, TextStats, Tone, Topic,
+    MentionField, Provenance, SourcePosition, TextStats, Tone, Topic, ANALYSIS_FIELDS,
 };
 pub use id::{derive_id, normalise_text, normalise_url};
 pub use raw::RawArticle;
