@@ -14,6 +14,10 @@ use newsflow_nlp::training::{
 
 use super::file_name;
 
+/// The tuning sets written for the project: the first, nearly all single
+/// topic; the second, written later with every applicable topic.
+const TUNING_SETS: [&str; 2] = ["eval/topics/check.jsonl", "eval/topics/tune.jsonl"];
+
 #[derive(Debug, Args)]
 pub struct TrainTopicsArgs {
     /// The IPTC Media Topics file.
@@ -82,10 +86,11 @@ pub struct TrainTopicsArgs {
     /// The windows of one topic weigh this many windows at most in all.
     #[arg(long, default_value_t = TrainOptions::default().news_per_topic)]
     pub news_per_topic: f32,
-    /// The tuning set, one of the two sources the calibration is fitted
-    /// on (the other: cross-validation folds of the BBC articles).
-    #[arg(long, default_value = "eval/topics/check.jsonl")]
-    pub check: PathBuf,
+    /// The tuning sets, one of the two sources the calibration is fitted
+    /// on (the other: cross-validation folds of the BBC articles);
+    /// repeatable.
+    #[arg(long, default_values = TUNING_SETS)]
+    pub check: Vec<PathBuf>,
     /// BBC folds for the calibration; 0 leaves the scores uncalibrated.
     #[arg(long, default_value_t = 5)]
     pub calibration_folds: usize,
@@ -106,14 +111,15 @@ pub struct EvalTopicsArgs {
     /// BBC News articles; only the held-out fifth is scored.
     #[arg(long, default_value = "../shared/data/bbc/train.jsonl")]
     pub bbc: PathBuf,
-    /// Hand-written articles with their expected topics (JSON lines).
-    #[arg(long, default_value = "eval/topics/check.jsonl")]
-    pub check: PathBuf,
+    /// Hand-written articles with their expected topics (JSON lines), each
+    /// file scored on its own; repeatable.
+    #[arg(long, default_values = TUNING_SETS)]
+    pub check: Vec<PathBuf>,
     /// The evaluation set (JSON lines, written for the project, never
     /// trained or tuned on): only its totals are printed.
     #[arg(long, default_value = "eval/topics/eval.jsonl")]
     pub eval: PathBuf,
-    /// List every miss of the BBC fifth and the check set.
+    /// List every miss of the BBC fifth and the tuning sets.
     #[arg(long)]
     pub verbose: bool,
     /// Also print the five best top-level topics of this article (a text
@@ -165,7 +171,16 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (mut model, report) = train(sources, &options).map_err(anyhow::Error::msg)?;
     if args.calibration_folds > 1 {
-        let check = read_expected(&args.check)?;
+        let mut check = Vec::new();
+        for path in &args.check {
+            check.extend(read_expected(path)?);
+        }
+        let tuning_names = args
+            .check
+            .iter()
+            .map(|p| file_name(p))
+            .collect::<Vec<_>>()
+            .join(" and ");
         let fit = calibrate(
             &model,
             sources,
@@ -204,15 +219,15 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
                 scaling(&fit.platt),
                 fit.bbc_pairs,
                 fit.tuning_pairs,
-                file_name(&args.check)
+                tuning_names
             ),
             Some(other) => eprintln!(
                 "calibration of the five topics BBC labels: {}, fitted on their pairs of the \
                  BBC folds and {}; of the other twelve: {}, fitted on their pairs of {}{}",
                 scaling(&fit.platt),
-                file_name(&args.check),
+                tuning_names,
                 scaling(other),
-                file_name(&args.check),
+                tuning_names,
                 if args.lexicon_calibration_bbc_weight > 0.0 {
                     format!(
                         " and of the BBC folds at {} of its weight",
@@ -318,12 +333,13 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         args.verbose,
     );
 
-    let check = read_expected(&args.check)?;
-    print(
-        "check set (tuning)",
-        &evaluate(&model, &check),
-        args.verbose,
-    );
+    for path in &args.check {
+        print(
+            &format!("{} (tuning)", file_name(path)),
+            &evaluate(&model, &read_expected(path)?),
+            args.verbose,
+        );
+    }
     // The evaluation set's misses are never listed: reading them would
     // make it a tuning set.
     let eval = read_expected(&args.eval)?;
