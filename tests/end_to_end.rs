@@ -22,7 +22,7 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
     }
     let lines: Vec<String> = (0..30)
         .map(|i| {
-            serde_json::json!({"url": format!("https://news.example/markets/{i}"), "title": format!("Markets update {i}"), "body": "Stocks in Tokyo rose.", "published_at": "2026-11-27T08:30:00Z", "x-custom": i})
+            serde_json::json!({"url": format!("https://news.example/markets/{i}"), "title": format!("Markets update {i}"), "body": "Stocks in Tokyo rose.", "published_at": "2026-11-27T08:30:00Z", "x-custom": i, "keywords": format!("markets, update {i}")})
                 .to_string()
         })
         .collect();
@@ -105,6 +105,10 @@ async fn every_article_from_files_reaches_the_jsonl_sink_with_the_same_id_and_va
         .find(|v| v["x-custom"] == 7)
         .expect("unknown fields are carried through");
     assert_eq!(custom["published_at"], "2026-11-27T08:30:00Z");
+    // a source field named like an analysis field is kept in meta, and the
+    // record (which the sink must read back) has the analysis' own
+    assert_eq!(custom["meta"]["keywords"], "markets, update 7");
+    assert!(custom["keywords"].is_array(), "{custom}");
 
     let mut sunk = Vec::new();
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
