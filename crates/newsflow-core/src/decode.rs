@@ -40,6 +40,14 @@ pub fn decode_raw(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, RecordEr
     if let Some(published) = &article.published_at {
         check_timestamp("published_at", published)?;
     }
+    // The schemas make `meta` an object; passed through as anything else,
+    // it would make the enriched record invalid downstream.
+    if let Some(meta) = article.meta.as_ref().filter(|m| !m.is_object()) {
+        return Err(RecordError::new(
+            DeadLetterReason::InvalidField,
+            format!("field `meta` must be an object, found {}", kind_of(meta)),
+        ));
+    }
     article.fill_defaults();
     Ok(article)
 }
@@ -219,6 +227,16 @@ mod tests {
             kind(br#"{"title":"T","body":"B","published_at":"yesterday"}"#),
             DeadLetterReason::InvalidField
         );
+        for meta in ["\"rss\"", "[1]", "2"] {
+            let record = format!(r#"{{"title":"T","body":"B","meta":{meta}}}"#);
+            let error = decode_raw(record.as_bytes(), LIMIT).unwrap_err();
+            assert_eq!(error.kind, DeadLetterReason::InvalidField, "{meta}");
+            assert!(
+                error.message.contains("`meta` must be an object"),
+                "{error:?}"
+            );
+        }
+        assert!(decode_raw(br#"{"title":"T","body":"B","meta":null}"#, LIMIT).is_ok());
         let big = format!(r#"{{"title":"T","body":"{}"}}"#, "a".repeat(LIMIT));
         assert_eq!(kind(big.as_bytes()), DeadLetterReason::TooLarge);
     }
@@ -287,8 +305,10 @@ mod tests {
         let bytes = serde_json::to_vec(&enriched).unwrap();
         assert_eq!(decode_enriched(&bytes, LIMIT).unwrap(), enriched);
 
-        // a `meta` that is not an object is kept beside them
-        let raw = decode_raw(br#"{"title":"T","body":"B","meta":"m","tone":0.5}"#, LIMIT).unwrap();
+        // a `meta` that is not an object (only a caller's own, as decoding
+        // refuses it) is kept beside them
+        let mut raw = decode_raw(br#"{"title":"T","body":"B","tone":0.5}"#, LIMIT).unwrap();
+        raw.meta = Some(serde_json::json!("m"));
         assert_eq!(
             enriched_from(raw).meta,
             Some(serde_json::json!({"meta": "m", "tone": 0.5}))
