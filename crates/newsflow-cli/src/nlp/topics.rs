@@ -86,6 +86,10 @@ pub struct TrainTopicsArgs {
     /// The windows of one topic weigh this many windows at most in all.
     #[arg(long, default_value_t = TrainOptions::default().news_per_topic)]
     pub news_per_topic: f32,
+    /// Weight of a labelled news window as a negative for each of the five
+    /// BBC topics it holds no lexicon term of (0: none).
+    #[arg(long, default_value_t = TrainOptions::default().news_bbc_negative)]
+    pub news_bbc_negative: f32,
     /// The tuning sets, one of the two sources the calibration is fitted
     /// on (the other: cross-validation folds of the BBC articles);
     /// repeatable.
@@ -155,6 +159,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         news_min_terms: args.news_min_terms,
         news_margin: args.news_margin,
         news_per_topic: args.news_per_topic,
+        news_bbc_negative: args.news_bbc_negative,
         ..TrainOptions::default()
     };
     let news = if args.news_min_terms > 0 {

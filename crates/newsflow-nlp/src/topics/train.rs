@@ -249,6 +249,11 @@ pub struct TrainOptions {
     /// war news is most of GMB, and at full weight it taught crimes and
     /// fires to look like wars.
     pub news_per_topic: f32,
+    /// Weight of a labelled news window as a negative for each of the five
+    /// BBC topics it holds no lexicon term of (0: the window says nothing
+    /// of them). News of a war or a flood is not business, and BBC alone
+    /// teaches economy that any figure rising or falling is.
+    pub news_bbc_negative: f32,
 }
 
 impl Default for TrainOptions {
@@ -271,6 +276,7 @@ impl Default for TrainOptions {
             news_min_terms: 3,
             news_margin: 1,
             news_per_topic: 300.0,
+            news_bbc_negative: 1.0,
         }
     }
 }
@@ -284,8 +290,14 @@ struct Example {
     /// topics the lexicon labelled this BBC article or news window with
     lexicon: Vec<usize>,
     /// the topic the lexicon labelled this news window with; the window
-    /// says nothing of the topics it was not labelled with
-    news: Option<usize>,
+    /// says little of the topics it was not labelled with
+    news: Option<NewsLabel>,
+}
+
+struct NewsLabel {
+    topic: usize,
+    /// the five BBC topics of which the window holds no lexicon term
+    unmentioned_bbc: Vec<usize>,
 }
 
 /// What went into a model, for its card.
@@ -413,8 +425,17 @@ pub fn train(
                 features,
                 targets,
                 child: None,
+                news: Some(NewsLabel {
+                    topic,
+                    unmentioned_bbc: counts
+                        .iter()
+                        .filter(|&&(t, found)| {
+                            found == 0 && bbc_known(&labels[t].id) && !labelled.contains(&t)
+                        })
+                        .map(|&(t, _)| t)
+                        .collect(),
+                }),
                 lexicon: labelled,
-                news: Some(topic),
             });
             report.news_windows += 1;
             match report
@@ -555,16 +576,19 @@ pub fn train(
                     }
                 }
             }
-            // A news window's lexicon label says nothing of the five BBC
-            // topics and little of the other twelve: a negative for those
-            // weighs what a BBC article's does.
-            if example.news.is_some() {
+            // A news window's lexicon label says little of the topics it
+            // was not labelled with: a negative for the twelve weighs what
+            // a BBC article's does, one for a BBC topic whose terms it
+            // lacks `news_bbc_negative`, one for the others nothing.
+            if let Some(news) = &example.news {
                 for (topic, (g, known)) in gradients.iter_mut().zip(&known_to_bbc).enumerate() {
                     if !example.lexicon.contains(&topic) {
-                        *g *= if *known {
-                            0.0
-                        } else {
+                        *g *= if !*known {
                             options.bbc_other_topics
+                        } else if news.unmentioned_bbc.contains(&topic) {
+                            options.news_bbc_negative
+                        } else {
+                            0.0
                         };
                     }
                 }
@@ -573,8 +597,8 @@ pub fn train(
             // each counts for several pseudo-articles.
             let weight = if i < report.bbc_articles {
                 options.bbc_weight
-            } else if let Some(topic) = example.news {
-                news_weight[topic]
+            } else if let Some(news) = &example.news {
+                news_weight[news.topic]
             } else {
                 1.0
             };
@@ -1078,6 +1102,12 @@ mod tests {
                 .to_string();
             30
         ];
+        // conflict windows that name a sport term as well
+        news.extend(vec![
+            "Troops, soldiers and shelling near the league stadium."
+                .to_string();
+            5
+        ]);
         // no lexicon term, a tie, and a politics lead: none is labelled
         news.push("Markets opened calmly near Mogadishu.".into());
         news.push("Troops, soldiers, shelling: the minister wants a vote in parliament.".into());
@@ -1088,30 +1118,43 @@ mod tests {
             pseudo_per_entry: 50,
             background: 0.0,
             clusters: false,
+            news_bbc_negative: 1.0,
             ..TrainOptions::default()
         };
         let (model, report) = train(sources(&taxonomy, &[], &lexicon, &news), &options).unwrap();
-        assert_eq!(report.news_given, 33);
-        assert_eq!(report.news_windows, 30);
+        assert_eq!(report.news_given, 38);
+        assert_eq!(report.news_windows, 35);
         assert_eq!(
             report.news_by_topic,
-            vec![("medtop:16000000".to_string(), 30)]
+            vec![("medtop:16000000".to_string(), 35)]
         );
-        // what one word adds to each topic's score
-        let pull = |word: &str| {
+        // what one word adds to a topic's score
+        let pull = |model: &TopicModel, word: &str, topic: &str| {
             let with = model.top.scores(&[(unigram_key(word), 1.0)]);
             let without = model.top.scores(&[]);
-            let conflict = model
-                .top
-                .labels
-                .iter()
-                .position(|l| l.id == "medtop:16000000");
-            with[conflict.unwrap()] - without[conflict.unwrap()]
+            let at = model.top.labels.iter().position(|l| l.id == topic);
+            with[at.unwrap()] - without[at.unwrap()]
         };
-        assert!(pull("militant") > 0.2, "{}", pull("militant"));
-        assert!(pull("mogadishu") > 0.2, "{}", pull("mogadishu"));
+        let conflict = |word: &str| pull(&model, word, "medtop:16000000");
+        assert!(conflict("militant") > 0.2, "{}", conflict("militant"));
+        assert!(conflict("mogadishu") > 0.2, "{}", conflict("mogadishu"));
         // a word of the news the lexicon did not label learns nothing
-        assert_eq!(pull("calmly"), 0.0);
+        assert_eq!(conflict("calmly"), 0.0);
+        // a BBC topic learns that war news without its terms is not it,
+        // and nothing from windows that name one of its terms
+        let sport = |model: &TopicModel, word: &str| pull(model, word, "medtop:15000000");
+        assert!(
+            sport(&model, "militant") < -0.1,
+            "{}",
+            sport(&model, "militant")
+        );
+        assert_eq!(sport(&model, "stadium"), 0.0);
+        let silent = TrainOptions {
+            news_bbc_negative: 0.0,
+            ..options
+        };
+        let (model, _) = train(sources(&taxonomy, &[], &lexicon, &news), &silent).unwrap();
+        assert_eq!(sport(&model, "militant"), 0.0);
         let (model, _) = train(sources(&taxonomy, &[], &lexicon, &[]), &options).unwrap();
         assert_eq!(
             model.top.scores(&[(unigram_key("militant"), 1.0)]),
