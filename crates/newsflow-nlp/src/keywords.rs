@@ -14,7 +14,7 @@ use newsflow_core::Keyword;
 use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
 use crate::tokenizer::{is_contraction, is_possessive, Token, TokenKind};
-use crate::word_classes::{class_of, WordClass};
+use crate::word_classes::{class_of, is_mostly_verb, is_plural_noun, WordClass};
 use crate::Seeded;
 
 /// Common English words that do not make a key phrase on their own.
@@ -355,6 +355,12 @@ fn headline_verbs(
             .get(i)
             .is_some_and(|t| with_lower(t.text(text), |w| is_stop(w) || is_preposition(w)))
     };
+    // the headline ends at `i`, or its clause does
+    let ends_clause = |i: usize| {
+        headline
+            .get(i)
+            .is_none_or(|t| t.kind == TokenKind::Punct || starts_clause(i))
+    };
     // whether the body has headline word `i` after a determiner or a
     // possessive ("the talks", "Sony's shares")
     let noun_in_body = |i: usize| {
@@ -434,13 +440,18 @@ fn headline_verbs(
         // noun phrase and its verb ("coalition talks stall over") when the
         // article uses the plural as a noun ("the talks"); otherwise the
         // word in -s is the verb ("trade gap hits record in 2004"), as it
-        // is after a name ("Hansen delays return to court").
+        // is after a name ("Hansen delays return to court"). At the end of
+        // a clause, the corpora decide: a plural they saw as a noun before
+        // a word they saw as a verb ("ceasefire talks falter"), not before
+        // one of mixed use ("Minister attacks plan").
         let head_noun = !named(b)
             && in_s(i)
             && class(i + 1) == Some(Some(WordClass::MaybeVerb))
             && !in_s(i + 1)
-            && small(i + 2)
-            && noun_in_body(i);
+            && ((small(i + 2) && noun_in_body(i))
+                || (ends_clause(i + 2)
+                    && with_lower(headline[i].text(text), is_plural_noun)
+                    && with_lower(headline[i + 1].text(text), is_mostly_verb)));
         if after_noun && head_noun {
             verbs.push(i + 1);
             clause_has_verb = true;
@@ -1361,6 +1372,22 @@ mod tests {
                  pension reform costs money.",
                 "Budget talks",
                 "stall",
+            ),
+            // at the end of a clause, a plural seen as a noun before a
+            // word seen as a verb ("talks falter")…
+            (
+                "Border clashes kill six as ceasefire talks falter",
+                "Diplomats said ceasefire talks could resume. Officials hoped ceasefire talks \
+                 would go on.",
+                "ceasefire talks",
+                "falter",
+            ),
+            // …but not before a word of mixed use: "attacks" is the verb
+            (
+                "Minister attacks pension plan",
+                "Critics said the pension plan was late. Unions read the pension plan.",
+                "pension plan",
+                "attacks",
             ),
             // without that use the word in -s stays the verb
             (

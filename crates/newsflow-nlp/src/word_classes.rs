@@ -12,7 +12,10 @@
 //! It also lists the words of mixed use that are often enough a finite
 //! verb to be a headline's verb ("Oil prices jump", "Top court rules"),
 //! counted over a second tagged corpus as well, since one corpus sees too
-//! few of them.
+//! few of them; among those, the rare ones that were a finite verb in most
+//! of their sightings ("falter"), and the plurals seen often and almost
+//! never as verbs although their stem can be one ("talks"), so that a
+//! headline's last two words ("ceasefire talks falter") can be told apart.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -30,6 +33,13 @@ pub const MIN_SHARE: f64 = 0.7;
 pub const MAYBE_VERB_MIN_SHARE: f64 = 0.03;
 /// …or when at least this share were, however rare the word.
 pub const MAYBE_VERB_RARE_SHARE: f64 = 0.5;
+/// A possible verb is mostly a verb when at least this share of its
+/// occurrences were a finite verb.
+pub const MOSTLY_VERB_SHARE: f64 = 0.5;
+/// A plural in -s whose stem can be a verb is listed as a noun when seen
+/// at least this many times, and as a finite verb in fewer than
+/// [`MAYBE_VERB_MIN_SHARE`] of them.
+pub const PLURAL_NOUN_MIN_COUNT: u32 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum WordClass {
@@ -45,6 +55,13 @@ pub enum WordClass {
     /// A word mostly used otherwise that can be a finite verb ("jump",
     /// "rules", "cuts"): a verb only where the context says so.
     MaybeVerb,
+    /// A possible verb seen rarely, and mostly as a finite verb ("falter",
+    /// "stall"). [`class_of`] reads it as [`WordClass::MaybeVerb`].
+    MostlyVerb,
+    /// A plural seen often, and almost never as a verb, whose stem can be
+    /// one ("talks", "attacks"). [`class_of`] gives it no class, like any
+    /// noun.
+    PluralNoun,
 }
 
 impl WordClass {
@@ -55,6 +72,8 @@ impl WordClass {
             WordClass::Number => 'C',
             WordClass::Adverb => 'R',
             WordClass::MaybeVerb => 'P',
+            WordClass::MostlyVerb => 'B',
+            WordClass::PluralNoun => 'N',
         }
     }
 
@@ -65,6 +84,8 @@ impl WordClass {
             "C" => Some(WordClass::Number),
             "R" => Some(WordClass::Adverb),
             "P" => Some(WordClass::MaybeVerb),
+            "B" => Some(WordClass::MostlyVerb),
+            "N" => Some(WordClass::PluralNoun),
             _ => None,
         }
     }
@@ -81,8 +102,28 @@ impl WordClass {
     }
 }
 
-/// The built-in table's class of a lower-case word.
+/// The built-in table's class of a lower-case word: one of the first
+/// five classes, or none.
 pub fn class_of(lower: &str) -> Option<WordClass> {
+    match listed(lower)? {
+        WordClass::MostlyVerb => Some(WordClass::MaybeVerb),
+        WordClass::PluralNoun => None,
+        class => Some(class),
+    }
+}
+
+/// Whether a lower-case word is a possible verb seen mostly as a verb.
+pub fn is_mostly_verb(lower: &str) -> bool {
+    listed(lower) == Some(WordClass::MostlyVerb)
+}
+
+/// Whether a lower-case word is a plural seen almost only as a noun,
+/// though its stem can be a verb.
+pub fn is_plural_noun(lower: &str) -> bool {
+    listed(lower) == Some(WordClass::PluralNoun)
+}
+
+fn listed(lower: &str) -> Option<WordClass> {
     static TABLE: OnceLock<WordTable<WordClass>> = OnceLock::new();
     TABLE.get_or_init(|| parse(TABLE_TSV)).get(lower).copied()
 }
@@ -182,9 +223,40 @@ pub fn build(conll: &str, more: &str) -> String {
             let share = f64::from(finite) / f64::from(n.max(1));
             let maybe = (finite >= 2 && share >= MAYBE_VERB_MIN_SHARE)
                 || (finite >= 1 && share >= MAYBE_VERB_RARE_SHARE);
-            maybe.then_some((word, WordClass::MaybeVerb))
+            let class = if share >= MOSTLY_VERB_SHARE {
+                WordClass::MostlyVerb
+            } else {
+                WordClass::MaybeVerb
+            };
+            maybe.then_some((word, class))
         })
         .collect();
+    // plurals of words that can be verbs, which the corpora saw as nouns
+    let verbs: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter(|(_, class)| {
+            matches!(
+                class,
+                WordClass::Verb | WordClass::MaybeVerb | WordClass::MostlyVerb
+            )
+        })
+        .map(|(word, _)| word.as_str())
+        .collect();
+    let listed: std::collections::HashSet<&str> = rows.iter().map(|(w, _)| w.as_str()).collect();
+    let plurals: Vec<(&String, WordClass)> = both
+        .iter()
+        .filter(|&(word, &(n, _, finite))| {
+            n >= PLURAL_NOUN_MIN_COUNT
+                && f64::from(finite) < MAYBE_VERB_MIN_SHARE * f64::from(n)
+                && !listed.contains(word.as_str())
+                && !word.ends_with("ss")
+                && word
+                    .strip_suffix('s')
+                    .is_some_and(|stem| verbs.contains(stem))
+        })
+        .map(|(word, _)| (word, WordClass::PluralNoun))
+        .collect();
+    rows.extend(plurals);
     rows.sort();
     rows.iter()
         .map(|(word, class)| format!("{word}\t{}\n", class.letter()))
@@ -217,16 +289,33 @@ mod tests {
         for _ in 0..18 {
             conll += "jump NN I-NP O\n";
         }
-        conll += "prices NNS I-NP O\nprices NNS I-NP O\nrules NNS I-NP O\n";
-        let more = "jump VBP\njump VB\nrules VBZ\ngrips VBZ\nprices NNS\n";
+        conll += "prices NNS I-NP O\nprices NNS I-NP O\nrules NNS I-NP O\nrules NNS I-NP O\n\
+                  rules NNS I-NP O\n";
+        let more = "jump VBP\njump VB\nrules VBZ\nrules VBZ\ngrips VBZ\nprices NNS\n";
         let table = build(&conll, more);
-        assert_eq!(table, "grips\tP\njump\tP\nrules\tP\n");
+        // "grips", a verb in its one sighting, is mostly a verb
+        assert_eq!(table, "grips\tB\njump\tP\nrules\tP\n");
         // the second corpus never decides a usual class
-        assert_eq!(build("", "kill VB\nkill VB\n"), "kill\tP\n");
+        assert_eq!(build("", "kill VB\nkill VB\n"), "kill\tB\n");
         assert_eq!(
             parse::<HashMap<_, _>>(&table).get("jump"),
             Some(&WordClass::MaybeVerb)
         );
+    }
+
+    #[test]
+    fn plurals_seen_as_nouns_are_listed_when_their_stem_can_be_a_verb() {
+        let mut more = String::from("talk VB\ntalk VB\ntalk NN\nfalter VB\n");
+        for _ in 0..PLURAL_NOUN_MIN_COUNT {
+            more += "talks NNS\nprices NNS\n";
+        }
+        // seen too rarely to tell
+        more += "attacks NNS\nattack VB\nattack VB\n";
+        let table = build("", &more);
+        assert_eq!(table, "attack\tB\nfalter\tB\ntalk\tB\ntalks\tN\n");
+        // a plural seen as a verb often enough is a possible verb instead
+        let table = build("", &format!("{more}talks VBZ\ntalks VBZ\n"));
+        assert!(table.contains("talks\tP\n"), "{table}");
     }
 
     #[test]
@@ -244,5 +333,10 @@ mod tests {
         assert_eq!(class_of("said"), Some(WordClass::Verb));
         assert_eq!(class_of("government"), None);
         assert_eq!(class_of("jump"), Some(WordClass::MaybeVerb));
+        // the finer classes read as the coarse ones
+        assert!(is_mostly_verb("falter") && !is_mostly_verb("jump"));
+        assert_eq!(class_of("falter"), Some(WordClass::MaybeVerb));
+        assert!(is_plural_noun("talks") && !is_plural_noun("prices"));
+        assert_eq!(class_of("talks"), None);
     }
 }
