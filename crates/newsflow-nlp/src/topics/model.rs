@@ -126,12 +126,17 @@ impl Linear {
             *b = r.f32()?;
         }
         let rows = r.u32()? as usize;
+        // sized up front: growing the map rehashes every key already in it
+        linear.rows.reserve(rows.min(1 << 20));
         linear.weights.reserve(rows.min(1 << 20) * n);
         for i in 0..rows {
             linear.rows.insert(r.u64()?, i as u32);
-            for _ in 0..n {
-                linear.weights.push(r.f32()?);
-            }
+            let row = r.take(4 * n)?;
+            linear.weights.extend(row.chunks_exact(4).map(|b| {
+                let mut bits = [0u8; 4];
+                bits.copy_from_slice(b);
+                f32::from_le_bytes(bits)
+            }));
         }
         Ok(linear)
     }
@@ -301,8 +306,10 @@ impl TopicModel {
         if r.take(MAGIC.len())? != MAGIC {
             return Err("not a newsflow topic model (bad magic)".into());
         }
+        let count = r.u32()?;
         let mut vocabulary = FeatureMap::default();
-        for _ in 0..r.u32()? {
+        vocabulary.reserve((count as usize).min(1 << 20));
+        for _ in 0..count {
             let key = r.u64()?;
             vocabulary.insert(key, r.f32()?);
         }
