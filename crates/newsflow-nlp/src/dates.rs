@@ -38,8 +38,23 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// Whether `word` can be a word of a short list whose words are `lengths`
+/// long and start with one of `initials` (lower-case ASCII): checked
+/// before lower-casing, which most words of an article then skip.
+fn may_be(word: &str, lengths: std::ops::RangeInclusive<usize>, initials: &[u8]) -> bool {
+    lengths.contains(&word.len())
+        && word
+            .as_bytes()
+            .first()
+            .is_some_and(|b| initials.contains(&b.to_ascii_lowercase()))
+}
+
 fn month(word: &str) -> Option<u32> {
-    with_lower(word.trim_end_matches('.'), |w| {
+    let word = word.trim_end_matches('.');
+    if !may_be(word, 3..=9, b"jfmasond") {
+        return None;
+    }
+    with_lower(word, |w| {
         MONTHS
             .iter()
             .position(|m| *m == w || ((3..=4).contains(&w.len()) && m.starts_with(w)))
@@ -48,6 +63,9 @@ fn month(word: &str) -> Option<u32> {
 }
 
 fn weekday(word: &str) -> Option<Weekday> {
+    if !may_be(word, 6..=9, b"mtwfs") {
+        return None;
+    }
     with_lower(word, |w| match w {
         "monday" => Some(Weekday::Mon),
         "tuesday" => Some(Weekday::Tue),
@@ -194,12 +212,16 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
         });
         return (1, value);
     }
-    let offset = with_lower(w, |w| match w {
-        "today" => Some(0),
-        "yesterday" => Some(-1),
-        "tomorrow" => Some(1),
-        _ => None,
-    });
+    let offset = if may_be(w, 5..=9, b"ty") {
+        with_lower(w, |w| match w {
+            "today" => Some(0),
+            "yesterday" => Some(-1),
+            "tomorrow" => Some(1),
+            _ => None,
+        })
+    } else {
+        None
+    };
     if let Some(offset) = offset {
         return (
             1,
