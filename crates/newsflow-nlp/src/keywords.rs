@@ -332,6 +332,11 @@ fn headline_verbs(
         let word = headline[i].text(text);
         word.ends_with('s') && !word.ends_with("ss")
     };
+    let in_ing = |i: usize| {
+        headline
+            .get(i)
+            .is_some_and(|t| t.text(text).ends_with("ing"))
+    };
     let starts_clause = |i: usize| {
         let word = headline[i].text(text);
         matches!(word, "," | ";" | ":")
@@ -435,7 +440,10 @@ fn headline_verbs(
         };
         let plural_subject = joined || (!named(b) && in_s(b));
         let agrees = plural_subject != in_s(i);
-        let verb_follows = class(i + 1) == Some(Some(WordClass::Verb));
+        // a form in -ing after a possible verb is its object or
+        // complement, not the verb: "Director admits lying", "Radcliffe
+        // enjoys winning comeback"
+        let verb_follows = class(i + 1) == Some(Some(WordClass::Verb)) && !in_ing(i + 1);
         // After a noun, a plural then a base form then a small word is a
         // noun phrase and its verb ("coalition talks stall over") when the
         // article uses the plural as a noun ("the talks"); otherwise the
@@ -1388,6 +1396,21 @@ mod tests {
                 "Critics said the pension plan was late. Unions read the pension plan.",
                 "pension plan",
                 "attacks",
+            ),
+            // a form in -ing after a possible verb is its object, so the
+            // possible verb is the verb
+            (
+                "Company director admits lying",
+                "The company director resigned on Friday. Investors questioned the company \
+                 director.",
+                "Company director",
+                "admits",
+            ),
+            (
+                "Runner enjoys winning comeback",
+                "Fans cheered the comeback. The comeback surprised the coach.",
+                "comeback",
+                "enjoys",
             ),
             // without that use the word in -s stays the verb
             (
