@@ -17,7 +17,7 @@
 //! never as verbs although their stem can be one ("talks"), so that a
 //! headline's last two words ("ceasefire talks falter") can be told apart.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::key_table::WordTable;
@@ -232,7 +232,7 @@ pub fn build(conll: &str, more: &str) -> String {
         })
         .collect();
     // plurals of words that can be verbs, which the corpora saw as nouns
-    let verbs: std::collections::HashSet<&str> = rows
+    let verbs: HashSet<&str> = rows
         .iter()
         .filter(|(_, class)| {
             matches!(
@@ -242,7 +242,7 @@ pub fn build(conll: &str, more: &str) -> String {
         })
         .map(|(word, _)| word.as_str())
         .collect();
-    let listed: std::collections::HashSet<&str> = rows.iter().map(|(w, _)| w.as_str()).collect();
+    let listed: HashSet<&str> = rows.iter().map(|(w, _)| w.as_str()).collect();
     let plurals: Vec<(&String, WordClass)> = both
         .iter()
         .filter(|&(word, &(n, _, finite))| {
