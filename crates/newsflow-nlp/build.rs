@@ -12,6 +12,9 @@
 //!   kind index), the first-words table, then the kinds, one per line.
 //! - `$OUT_DIR/places.bin`: `models/gazetteer/places.tsv` for geo-linking
 //!   (`src/geo/place_table.rs` has the layout).
+//! - `$OUT_DIR/ner-scores.bin`: the entity model's feature weights
+//!   (`models/ner-conll2003.bin`) as the tagger scores them
+//!   (`src/ner/score_layout.rs` has the layout).
 //!
 //! It also names the built-in models' versions for provenance (a hash of
 //! each file), which would otherwise be hashed at every start.
@@ -31,8 +34,14 @@ mod place;
 #[path = "src/geo/place_table.rs"]
 mod place_table;
 #[allow(dead_code)]
+#[path = "src/ner/score_layout.rs"]
+mod score_layout;
+#[allow(dead_code)]
 #[path = "src/slot_table.rs"]
 mod slot_table;
+#[allow(dead_code)]
+#[path = "src/ner/tags.rs"]
+mod tags;
 #[allow(dead_code)]
 #[path = "src/tokenizer.rs"]
 mod tokenizer;
@@ -62,6 +71,8 @@ fn main() {
         "src/tokenizer.rs",
         "src/gazetteer_keys.rs",
         "src/slot_table.rs",
+        "src/ner/score_layout.rs",
+        "src/ner/tags.rs",
         "src/geo/place.rs",
         "src/geo/place_table.rs",
     ] {
@@ -77,6 +88,13 @@ fn main() {
     write(
         &out.join("places.bin"),
         &place_table::lay_out(&places, &keys),
+    );
+    let ner = "../../models/ner-conll2003.bin";
+    let model = std::fs::read(ner).unwrap_or_else(|e| panic!("reading {ner}: {e}"));
+    write(
+        &out.join("ner-scores.bin"),
+        &score_layout::lay_out(&model, tags::NUM_TAGS)
+            .unwrap_or_else(|e| panic!("laying out {ner}: {e}")),
     );
     for (variable, name, path) in [
         (

@@ -15,8 +15,16 @@ use crate::topics::TopicModel;
 /// The entity model trained by `newsflow nlp train-ner`, built into the
 /// binary so that every role of the one image has it.
 const NER_MODEL: &[u8] = include_bytes!("../../../models/ner-conll2003.bin");
+/// The model's weights as the build laid them out (`ner/score_layout.rs`),
+/// aligned so that a place never straddles two cache lines.
+static NER_SCORES: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/ner-scores.bin")));
 /// Its version in provenance, hashed by the build (`build.rs`).
 const NER_MODEL_VERSION: &str = env!("NEWSFLOW_NER_MODEL_VERSION");
+
+/// Bytes at the start of a cache line.
+#[repr(C, align(64))]
+struct Aligned<Bytes: ?Sized>(Bytes);
 
 /// The gazetteer the entity model was trained with (see
 /// `models/gazetteer/ATTRIBUTION.md`).
@@ -52,7 +60,7 @@ impl Annotator {
 
     /// An annotator with the models shipped in `models/`.
     pub fn with_default_models() -> Result<Self, crate::ModelError> {
-        let tagger = Tagger::from_bytes(NER_MODEL, crate::ner::Lexicon::builtin())?;
+        let tagger = Tagger::builtin(NER_MODEL, &NER_SCORES.0, crate::ner::Lexicon::builtin())?;
         let mut annotator = Self::new().with_ner(tagger, NER_MODEL_VERSION.to_string());
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
         annotator.places =
@@ -258,6 +266,26 @@ fn date_entities(dates: &[DateMention]) -> Vec<newsflow_core::Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_laid_out_entity_weights_score_every_feature_as_the_model_file() {
+        use crate::ner::model::Weights;
+        use crate::ner::tags::NUM_TAGS;
+        let owned = Weights::load(NER_MODEL).expect("the shipped model loads");
+        let laid_out = Weights::builtin(NER_MODEL, &NER_SCORES.0).expect("the build's table");
+        assert!(owned.index.len() > 100_000);
+        let mut keys: Vec<u64> = owned.index.keys().copied().collect();
+        keys.sort_unstable();
+        // a key the model lacks scores nothing
+        keys.push(keys.iter().max().map_or(1, |k| k.wrapping_add(1)));
+        for key in keys {
+            let (mut a, mut b) = ([0.0; NUM_TAGS], [0.0; NUM_TAGS]);
+            owned.add(&[key], &mut a);
+            laid_out.add(&[key], &mut b);
+            assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "feature {key:x}");
+        }
+        assert_eq!(laid_out.to_bytes(), NER_MODEL);
+    }
 
     #[test]
     fn model_versions_name_the_embedded_files() {

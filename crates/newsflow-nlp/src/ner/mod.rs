@@ -9,6 +9,7 @@ pub mod eval;
 pub mod features;
 mod local_scores;
 pub mod model;
+pub(crate) mod score_layout;
 pub mod selection;
 pub mod tags;
 mod tidy;
@@ -84,6 +85,16 @@ impl Tagger {
     /// Loads a model file's bytes.
     pub fn from_bytes(bytes: &[u8], lexicon: Lexicon) -> Result<Self, crate::ModelError> {
         Weights::load(bytes).map(|w| Tagger::new(w, lexicon))
+    }
+
+    /// The built-in model from its file and the table the build laid out
+    /// from it (`score_layout`), which it scores from in place.
+    pub(crate) fn builtin(
+        model: &'static [u8],
+        table: &'static [u8],
+        lexicon: Lexicon,
+    ) -> Result<Self, crate::ModelError> {
+        Weights::builtin(model, table).map(|w| Tagger::new(w, lexicon))
     }
 
     /// The model's metadata (JSON written at training time).

@@ -13,6 +13,12 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use zerocopy::FromBytes;
+
+use super::score_layout::{
+    read_header, ModelFile, HEADER, INLINE, MAGIC as TABLE_MAGIC, MODEL_MAGIC as MAGIC, OVERFLOW,
+    PLACE,
+};
 use super::tags::{allowed, may_end, NUM_TAGS, TYPES};
 
 /// Feature keys are already hashes: use them as they are.
@@ -35,8 +41,6 @@ impl Hasher for IdentityHasher {
 
 pub type FeatureMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
-const MAGIC: &[u8; 8] = b"NFNER1\0\0";
-
 /// Weights of a trained tagger, ready for decoding.
 #[derive(Debug, Default, Clone)]
 pub struct Weights {
@@ -49,6 +53,134 @@ pub struct Weights {
     /// `index` and `entries` laid out for scoring, built on first use
     /// (weights are not changed after that).
     slots: std::sync::OnceLock<ScoreTable>,
+    /// The built-in model's weights as the build laid them out; `index`
+    /// and `entries` are then empty.
+    laid_out: Option<LaidOut>,
+}
+
+/// The table `score_layout` lays out, read in place.
+#[derive(Debug, Clone, Copy)]
+struct LaidOut {
+    /// A power of two of them.
+    places: &'static [[u8; PLACE]],
+    overflow: &'static [[u8; OVERFLOW]],
+    zero: Option<&'static [u8; PLACE]>,
+    /// The model file the table was laid out from, for `to_bytes`.
+    model: &'static [u8],
+}
+
+impl LaidOut {
+    /// The table in `table`, checked against its model's feature count.
+    fn read(table: &'static [u8], model: &'static [u8], features: usize) -> Result<Self, String> {
+        let damaged = || "the build's table of the entity model does not read".to_string();
+        let (header, body) = table.split_first_chunk::<HEADER>().ok_or_else(damaged)?;
+        let word = |k: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&header[8 * k..8 * k + 8]);
+            usize::try_from(u64::from_le_bytes(b)).map_err(|_| damaged())
+        };
+        let (places, overflow, has_zero, count) = (word(1)?, word(2)?, word(3)?, word(4)?);
+        if &header[..8] != TABLE_MAGIC || !places.is_power_of_two() || has_zero > 1 {
+            return Err(damaged());
+        }
+        if count != features {
+            return Err("the build's table is of another entity model".into());
+        }
+        // at most half full, so that a probe always meets an empty place
+        if count.saturating_mul(2) > places {
+            return Err(damaged());
+        }
+        let size = places.checked_mul(PLACE).ok_or_else(damaged)?;
+        let (place_bytes, overflow_bytes) = body.split_at_checked(size).ok_or_else(damaged)?;
+        let overflow_places =
+            <[[u8; OVERFLOW]]>::ref_from_bytes(overflow_bytes).map_err(|_| damaged())?;
+        if overflow_places.len() != overflow {
+            return Err(damaged());
+        }
+        let zero = match has_zero {
+            1 => header[HEADER - PLACE..].first_chunk::<PLACE>(),
+            _ => None,
+        };
+        Ok(LaidOut {
+            places: <[[u8; PLACE]]>::ref_from_bytes(place_bytes).map_err(|_| damaged())?,
+            overflow: overflow_places,
+            zero,
+            model,
+        })
+    }
+
+    /// The place of `key`, if the model has weights for it.
+    #[inline]
+    fn place(&self, key: u64) -> Option<&'static [u8; PLACE]> {
+        if key == 0 {
+            return self.zero;
+        }
+        let mask = self.places.len() - 1;
+        let mut at = (key as usize) & mask;
+        loop {
+            let place = &self.places[at];
+            match le_u64(place) {
+                k if k == key => return Some(place),
+                0 => return None,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds the weights of `features` to `scores`, in the order
+    /// [`Weights::add`] adds them from its own table.
+    fn add(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
+        let mask = self.places.len() - 1;
+        for &f in features {
+            prefetch(&self.places[(f as usize) & mask]);
+        }
+        for &f in features {
+            let Some(place) = self.place(f) else { continue };
+            let len = usize::from(place[8]);
+            for k in 0..len.min(INLINE) {
+                scores[usize::from(place[9 + k])] += le_f32(&place[12 + 4 * k..]);
+            }
+            if len > INLINE {
+                let rest = le_u32(&place[24..]) as usize;
+                for entry in &self.overflow[rest..rest + len - INLINE] {
+                    scores[usize::from(entry[0])] += le_f32(&entry[4..]);
+                }
+            }
+        }
+    }
+}
+
+fn le_u64(bytes: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[..8]);
+    u64::from_le_bytes(b)
+}
+
+fn le_u32(bytes: &[u8]) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&bytes[..4]);
+    u32::from_le_bytes(b)
+}
+
+fn le_f32(bytes: &[u8]) -> f32 {
+    f32::from_bits(le_u32(bytes))
+}
+
+/// Starts loading `place` into the cache.
+#[inline]
+fn prefetch<T>(place: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let place: *const T = place;
+        // SAFETY: a prefetch is only a hint to the cache; it reads
+        // nothing into the program and cannot fault, and the pointer
+        // is to a live value anyway.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(place.cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = place;
 }
 
 /// A feature's first non-zero tag weights kept inline, so that scoring a
@@ -118,18 +250,7 @@ impl ScoreTable {
     /// Starts loading `key`'s place into the cache.
     #[inline]
     fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let place: *const (u64, Slot) = &self.places[self.place(key)];
-            // SAFETY: a prefetch is only a hint to the cache; it reads
-            // nothing into the program and cannot fault, and the pointer
-            // is to an element of `places` anyway.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(place.cast());
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
+        prefetch(&self.places[self.place(key)]);
     }
 }
 
@@ -148,6 +269,7 @@ impl Weights {
             start,
             metadata,
             slots: Default::default(),
+            laid_out: None,
         }
     }
 
@@ -182,6 +304,9 @@ impl Weights {
 
     /// Adds the weights of `features` to `scores` (one per tag), in order.
     pub fn add(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
+        if let Some(table) = &self.laid_out {
+            return table.add(features, scores);
+        }
         let slots = self.slots();
         // Ask for every feature's place first, so that the cache misses
         // overlap instead of coming one after another.
@@ -205,6 +330,9 @@ impl Weights {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
+        if let Some(table) = &self.laid_out {
+            return table.model.to_vec();
+        }
         let mut out = Vec::with_capacity(16 + self.entries.len() * 5 + self.index.len() * 9);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(self.metadata.len() as u32).to_le_bytes());
@@ -233,49 +361,49 @@ impl Weights {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(8)? != MAGIC {
-            return Err("not a newsflow NER model (bad magic)".into());
-        }
-        let meta_len = r.u32()? as usize;
-        let metadata =
-            String::from_utf8(r.take(meta_len)?.to_vec()).map_err(|e| format!("metadata: {e}"))?;
-        let mut transitions = Vec::with_capacity(NUM_TAGS * NUM_TAGS);
-        for _ in 0..NUM_TAGS * NUM_TAGS {
-            transitions.push(r.f32()?);
-        }
-        let mut start = Vec::with_capacity(NUM_TAGS);
-        for _ in 0..NUM_TAGS {
-            start.push(r.f32()?);
-        }
-        let count = r.u32()? as usize;
-        let mut index = FeatureMap::with_capacity_and_hasher(count, Default::default());
-        let mut entries = Vec::with_capacity(count * 3);
-        for _ in 0..count {
-            let key = r.u64()?;
-            let len = r.take(1)?[0];
-            let at = entries.len() as u32;
-            for _ in 0..len {
-                let tag = r.take(1)?[0];
-                if tag as usize >= NUM_TAGS {
-                    return Err(format!("tag {tag} out of range"));
-                }
-                entries.push((tag, r.f32()?));
-            }
-            index.insert(key, (at, len));
-        }
-        if r.at != bytes.len() {
-            return Err("trailing bytes after the model".into());
-        }
-        let weights = Weights::new(index, entries, transitions, start, metadata);
+        let file = read_header(bytes, NUM_TAGS)?;
+        let metadata = metadata(&file)?;
+        let mut index =
+            FeatureMap::with_capacity_and_hasher(file.feature_count, Default::default());
+        let mut entries = Vec::with_capacity(file.feature_count * 3);
+        file.for_each_feature(NUM_TAGS, |key, weights| {
+            // a tag count fits a byte: at most one weight per tag
+            index.insert(key, (entries.len() as u32, weights.len() as u8));
+            entries.extend_from_slice(weights);
+        })?;
+        let weights = Weights::new(index, entries, file.transitions, file.start, metadata);
         weights.slots(); // build the scoring layout now, as part of loading
         Ok(weights)
+    }
+
+    /// The built-in model: the model file's header, and the table the
+    /// build laid out from it (`score_layout`), read in place.
+    pub(crate) fn builtin(
+        model: &'static [u8],
+        table: &'static [u8],
+    ) -> Result<Self, crate::ModelError> {
+        crate::model_error::load("NER", MAGIC, model, |bytes| {
+            let file = read_header(bytes, NUM_TAGS)?;
+            let laid_out = LaidOut::read(table, model, file.feature_count)?;
+            Ok(Weights {
+                metadata: metadata(&file)?,
+                transitions: file.transitions,
+                start: file.start,
+                laid_out: Some(laid_out),
+                ..Weights::default()
+            })
+        })
     }
 
     /// The best well-formed tag sequence for per-token `scores`.
     pub fn viterbi(&self, scores: &[[f32; NUM_TAGS]]) -> Vec<usize> {
         viterbi(scores, &self.transitions, &self.start)
     }
+}
+
+/// A model file's metadata, which is JSON text.
+fn metadata(file: &ModelFile) -> Result<String, String> {
+    String::from_utf8(file.metadata.to_vec()).map_err(|e| format!("metadata: {e}"))
 }
 
 /// Viterbi over per-token scores plus transition and start weights, only
@@ -384,42 +512,79 @@ fn legal_predecessors() -> &'static [[u8; MAX_PREDECESSORS]; NUM_TAGS] {
     })
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("model file is truncated")?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().map_err(|_| "short read")?,
-        ))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().map_err(|_| "short read")?,
-        ))
-    }
-    fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_le_bytes(
-            self.take(4)?.try_into().map_err(|_| "short read")?,
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A model with key 0, a feature of more than three weights and keys
+    /// that share a place, read back both ways.
+    fn owned_and_laid_out() -> (Weights, Weights) {
+        let mut w = Weights {
+            transitions: vec![0.0; NUM_TAGS * NUM_TAGS],
+            start: vec![0.0; NUM_TAGS],
+            metadata: "{}".into(),
+            ..Default::default()
+        };
+        w.entries = vec![
+            (0, 1.0),
+            (1, 2.0),
+            (2, 3.0),
+            (3, 4.0),
+            (16, 5.0),
+            (1, 0.5),
+            (2, -0.25),
+        ];
+        w.index.insert(0, (5, 1));
+        w.index.insert(7, (0, 5));
+        w.index.insert(7 + 64, (6, 1));
+        w.index.insert(7 + 128, (5, 2));
+        let model: &'static [u8] = Box::leak(w.to_bytes().into_boxed_slice());
+        let table = super::super::score_layout::lay_out(model, NUM_TAGS).unwrap();
+        let laid_out = Weights::builtin(model, Box::leak(table.into_boxed_slice())).unwrap();
+        (Weights::load(model).unwrap(), laid_out)
+    }
+
+    #[test]
+    fn a_laid_out_table_scores_as_the_model_it_was_laid_out_from() {
+        let (owned, laid_out) = owned_and_laid_out();
+        assert!(laid_out.index.is_empty() && laid_out.laid_out.is_some());
+        for features in [
+            &[0][..],
+            &[7],
+            &[7 + 64],
+            &[7 + 128, 0, 7],
+            &[3, 7 + 192],
+            &[],
+        ] {
+            let (mut a, mut b) = ([0.5; NUM_TAGS], [0.5; NUM_TAGS]);
+            owned.add(features, &mut a);
+            laid_out.add(features, &mut b);
+            assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "{features:?}");
+        }
+        let mut scores = [0.0; NUM_TAGS];
+        laid_out.add(&[7, 0], &mut scores);
+        assert_eq!((scores[0], scores[1], scores[16]), (1.0, 2.5, 5.0));
+        assert_eq!(laid_out.to_bytes(), owned.to_bytes());
+        assert_eq!(laid_out.metadata, "{}");
+    }
+
+    #[test]
+    fn a_laid_out_table_of_another_model_or_cut_short_is_refused() {
+        let (owned, _) = owned_and_laid_out();
+        let model: &'static [u8] = Box::leak(owned.to_bytes().into_boxed_slice());
+        let table = super::super::score_layout::lay_out(model, NUM_TAGS).unwrap();
+        let mut other = owned.clone();
+        other.index.remove(&0);
+        let other: &'static [u8] = Box::leak(other.to_bytes().into_boxed_slice());
+        let cut: &'static [u8] = Box::leak(table[..table.len() - 1].to_vec().into_boxed_slice());
+        let table: &'static [u8] = Box::leak(table.into_boxed_slice());
+        for (model, table) in [(other, table), (model, cut), (model, &table[..40])] {
+            assert!(matches!(
+                Weights::builtin(model, table),
+                Err(crate::ModelError::Damaged { .. })
+            ));
+        }
+    }
 
     #[test]
     fn model_bytes_round_trip() {

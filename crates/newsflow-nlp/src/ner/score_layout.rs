@@ -1,0 +1,180 @@
+//! The entity model's file read, and its feature weights laid out by the
+//! build (`build.rs` includes this file) as a table that the built-in
+//! tagger scores from in place: loading it then reads only the file's
+//! header, and the table's pages come from the binary as they are touched,
+//! shared by every process that runs it.
+//!
+//! Layout of the table, little-endian, meant to start 64-byte aligned:
+//! - a header of [`HEADER`] bytes: [`MAGIC`], the number of places (u64, a
+//!   power of two), the number of overflow weights (u64), whether key 0
+//!   has weights (u64, 0 or 1), the model's feature count (u64), padding,
+//!   and key 0's place;
+//! - the places, [`PLACE`] bytes each: the feature key (u64, 0 for an
+//!   empty place), the number of its non-zero tag weights (u8), its first
+//!   three tags (u8 each) and their weights (f32 each), where the rest of
+//!   its weights start among the overflow weights (u32), padding. A key
+//!   sits at place `key & (places - 1)` or, probing linearly, after it;
+//!   the table is at most half full;
+//! - the overflow weights, 8 bytes each: the tag (u8), padding, the
+//!   weight (f32).
+
+/// The first bytes of a laid-out table.
+pub const MAGIC: &[u8; 8] = b"NFSCORE1";
+/// Bytes before the first place.
+pub const HEADER: usize = 96;
+/// Bytes per place: two to a cache line.
+pub const PLACE: usize = 32;
+/// Bytes per overflow weight.
+pub const OVERFLOW: usize = 8;
+/// Tag weights kept in a feature's place; the rest overflow.
+pub const INLINE: usize = 3;
+
+/// The first bytes of a model file.
+pub const MODEL_MAGIC: &[u8; 8] = b"NFNER1\0\0";
+
+/// A model file's header, and its features left unread.
+pub struct ModelFile<'a> {
+    pub metadata: &'a [u8],
+    pub transitions: Vec<f32>,
+    pub start: Vec<f32>,
+    pub feature_count: usize,
+    /// Each feature's key, its weight count and its (tag, weight) pairs.
+    pub features: &'a [u8],
+}
+
+/// Reads a model file's header; `tags` is the tagger's tag count.
+pub fn read_header(bytes: &[u8], tags: usize) -> Result<ModelFile<'_>, String> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(8)? != MODEL_MAGIC {
+        return Err("not a newsflow NER model (bad magic)".into());
+    }
+    let meta_len = r.u32()? as usize;
+    let metadata = r.take(meta_len)?;
+    let mut transitions = Vec::with_capacity(tags * tags);
+    for _ in 0..tags * tags {
+        transitions.push(r.f32()?);
+    }
+    let mut start = Vec::with_capacity(tags);
+    for _ in 0..tags {
+        start.push(r.f32()?);
+    }
+    let feature_count = r.u32()? as usize;
+    Ok(ModelFile {
+        metadata,
+        transitions,
+        start,
+        feature_count,
+        features: &bytes[r.at..],
+    })
+}
+
+impl ModelFile<'_> {
+    /// Calls `f` with each feature's key and (tag, weight) pairs, in file
+    /// order; fails on a tag of `tags` or more, a short file or bytes
+    /// after the last feature.
+    pub fn for_each_feature(
+        &self,
+        tags: usize,
+        mut f: impl FnMut(u64, &[(u8, f32)]),
+    ) -> Result<(), String> {
+        let mut r = Reader {
+            bytes: self.features,
+            at: 0,
+        };
+        let mut weights = Vec::with_capacity(tags);
+        for _ in 0..self.feature_count {
+            let key = r.u64()?;
+            let len = r.take(1)?[0];
+            weights.clear();
+            for _ in 0..len {
+                let tag = r.take(1)?[0];
+                if usize::from(tag) >= tags {
+                    return Err(format!("tag {tag} out of range"));
+                }
+                weights.push((tag, r.f32()?));
+            }
+            f(key, &weights);
+        }
+        if r.at != self.features.len() {
+            return Err("trailing bytes after the model".into());
+        }
+        Ok(())
+    }
+}
+
+/// Lays out a model file's features; `tags` is the tagger's tag count.
+#[allow(dead_code)] // the build and the tests lay tables out; the crate reads them
+pub fn lay_out(model: &[u8], tags: usize) -> Result<Vec<u8>, String> {
+    let file = read_header(model, tags)?;
+    let places = (file.feature_count * 2).next_power_of_two().max(16);
+    let mask = places - 1;
+    let mut table = vec![0u8; HEADER + places * PLACE];
+    let mut overflow = Vec::new();
+    let mut zero = None;
+    file.for_each_feature(tags, |key, weights| {
+        let mut place = [0u8; PLACE];
+        place[..8].copy_from_slice(&key.to_le_bytes());
+        // at most one weight per tag, and a tag count fits a byte
+        place[8] = weights.len() as u8;
+        for (k, &(tag, w)) in weights.iter().take(INLINE).enumerate() {
+            place[9 + k] = tag;
+            place[12 + 4 * k..16 + 4 * k].copy_from_slice(&w.to_le_bytes());
+        }
+        let rest = (overflow.len() / OVERFLOW) as u32;
+        place[24..28].copy_from_slice(&rest.to_le_bytes());
+        for &(tag, w) in weights.iter().skip(INLINE) {
+            overflow.extend_from_slice(&[tag, 0, 0, 0]);
+            overflow.extend_from_slice(&w.to_le_bytes());
+        }
+        if key == 0 {
+            zero = Some(place);
+            return;
+        }
+        let mut at = (key as usize) & mask;
+        while table[HEADER + at * PLACE..][..8] != [0; 8] {
+            at = (at + 1) & mask;
+        }
+        table[HEADER + at * PLACE..][..PLACE].copy_from_slice(&place);
+    })?;
+    let header = &mut table[..HEADER];
+    header[..8].copy_from_slice(MAGIC);
+    header[8..16].copy_from_slice(&(places as u64).to_le_bytes());
+    header[16..24].copy_from_slice(&((overflow.len() / OVERFLOW) as u64).to_le_bytes());
+    header[24..32].copy_from_slice(&u64::from(zero.is_some()).to_le_bytes());
+    header[32..40].copy_from_slice(&(file.feature_count as u64).to_le_bytes());
+    if let Some(place) = zero {
+        header[HEADER - PLACE..].copy_from_slice(&place);
+    }
+    table.extend_from_slice(&overflow);
+    Ok(table)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or("model file is truncated")?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        self.take(N)?.try_into().map_err(|_| "short read".into())
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        self.array().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        self.array().map(u64::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32, String> {
+        self.array().map(f32::from_le_bytes)
+    }
+}
