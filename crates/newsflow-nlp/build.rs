@@ -15,6 +15,9 @@
 //! - `$OUT_DIR/ner-scores.bin`: the entity model's feature weights
 //!   (`models/ner-conll2003.bin`) as the tagger scores them
 //!   (`src/ner/score_layout.rs` has the layout).
+//! - `$OUT_DIR/topic-rows.bin`: key tables over the rows of the topic model
+//!   (`models/topics-iptc.bin`), which is scored from its file in place
+//!   (`src/topics/file_layout.rs` has the layout).
 //!
 //! It also names the built-in models' versions for provenance (a hash of
 //! each file), which would otherwise be hashed at every start.
@@ -45,6 +48,9 @@ mod tags;
 #[allow(dead_code)]
 #[path = "src/tokenizer.rs"]
 mod tokenizer;
+#[allow(dead_code)]
+#[path = "src/topics/file_layout.rs"]
+mod topic_layout;
 
 /// The gazetteer's sources, in the order the tagger was trained with.
 const GAZETTEER_TSV: [&str; 4] = [
@@ -73,6 +79,7 @@ fn main() {
         "src/slot_table.rs",
         "src/ner/score_layout.rs",
         "src/ner/tags.rs",
+        "src/topics/file_layout.rs",
         "src/geo/place.rs",
         "src/geo/place_table.rs",
     ] {
@@ -95,6 +102,12 @@ fn main() {
         &out.join("ner-scores.bin"),
         &score_layout::lay_out(&model, tags::NUM_TAGS)
             .unwrap_or_else(|e| panic!("laying out {ner}: {e}")),
+    );
+    let topics = "../../models/topics-iptc.bin";
+    let model = std::fs::read(topics).unwrap_or_else(|e| panic!("reading {topics}: {e}"));
+    write(
+        &out.join("topic-rows.bin"),
+        &topic_layout::lay_out(&model).unwrap_or_else(|e| panic!("laying out {topics}: {e}")),
     );
     for (variable, name, path) in [
         (

@@ -38,6 +38,9 @@ pub const GAZETTEER_TSV: [&str; 4] = [
 const ORG_ABBREVIATIONS_TSV: &str = include_str!("../../../models/gazetteer/org-abbreviations.tsv");
 /// The topic model trained by `newsflow nlp train-topics`.
 const TOPIC_MODEL: &[u8] = include_bytes!("../../../models/topics-iptc.bin");
+/// Key tables over its rows, laid out by the build (`topics/file_layout.rs`).
+static TOPIC_ROWS: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/topic-rows.bin")));
 const TOPIC_MODEL_VERSION: &str = env!("NEWSFLOW_TOPIC_MODEL_VERSION");
 const NATIONALITIES_TSV: &str = include_str!("../../../models/gazetteer/nationalities.tsv");
 
@@ -68,7 +71,7 @@ impl Annotator {
                 kind: "place list",
                 reason: "the build's table of places.tsv does not read".into(),
             })?;
-        let topics = TopicModel::from_bytes(TOPIC_MODEL)?;
+        let topics = TopicModel::builtin(TOPIC_MODEL, &TOPIC_ROWS.0)?;
         annotator.topics = Some((topics, TOPIC_MODEL_VERSION.to_string()));
         Ok(annotator)
     }
@@ -285,6 +288,31 @@ mod tests {
             assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "feature {key:x}");
         }
         assert_eq!(laid_out.to_bytes(), NER_MODEL);
+    }
+
+    #[test]
+    fn the_laid_out_topic_model_scores_every_feature_as_the_model_file() {
+        let parsed = TopicModel::from_bytes(TOPIC_MODEL).expect("the shipped model loads");
+        let laid_out = TopicModel::builtin(TOPIC_MODEL, &TOPIC_ROWS.0).expect("the build's tables");
+        assert!(parsed.top.rows.len() > 50_000);
+        let vocabulary = parsed.featurizer().vocabulary().expect("a vocabulary");
+        for &key in vocabulary.keys() {
+            let one = vec![(key, 2.0)];
+            let features = parsed.featurizer().weigh(one.clone());
+            assert_eq!(features, laid_out.featurizer().weigh(one), "{key:x}");
+        }
+        let mut scorers = vec![(&parsed.top, &laid_out.top)];
+        for (parent, child) in &parsed.children {
+            scorers.push((child, &laid_out.children[parent]));
+        }
+        for (a, b) in scorers {
+            for &key in a.rows.keys() {
+                assert_eq!(a.scores(&[(key, 0.5)]), b.scores(&[(key, 0.5)]), "{key:x}");
+            }
+            assert_eq!(a.labels, b.labels);
+        }
+        assert_eq!(laid_out.to_bytes(), TOPIC_MODEL);
+        assert_eq!(laid_out.calibration, parsed.calibration);
     }
 
     #[test]

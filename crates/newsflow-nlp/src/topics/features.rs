@@ -4,6 +4,7 @@
 
 use crate::hash::{FNV_OFFSET, FNV_PRIME};
 use crate::ner::model::FeatureMap;
+use crate::topics::laid_out::{le_f32, KeyedRows};
 use crate::word_clusters::WordClusters;
 
 /// Words of the title count this many times: headlines name the subject.
@@ -15,6 +16,8 @@ pub struct Featurizer {
     /// The model's vocabulary with each term's inverse document frequency;
     /// terms outside it are ignored. `None` while training collects it.
     vocabulary: Option<FeatureMap<f32>>,
+    /// The built-in model's vocabulary, read in place instead.
+    laid_out: Option<KeyedRows>,
     /// Word clusters learnt from large unlabelled text: a word the
     /// training data never used still counts for the topics of the words
     /// it clusters with ("shelling" beside "airstrike").
@@ -123,8 +126,22 @@ impl Featurizer {
         self
     }
 
+    pub(crate) fn with_laid_out_vocabulary(mut self, vocabulary: KeyedRows) -> Self {
+        self.laid_out = Some(vocabulary);
+        self
+    }
+
     pub fn vocabulary(&self) -> Option<&FeatureMap<f32>> {
         self.vocabulary.as_ref()
+    }
+
+    /// A feature's idf, if the vocabulary holds it.
+    fn idf(&self, key: u64) -> Option<f32> {
+        match (&self.laid_out, &self.vocabulary) {
+            (Some(rows), _) => rows.get(key).map(le_f32),
+            (None, Some(vocabulary)) => vocabulary.get(&key).copied(),
+            (None, None) => None,
+        }
     }
 
     /// Feature keys and weights of an article: (1 + ln count) × idf over
@@ -136,8 +153,8 @@ impl Featurizer {
 
     /// Applies the vocabulary and scales to unit length.
     pub fn weigh(&self, mut features: Vec<(u64, f32)>) -> Vec<(u64, f32)> {
-        if let Some(vocabulary) = &self.vocabulary {
-            features.retain_mut(|(key, w)| match vocabulary.get(key) {
+        if self.vocabulary.is_some() || self.laid_out.is_some() {
+            features.retain_mut(|(key, w)| match self.idf(*key) {
                 Some(idf) => {
                     *w = (1.0 + w.ln()) * idf;
                     true

@@ -6,6 +6,8 @@
 
 pub mod calibration;
 pub mod features;
+pub(crate) mod file_layout;
+mod laid_out;
 pub mod model;
 pub mod news;
 pub mod train;

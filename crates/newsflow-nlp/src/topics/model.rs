@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use crate::ner::model::FeatureMap;
 use crate::topics::calibration::Platt;
 use crate::topics::features::Featurizer;
+use crate::topics::file_layout::{sections, Reader, ScorerAt, MAGIC};
+use crate::topics::laid_out::{le_f32, KeyedRows};
 
-const MAGIC: &[u8; 8] = b"NFTOPIC1";
 /// Marks the optional calibration block at the end of a model file
 /// (files written before it have none and read as uncalibrated): one
 /// scaling for every topic…
@@ -37,6 +38,9 @@ pub struct Linear {
     /// feature key → row of `labels.len()` weights
     pub rows: FeatureMap<u32>,
     pub weights: Vec<f32>,
+    /// The built-in model's rows, read in place; `rows` and `weights` are
+    /// then empty.
+    laid_out: Option<KeyedRows>,
 }
 
 impl Linear {
@@ -47,12 +51,57 @@ impl Linear {
             bias: vec![0.0; n],
             rows: FeatureMap::default(),
             weights: Vec::new(),
+            laid_out: None,
+        }
+    }
+
+    /// A scorer of the file's, its rows read into memory.
+    fn read(at: &ScorerAt) -> Self {
+        let mut linear = Linear::with_labels_of(at);
+        let n = linear.labels.len();
+        // sized up front: growing the map rehashes every key already in it
+        linear.rows.reserve(at.rows.count);
+        linear.weights.reserve(at.rows.count * n);
+        for (i, key) in at.rows.keys().enumerate() {
+            linear.rows.insert(key, i as u32);
+            let row = at.rows.values(i).unwrap_or_default();
+            linear.weights.extend(row.chunks_exact(4).map(le_f32));
+        }
+        linear
+    }
+
+    /// A scorer of the file's, its rows read in place through `rows`.
+    fn laid_out(at: &ScorerAt, rows: KeyedRows) -> Self {
+        Linear {
+            laid_out: Some(rows),
+            ..Linear::with_labels_of(at)
+        }
+    }
+
+    fn with_labels_of(at: &ScorerAt) -> Self {
+        let labels = at.labels.iter().map(|(id, label)| TopicLabel {
+            id: id.clone(),
+            label: label.clone(),
+        });
+        Linear {
+            bias: at.bias.clone(),
+            ..Linear::new(labels.collect())
         }
     }
 
     pub fn scores(&self, features: &[(u64, f32)]) -> Vec<f32> {
         let n = self.labels.len();
         let mut out = self.bias.clone();
+        if let Some(rows) = &self.laid_out {
+            for (key, x) in features {
+                if let Some(row) = rows.get(*key) {
+                    for (o, w) in out.iter_mut().zip(row.chunks_exact(4)) {
+                        *o += x * le_f32(w);
+                    }
+                }
+            }
+            return out;
+        }
         for (key, x) in features {
             if let Some(&row) = self.rows.get(key) {
                 let w = &self.weights[row as usize * n..(row as usize + 1) * n];
@@ -111,35 +160,6 @@ impl Linear {
             }
         }
     }
-
-    fn read(r: &mut Reader) -> Result<Self, String> {
-        let n = r.u32()? as usize;
-        let mut labels = Vec::with_capacity(n.min(1024));
-        for _ in 0..n {
-            labels.push(TopicLabel {
-                id: r.str()?,
-                label: r.str()?,
-            });
-        }
-        let mut linear = Linear::new(labels);
-        for b in &mut linear.bias {
-            *b = r.f32()?;
-        }
-        let rows = r.u32()? as usize;
-        // sized up front: growing the map rehashes every key already in it
-        linear.rows.reserve(rows.min(1 << 20));
-        linear.weights.reserve(rows.min(1 << 20) * n);
-        for i in 0..rows {
-            linear.rows.insert(r.u64()?, i as u32);
-            let row = r.take(4 * n)?;
-            linear.weights.extend(row.chunks_exact(4).map(|b| {
-                let mut bits = [0u8; 4];
-                bits.copy_from_slice(b);
-                f32::from_le_bytes(bits)
-            }));
-        }
-        Ok(linear)
-    }
 }
 
 /// Top-level scorer plus one child scorer per top-level topic that has
@@ -155,6 +175,8 @@ pub struct TopicModel {
     /// scaling per topic in `top.labels` order (none: the raw logistic
     /// score).
     pub calibration: Vec<Platt>,
+    /// The built-in model's file, which it is scored from in place.
+    file: Option<&'static [u8]>,
 }
 
 /// A scored topic.
@@ -190,7 +212,41 @@ impl TopicModel {
                 .with_clusters(crate::word_clusters::WordClusters::builtin())
                 .with_vocabulary(vocabulary),
             calibration: Vec::new(),
+            file: None,
         }
+    }
+
+    /// The built-in model: its file, scored in place through the key
+    /// tables the build laid out over its rows (`file_layout`).
+    pub(crate) fn builtin(
+        model: &'static [u8],
+        tables: &'static [u8],
+    ) -> Result<Self, crate::ModelError> {
+        crate::model_error::load("topic", MAGIC, model, |_| {
+            let file = sections(model)?;
+            let (vocabulary, tables) = KeyedRows::read(tables, file.vocabulary)?;
+            let (rows, mut tables) = KeyedRows::read(tables, file.top.rows)?;
+            let top = Linear::laid_out(&file.top, rows);
+            let mut children = HashMap::with_capacity(file.children.len());
+            for (parent, scorer) in &file.children {
+                let (rows, rest) = KeyedRows::read(tables, scorer.rows)?;
+                children.insert(parent.clone(), Linear::laid_out(scorer, rows));
+                tables = rest;
+            }
+            if !tables.is_empty() {
+                return Err("the build's tables are of another topic model".into());
+            }
+            let calibration = calibration(file.rest, top.labels.len())?;
+            Ok(TopicModel {
+                top,
+                children,
+                featurizer: Featurizer::default()
+                    .with_clusters(crate::word_clusters::WordClusters::builtin())
+                    .with_laid_out_vocabulary(vocabulary),
+                calibration,
+                file: Some(model),
+            })
+        })
     }
 
     /// The same model with these calibration parameters, one per
@@ -265,6 +321,9 @@ impl TopicModel {
 
     /// The model file's bytes, which [`TopicModel::from_bytes`] reads.
     pub fn to_bytes(&self) -> Vec<u8> {
+        if let Some(file) = self.file {
+            return file.to_vec();
+        }
         let mut out = MAGIC.to_vec();
         let mut vocabulary: Vec<(u64, f32)> = self
             .featurizer
@@ -302,55 +361,56 @@ impl TopicModel {
     }
 
     fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
-            return Err("not a newsflow topic model (bad magic)".into());
-        }
-        let count = r.u32()?;
+        let file = sections(bytes)?;
         let mut vocabulary = FeatureMap::default();
-        vocabulary.reserve((count as usize).min(1 << 20));
-        for _ in 0..count {
-            let key = r.u64()?;
-            vocabulary.insert(key, r.f32()?);
+        vocabulary.reserve(file.vocabulary.count);
+        for (row, key) in file.vocabulary.keys().enumerate() {
+            let idf = file.vocabulary.values(row).map(le_f32);
+            vocabulary.insert(key, idf.ok_or("topic model truncated")?);
         }
-        let top = Linear::read(&mut r)?;
-        let mut children = HashMap::new();
-        for _ in 0..r.u32()? {
-            let parent = r.str()?;
-            children.insert(parent, Linear::read(&mut r)?);
-        }
-        let mut calibration = Vec::new();
-        if r.at < bytes.len() {
-            let mark = r.take(CALIBRATION.len())?;
-            let count = if mark == CALIBRATION_PER_TOPIC {
-                r.u32()? as usize
-            } else if mark == CALIBRATION {
-                1
-            } else {
-                return Err("trailing bytes after the topic model".into());
-            };
-            if count != 1 && count != top.labels.len() {
-                return Err(format!(
-                    "{count} calibrations for {} topics",
-                    top.labels.len()
-                ));
-            }
-            for _ in 0..count {
-                calibration.push(Platt {
-                    a: r.f32()?,
-                    b: r.f32()?,
-                });
-            }
-            if count == 1 {
-                // the older block: one scaling shared by every topic
-                calibration.resize(top.labels.len(), calibration[0]);
-            }
-        }
-        if r.at != bytes.len() {
-            return Err("trailing bytes after the topic model".into());
-        }
+        let top = Linear::read(&file.top);
+        let children = file
+            .children
+            .iter()
+            .map(|(parent, scorer)| (parent.clone(), Linear::read(scorer)))
+            .collect();
+        let calibration = calibration(file.rest, top.labels.len())?;
         Ok(TopicModel::new(top, children, vocabulary).with_calibration(calibration))
     }
+}
+
+/// The calibration block after the scorers, if the file has one, as one
+/// scaling per topic (`topics` of them).
+fn calibration(rest: &[u8], topics: usize) -> Result<Vec<Platt>, String> {
+    let mut r = Reader { bytes: rest, at: 0 };
+    let mut calibration = Vec::new();
+    if !rest.is_empty() {
+        let mark = r.take(CALIBRATION.len())?;
+        let count = if mark == CALIBRATION_PER_TOPIC {
+            r.u32()? as usize
+        } else if mark == CALIBRATION {
+            1
+        } else {
+            return Err("trailing bytes after the topic model".into());
+        };
+        if count != 1 && count != topics {
+            return Err(format!("{count} calibrations for {topics} topics"));
+        }
+        for _ in 0..count {
+            calibration.push(Platt {
+                a: r.f32()?,
+                b: r.f32()?,
+            });
+        }
+        if count == 1 {
+            // the older block: one scaling shared by every topic
+            calibration.resize(topics, calibration[0]);
+        }
+    }
+    if r.at != rest.len() {
+        return Err("trailing bytes after the topic model".into());
+    }
+    Ok(calibration)
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -360,37 +420,6 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put_u32(out, s.len() as u32);
     out.extend_from_slice(s.as_bytes());
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or("topic model truncated")?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(u64::from_le_bytes(a))
-    }
-    fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_bits(self.u32()?))
-    }
-    fn str(&mut self) -> Result<String, String> {
-        let n = self.u32()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| "topic label is not UTF-8".into())
-    }
 }
 
 #[cfg(test)]
@@ -480,6 +509,75 @@ mod tests {
         for (id, platt) in ["medtop:15000000", "medtop:17000000"].iter().zip(&scalings) {
             let (raw, score) = score_of(&calibrated, id);
             assert_eq!(score, platt.probability(raw));
+        }
+    }
+
+    #[test]
+    fn a_model_laid_out_by_the_build_scores_as_its_file() {
+        let label = |id: &str| TopicLabel {
+            id: id.into(),
+            label: id.into(),
+        };
+        let key = crate::topics::features::unigram_key;
+        let mut top = Linear::new(vec![label("medtop:15000000"), label("medtop:17000000")]);
+        let mut child = Linear::new(vec![label("medtop:20000822"), label("medtop:20001103")]);
+        // more keys than a table's 16 places hold at half fill, so that
+        // some share a place
+        let words: Vec<String> = (0..40).map(|n| format!("word{n}")).collect();
+        for (n, word) in words.iter().enumerate() {
+            top.row_mut(key(word))
+                .copy_from_slice(&[n as f32 * 0.25, -(n as f32)]);
+            if n % 3 == 0 {
+                child.row_mut(key(word)).copy_from_slice(&[1.0, n as f32]);
+            }
+        }
+        let vocabulary = words
+            .iter()
+            .enumerate()
+            .map(|(n, w)| (key(w), 1.0 + n as f32 / 8.0))
+            .collect();
+        let model = TopicModel::new(
+            top,
+            HashMap::from([("medtop:15000000".to_string(), child)]),
+            vocabulary,
+        )
+        .with_calibration(vec![Platt { a: 0.5, b: -1.0 }, Platt { a: 2.0, b: 0.5 }]);
+        let file: &'static [u8] = Box::leak(model.to_bytes().into_boxed_slice());
+        let tables = super::super::file_layout::lay_out(file).unwrap();
+        let tables: &'static [u8] = Box::leak(tables.into_boxed_slice());
+        let laid_out = TopicModel::builtin(file, tables).unwrap();
+        assert!(laid_out.top.rows.is_empty() && laid_out.top.laid_out.is_some());
+        let parsed = TopicModel::from_bytes(file).unwrap();
+        for text in ["word3 word4 word9 word39", "word0", "nothing known", ""] {
+            let features = parsed.featurizer().features("word12", text);
+            assert_eq!(features, laid_out.featurizer().features("word12", text));
+            assert_eq!(parsed.top.scores(&features), laid_out.top.scores(&features));
+            let (a, b) = (
+                &parsed.children["medtop:15000000"],
+                &laid_out.children["medtop:15000000"],
+            );
+            assert_eq!(a.scores(&features), b.scores(&features));
+            assert_eq!(
+                parsed.classify("word12", text),
+                laid_out.classify("word12", text)
+            );
+        }
+        assert_eq!(laid_out.to_bytes(), file);
+        assert_eq!(laid_out.calibration, parsed.calibration);
+        // tables cut short, with bytes after them, or of another model
+        let longer: &'static [u8] = Box::leak([tables, &[0]].concat().into_boxed_slice());
+        let mut other = model.clone();
+        other.top.row_mut(key("new")).copy_from_slice(&[1.0, 1.0]);
+        let other: &'static [u8] = Box::leak(other.to_bytes().into_boxed_slice());
+        for (file, tables) in [
+            (file, &tables[..tables.len() - 1]),
+            (file, longer),
+            (other, tables),
+        ] {
+            assert!(matches!(
+                TopicModel::builtin(file, tables),
+                Err(crate::ModelError::Damaged { .. })
+            ));
         }
     }
 }
