@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use crate::key_table::WordTable;
-use crate::lowercase::push_lower;
+use crate::lowercase::with_lower;
 use crate::tokenizer::Token;
 
 /// Larger α needs more evidence to reach a strong score.
@@ -308,25 +308,22 @@ pub fn of_document(doc: &crate::Document) -> ToneScore {
 /// The tone of a tokenised text.
 pub fn tone(text: &str, tokens: &[Token]) -> ToneScore {
     let lexicon = lexicon();
+    let word_in =
+        |at: usize, list: &[&str]| with_lower(tokens[at].text(text), |w| list.contains(&w));
     let mut sum = 0.0;
-    // the three previous words, nearest first
-    let mut recent: [String; 3] = Default::default();
-    for token in tokens {
-        let mut lower = std::mem::take(&mut recent[2]);
-        lower.clear();
-        push_lower(&mut lower, token.text(text));
-        if let Some(value) = lexicon.get(&lower).copied() {
-            let mut v = value;
-            if recent.iter().any(|w| NEGATIONS.contains(&w.as_str())) {
-                v *= NEGATION_FACTOR;
-            }
-            if INTENSIFIERS.contains(&recent[0].as_str()) {
-                v *= INTENSIFIER_FACTOR;
-            }
-            sum += v;
+    for (i, token) in tokens.iter().enumerate() {
+        let Some(mut v) = with_lower(token.text(text), |w| lexicon.get(w).copied()) else {
+            continue;
+        };
+        // the three words before, looked at only for the few words the
+        // lexicon holds
+        if (i.saturating_sub(3)..i).any(|at| word_in(at, NEGATIONS)) {
+            v *= NEGATION_FACTOR;
         }
-        recent.rotate_right(1);
-        recent[0] = lower;
+        if i > 0 && word_in(i - 1, INTENSIFIERS) {
+            v *= INTENSIFIER_FACTOR;
+        }
+        sum += v;
     }
     let score = sum / (sum * sum + ALPHA).sqrt();
     let score = (score * 1e4).round() / 1e4;
@@ -367,6 +364,11 @@ mod tests {
         let (plain, _) = score("The talks were a success.");
         let (negated, _) = score("The talks were not a success.");
         assert!(plain > 0.0 && negated < 0.0, "{plain} {negated}");
+        // a negation three words before still counts ("did n't really
+        // feel good"); four before does not
+        let (third, _) = score("He did n't really feel good.");
+        let (fourth, _) = score("He did n't really quite feel good.");
+        assert!(third < 0.0 && fourth > 0.0, "{third} {fourth}");
         let long = "killed ".repeat(10_000);
         let (s, _) = score(&long);
         assert!((-1.0..=1.0).contains(&s) && s < -0.99);
