@@ -100,8 +100,7 @@ fn main() {
     let model = std::fs::read(ner).unwrap_or_else(|e| panic!("reading {ner}: {e}"));
     write(
         &out.join("ner-scores.bin"),
-        &score_layout::lay_out(&model, tags::NUM_TAGS)
-            .unwrap_or_else(|e| panic!("laying out {ner}: {e}")),
+        &score_layout::lay_out(&model).unwrap_or_else(|e| panic!("laying out {ner}: {e}")),
     );
     let topics = "../../models/topics-iptc.bin";
     let model = std::fs::read(topics).unwrap_or_else(|e| panic!("reading {topics}: {e}"));

@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use zerocopy::FromBytes;
 
 use super::score_layout::{
-    read_header, ModelFile, HEADER, INLINE, MAGIC as TABLE_MAGIC, MODEL_MAGIC as MAGIC, OVERFLOW,
+    read_header, ModelFile, DENSE, HEADER, INLINE, MAGIC as TABLE_MAGIC, MODEL_MAGIC as MAGIC,
     PLACE,
 };
 use super::tags::{allowed, may_end, NUM_TAGS, TYPES};
@@ -63,7 +63,7 @@ pub struct Weights {
 struct LaidOut {
     /// A power of two of them.
     places: &'static [[u8; PLACE]],
-    overflow: &'static [[u8; OVERFLOW]],
+    dense: &'static [[u8; DENSE]],
     zero: Option<&'static [u8; PLACE]>,
     /// The model file the table was laid out from, for `to_bytes`.
     model: &'static [u8],
@@ -79,7 +79,7 @@ impl LaidOut {
             b.copy_from_slice(&header[8 * k..8 * k + 8]);
             usize::try_from(u64::from_le_bytes(b)).map_err(|_| damaged())
         };
-        let (places, overflow, has_zero, count) = (word(1)?, word(2)?, word(3)?, word(4)?);
+        let (places, dense_rows, has_zero, count) = (word(1)?, word(2)?, word(3)?, word(4)?);
         if &header[..8] != TABLE_MAGIC || !places.is_power_of_two() || has_zero > 1 {
             return Err(damaged());
         }
@@ -91,10 +91,9 @@ impl LaidOut {
             return Err(damaged());
         }
         let size = places.checked_mul(PLACE).ok_or_else(damaged)?;
-        let (place_bytes, overflow_bytes) = body.split_at_checked(size).ok_or_else(damaged)?;
-        let overflow_places =
-            <[[u8; OVERFLOW]]>::ref_from_bytes(overflow_bytes).map_err(|_| damaged())?;
-        if overflow_places.len() != overflow {
+        let (place_bytes, dense_bytes) = body.split_at_checked(size).ok_or_else(damaged)?;
+        let dense = <[[u8; DENSE]]>::ref_from_bytes(dense_bytes).map_err(|_| damaged())?;
+        if dense.len() != dense_rows {
             return Err(damaged());
         }
         let zero = match has_zero {
@@ -103,7 +102,7 @@ impl LaidOut {
         };
         Ok(LaidOut {
             places: <[[u8; PLACE]]>::ref_from_bytes(place_bytes).map_err(|_| damaged())?,
-            overflow: overflow_places,
+            dense,
             zero,
             model,
         })
@@ -137,13 +136,16 @@ impl LaidOut {
         for &f in features {
             let Some(place) = self.place(f) else { continue };
             let len = usize::from(place[8]);
-            for k in 0..len.min(INLINE) {
-                scores[usize::from(place[9 + k])] += le_f32(&place[12 + 4 * k..]);
-            }
             if len > INLINE {
-                let rest = le_u32(&place[24..]) as usize;
-                for entry in &self.overflow[rest..rest + len - INLINE] {
-                    scores[usize::from(entry[0])] += le_f32(&entry[4..]);
+                // zeros added to the tags the feature has no weight for
+                // change no sum
+                let row = &self.dense[le_u32(&place[24..]) as usize];
+                for (score, w) in scores.iter_mut().zip(row.chunks_exact(4)) {
+                    *score += le_f32(w);
+                }
+            } else {
+                for k in 0..len {
+                    scores[usize::from(place[9 + k])] += le_f32(&place[12 + 4 * k..]);
                 }
             }
         }
@@ -361,12 +363,12 @@ impl Weights {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let file = read_header(bytes, NUM_TAGS)?;
+        let file = read_header(bytes)?;
         let metadata = metadata(&file)?;
         let mut index =
             FeatureMap::with_capacity_and_hasher(file.feature_count, Default::default());
         let mut entries = Vec::with_capacity(file.feature_count * 3);
-        file.for_each_feature(NUM_TAGS, |key, weights| {
+        file.for_each_feature(|key, weights| {
             // a tag count fits a byte: at most one weight per tag
             index.insert(key, (entries.len() as u32, weights.len() as u8));
             entries.extend_from_slice(weights);
@@ -383,7 +385,7 @@ impl Weights {
         table: &'static [u8],
     ) -> Result<Self, crate::ModelError> {
         crate::model_error::load("NER", MAGIC, model, |bytes| {
-            let file = read_header(bytes, NUM_TAGS)?;
+            let file = read_header(bytes)?;
             let laid_out = LaidOut::read(table, model, file.feature_count)?;
             Ok(Weights {
                 metadata: metadata(&file)?,
@@ -539,7 +541,7 @@ mod tests {
         w.index.insert(7 + 64, (6, 1));
         w.index.insert(7 + 128, (5, 2));
         let model: &'static [u8] = Box::leak(w.to_bytes().into_boxed_slice());
-        let table = super::super::score_layout::lay_out(model, NUM_TAGS).unwrap();
+        let table = super::super::score_layout::lay_out(model).unwrap();
         let laid_out = Weights::builtin(model, Box::leak(table.into_boxed_slice())).unwrap();
         (Weights::load(model).unwrap(), laid_out)
     }
@@ -572,7 +574,7 @@ mod tests {
     fn a_laid_out_table_of_another_model_or_cut_short_is_refused() {
         let (owned, _) = owned_and_laid_out();
         let model: &'static [u8] = Box::leak(owned.to_bytes().into_boxed_slice());
-        let table = super::super::score_layout::lay_out(model, NUM_TAGS).unwrap();
+        let table = super::super::score_layout::lay_out(model).unwrap();
         let mut other = owned.clone();
         other.index.remove(&0);
         let other: &'static [u8] = Box::leak(other.to_bytes().into_boxed_slice());

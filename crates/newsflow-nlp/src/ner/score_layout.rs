@@ -6,28 +6,32 @@
 //!
 //! Layout of the table, little-endian, meant to start 64-byte aligned:
 //! - a header of [`HEADER`] bytes: [`MAGIC`], the number of places (u64, a
-//!   power of two), the number of overflow weights (u64), whether key 0
+//!   power of two), the number of dense rows (u64), whether key 0
 //!   has weights (u64, 0 or 1), the model's feature count (u64), padding,
 //!   and key 0's place;
 //! - the places, [`PLACE`] bytes each: the feature key (u64, 0 for an
-//!   empty place), the number of its non-zero tag weights (u8), its first
-//!   three tags (u8 each) and their weights (f32 each), where the rest of
-//!   its weights start among the overflow weights (u32), padding. A key
-//!   sits at place `key & (places - 1)` or, probing linearly, after it;
-//!   the table is at most half full;
-//! - the overflow weights, 8 bytes each: the tag (u8), padding, the
-//!   weight (f32).
+//!   empty place), the number of its non-zero tag weights (u8), then, for
+//!   a feature of at most [`INLINE`] weights, their tags (u8 each) and
+//!   weights (f32 each), and for one of more, the number of its dense row
+//!   (u32 at byte 24); padding. A key sits at place `key & (places - 1)`
+//!   or, probing linearly, after it; the table is at most half full;
+//! - the dense rows, [`DENSE`] bytes each: a weight (f32) for every tag,
+//!   0 where the model has none. The features of many weights are the
+//!   common ones ("the word before is `the`"), and adding a whole row
+//!   costs fewer instructions than reading their weights one by one.
+
+use super::tags::NUM_TAGS;
 
 /// The first bytes of a laid-out table.
-pub const MAGIC: &[u8; 8] = b"NFSCORE1";
+pub const MAGIC: &[u8; 8] = b"NFSCORE2";
 /// Bytes before the first place.
 pub const HEADER: usize = 96;
 /// Bytes per place: two to a cache line.
 pub const PLACE: usize = 32;
-/// Bytes per overflow weight.
-pub const OVERFLOW: usize = 8;
-/// Tag weights kept in a feature's place; the rest overflow.
+/// Tag weights a feature's place holds; a feature of more has a dense row.
 pub const INLINE: usize = 3;
+/// Bytes per dense row: one f32 per tag.
+pub const DENSE: usize = 4 * NUM_TAGS;
 
 /// The first bytes of a model file.
 pub const MODEL_MAGIC: &[u8; 8] = b"NFNER1\0\0";
@@ -42,8 +46,9 @@ pub struct ModelFile<'a> {
     pub features: &'a [u8],
 }
 
-/// Reads a model file's header; `tags` is the tagger's tag count.
-pub fn read_header(bytes: &[u8], tags: usize) -> Result<ModelFile<'_>, String> {
+/// Reads a model file's header.
+pub fn read_header(bytes: &[u8]) -> Result<ModelFile<'_>, String> {
+    let tags = NUM_TAGS;
     let mut r = Reader { bytes, at: 0 };
     if r.take(8)? != MODEL_MAGIC {
         return Err("not a newsflow NER model (bad magic)".into());
@@ -70,13 +75,10 @@ pub fn read_header(bytes: &[u8], tags: usize) -> Result<ModelFile<'_>, String> {
 
 impl ModelFile<'_> {
     /// Calls `f` with each feature's key and (tag, weight) pairs, in file
-    /// order; fails on a tag of `tags` or more, a short file or bytes
-    /// after the last feature.
-    pub fn for_each_feature(
-        &self,
-        tags: usize,
-        mut f: impl FnMut(u64, &[(u8, f32)]),
-    ) -> Result<(), String> {
+    /// order; fails on a tag out of range, a short file or bytes after the
+    /// last feature.
+    pub fn for_each_feature(&self, mut f: impl FnMut(u64, &[(u8, f32)])) -> Result<(), String> {
+        let tags = NUM_TAGS;
         let mut r = Reader {
             bytes: self.features,
             at: 0,
@@ -102,29 +104,34 @@ impl ModelFile<'_> {
     }
 }
 
-/// Lays out a model file's features; `tags` is the tagger's tag count.
+/// Lays out a model file's features.
 #[allow(dead_code)] // the build and the tests lay tables out; the crate reads them
-pub fn lay_out(model: &[u8], tags: usize) -> Result<Vec<u8>, String> {
-    let file = read_header(model, tags)?;
+pub fn lay_out(model: &[u8]) -> Result<Vec<u8>, String> {
+    let file = read_header(model)?;
     let places = (file.feature_count * 2).next_power_of_two().max(16);
     let mask = places - 1;
     let mut table = vec![0u8; HEADER + places * PLACE];
-    let mut overflow = Vec::new();
+    let mut dense = Vec::new();
     let mut zero = None;
-    file.for_each_feature(tags, |key, weights| {
+    file.for_each_feature(|key, weights| {
         let mut place = [0u8; PLACE];
         place[..8].copy_from_slice(&key.to_le_bytes());
         // at most one weight per tag, and a tag count fits a byte
         place[8] = weights.len() as u8;
-        for (k, &(tag, w)) in weights.iter().take(INLINE).enumerate() {
-            place[9 + k] = tag;
-            place[12 + 4 * k..16 + 4 * k].copy_from_slice(&w.to_le_bytes());
-        }
-        let rest = (overflow.len() / OVERFLOW) as u32;
-        place[24..28].copy_from_slice(&rest.to_le_bytes());
-        for &(tag, w) in weights.iter().skip(INLINE) {
-            overflow.extend_from_slice(&[tag, 0, 0, 0]);
-            overflow.extend_from_slice(&w.to_le_bytes());
+        if weights.len() > INLINE {
+            let row = (dense.len() / DENSE) as u32;
+            place[24..28].copy_from_slice(&row.to_le_bytes());
+            let mut values = [0u8; DENSE];
+            for &(tag, w) in weights {
+                let at = 4 * usize::from(tag);
+                values[at..at + 4].copy_from_slice(&w.to_le_bytes());
+            }
+            dense.extend_from_slice(&values);
+        } else {
+            for (k, &(tag, w)) in weights.iter().enumerate() {
+                place[9 + k] = tag;
+                place[12 + 4 * k..16 + 4 * k].copy_from_slice(&w.to_le_bytes());
+            }
         }
         if key == 0 {
             zero = Some(place);
@@ -139,13 +146,13 @@ pub fn lay_out(model: &[u8], tags: usize) -> Result<Vec<u8>, String> {
     let header = &mut table[..HEADER];
     header[..8].copy_from_slice(MAGIC);
     header[8..16].copy_from_slice(&(places as u64).to_le_bytes());
-    header[16..24].copy_from_slice(&((overflow.len() / OVERFLOW) as u64).to_le_bytes());
+    header[16..24].copy_from_slice(&((dense.len() / DENSE) as u64).to_le_bytes());
     header[24..32].copy_from_slice(&u64::from(zero.is_some()).to_le_bytes());
     header[32..40].copy_from_slice(&(file.feature_count as u64).to_le_bytes());
     if let Some(place) = zero {
         header[HEADER - PLACE..].copy_from_slice(&place);
     }
-    table.extend_from_slice(&overflow);
+    table.extend_from_slice(&dense);
     Ok(table)
 }
 
