@@ -436,15 +436,21 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
     }
     let mut back = Vec::with_capacity(n);
     back.push([0u8; NUM_TAGS]);
+    // Every tag of nine predecessors has the same nine, in the same
+    // order (O, and L and U of each type): O's.
+    let shared = &lattice[0];
+    debug_assert!(lattice.iter().all(|p| p[2] == NONE || p == shared));
     for token in &scores[1..] {
         let mut best = [NEG; NUM_TAGS + 1];
         let mut from = [0u8; NUM_TAGS];
+        // their scores, gathered once per token rather than once per tag
+        let gathered: [f32; MAX_PREDECESSORS] = std::array::from_fn(|k| prev[shared[k] as usize]);
         for t in 0..NUM_TAGS {
             // inside and last tags have two predecessors, the others nine
             let (top, arg) = if lattice[t][2] == NONE {
                 best_predecessor::<2>(&prev, &lattice[t], &into[t])
             } else {
-                best_predecessor::<MAX_PREDECESSORS>(&prev, &lattice[t], &into[t])
+                best_of_shared(&gathered, shared, &into[t])
             };
             if top > NEG {
                 best[t] = top + token[t];
@@ -486,6 +492,27 @@ fn best_predecessor<const K: usize>(
         if s > top {
             top = s;
             arg = p;
+        }
+    }
+    (top, arg)
+}
+
+/// The best (score, tag) of the nine predecessors every tag but the inside
+/// and last ones has, `gathered` holding their scores in `preds` order; the
+/// first on a tie, as [`best_predecessor`].
+#[inline(always)]
+fn best_of_shared(
+    gathered: &[f32; MAX_PREDECESSORS],
+    preds: &[u8; MAX_PREDECESSORS],
+    into: &[f32; MAX_PREDECESSORS],
+) -> (f32, u8) {
+    let mut top = f32::NEG_INFINITY;
+    let mut arg = 0;
+    for k in 0..MAX_PREDECESSORS {
+        let s = gathered[k] + into[k];
+        if s > top {
+            top = s;
+            arg = preds[k];
         }
     }
     (top, arg)
