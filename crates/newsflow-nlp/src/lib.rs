@@ -28,6 +28,7 @@ mod hash;
 mod key_table;
 mod keywords;
 mod language;
+mod le_bytes;
 mod lowercase;
 mod model_error;
 mod ner;

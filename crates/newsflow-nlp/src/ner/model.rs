@@ -15,6 +15,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use zerocopy::FromBytes;
 
+use crate::le_bytes::{le_f32, le_u32, le_u64};
+
 use super::score_layout::{
     read_header, ModelFile, DENSE, HEADER, INLINE, MAGIC as TABLE_MAGIC, MODEL_MAGIC as MAGIC,
     PLACE,
@@ -150,22 +152,6 @@ impl LaidOut {
             }
         }
     }
-}
-
-fn le_u64(bytes: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&bytes[..8]);
-    u64::from_le_bytes(b)
-}
-
-fn le_u32(bytes: &[u8]) -> u32 {
-    let mut b = [0u8; 4];
-    b.copy_from_slice(&bytes[..4]);
-    u32::from_le_bytes(b)
-}
-
-fn le_f32(bytes: &[u8]) -> f32 {
-    f32::from_bits(le_u32(bytes))
 }
 
 /// Starts loading `place` into the cache.
@@ -448,9 +434,10 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
         for t in 0..NUM_TAGS {
             // inside and last tags have two predecessors, the others nine
             let (top, arg) = if lattice[t][2] == NONE {
-                best_predecessor::<2>(&prev, &lattice[t], &into[t])
+                let preds = &lattice[t];
+                best_predecessor::<2>(|k| prev[preds[k] as usize], preds, &into[t])
             } else {
-                best_of_shared(&gathered, shared, &into[t])
+                best_predecessor::<MAX_PREDECESSORS>(|k| gathered[k], shared, &into[t])
             };
             if top > NEG {
                 best[t] = top + token[t];
@@ -477,39 +464,18 @@ pub fn viterbi(scores: &[[f32; NUM_TAGS]], transitions: &[f32], start: &[f32]) -
 }
 
 /// The best of the first `K` predecessors (score, tag) of one tag, the
-/// first on a tie; a fixed `K` lets the loop unroll.
+/// first on a tie, `score(k)` giving the score of the `k`th; a fixed `K`
+/// lets the loop unroll.
 #[inline(always)]
 fn best_predecessor<const K: usize>(
-    prev: &[f32; NUM_TAGS + 1],
+    score: impl Fn(usize) -> f32,
     preds: &[u8; MAX_PREDECESSORS],
     into: &[f32; MAX_PREDECESSORS],
 ) -> (f32, u8) {
     let mut top = f32::NEG_INFINITY;
     let mut arg = 0;
     for k in 0..K {
-        let p = preds[k];
-        let s = prev[p as usize] + into[k];
-        if s > top {
-            top = s;
-            arg = p;
-        }
-    }
-    (top, arg)
-}
-
-/// The best (score, tag) of the nine predecessors every tag but the inside
-/// and last ones has, `gathered` holding their scores in `preds` order; the
-/// first on a tie, as [`best_predecessor`].
-#[inline(always)]
-fn best_of_shared(
-    gathered: &[f32; MAX_PREDECESSORS],
-    preds: &[u8; MAX_PREDECESSORS],
-    into: &[f32; MAX_PREDECESSORS],
-) -> (f32, u8) {
-    let mut top = f32::NEG_INFINITY;
-    let mut arg = 0;
-    for k in 0..MAX_PREDECESSORS {
-        let s = gathered[k] + into[k];
+        let s = score(k) + into[k];
         if s > top {
             top = s;
             arg = preds[k];

@@ -3,8 +3,9 @@
 //! hashed to a 64-bit key and weighted by a damped count.
 
 use crate::hash::{FNV_OFFSET, FNV_PRIME};
+use crate::le_bytes::le_f32;
 use crate::ner::model::FeatureMap;
-use crate::topics::laid_out::{le_f32, KeyedRows};
+use crate::topics::laid_out::KeyedRows;
 use crate::word_clusters::WordClusters;
 
 /// Words of the title count this many times: headlines name the subject.

@@ -5,6 +5,7 @@
 use zerocopy::FromBytes;
 
 use super::file_layout::{Rows, PLACE, TABLE_HEADER};
+use crate::le_bytes::{le_u32, le_u64};
 
 /// One part's rows, found by key through the build's table.
 #[derive(Debug, Clone, Copy)]
@@ -57,21 +58,4 @@ impl KeyedRows {
             at = (at + 1) & mask;
         }
     }
-}
-
-fn le_u64(bytes: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&bytes[..8]);
-    u64::from_le_bytes(b)
-}
-
-fn le_u32(bytes: &[u8]) -> u32 {
-    let mut b = [0u8; 4];
-    b.copy_from_slice(&bytes[..4]);
-    u32::from_le_bytes(b)
-}
-
-/// The f32 at the start of `bytes`, as the model file stores weights.
-pub(crate) fn le_f32(bytes: &[u8]) -> f32 {
-    f32::from_bits(le_u32(bytes))
 }

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::le_bytes::le_f32;
 use crate::ner::model::FeatureMap;
 use crate::topics::calibration::Platt;
 use crate::topics::features::Featurizer;
 use crate::topics::file_layout::{sections, Reader, ScorerAt, MAGIC};
-use crate::topics::laid_out::{le_f32, KeyedRows};
+use crate::topics::laid_out::KeyedRows;
 
 /// Marks the optional calibration block at the end of a model file
 /// (files written before it have none and read as uncalibrated): one
