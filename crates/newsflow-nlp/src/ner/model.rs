@@ -351,9 +351,11 @@ impl Weights {
     fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let file = read_header(bytes)?;
         let metadata = metadata(&file)?;
-        let mut index =
-            FeatureMap::with_capacity_and_hasher(file.feature_count, Default::default());
-        let mut entries = Vec::with_capacity(file.feature_count * 3);
+        // a count no bigger than the bytes can hold (9 or more a feature):
+        // a damaged file must not ask for memory it does not describe
+        let count = file.feature_count.min(file.features.len() / 9);
+        let mut index = FeatureMap::with_capacity_and_hasher(count, Default::default());
+        let mut entries = Vec::with_capacity(count * 3);
         file.for_each_feature(|key, weights| {
             // a tag count fits a byte: at most one weight per tag
             index.insert(key, (entries.len() as u32, weights.len() as u8));
@@ -597,6 +599,15 @@ mod tests {
         assert_eq!(back.metadata, w.metadata);
         assert!(matches!(
             Weights::load(&w.to_bytes()[..20]),
+            Err(crate::ModelError::Damaged { .. })
+        ));
+        // a feature count far beyond the file is an error, not a request
+        // for that much memory
+        let mut huge = w.to_bytes();
+        let at = 12 + w.metadata.len() + 4 * (NUM_TAGS * NUM_TAGS + NUM_TAGS);
+        huge[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(
+            Weights::load(&huge),
             Err(crate::ModelError::Damaged { .. })
         ));
         assert_eq!(
