@@ -38,14 +38,19 @@ impl<'a> Rows<'a> {
             .get(row * self.stride + 8..(row + 1) * self.stride)
     }
 
+    /// Each row's key and the bytes after it, in file order.
+    pub fn entries(&self) -> impl Iterator<Item = (u64, &'a [u8])> + 'a {
+        self.data.chunks_exact(self.stride).map(|row| {
+            let (key, values) = row.split_at(8);
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(key);
+            (u64::from_le_bytes(bytes), values)
+        })
+    }
+
     /// The rows' keys, in file order.
     pub fn keys(&self) -> impl Iterator<Item = u64> + 'a {
-        let stride = self.stride;
-        self.data.chunks_exact(stride).map(|row| {
-            let mut key = [0u8; 8];
-            key.copy_from_slice(&row[..8]);
-            u64::from_le_bytes(key)
-        })
+        self.entries().map(|(key, _)| key)
     }
 }
 

@@ -63,9 +63,8 @@ impl Linear {
         // sized up front: growing the map rehashes every key already in it
         linear.rows.reserve(at.rows.count);
         linear.weights.reserve(at.rows.count * n);
-        for (i, key) in at.rows.keys().enumerate() {
+        for (i, (key, row)) in at.rows.entries().enumerate() {
             linear.rows.insert(key, i as u32);
-            let row = at.rows.values(i).unwrap_or_default();
             linear.weights.extend(row.chunks_exact(4).map(le_f32));
         }
         linear
@@ -365,9 +364,8 @@ impl TopicModel {
         let file = sections(bytes)?;
         let mut vocabulary = FeatureMap::default();
         vocabulary.reserve(file.vocabulary.count);
-        for (row, key) in file.vocabulary.keys().enumerate() {
-            let idf = file.vocabulary.values(row).map(le_f32);
-            vocabulary.insert(key, idf.ok_or("topic model truncated")?);
+        for (key, idf) in file.vocabulary.entries() {
+            vocabulary.insert(key, le_f32(idf));
         }
         let top = Linear::read(&file.top);
         let children = file
