@@ -14,7 +14,7 @@ use newsflow_core::Keyword;
 use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
 use crate::tokenizer::{is_contraction, is_possessive, Token, TokenKind};
-use crate::word_classes::{class_of, is_mostly_verb, is_plural_noun, WordClass};
+use crate::word_classes::{class_in_phrase, class_of, is_mostly_verb, is_plural_noun, WordClass};
 use crate::Seeded;
 
 /// Common English words that do not make a key phrase on their own.
@@ -659,18 +659,7 @@ pub fn keywords(
     let amount: Vec<bool> = words.iter().map(|w| is_amount(w)).collect();
     let year: Vec<bool> = words.iter().map(|w| is_year(w)).collect();
     let money = |at: usize| at > 0 && matches!(tokens[at - 1].text(text), "£" | "$" | "€" | "¥");
-    // a past form seen mostly as a finite verb is one ("talks faltered",
-    // "merger plan touted")
-    let class: Vec<Option<WordClass>> = words
-        .iter()
-        .map(|w| {
-            if w.ends_with("ed") && is_mostly_verb(w) {
-                Some(WordClass::Verb)
-            } else {
-                class_of(w)
-            }
-        })
-        .collect();
+    let class: Vec<Option<WordClass>> = words.iter().map(|w| class_in_phrase(w)).collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
     // "after succumbing to"), while after a singular noun it is more often
