@@ -26,6 +26,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
+#[path = "src/byte_reader.rs"]
+mod byte_reader;
+#[allow(dead_code)]
 #[path = "src/gazetteer_keys.rs"]
 mod gazetteer_keys;
 #[allow(dead_code)]
@@ -77,6 +80,7 @@ fn main() {
         "src/tokenizer.rs",
         "src/gazetteer_keys.rs",
         "src/slot_table.rs",
+        "src/byte_reader.rs",
         "src/ner/score_layout.rs",
         "src/ner/tags.rs",
         "src/topics/file_layout.rs",

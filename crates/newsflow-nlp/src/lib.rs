@@ -15,6 +15,7 @@
 //! ```
 
 mod annotator;
+mod byte_reader;
 mod cased_clusters;
 mod conll;
 mod credits;

@@ -76,11 +76,7 @@ impl LaidOut {
     fn read(table: &'static [u8], model: &'static [u8], features: usize) -> Result<Self, String> {
         let damaged = || "the build's table of the entity model does not read".to_string();
         let (header, body) = table.split_first_chunk::<HEADER>().ok_or_else(damaged)?;
-        let word = |k: usize| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&header[8 * k..8 * k + 8]);
-            usize::try_from(u64::from_le_bytes(b)).map_err(|_| damaged())
-        };
+        let word = |k: usize| usize::try_from(le_u64(&header[8 * k..])).map_err(|_| damaged());
         let (places, dense_rows, has_zero, count) = (word(1)?, word(2)?, word(3)?, word(4)?);
         if &header[..8] != TABLE_MAGIC || !places.is_power_of_two() || has_zero > 1 {
             return Err(damaged());

@@ -21,6 +21,7 @@
 //!   costs fewer instructions than reading their weights one by one.
 
 use super::tags::NUM_TAGS;
+use crate::byte_reader::ByteReader;
 
 /// The first bytes of a laid-out table.
 pub const MAGIC: &[u8; 8] = b"NFSCORE2";
@@ -49,7 +50,7 @@ pub struct ModelFile<'a> {
 /// Reads a model file's header.
 pub fn read_header(bytes: &[u8]) -> Result<ModelFile<'_>, String> {
     let tags = NUM_TAGS;
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = ByteReader::new(bytes, "model file is truncated");
     if r.take(8)? != MODEL_MAGIC {
         return Err("not a newsflow NER model (bad magic)".into());
     }
@@ -69,7 +70,7 @@ pub fn read_header(bytes: &[u8]) -> Result<ModelFile<'_>, String> {
         transitions,
         start,
         feature_count,
-        features: &bytes[r.at..],
+        features: r.rest(),
     })
 }
 
@@ -79,10 +80,7 @@ impl ModelFile<'_> {
     /// last feature.
     pub fn for_each_feature(&self, mut f: impl FnMut(u64, &[(u8, f32)])) -> Result<(), String> {
         let tags = NUM_TAGS;
-        let mut r = Reader {
-            bytes: self.features,
-            at: 0,
-        };
+        let mut r = ByteReader::new(self.features, "model file is truncated");
         let mut weights = Vec::with_capacity(tags);
         for _ in 0..self.feature_count {
             let key = r.u64()?;
@@ -97,7 +95,7 @@ impl ModelFile<'_> {
             }
             f(key, &weights);
         }
-        if r.at != self.features.len() {
+        if !r.rest().is_empty() {
             return Err("trailing bytes after the model".into());
         }
         Ok(())
@@ -154,34 +152,4 @@ pub fn lay_out(model: &[u8]) -> Result<Vec<u8>, String> {
     }
     table.extend_from_slice(&dense);
     Ok(table)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("model file is truncated")?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        self.take(N)?.try_into().map_err(|_| "short read".into())
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        self.array().map(u32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Result<u64, String> {
-        self.array().map(u64::from_le_bytes)
-    }
-    fn f32(&mut self) -> Result<f32, String> {
-        self.array().map(f32::from_le_bytes)
-    }
 }

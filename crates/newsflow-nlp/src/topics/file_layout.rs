@@ -17,7 +17,11 @@
 //! half full. The build lays out the vocabulary's, the top-level scorer's
 //! and each parent's, in file order, one after another.
 
+use crate::byte_reader::ByteReader;
+
 pub const MAGIC: &[u8; 8] = b"NFTOPIC1";
+/// What a read past the end of a topic model says.
+pub const TRUNCATED: &str = "topic model truncated";
 /// Bytes per place of a key table.
 pub const PLACE: usize = 16;
 /// Bytes before a key table's first place.
@@ -74,22 +78,22 @@ pub struct Sections<'a> {
 
 /// Finds the parts of a model file.
 pub fn sections(bytes: &[u8]) -> Result<Sections<'_>, String> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = ByteReader::new(bytes, TRUNCATED);
     if r.take(MAGIC.len())? != MAGIC {
         return Err("not a newsflow topic model (bad magic)".into());
     }
-    let vocabulary = r.rows(12)?;
-    let top = r.scorer()?;
+    let vocabulary = rows(&mut r, 12)?;
+    let top = scorer(&mut r)?;
     let mut children = Vec::new();
     for _ in 0..r.u32()? {
-        let parent = r.str()?;
-        children.push((parent, r.scorer()?));
+        let parent = label(&mut r)?;
+        children.push((parent, scorer(&mut r)?));
     }
     Ok(Sections {
         vocabulary,
         top,
         children,
-        rest: &bytes[r.at..],
+        rest: r.rest(),
     })
 }
 
@@ -130,48 +134,30 @@ pub fn lay_out(model: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub struct Reader<'a> {
-    pub bytes: &'a [u8],
-    pub at: usize,
+/// A label: its length (u32) and UTF-8 bytes.
+pub fn label(r: &mut ByteReader) -> Result<String, String> {
+    let n = r.u32()? as usize;
+    String::from_utf8(r.take(n)?.to_vec()).map_err(|_| "topic label is not UTF-8".into())
 }
 
-impl<'a> Reader<'a> {
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or("topic model truncated")?;
-        let out = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(out)
+/// A row count (u32) and that many rows of `stride` bytes.
+fn rows<'a>(r: &mut ByteReader<'a>, stride: usize) -> Result<Rows<'a>, String> {
+    let count = r.u32()? as usize;
+    let size = count.checked_mul(stride).ok_or(TRUNCATED)?;
+    Ok(Rows {
+        count,
+        stride,
+        data: r.take(size)?,
+    })
+}
+
+fn scorer<'a>(r: &mut ByteReader<'a>) -> Result<ScorerAt<'a>, String> {
+    let n = r.u32()? as usize;
+    let mut labels = Vec::with_capacity(n.min(1024));
+    for _ in 0..n {
+        labels.push((label(r)?, label(r)?));
     }
-    pub fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    pub fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_bits(self.u32()?))
-    }
-    pub fn str(&mut self) -> Result<String, String> {
-        let n = self.u32()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| "topic label is not UTF-8".into())
-    }
-    /// A row count (u32) and that many rows of `stride` bytes.
-    fn rows(&mut self, stride: usize) -> Result<Rows<'a>, String> {
-        let count = self.u32()? as usize;
-        let size = count.checked_mul(stride).ok_or("topic model truncated")?;
-        Ok(Rows {
-            count,
-            stride,
-            data: self.take(size)?,
-        })
-    }
-    fn scorer(&mut self) -> Result<ScorerAt<'a>, String> {
-        let n = self.u32()? as usize;
-        let mut labels = Vec::with_capacity(n.min(1024));
-        for _ in 0..n {
-            labels.push((self.str()?, self.str()?));
-        }
-        let bias = (0..n).map(|_| self.f32()).collect::<Result<_, _>>()?;
-        let rows = self.rows(8 + 4 * n)?;
-        Ok(ScorerAt { labels, bias, rows })
-    }
+    let bias = (0..n).map(|_| r.f32()).collect::<Result<_, _>>()?;
+    let rows = rows(r, 8 + 4 * n)?;
+    Ok(ScorerAt { labels, bias, rows })
 }

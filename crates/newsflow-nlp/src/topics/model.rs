@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::byte_reader::ByteReader;
 use crate::le_bytes::le_f32;
 use crate::ner::model::FeatureMap;
 use crate::topics::calibration::Platt;
 use crate::topics::features::Featurizer;
-use crate::topics::file_layout::{sections, Reader, ScorerAt, MAGIC};
+use crate::topics::file_layout::{sections, ScorerAt, MAGIC, TRUNCATED};
 use crate::topics::laid_out::KeyedRows;
 
 /// Marks the optional calibration block at the end of a model file
@@ -381,7 +382,7 @@ impl TopicModel {
 /// The calibration block after the scorers, if the file has one, as one
 /// scaling per topic (`topics` of them).
 fn calibration(rest: &[u8], topics: usize) -> Result<Vec<Platt>, String> {
-    let mut r = Reader { bytes: rest, at: 0 };
+    let mut r = ByteReader::new(rest, TRUNCATED);
     let mut calibration = Vec::new();
     if !rest.is_empty() {
         let mark = r.take(CALIBRATION.len())?;
@@ -406,7 +407,7 @@ fn calibration(rest: &[u8], topics: usize) -> Result<Vec<Platt>, String> {
             calibration.resize(topics, calibration[0]);
         }
     }
-    if r.at != rest.len() {
+    if !r.rest().is_empty() {
         return Err("trailing bytes after the topic model".into());
     }
     Ok(calibration)
