@@ -49,11 +49,12 @@ enum Outcome {
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     let annotator = args.languages.annotator()?;
-    let sink: Box<dyn Write> = match &args.output {
+    // Sendable: whichever worker thread finds the next record ready writes it.
+    let sink: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         ),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(std::io::stdout()),
     };
     let mut out = BufWriter::new(sink);
     let (mut written, mut failed) = (0u64, 0u64);
