@@ -44,6 +44,17 @@ impl CasedClusters {
         self.words.get(key(0, &[word]))
     }
 
+    /// The row of the word with this key (`WordClusters::key_of`, which
+    /// is this table's key too).
+    pub(crate) fn get_by_key(&self, word_key: u64) -> Option<u16> {
+        self.words.get(word_key)
+    }
+
+    /// Starts loading the place of a word's key.
+    pub(crate) fn prefetch(&self, word_key: u64) {
+        self.words.prefetch(word_key);
+    }
+
     /// Whether the table knows no word.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()

@@ -121,6 +121,12 @@ impl Gazetteer {
         self.labels_of_hashed(words, &lower, headline)
     }
 
+    /// Starts loading what [`Self::labels_of_hashed`] first asks of a
+    /// word that can start a name: whether a name starts with it.
+    pub(crate) fn prefetch_first_word(&self, lower_hash: u64) {
+        self.first_words.prefetch(lower_hash);
+    }
+
     /// Like [`Gazetteer::labels`], given each word's [`word_hash`] of its
     /// lower-cased form: the tagger looks a sentence up in several
     /// gazetteers and hashes its words once.

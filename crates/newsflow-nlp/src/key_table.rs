@@ -45,6 +45,14 @@ impl KeyTable {
         }
     }
 
+    /// Starts loading the place a look-up of `key` reads (a laid-out
+    /// table only: a run-time map is small, or in training).
+    pub fn prefetch(&self, key: u64) {
+        if let KeyTable::Table(table) = self {
+            crate::cache::prefetch(table.first_slot(key));
+        }
+    }
+
     /// Whether a run-time map is empty; cheap, unlike `len`, which walks a
     /// laid-out table. The build lays out no empty table.
     pub fn is_empty(&self) -> bool {

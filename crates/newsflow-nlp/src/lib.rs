@@ -16,6 +16,7 @@
 
 mod annotator;
 mod byte_reader;
+mod cache;
 mod cased_clusters;
 mod conll;
 mod credits;

@@ -100,9 +100,23 @@ impl WordClusters {
         Ok(Self::with(map.into(), levels))
     }
 
+    /// The key a word is looked up by, here and in the cased clusters.
+    pub(crate) fn key_of(word: &str) -> u64 {
+        key(0, &[word])
+    }
+
+    /// Starts loading the place of a word's key (see [`Self::key_of`]).
+    pub(crate) fn prefetch(&self, word_key: u64) {
+        self.words.prefetch(word_key);
+    }
+
     /// The clusters of a lower-case word, if the table knows it.
     pub fn get(&self, lower: &str) -> Option<Clusters> {
-        let fine = self.words.get(key(0, &[lower]))?;
+        self.get_by_key(Self::key_of(lower))
+    }
+
+    fn get_by_key(&self, word_key: u64) -> Option<Clusters> {
+        let fine = self.words.get(word_key)?;
         let &(mid, coarse) = self.levels.get(usize::from(fine))?;
         Some(Clusters { fine, mid, coarse })
     }
@@ -110,7 +124,12 @@ impl WordClusters {
     /// The fine, mid and coarse cluster of a lower-case word as text,
     /// `["-"; 3]` for a word the table does not know.
     pub fn names(&self, lower: &str) -> [&str; 3] {
-        match self.get(lower) {
+        self.names_by_key(Self::key_of(lower))
+    }
+
+    /// [`Self::names`] of the word with this key (see [`Self::key_of`]).
+    pub(crate) fn names_by_key(&self, word_key: u64) -> [&str; 3] {
+        match self.get_by_key(word_key) {
             Some(c) => [c.fine, c.mid, c.coarse].map(|id| self.names[usize::from(id)].as_str()),
             None => ["-"; 3],
         }

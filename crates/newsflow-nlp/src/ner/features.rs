@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 
 use super::Lexicon;
-use crate::gazetteer::Gazetteer;
 use crate::gazetteer_keys::word_hash;
 use crate::lowercase::push_lower;
 use crate::word_clusters::WordClusters;
@@ -276,44 +275,80 @@ pub(crate) fn context_features<'a>(
     out: &mut Vec<Vec<u64>>,
 ) {
     let clusters: &WordClusters = &lexicon.clusters;
-    // Every word's lower-cased form and shapes go into one buffer: one
-    // allocation per sentence rather than three per word.
-    // The cased cluster goes in too, as one character per row.
-    let mut forms = String::with_capacity(words.iter().map(|w| 3 * w.len() + 3).sum());
-    let mut ends = Vec::with_capacity(words.len());
+    let gazetteers = [
+        &lexicon.gazetteer,
+        &lexicon.silver_names,
+        &lexicon.silver_words,
+    ];
+    // Every word lower-cased first, with the keys the tables look it up
+    // by, and the places those look-ups read asked for: the tables are
+    // megabytes read at random, and the reads below then find a whole
+    // sentence's places loaded or on their way, instead of waiting on each
+    // in turn. The gazetteers are asked first of a word that can start a
+    // name, as `labels_of_hashed` asks them.
+    let mut lowers = String::with_capacity(words.iter().map(|w| w.len()).sum());
+    let mut lower_ends = Vec::with_capacity(words.len());
+    // (the lower-cased word's key, the word's key as written)
+    let mut keys = Vec::with_capacity(words.len());
+    // the gazetteers share one hash of each lower-cased word
+    let mut hashes = Vec::with_capacity(words.len());
     for w in words {
-        push_lower(&mut forms, w);
-        let lower = forms.len();
+        let start = lowers.len();
+        push_lower(&mut lowers, w);
+        let lower = &lowers[start..];
+        let (lower_key, cased_key) = (WordClusters::key_of(lower), WordClusters::key_of(w));
+        clusters.prefetch(lower_key);
+        lexicon.cased.prefetch(cased_key);
+        let hash = word_hash(lower);
+        let starts_name = headline_sentence
+            || w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if starts_name {
+            for gazetteer in gazetteers {
+                gazetteer.prefetch_first_word(hash);
+            }
+        }
+        lower_ends.push(lowers.len());
+        keys.push((lower_key, cased_key));
+        hashes.push(hash);
+    }
+    // The shapes go into one buffer: one allocation per sentence rather
+    // than two per word. The cased cluster goes in too, as one character
+    // per row.
+    let mut forms = String::with_capacity(words.iter().map(|w| 2 * w.len() + 3).sum());
+    let mut ends = Vec::with_capacity(words.len());
+    for (w, &(_, cased_key)) in words.iter().zip(&keys) {
         push_shape(&mut forms, w, false);
         let shape = forms.len();
         push_shape(&mut forms, w, true);
         let short = forms.len();
-        forms.push(lexicon.cased.get(w).map_or('-', row_char));
-        ends.push([lower, shape, short, forms.len()]);
+        forms.push(lexicon.cased.get_by_key(cased_key).map_or('-', row_char));
+        ends.push([shape, short, forms.len()]);
     }
-    let mut start = 0;
+    let (mut start, mut lower_start) = (0, 0);
     let views: Vec<TokenView> = words
         .iter()
         .zip(&ends)
-        .map(|(w, &[lower, shape, short, cased])| {
-            let view = TokenView {
-                word: w,
-                clusters: clusters.names(&forms[start..lower]),
-                lower: &forms[start..lower],
-                shape: &forms[lower..shape],
-                short_shape: &forms[shape..short],
-                cased: &forms[short..cased],
-            };
-            start = cased;
-            view
-        })
+        .zip(lower_ends.iter().zip(&keys))
+        .map(
+            |((w, &[shape, short, cased]), (&lower_end, &(lower_key, _)))| {
+                let view = TokenView {
+                    word: w,
+                    clusters: clusters.names_by_key(lower_key),
+                    lower: &lowers[lower_start..lower_end],
+                    shape: &forms[start..shape],
+                    short_shape: &forms[shape..short],
+                    cased: &forms[short..cased],
+                };
+                start = cased;
+                lower_start = lower_end;
+                view
+            },
+        )
         .collect();
-    // the gazetteers share one hash of each lower-cased word
-    let hashes: Vec<u64> = views.iter().map(|v| word_hash(v.lower)).collect();
-    let lookup = |g: &'a Gazetteer| g.labels_of_hashed(words, &hashes, headline_sentence);
-    let gaz = lookup(&lexicon.gazetteer);
-    let silver_names = lookup(&lexicon.silver_names);
-    let silver_words = lookup(&lexicon.silver_words);
+    let [gaz, silver_names, silver_words] =
+        gazetteers.map(|g| g.labels_of_hashed(words, &hashes, headline_sentence));
     let headline = if headline_sentence { "1" } else { "0" };
     // room for a token's features at once: growing each vector from empty
     // cost more than the features themselves

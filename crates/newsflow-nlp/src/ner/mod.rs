@@ -139,7 +139,12 @@ impl Tagger {
                         scores.push(local.unwrap_or([0.0; NUM_TAGS]));
                     }
                     context_features(words, headline, &doc, &self.lexicon, &known, &mut features);
-                    for (i, f) in features[..words.len()].iter().enumerate() {
+                    let features = &features[..words.len()];
+                    for (i, f) in features.iter().enumerate() {
+                        // the next word's weights load while this one's add
+                        if let Some(next) = features.get(i + 1) {
+                            self.weights.prefetch(next);
+                        }
                         let s = &mut scores[i];
                         let context = if known[i] {
                             &f[..]

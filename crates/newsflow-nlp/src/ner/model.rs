@@ -124,13 +124,18 @@ impl LaidOut {
         }
     }
 
+    /// Starts loading the places of `features`.
+    fn prefetch(&self, features: &[u64]) {
+        let mask = self.places.len() - 1;
+        for &f in features {
+            crate::cache::prefetch(&self.places[(f as usize) & mask]);
+        }
+    }
+
     /// Adds the weights of `features` to `scores`, in the order
     /// [`Weights::add`] adds them from its own table.
     fn add(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
-        let mask = self.places.len() - 1;
-        for &f in features {
-            prefetch(&self.places[(f as usize) & mask]);
-        }
+        self.prefetch(features);
         for &f in features {
             let Some(place) = self.place(f) else { continue };
             let len = usize::from(place[8]);
@@ -148,23 +153,6 @@ impl LaidOut {
             }
         }
     }
-}
-
-/// Starts loading `place` into the cache.
-#[inline]
-fn prefetch<T>(place: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let place: *const T = place;
-        // SAFETY: a prefetch is only a hint to the cache; it reads
-        // nothing into the program and cannot fault, and the pointer
-        // is to a live value anyway.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(place.cast());
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = place;
 }
 
 /// A feature's first non-zero tag weights kept inline, so that scoring a
@@ -234,7 +222,7 @@ impl ScoreTable {
     /// Starts loading `key`'s place into the cache.
     #[inline]
     fn prefetch(&self, key: u64) {
-        prefetch(&self.places[self.place(key)]);
+        crate::cache::prefetch(&self.places[self.place(key)]);
     }
 }
 
@@ -284,6 +272,14 @@ impl Weights {
     pub fn score(&self, features: &[u64], scores: &mut [f32; NUM_TAGS]) {
         *scores = [0.0; NUM_TAGS];
         self.add(features, scores);
+    }
+
+    /// Starts loading the weights of `features`, which a coming
+    /// [`Weights::add`] will read (the built-in table only).
+    pub fn prefetch(&self, features: &[u64]) {
+        if let Some(table) = &self.laid_out {
+            table.prefetch(features);
+        }
     }
 
     /// Adds the weights of `features` to `scores` (one per tag), in order.
