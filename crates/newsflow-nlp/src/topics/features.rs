@@ -154,6 +154,13 @@ impl Featurizer {
 
     /// Applies the vocabulary and scales to unit length.
     pub fn weigh(&self, mut features: Vec<(u64, f32)>) -> Vec<(u64, f32)> {
+        if let Some(rows) = &self.laid_out {
+            // the places asked of memory before they are read, so that
+            // their cache misses overlap
+            for (key, _) in &features {
+                rows.prefetch(*key);
+            }
+        }
         if self.vocabulary.is_some() || self.laid_out.is_some() {
             features.retain_mut(|(key, w)| match self.idf(*key) {
                 Some(idf) => {

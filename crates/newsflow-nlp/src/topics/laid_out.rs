@@ -41,6 +41,13 @@ impl KeyedRows {
         Ok((KeyedRows { places, rows }, rest))
     }
 
+    /// Starts loading the place a look-up of `key` reads first.
+    #[inline]
+    pub fn prefetch(&self, key: u64) {
+        let mask = self.places.len() - 1;
+        crate::cache::prefetch(&self.places[(key as usize) & mask]);
+    }
+
     /// The bytes after `key` in its row, if the part has one.
     #[inline]
     pub fn get(&self, key: u64) -> Option<&'static [u8]> {

@@ -94,11 +94,24 @@ impl Linear {
         let n = self.labels.len();
         let mut out = self.bias.clone();
         if let Some(rows) = &self.laid_out {
-            for (key, x) in features {
-                if let Some(row) = rows.get(*key) {
-                    for (o, w) in out.iter_mut().zip(row.chunks_exact(4)) {
-                        *o += x * le_f32(w);
-                    }
+            // Every feature's place asked of memory first, then every
+            // row found asked for, then the sums: the table and the rows
+            // are megabytes read at random, and so their cache misses
+            // overlap. The sums keep the features' order.
+            for (key, _) in features {
+                rows.prefetch(*key);
+            }
+            let found: Vec<(&[u8], f32)> = features
+                .iter()
+                .filter_map(|(key, x)| {
+                    let row = rows.get(*key)?;
+                    crate::cache::prefetch(row);
+                    Some((row, *x))
+                })
+                .collect();
+            for (row, x) in found {
+                for (o, w) in out.iter_mut().zip(row.chunks_exact(4)) {
+                    *o += x * le_f32(w);
                 }
             }
             return out;
