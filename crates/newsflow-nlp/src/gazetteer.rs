@@ -151,12 +151,19 @@ impl Gazetteer {
                 i += 1;
                 continue;
             }
-            let mut matched = None;
-            let mut candidate = 0;
-            for (j, &word) in lower.iter().enumerate().skip(i).take(MAX_TOKENS) {
+            // Every candidate name's place asked of memory before any is
+            // read, so that their cache misses overlap.
+            let (mut candidates, mut count, mut candidate) = ([0u64; MAX_TOKENS], 0, 0);
+            for &word in lower.iter().skip(i).take(MAX_TOKENS) {
                 candidate = extend(candidate, word);
+                self.names.prefetch(candidate);
+                candidates[count] = candidate;
+                count += 1;
+            }
+            let mut matched = None;
+            for (j, &candidate) in candidates[..count].iter().enumerate() {
                 if let Some(kind) = self.names.get(candidate) {
-                    matched = Some((j + 1, kind as usize));
+                    matched = Some((i + j + 1, kind as usize));
                 }
             }
             match matched {

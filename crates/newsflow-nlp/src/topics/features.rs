@@ -193,11 +193,21 @@ impl Featurizer {
             terms_into(text, &mut buffer, &mut terms);
             let term_at =
                 |i: usize| -> Option<&str> { terms.get(i).cloned().flatten().map(|r| &buffer[r]) };
+            // the clusters' places asked of memory before they are read,
+            // so that their cache misses overlap
+            let mut cluster_keys = Vec::new();
+            if !self.clusters.is_empty() {
+                cluster_keys.extend((0..terms.len()).map(|i| {
+                    let key = term_at(i).map_or(0, WordClusters::key_of);
+                    self.clusters.prefetch(key);
+                    key
+                }));
+            }
             for i in 0..terms.len() {
                 let Some(term) = term_at(i) else { continue };
                 counts.push((unigram_key(term), weight));
-                if !self.clusters.is_empty() {
-                    let [fine, mid, _] = self.clusters.names(term);
+                if let Some(&key) = cluster_keys.get(i) {
+                    let [fine, mid, _] = self.clusters.names_by_key(key);
                     if fine != "-" {
                         counts.push((cluster_key(0, fine), weight));
                         counts.push((cluster_key(1, mid), weight));
