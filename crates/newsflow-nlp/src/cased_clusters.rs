@@ -9,8 +9,8 @@
 //! The table is `models/word-clusters/cased.tsv` (`word <TAB> row`); the
 //! build lays it out as a hash table (`build.rs`) read in place.
 
-use crate::hash::key;
 use crate::key_table::KeyTable;
+use crate::word_clusters::WordClusters;
 
 /// `models/word-clusters/cased.tsv` as a hash table (layout in `build.rs`).
 static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cased-clusters.bin"));
@@ -41,7 +41,7 @@ impl CasedClusters {
 
     /// The row of a word as written, if the table knows it.
     pub fn get(&self, word: &str) -> Option<u16> {
-        self.words.get(key(0, &[word]))
+        self.get_by_key(WordClusters::key_of(word))
     }
 
     /// The row of the word with this key (`WordClusters::key_of`, which

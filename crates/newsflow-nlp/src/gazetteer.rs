@@ -142,12 +142,7 @@ impl Gazetteer {
         }
         let mut i = 0;
         while i < words.len() {
-            let starts_name = headline
-                || words[i]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-            if !starts_name || self.first_words.get(lower[i]).is_none() {
+            if !can_start_name(words[i], headline) || self.first_words.get(lower[i]).is_none() {
                 i += 1;
                 continue;
             }
@@ -185,6 +180,16 @@ impl Gazetteer {
         }
         out
     }
+}
+
+/// Whether a gazetteer name may start at `word`: a capital or a digit, or
+/// any word of a headline (which is all capitals).
+pub(crate) fn can_start_name(word: &str, headline: bool) -> bool {
+    headline
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// The source files [`build`] reads, as text.

@@ -300,11 +300,7 @@ pub(crate) fn context_features<'a>(
         clusters.prefetch(lower_key);
         lexicon.cased.prefetch(cased_key);
         let hash = word_hash(lower);
-        let starts_name = headline_sentence
-            || w.chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        if starts_name {
+        if crate::gazetteer::can_start_name(w, headline_sentence) {
             for gazetteer in gazetteers {
                 gazetteer.prefetch_first_word(hash);
             }
