@@ -164,6 +164,36 @@ fn annotate_writes_one_schema_valid_record_per_sample() {
 }
 
 #[test]
+fn annotate_of_standard_input_writes_each_record_before_the_input_ends() {
+    // A pipe that stays open, as `tail -f feed.jsonl | newsflow annotate -`
+    // keeps it: the record must come out while more input may follow.
+    let mut child = std::process::Command::new(newsflow_bin())
+        .args(["annotate", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, line_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = line_tx.send(line);
+    });
+    let article = serde_json::json!({"id": "live-1", "title": "Markets rally in Tokyo", "body": "Shares in Tokyo rose on Monday."});
+    std::io::Write::write_all(&mut stdin, format!("{article}\n").as_bytes()).unwrap();
+    std::io::Write::flush(&mut stdin).unwrap();
+    let line = line_rx.recv_timeout(Duration::from_secs(30));
+    drop(stdin);
+    let _ = child.wait();
+    let line = line.expect("no record while the input was still open");
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["id"], "live-1");
+}
+
+#[test]
 fn annotate_on_several_threads_writes_what_one_thread_writes_in_input_order() {
     let work = tempfile::tempdir().unwrap();
     let samples: Vec<String> = std::fs::read_dir(repo_root().join("samples"))

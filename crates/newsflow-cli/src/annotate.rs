@@ -57,6 +57,10 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         None => Box::new(std::io::stdout()),
     };
     let mut out = BufWriter::new(sink);
+    // Reading standard input, each record is written as soon as it is
+    // made: whoever feeds the pipe (a feed follower, say) should not wait
+    // for 8 KiB of output, or for the end of the input, to see it.
+    let flush_each = args.inputs.iter().any(|path| path.as_os_str() == "-");
     let (mut written, mut failed) = (0u64, 0u64);
     // Stories are decided here, in input order, so that the records are the
     // same whatever the number of threads.
@@ -84,6 +88,9 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
                 }
                 serde_json::to_writer(&mut out, &enriched)?;
                 out.write_all(b"\n")?;
+                if flush_each {
+                    out.flush()?;
+                }
                 written += 1;
             }
             Outcome::Skipped => {}
