@@ -37,20 +37,39 @@ impl Platt {
     /// method on the weighted log loss, with Platt's smoothed targets
     /// (`(n₊ + 1) / (n₊ + 2)` and `1 / (n₋ + 2)`), which keep the fit finite
     /// when the classes separate.
+    ///
+    /// Each Newton step is halved until the loss falls (Lin, Lin and Weng,
+    /// "A note on Platt's probabilistic outputs for support vector
+    /// machines", 2007): raw scores far from zero make the full step from
+    /// the identity overshoot, and without the search the fit ran off to
+    /// slopes of 10¹⁰.
     pub fn fit(samples: &[(f32, bool, f64)]) -> Platt {
         let positives: f64 = samples.iter().filter(|s| s.1).map(|s| s.2).sum();
         let negatives: f64 = samples.iter().filter(|s| !s.1).map(|s| s.2).sum();
         let high = (positives + 1.0) / (positives + 2.0);
         let low = 1.0 / (negatives + 2.0);
+        let target = |applies: bool| if applies { high } else { low };
+        let loss = |a: f64, b: f64| -> f64 {
+            samples
+                .iter()
+                .map(|&(raw, applies, w)| {
+                    let z = a * f64::from(raw) + b;
+                    let t = target(applies);
+                    // −t·ln σ(z) − (1 − t)·ln σ(−z), each term computed
+                    // without overflow
+                    w * (t * softplus(-z) + (1.0 - t) * softplus(z))
+                })
+                .sum()
+        };
         let (mut a, mut b) = (1.0f64, 0.0f64);
+        let mut current = loss(a, b);
         for _ in 0..100 {
             // gradient and Hessian of the weighted log loss in (a, b)
             let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
             for &(raw, applies, w) in samples {
                 let x = f64::from(raw);
                 let p = 1.0 / (1.0 + (-(a * x + b)).exp());
-                let t = if applies { high } else { low };
-                let d = w * (p - t);
+                let d = w * (p - target(applies));
                 ga += d * x;
                 gb += d;
                 let h = w * (p * (1.0 - p)).max(1e-12);
@@ -67,16 +86,46 @@ impl Platt {
             }
             let da = (hbb * ga - hab * gb) / det;
             let db = (haa * gb - hab * ga) / det;
-            a -= da;
-            b -= db;
             if da.abs() < 1e-9 && db.abs() < 1e-9 {
+                a -= da;
+                b -= db;
                 break;
             }
+            // the step's slope along the loss: negative, as the Hessian
+            // is positive definite
+            let slope = -(ga * da + gb * db);
+            let mut step = 1.0;
+            let accepted = loop {
+                let (na, nb) = (a - step * da, b - step * db);
+                let next = loss(na, nb);
+                if next <= current + 1e-4 * step * slope {
+                    break Some((na, nb, next));
+                }
+                step /= 2.0;
+                if step < 1e-10 {
+                    break None;
+                }
+            };
+            let Some((na, nb, next)) = accepted else {
+                break;
+            };
+            a = na;
+            b = nb;
+            current = next;
         }
         Platt {
             a: a as f32,
             b: b as f32,
         }
+    }
+}
+
+/// ln(1 + eᶻ), without overflow for large z.
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
     }
 }
 
@@ -155,6 +204,24 @@ mod tests {
         let platt = Platt::fit(&samples);
         assert!((platt.a - 2.0).abs() < 0.25, "{platt:?}");
         assert!((platt.b + 1.0).abs() < 0.2, "{platt:?}");
+    }
+
+    #[test]
+    fn platt_fits_raw_scores_far_below_zero() {
+        // scores of a scorer trained on weak labels: −20 to 0, true
+        // probability sigmoid(0.3 × raw + 3); the full Newton step from the
+        // identity overshoots here
+        let mut samples = Vec::new();
+        let mut rng = Rng::new(5);
+        for i in 0..2000 {
+            let raw = -((i % 200) as f32) / 10.0;
+            let p = 1.0 / (1.0 + (-(0.3 * f64::from(raw) + 3.0)).exp());
+            let applies = (rng.below(10_000) as f64) < p * 10_000.0;
+            samples.push((raw, applies, 1.0));
+        }
+        let platt = Platt::fit(&samples);
+        assert!((platt.a - 0.3).abs() < 0.05, "{platt:?}");
+        assert!((platt.b - 3.0).abs() < 0.4, "{platt:?}");
     }
 
     #[test]
