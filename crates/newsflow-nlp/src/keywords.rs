@@ -793,10 +793,11 @@ pub fn keywords(
                     || (amount[key[0] as usize] && money(at + 1 - len))
                     || (amount[*id as usize] && money(at))
                     || class[key[0] as usize] == Some(WordClass::Adverb)
-                    || matches!(
+                    || (matches!(
                         class[*id as usize],
                         Some(WordClass::Adjective | WordClass::Number | WordClass::Adverb)
-                    )
+                    ) && !(len > 1
+                        && ends_an_office(&chunk[start + len - 2], &chunk[start + len - 1])))
                 {
                     continue;
                 }
@@ -955,6 +956,32 @@ fn divides_phrases(lower: &str) -> bool {
             | "though"
             | "unless"
     )
+}
+
+/// Whether `last` is the adjective an office ends on, after its noun:
+/// "attorney general", "secretary general".
+fn ends_an_office(before: &Option<(u32, &str)>, last: &Option<(u32, &str)>) -> bool {
+    let (Some((_, before)), Some((_, last))) = (before, last) else {
+        return false;
+    };
+    last.eq_ignore_ascii_case("general")
+        && with_lower(before, |w| {
+            matches!(
+                w,
+                "attorney"
+                    | "secretary"
+                    | "director"
+                    | "solicitor"
+                    | "surgeon"
+                    | "governor"
+                    | "inspector"
+                    | "auditor"
+                    | "consul"
+                    | "procurator"
+                    | "advocate"
+                    | "postmaster"
+            )
+        })
 }
 
 /// Whether a word is a person's title ("Ms" of "Ms Cooper", when the
@@ -1168,6 +1195,14 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("finds")), "{got:?}");
         assert!(!got.iter().any(|k| k.ends_with("ancient")), "{got:?}");
         assert!(got.iter().any(|k| k == "Border clashes"), "{got:?}");
+        // "general" is an adjective, save where an office ends on it
+        let got = top(
+            "The attorney general spoke. Ministers met the attorney general, and the \
+             attorney general said the general election was near.",
+            10,
+        );
+        assert!(got.iter().any(|k| k == "attorney general"), "{got:?}");
+        assert!(!got.iter().any(|k| k == "general"), "{got:?}");
         // a past form the corpora saw mostly as a verb, though too rarely
         // to list it as one
         let got = top(

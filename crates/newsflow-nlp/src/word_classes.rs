@@ -167,12 +167,17 @@ type Counts = HashMap<String, (u32, [u32; 4], u32)>;
 /// Counts the `token tag` pairs of CoNLL-format text (token and tag in
 /// the first two columns).
 fn count(conll: &str, counts: &mut Counts) {
+    count_where(conll, counts, |_| true);
+}
+
+/// [`count`] over the tokens `keep` accepts.
+fn count_where(conll: &str, counts: &mut Counts, keep: impl Fn(&str) -> bool) {
     for line in conll.lines() {
         let mut columns = line.split_whitespace();
         let (Some(token), Some(tag)) = (columns.next(), columns.next()) else {
             continue;
         };
-        if token == "-DOCSTART-" || !token.chars().any(char::is_alphabetic) {
+        if token == "-DOCSTART-" || !token.chars().any(char::is_alphabetic) || !keep(token) {
             continue;
         }
         let entry = counts.entry(token.to_lowercase()).or_default();
@@ -215,7 +220,20 @@ pub fn build(conll: &str, more: &str) -> String {
     count(conll, &mut counts);
     let mut both = counts.clone();
     count(more, &mut both);
-    let usual = |word: &str| -> Option<WordClass> {
+    // A word that is mostly part of a name when capitalised ("Central
+    // Bank": 44 of "central"'s 105 uses, tagged NNP) has no usual class
+    // over all its uses; its uses in lower case give the class it has in
+    // running text. Only an adjective, a number word or an adverb is read
+    // so, and only of a word that cannot be a verb: which words can be
+    // verbs stays as all uses say.
+    let mut lower = Counts::new();
+    count_where(conll, &mut lower, |token| {
+        token
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_lowercase)
+    });
+    let usual_in = |counts: &Counts, word: &str| -> Option<WordClass> {
         let &(n, by_class, _) = counts.get(word)?;
         if n < MIN_COUNT {
             return None;
@@ -232,7 +250,7 @@ pub fn build(conll: &str, more: &str) -> String {
     let mut rows: Vec<(&String, WordClass)> = both
         .iter()
         .filter_map(|(word, &(n, _, finite))| {
-            if let Some(class) = usual(word) {
+            if let Some(class) = usual_in(&counts, word) {
                 return Some((word, class));
             }
             let share = f64::from(finite) / f64::from(n.max(1));
@@ -243,7 +261,12 @@ pub fn build(conll: &str, more: &str) -> String {
             } else {
                 WordClass::MaybeVerb
             };
-            maybe.then_some((word, class))
+            if maybe {
+                return Some((word, class));
+            }
+            usual_in(&lower, word)
+                .filter(|&c| c != WordClass::Verb)
+                .map(|c| (word, c))
         })
         .collect();
     // plurals of words that can be verbs, which the corpora saw as nouns
@@ -295,6 +318,21 @@ mod tests {
         assert_eq!(parsed.get("sharply"), Some(&WordClass::Adverb));
         assert_eq!(parsed.get("troops"), None, "nouns are not listed");
         assert_eq!(parsed.get("round"), None, "no usual class");
+    }
+
+    #[test]
+    fn a_word_mostly_capitalised_in_names_takes_its_class_in_lower_case() {
+        // "central": in names three times ("Central Bank"), an adjective
+        // twice in lower case; "back": a finite verb twice, an adverb
+        // three times in lower case, so a possible verb still
+        let conll = "Central NNP I-NP I-ORG\nCentral NNP I-NP I-ORG\nCentral NNP I-NP I-ORG\n\
+                     central JJ I-NP O\ncentral JJ I-NP O\n\
+                     back VBP I-VP O\nback VBP I-VP O\nback RB I-ADVP O\nback RB I-ADVP O\n\
+                     back RB I-ADVP O\nBack RB I-ADVP O\n";
+        let built = build(conll, "");
+        let table: HashMap<_, _> = parse(&built);
+        assert_eq!(table.get("central"), Some(&WordClass::Adjective));
+        assert_eq!(table.get("back"), Some(&WordClass::MaybeVerb));
     }
 
     #[test]
@@ -353,5 +391,7 @@ mod tests {
         assert_eq!(class_of("falter"), Some(WordClass::MaybeVerb));
         assert!(is_plural_noun("talks") && !is_plural_noun("prices"));
         assert_eq!(class_of("talks"), None);
+        // read off its uses in lower case ("Central Bank" is a name)
+        assert_eq!(class_of("central"), Some(WordClass::Adjective));
     }
 }
