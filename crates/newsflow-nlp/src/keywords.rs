@@ -392,10 +392,35 @@ fn headline_verbs(
     };
     let mut verbs = Vec::new();
     let mut clause_has_verb = false;
+    // the verb of the clause before a comma, whose subject a clause that
+    // starts on a verb shares ("Fed holds rates, signals cuts")
+    let mut shared_subject: Option<usize> = None;
+    let mut last_verb: Option<usize> = None;
     for i in 1..headline.len() {
         if starts_clause(i) {
+            shared_subject = if headline[i].text(text) == "," && clause_has_verb {
+                last_verb
+            } else {
+                None
+            };
             clause_has_verb = false;
+            last_verb = None;
             continue;
+        }
+        if let Some(verb) = shared_subject.take() {
+            // the clause's first word, in -s as the first verb is; not the
+            // subject of a verb of its own ("…, shares rise")
+            if before(i).is_some_and(starts_clause)
+                && class(i) == Some(Some(WordClass::MaybeVerb))
+                && in_s(i)
+                && in_s(verb)
+                && !(class(i + 1) == Some(Some(WordClass::MaybeVerb)) && !in_s(i + 1))
+            {
+                verbs.push(i);
+                clause_has_verb = true;
+                last_verb = Some(i);
+                continue;
+            }
         }
         // an infinitive, whatever the clause's own verb: "Da Vinci film to
         // star Tom Hanks", "Firm plans to cut jobs"
@@ -405,6 +430,7 @@ fn headline_verbs(
         {
             verbs.push(i);
             clause_has_verb = true;
+            last_verb = Some(i);
             continue;
         }
         if clause_has_verb {
@@ -413,6 +439,7 @@ fn headline_verbs(
         match class(i) {
             Some(Some(WordClass::Verb)) => {
                 clause_has_verb = true;
+                last_verb = Some(i);
                 continue;
             }
             Some(Some(WordClass::MaybeVerb)) => {}
@@ -463,11 +490,13 @@ fn headline_verbs(
         if after_noun && head_noun {
             verbs.push(i + 1);
             clause_has_verb = true;
+            last_verb = Some(i + 1);
             continue;
         }
         if after_noun && agrees && !verb_follows {
             verbs.push(i);
             clause_has_verb = true;
+            last_verb = Some(i);
         }
     }
     verbs
@@ -1394,6 +1423,20 @@ mod tests {
                 "Measles cases rose sharply in Europe. Hans Kluge said measles cases rose.",
                 "Measles cases",
                 "warns",
+            ),
+            // after a comma, a second verb of the same subject
+            (
+                "Fed holds rates, signals cuts later this year",
+                "The Fed kept rates on hold. Markets expect rate cuts, and cuts came.",
+                "cuts",
+                "signals",
+            ),
+            // but a plural before a verb of its own is that verb's subject
+            (
+                "Chipmaker unveils new chip, shares jump",
+                "The shares rose. Traders bought shares after the new chip was shown.",
+                "shares",
+                "jump",
             ),
             // an infinitive is a verb, whatever the clause's own
             (
