@@ -410,11 +410,13 @@ fn headline_verbs(
         if let Some(verb) = shared_subject.take() {
             // the clause's first word, in -s as the first verb is; not the
             // subject of a verb of its own ("…, shares rise")
+            let base_form_follows =
+                class(i + 1) == Some(Some(WordClass::MaybeVerb)) && !in_s(i + 1);
             if before(i).is_some_and(starts_clause)
                 && class(i) == Some(Some(WordClass::MaybeVerb))
                 && in_s(i)
                 && in_s(verb)
-                && !(class(i + 1) == Some(Some(WordClass::MaybeVerb)) && !in_s(i + 1))
+                && !base_form_follows
             {
                 verbs.push(i);
                 clause_has_verb = true;
