@@ -177,13 +177,30 @@ impl Newsflow {
         let _ = self.child.wait();
     }
 
-    /// SIGTERM, then waits for the exit; returns the exit code.
+    /// SIGTERM, then waits for the exit; returns the exit code. A process
+    /// a signal ended (before the SIGTERM, or by it) gives `None`, and its
+    /// signal and log are printed, since the caller's assertion cannot say.
     pub fn terminate(mut self, timeout: Duration) -> Option<i32> {
+        use std::os::unix::process::ExitStatusExt as _;
+        let ended_before = self.child.try_wait().ok().flatten();
         // SAFETY: sending a signal to our own child process.
         unsafe { libc::kill(self.pid(), libc::SIGTERM) };
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
+                if status.code().is_none() {
+                    eprintln!(
+                        "newsflow ended by signal {:?}{}; log {}:\n{}",
+                        status.signal(),
+                        if ended_before.is_some() {
+                            " before the SIGTERM"
+                        } else {
+                            ""
+                        },
+                        self.log.display(),
+                        self.log_text()
+                    );
+                }
                 return status.code();
             }
             std::thread::sleep(Duration::from_millis(50));
