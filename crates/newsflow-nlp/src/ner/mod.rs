@@ -321,19 +321,34 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
 
 /// News copy names one thing the same way throughout: where the same words
 /// were given different types in one document, the type given most often
-/// wins (ties keep what the tagger said).
+/// wins (ties keep what the tagger said). A person's name of several words
+/// also votes for its last word alone, as news copy names people again by
+/// surname ("Sam Bankman-Fried" … "Bankman-Fried"); the surname takes
+/// the person's type on a tie, while a company named after a person keeps
+/// its type where the article names it so more often ("Disney").
 fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
+    const PER: usize = 0;
     let mut votes: std::collections::HashMap<&str, [u32; tags::TYPES.len()]> = Default::default();
     for (span, surface) in spans.iter().zip(surfaces) {
         votes.entry(surface.as_str()).or_default()[span.kind] += 1;
     }
+    let mut surname_votes: std::collections::HashMap<&str, u32> = Default::default();
+    for (span, surface) in spans.iter().zip(surfaces) {
+        if let Some((_, last)) = surface.rsplit_once(' ').filter(|_| span.kind == PER) {
+            *surname_votes.entry(last).or_default() += 1;
+        }
+    }
     for (span, surface) in spans.iter_mut().zip(surfaces) {
-        let counts = votes[surface.as_str()];
+        let mut counts = votes[surface.as_str()];
+        let surname = surname_votes.get(surface.as_str()).copied().unwrap_or(0);
+        counts[PER] += surname;
         let best = (0..counts.len())
             .max_by_key(|&k| counts[k])
             .unwrap_or(span.kind);
         if counts[best] > counts[span.kind] {
             span.kind = best;
+        } else if surname > 0 && counts[PER] == counts[best] {
+            span.kind = PER;
         }
     }
 }
@@ -458,6 +473,31 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_surname_takes_its_full_names_type_unless_the_article_says_otherwise() {
+        let span = |kind, start| CharSpan {
+            kind,
+            start,
+            end: start + 1,
+        };
+        let surfaces = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        // "Sam Bankman-Fried" … "Bankman-Fried" (taken for a place once)
+        let mut spans = vec![span(0, 0), span(2, 10)];
+        harmonise_types(&mut spans, &surfaces(&["Sam Bankman-Fried", "Bankman-Fried"]));
+        assert_eq!(spans[1].kind, 0);
+        // "Roy Disney" once, the company "Disney" three times
+        let mut spans = vec![span(0, 0), span(1, 10), span(1, 20), span(1, 30)];
+        harmonise_types(
+            &mut spans,
+            &surfaces(&["Roy Disney", "Disney", "Disney", "Disney"]),
+        );
+        assert!(spans[1..].iter().all(|s| s.kind == 1), "{spans:?}");
+        // the same words keep one type, the one given most often
+        let mut spans = vec![span(2, 0), span(2, 10), span(1, 20)];
+        harmonise_types(&mut spans, &surfaces(&["Jordan", "Jordan", "Jordan"]));
+        assert!(spans.iter().all(|s| s.kind == 2), "{spans:?}");
     }
 
     #[test]
