@@ -485,7 +485,10 @@ mod tests {
         let surfaces = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         // "Sam Bankman-Fried" … "Bankman-Fried" (taken for a place once)
         let mut spans = vec![span(0, 0), span(2, 10)];
-        harmonise_types(&mut spans, &surfaces(&["Sam Bankman-Fried", "Bankman-Fried"]));
+        harmonise_types(
+            &mut spans,
+            &surfaces(&["Sam Bankman-Fried", "Bankman-Fried"]),
+        );
         assert_eq!(spans[1].kind, 0);
         // "Roy Disney" once, the company "Disney" three times
         let mut spans = vec![span(0, 0), span(1, 10), span(1, 20), span(1, 30)];
