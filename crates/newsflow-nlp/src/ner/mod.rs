@@ -27,6 +27,12 @@ use crate::sentences::split_sentences;
 use crate::tokenizer::{is_possessive, tokenize, Token};
 use crate::word_clusters::WordClusters;
 
+/// The span types, as their indices in [`tags::TYPES`].
+const PER: usize = 0;
+const ORG: usize = 1;
+const LOC: usize = 2;
+const MISC: usize = 3;
+
 /// What the tagger's features read besides the text. A model must be used
 /// with the lexicon it was trained with.
 #[derive(Debug, Clone, Default)]
@@ -212,8 +218,6 @@ impl Tagger {
 /// do, "Moody 's", and 5 places), so such a span that takes one in ends
 /// before it: "Chavez's plans" names "Chavez".
 fn end_before_possessive(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    const PER: usize = 0;
-    const MISC: usize = 3;
     for s in spans.iter_mut() {
         if (s.kind == PER || s.kind == MISC)
             && s.end - s.start > 1
@@ -267,9 +271,6 @@ const PLACE_NOUNS: &[&str] = &[
 /// border district") unless it is a known nationality word ("a Russian
 /// region").
 fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags::TokenSpan>) {
-    const ORG: usize = 1;
-    const LOC: usize = 2;
-    const MISC: usize = 3;
     let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     for (end, word) in words.iter().enumerate() {
         if !capitalised(word) || !with_lower(word, |w| ORG_HEADS.contains(&w)) {
@@ -283,7 +284,7 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
         if end == start
             || spans
                 .iter()
-                .any(|s| s.kind == 0 && s.start < end + 1 && s.end > start)
+                .any(|s| s.kind == PER && s.start < end + 1 && s.end > start)
         {
             continue; // a lone head word, or a person in the run
         }
@@ -327,13 +328,10 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
 /// the person's type on a tie, while a company named after a person keeps
 /// its type where the article names it so more often ("Disney").
 fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
-    const PER: usize = 0;
     let mut votes: std::collections::HashMap<&str, [u32; tags::TYPES.len()]> = Default::default();
-    for (span, surface) in spans.iter().zip(surfaces) {
-        votes.entry(surface.as_str()).or_default()[span.kind] += 1;
-    }
     let mut surname_votes: std::collections::HashMap<&str, u32> = Default::default();
     for (span, surface) in spans.iter().zip(surfaces) {
+        votes.entry(surface.as_str()).or_default()[span.kind] += 1;
         if let Some((_, last)) = surface.rsplit_once(' ').filter(|_| span.kind == PER) {
             *surname_votes.entry(last).or_default() += 1;
         }
