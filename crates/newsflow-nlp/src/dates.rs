@@ -49,7 +49,7 @@ fn may_be(word: &str, lengths: std::ops::RangeInclusive<usize>, initials: &[u8])
             .is_some_and(|b| initials.contains(&b.to_ascii_lowercase()))
 }
 
-fn month(word: &str) -> Option<u32> {
+pub(crate) fn month(word: &str) -> Option<u32> {
     let word = word.trim_end_matches('.');
     if !may_be(word, 3..=9, b"jfmasond") {
         return None;
