@@ -191,7 +191,12 @@ fn find_entities(
 ) -> Vec<newsflow_core::Entity> {
     let chars: Vec<char> = doc.text().chars().collect();
     let found = tagger
-        .spans_in(doc.text(), doc.tokens(), doc.sentences())
+        .spans_in(
+            doc.text(),
+            doc.tokens(),
+            doc.sentences(),
+            doc.dateline_places(),
+        )
         .into_iter()
         // a credit names who took the photo or sent the copy, not who the
         // story is about
@@ -399,6 +404,27 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("AA") || p.contains("Photo")),
             "{phrases:?}"
+        );
+    }
+
+    #[test]
+    fn a_datelines_place_is_a_place() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "European Parliament approves landmark AI rules",
+            "Strasbourg, March 13 (Reuters) - The European Parliament on Wednesday \
+             approved the world's first rules for artificial intelligence.",
+        );
+        let out = annotator.annotate(raw, None);
+        let kinds: Vec<(&str, &str)> = out
+            .entities
+            .iter()
+            .map(|e| (e.canonical.as_str(), e.kind.as_str()))
+            .collect();
+        assert!(kinds.contains(&("Strasbourg", "LOC")), "{kinds:?}");
+        assert!(
+            !kinds.iter().any(|(name, _)| name.contains("Reuters")),
+            "{kinds:?}"
         );
     }
 

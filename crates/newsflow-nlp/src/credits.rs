@@ -2,7 +2,8 @@
 //! Images)" or "(Photo: Jane Doe/Reuters)", and the agency in a dateline,
 //! "Berlin, March 12 (Reuters) - …". They name who took a picture or sent
 //! the copy, not who the story is about, so neither entities nor key
-//! phrases come from them.
+//! phrases come from them. The dateline's place before them, "Berlin" or
+//! "Pasadena, California", is where the story was filed: a place.
 
 use std::ops::Range;
 
@@ -33,8 +34,18 @@ const LAST_WORDS: [&str; 8] = [
 /// "(Picture by …)", "(Credit: …)".
 const FIRST_WORDS: [&str; 5] = ["photo", "photograph", "picture", "image", "credit"];
 
-/// The credits of `text`, as token ranges brackets included.
-pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
+/// What [`find`] finds, as token ranges.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Credits, brackets included.
+    pub credits: Vec<Range<usize>>,
+    /// Datelines' places: from the line's start to the date or the agency,
+    /// with no trailing comma ("Pasadena, California").
+    pub places: Vec<Range<usize>>,
+}
+
+/// The credits of `text` and the places of its datelines.
+pub fn find(text: &str, tokens: &[Token]) -> Found {
     let is = |token: &Token, s: &str| token.kind == TokenKind::Punct && token.text(text) == s;
     let word_in = |token: &Token, list: &[&str]| {
         token.kind == TokenKind::Word && with_lower(token.text(text), |w| list.contains(&w))
@@ -44,20 +55,40 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
             .get(i)
             .is_some_and(|t| ["-", "–", "—"].iter().any(|d| is(t, d)))
     };
-    // whether token `i` is at most `MAX_DATELINE` tokens from the start
-    // of its line (asked only of an opening bracket)
-    let near_line_start = |i: usize| {
+    // the first token of token `i`'s line, if at most `MAX_DATELINE`
+    // tokens back (asked only of an opening bracket)
+    let line_start = |i: usize| {
         let mut j = i;
         while j > 0 && i - j <= MAX_DATELINE {
             let gap = text.get(tokens[j - 1].byte_end..tokens[j].byte_start);
             if gap.is_none_or(|gap| gap.contains('\n')) {
-                return true;
+                return Some(j);
             }
             j -= 1;
         }
-        j == 0 && i <= MAX_DATELINE
+        (j == 0 && i <= MAX_DATELINE).then_some(0)
     };
-    let mut out = Vec::new();
+    // the place of a dateline whose line starts at `line` and whose agency
+    // opens at `agency`: capitalised words and commas up to its date
+    let place = |line: usize, agency: usize| {
+        let end = (line..agency)
+            .find(|&k| {
+                tokens[k].kind == TokenKind::Number
+                    || crate::dates::month(tokens[k].text(text)).is_some()
+            })
+            .unwrap_or(agency);
+        let mut end = end;
+        while end > line && is(&tokens[end - 1], ",") {
+            end -= 1;
+        }
+        let named = tokens[line..end].iter().all(|t| {
+            is(t, ",")
+                || (t.kind == TokenKind::Word
+                    && t.text(text).chars().next().is_some_and(char::is_uppercase))
+        });
+        (end > line && named).then_some(line..end)
+    };
+    let mut out = Found::default();
     let mut i = 0;
     while i < tokens.len() {
         if !is(&tokens[i], "(") {
@@ -84,21 +115,26 @@ pub fn find(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
             }
             _ => false,
         };
-        // "March 12 (Reuters) -", "LONDON (AP) —"; not "The World Health
-        // Organization (WHO) - the UN agency"
+        // "March 12 (Reuters) -", "12 March (AFP) -", "LONDON (AP) —";
+        // not "The World Health Organization (WHO) - the UN agency"
         let after_date_or_city = i.checked_sub(1).is_some_and(|p| {
             let word = tokens[p].text(text);
             tokens[p].kind == TokenKind::Number
+                || crate::dates::month(word).is_some()
                 || (word.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !word.chars().any(char::is_lowercase))
         });
-        let dateline = after_date_or_city
-            && near_line_start(i)
-            && (1..=MAX_AGENCY).contains(&inside.len())
-            && inside.iter().any(|t| t.kind == TokenKind::Word)
-            && dash(close + 1);
-        if credit || dateline {
-            out.push(i..close + 1);
+        let dateline = line_start(i).filter(|_| {
+            after_date_or_city
+                && (1..=MAX_AGENCY).contains(&inside.len())
+                && inside.iter().any(|t| t.kind == TokenKind::Word)
+                && dash(close + 1)
+        });
+        if let Some(place) = dateline.and_then(|line| place(line, i)) {
+            out.places.push(place);
+        }
+        if credit || dateline.is_some() {
+            out.credits.push(i..close + 1);
             i = close + 1;
         } else {
             i += 1;
@@ -115,6 +151,7 @@ mod tests {
     fn credits(text: &str) -> Vec<String> {
         let tokens = tokenize(text);
         find(text, &tokens)
+            .credits
             .into_iter()
             .map(|r| {
                 let start = tokens[r.start].byte_start;
@@ -163,6 +200,30 @@ mod tests {
         assert!(
             credits("The World Health Organization (WHO) - the UN agency - said so.").is_empty()
         );
+    }
+
+    fn places(text: &str) -> Vec<String> {
+        let tokens = tokenize(text);
+        find(text, &tokens)
+            .places
+            .into_iter()
+            .map(|r| text[tokens[r.start].byte_start..tokens[r.end - 1].byte_end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_datelines_place_runs_to_its_date_or_agency() {
+        assert_eq!(
+            places("Pasadena, California, July 25 (Reuters) - NASA said."),
+            ["Pasadena, California"]
+        );
+        assert_eq!(places("Title\nNEW YORK (AP) — Stocks rose."), ["NEW YORK"]);
+        assert_eq!(places("Ankara, 12 March (AFP) - Talks."), ["Ankara"]);
+        // a photo credit has no place, nor a dateline opening on a date or
+        // on lower-case words
+        assert!(places("Fans cheered (Getty Images) at the final.").is_empty());
+        assert!(places("March 12 (Reuters) - Talks stalled.").is_empty());
+        assert!(places("in Berlin, March 12 (Reuters) - Talks stalled.").is_empty());
     }
 
     #[test]

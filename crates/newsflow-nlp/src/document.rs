@@ -35,6 +35,8 @@ pub struct Document {
     lead_end: usize,
     /// Credits ("(AA Photo)", a dateline's "(Reuters)"), as token ranges.
     credits: Vec<Range<usize>>,
+    /// Datelines' places ("Berlin, March 12 (Reuters) -"), as token ranges.
+    dateline_places: Vec<Range<usize>>,
 }
 
 impl Document {
@@ -51,9 +53,10 @@ impl Document {
             .get(1)
             .or(body_sentences.first())
             .map_or(0, |r| body_tokens[r.end - 1].end - title_chars - 1);
-        let credits = crate::credits::find(&text, &tokens);
+        let found = crate::credits::find(&text, &tokens);
         Document {
-            credits,
+            credits: found.credits,
+            dateline_places: found.places,
             text,
             tokens,
             sentences,
@@ -112,6 +115,12 @@ impl Document {
     /// phrase comes from them.
     pub fn credits(&self) -> &[Range<usize>] {
         &self.credits
+    }
+
+    /// The places of datelines ("Pasadena, California" before "July 25
+    /// (Reuters) -"), as ranges of [`Document::tokens`].
+    pub fn dateline_places(&self) -> &[Range<usize>] {
+        &self.dateline_places
     }
 
     /// Whether the code point at `at` of [`Document::text`] is in a credit.

@@ -171,16 +171,19 @@ impl Tagger {
     pub fn spans(&self, text: &str) -> Vec<CharSpan> {
         let tokens = tokenize(text);
         let sentences = sentences_by_line(text, &tokens);
-        self.spans_in(text, &tokens, &sentences)
+        self.spans_in(text, &tokens, &sentences, &[])
     }
 
     /// Like [`Tagger::spans`], over tokens and sentences (from
-    /// [`sentences_by_line`]) the caller already has.
+    /// [`sentences_by_line`]) the caller already has. `places` are token
+    /// ranges known to name places (datelines'): each part of one between
+    /// commas is a place, found by the tagger or not.
     pub fn spans_in(
         &self,
         text: &str,
         tokens: &[Token],
         sentences: &[std::ops::Range<usize>],
+        places: &[std::ops::Range<usize>],
     ) -> Vec<CharSpan> {
         let views: Vec<TaggedSentence> = sentences
             .iter()
@@ -198,6 +201,17 @@ impl Tagger {
             apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
             join_of_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
+            for place in places {
+                let start = place.start.max(sentence.start);
+                let end = place.end.min(sentence.end);
+                if start < end {
+                    mark_places(
+                        &view.words,
+                        start - sentence.start..end - sentence.start,
+                        &mut spans,
+                    );
+                }
+            }
             for s in spans {
                 out.push(CharSpan {
                     kind: s.kind,
@@ -317,6 +331,35 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
         if !nationality {
             s.kind = LOC;
         }
+    }
+    spans.sort_by_key(|s| s.start);
+}
+
+/// Makes places of the words in `place` (token indices of one sentence):
+/// a span inside it becomes a place, and each part of it between commas
+/// that no span touches becomes one. A dateline names where the story was
+/// filed, whatever the city's name is elsewhere ("Strasbourg", a club in
+/// CoNLL-2003's sports pages).
+fn mark_places(words: &[&str], place: std::ops::Range<usize>, spans: &mut Vec<tags::TokenSpan>) {
+    for s in spans.iter_mut() {
+        if place.start <= s.start && s.end <= place.end {
+            s.kind = LOC;
+        }
+    }
+    let mut start = place.start;
+    while start < place.end {
+        let end = (start..place.end)
+            .find(|&k| words[k] == ",")
+            .unwrap_or(place.end);
+        let untouched = !spans.iter().any(|s| s.start < end && s.end > start);
+        if start < end && untouched {
+            spans.push(tags::TokenSpan {
+                kind: LOC,
+                start,
+                end,
+            });
+        }
+        start = end + 1;
     }
     spans.sort_by_key(|s| s.start);
 }
@@ -574,6 +617,20 @@ mod tests {
         let mut spans = vec![span(2, 0), span(2, 10), span(1, 20)];
         harmonise_types(&mut spans, &surfaces(&["Jordan", "Jordan", "Jordan"]));
         assert!(spans.iter().all(|s| s.kind == 2), "{spans:?}");
+    }
+
+    #[test]
+    fn a_known_place_takes_its_spans_and_fills_its_gaps() {
+        let span = |kind, start, end| TokenSpan { kind, start, end };
+        let words = ["Strasbourg", ",", "Alsace", ",", "March", "13"];
+        // the tagger's organisation becomes a place, the missed part one too
+        let mut spans = vec![span(ORG, 0, 1)];
+        mark_places(&words, 0..3, &mut spans);
+        assert_eq!(spans, [span(LOC, 0, 1), span(LOC, 2, 3)]);
+        // a span running out of the place is left as it is
+        let mut spans = vec![span(MISC, 2, 5)];
+        mark_places(&words, 0..3, &mut spans);
+        assert_eq!(spans, [span(LOC, 0, 1), span(MISC, 2, 5)]);
     }
 
     #[test]
