@@ -194,7 +194,7 @@ fn find_entities(
         .spans_in(
             doc.text(),
             doc.tokens(),
-            doc.sentences(),
+            doc.tagger_sentences(),
             doc.dateline_places(),
         )
         .into_iter()

@@ -42,6 +42,8 @@ pub struct Found {
     /// Datelines' places: from the line's start to the date or the agency,
     /// with no trailing comma ("Pasadena, California").
     pub places: Vec<Range<usize>>,
+    /// Where the story starts after each dateline: the token after its dash.
+    pub story_starts: Vec<usize>,
 }
 
 /// The credits of `text` and the places of its datelines.
@@ -132,6 +134,9 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
         });
         if let Some(place) = dateline.and_then(|line| place(line, i)) {
             out.places.push(place);
+        }
+        if dateline.is_some() {
+            out.story_starts.push(close + 2);
         }
         if credit || dateline.is_some() {
             out.credits.push(i..close + 1);
