@@ -110,6 +110,26 @@ const MEASURE_WORDS: &[&str] = &[
     "fahrenheit",
 ];
 
+/// Words for a stretch of time: alone they say when, not what ("nine
+/// people died in the morning"), so none is a phrase of one word.
+fn is_time_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "day"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "week"
+            | "weekend"
+            | "month"
+            | "year"
+            | "time"
+            | "today"
+            | "tonight"
+    )
+}
+
 /// Whether a lower-cased word is a unit or measure.
 fn is_measure(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
@@ -682,6 +702,7 @@ pub fn keywords(
         .map(|(w, &stop)| stop || is_preposition(w) || is_filler(w))
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
+    let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
     // A sum of money ("£" "42m": the tokenizer splits the currency off)
     // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
@@ -818,6 +839,7 @@ pub fn keywords(
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
                     || measure[key[0] as usize]
+                    || (len == 1 && time_word[*id as usize])
                     || quantifier[key[0] as usize]
                     || year[key[0] as usize]
                     || year[*id as usize]
@@ -1253,6 +1275,14 @@ mod tests {
                 .any(|k| k.ends_with("percent") || k.ends_with("tonnes")),
             "{got:?}"
         );
+        // a word for a stretch of time is no phrase alone, but may end one
+        let got = top(
+            "The quake struck in the morning. By morning the coast was calm, \
+             and on election day the morning papers led with the quake.",
+            10,
+        );
+        assert!(!got.iter().any(|k| k == "morning"), "{got:?}");
+        assert!(got.iter().any(|k| k == "election day"), "{got:?}");
         let got = top(
             "The dollar's slide worried traders. The dollar's slide won't stop soon, \
              traders said of the dollar's slide.",
