@@ -201,6 +201,7 @@ impl Tagger {
             apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
             join_of_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
+            places_by_their_last_word(&view.words, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
                 let end = place.end.min(sentence.end);
@@ -362,6 +363,39 @@ fn mark_places(words: &[&str], place: std::ops::Range<usize>, spans: &mut Vec<ta
         start = end + 1;
     }
     spans.sort_by_key(|s| s.start);
+}
+
+/// Last words of a name that make it a feature of the land or the sea,
+/// and are nobody's surname ("Lake", "River" and "Bay" are).
+const PLACE_HEADS: &[&str] = &[
+    "canal",
+    "crater",
+    "desert",
+    "glacier",
+    "gulf",
+    "islands",
+    "mountains",
+    "ocean",
+    "peninsula",
+    "strait",
+    "valley",
+    "volcano",
+];
+
+/// A name of two words or more ending on one of [`PLACE_HEADS`] is a place
+/// where the tagger took it for a person or a MISC name ("Jezero Crater"
+/// as a person). In CoNLL-2003's `eng.train` such names are places or
+/// organisations ("Taiwan Strait", "Faroe Islands"; "Battle Mountain
+/// Gold"); organisations are left as they are.
+fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    for s in spans.iter_mut() {
+        if (s.kind == PER || s.kind == MISC)
+            && s.end - s.start > 1
+            && with_lower(words[s.end - 1], |w| PLACE_HEADS.contains(&w))
+        {
+            s.kind = LOC;
+        }
+    }
 }
 
 /// Last words of an organisation that "of" or "for" may continue: "Bank
@@ -631,6 +665,31 @@ mod tests {
         let mut spans = vec![span(MISC, 2, 5)];
         mark_places(&words, 0..3, &mut spans);
         assert_eq!(spans, [span(LOC, 0, 1), span(MISC, 2, 5)]);
+    }
+
+    #[test]
+    fn a_name_ending_on_a_feature_of_the_land_is_a_place() {
+        let span = |kind, start, end| TokenSpan { kind, start, end };
+        let words = [
+            "Jezero", "Crater", "Mike", "Lake", "Gulf", "Mexico", "Valley", "Crater",
+        ];
+        let mut spans = vec![
+            span(PER, 0, 2),
+            span(PER, 2, 4),
+            span(ORG, 5, 7),
+            span(MISC, 7, 8),
+        ];
+        places_by_their_last_word(&words, &mut spans);
+        // a person named Lake, an organisation and a lone word stay
+        assert_eq!(
+            spans,
+            [
+                span(LOC, 0, 2),
+                span(PER, 2, 4),
+                span(ORG, 5, 7),
+                span(MISC, 7, 8)
+            ]
+        );
     }
 
     #[test]
