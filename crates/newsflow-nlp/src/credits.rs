@@ -73,13 +73,12 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
     // the place of a dateline whose line starts at `line` and whose agency
     // opens at `agency`: capitalised words and commas up to its date
     let place = |line: usize, agency: usize| {
-        let end = (line..agency)
+        let mut end = (line..agency)
             .find(|&k| {
                 tokens[k].kind == TokenKind::Number
                     || crate::dates::month(tokens[k].text(text)).is_some()
             })
             .unwrap_or(agency);
-        let mut end = end;
         while end > line && is(&tokens[end - 1], ",") {
             end -= 1;
         }
