@@ -156,6 +156,7 @@ impl Annotator {
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
                 .map(|p| p.date_naive());
             enriched.dates = find_date_mentions(&doc, published);
+            holidays_are_dates(&mut enriched.entities, &mut enriched.dates);
             let tone = crate::tone::of_document(&doc);
             enriched.tone = Some(newsflow_core::Tone {
                 score: tone.score,
@@ -219,6 +220,46 @@ fn find_entities(
         })
         .collect();
     entities::build(found, abbreviations)
+}
+
+/// A holiday the tagger took for a name ("Christmas" as a place) is a date
+/// alone; one inside a longer name ("The Office Christmas Special") is
+/// part of that name, not a date.
+fn holidays_are_dates(entities: &mut Vec<newsflow_core::Entity>, dates: &mut Vec<DateMention>) {
+    let holidays: Vec<&DateMention> = dates
+        .iter()
+        .filter(|d| crate::dates::is_holiday(&d.text))
+        .collect();
+    if holidays.is_empty() {
+        return;
+    }
+    let within =
+        |m: &Mention, d: &DateMention| m.field == d.field && d.start <= m.start && m.end <= d.end;
+    let around = |m: &Mention, d: &DateMention| {
+        m.field == d.field
+            && m.start <= d.start
+            && d.end <= m.end
+            && m.end - m.start > d.end - d.start
+    };
+    let inside_a_name: Vec<(MentionField, usize)> = holidays
+        .iter()
+        .filter(|d| {
+            entities
+                .iter()
+                .flat_map(|e| &e.mentions)
+                .any(|m| around(m, d))
+        })
+        .map(|d| (d.field, d.start))
+        .collect();
+    for e in entities.iter_mut() {
+        let before = e.mentions.len();
+        e.mentions
+            .retain(|m| !holidays.iter().any(|d| within(m, d)));
+        let removed = u32::try_from(before - e.mentions.len()).unwrap_or(u32::MAX);
+        e.count = e.count.saturating_sub(removed);
+    }
+    entities.retain(|e| !e.mentions.is_empty());
+    dates.retain(|d| !inside_a_name.contains(&(d.field, d.start)));
 }
 
 /// Dates of the title, then of the body; an expression never spans both.
@@ -508,6 +549,86 @@ mod tests {
             !names.iter().any(|n| ["PCs", "DVDs", "MSPs"].contains(n)),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_holiday_is_a_date_and_still_a_key_phrase() {
+        let mut raw = RawArticle::new(
+            "Shops brace for Christmas rush",
+            "Retailers expect record Christmas sales, the British Retail Consortium said. \
+             Shoppers spent more before Christmas than a year ago, and stores open on Boxing Day.",
+        );
+        raw.published_at = Some("2004-11-20T10:00:00Z".into());
+        let out = Annotator::with_default_models()
+            .unwrap()
+            .annotate(raw, None);
+        let kinds: Vec<(&str, &str)> = out
+            .entities
+            .iter()
+            .map(|e| (e.text.as_str(), e.kind.as_str()))
+            .collect();
+        assert!(
+            !kinds
+                .iter()
+                .any(|(text, kind)| text.contains("Christmas") && *kind != "DATE"),
+            "{kinds:?}"
+        );
+        let christmas = out
+            .entities
+            .iter()
+            .find(|e| e.kind == "DATE" && e.text == "Christmas")
+            .expect("Christmas as a date");
+        assert_eq!(christmas.canonical, "2004-12-25");
+        assert_eq!(christmas.count, 3);
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        assert!(phrases.contains(&"Christmas"), "{phrases:?}");
+    }
+
+    #[test]
+    fn a_holiday_inside_a_name_is_part_of_it() {
+        let mention = |start, end| Mention {
+            field: MentionField::Body,
+            start,
+            end,
+        };
+        let entity = |text: &str, kind: &str, mentions: Vec<Mention>| newsflow_core::Entity {
+            text: text.into(),
+            kind: kind.into(),
+            canonical: text.into(),
+            count: mentions.len() as u32,
+            salience: None,
+            mentions,
+            links: None,
+            geo: None,
+        };
+        let date = |text: &str, start| DateMention {
+            text: text.into(),
+            date: None,
+            field: MentionField::Body,
+            start,
+            end: start + text.len(),
+        };
+        // "The Office Christmas Special" at 0, "Christmas" alone at 40 and 60
+        let mut entities = vec![
+            entity("The Office Christmas Special", "MISC", vec![mention(0, 28)]),
+            entity("Christmas", "LOC", vec![mention(40, 49), mention(60, 69)]),
+            entity("Monday", "PER", vec![mention(80, 86)]),
+        ];
+        let mut dates = vec![
+            date("Christmas", 11),
+            date("Christmas", 40),
+            date("Christmas", 60),
+            date("Monday", 80),
+        ];
+        holidays_are_dates(&mut entities, &mut dates);
+        let names: Vec<&str> = entities.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            names,
+            ["The Office Christmas Special", "Monday"],
+            "only holidays"
+        );
+        let starts: Vec<usize> = dates.iter().map(|d| d.start).collect();
+        assert_eq!(starts, [40, 60, 80]);
     }
 
     #[test]

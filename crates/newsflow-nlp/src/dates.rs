@@ -5,8 +5,9 @@
 //! year ("April 2019" → `2019-04`), years after a preposition ("since
 //! 2011" → `2011`), weekdays ("Monday": the last such day on or before
 //! publication, as news copy uses them) and "today", "yesterday",
-//! "tomorrow". Without a publication date, relative expressions are found
-//! but not normalised.
+//! "tomorrow", and holidays ("Christmas", "Easter Monday", "Thanksgiving":
+//! that day in the year of publication). Without a publication date,
+//! relative expressions are found but not normalised.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -109,6 +110,84 @@ const YEAR_PREPOSITIONS: &[&str] = &[
     "throughout",
 ];
 
+/// Holidays by name, longest first, and their day in a year.
+const HOLIDAYS: &[(&[&str], Holiday)] = &[
+    (&["Christmas", "Eve"], Holiday::Fixed(12, 24)),
+    (&["Christmas", "Day"], Holiday::Fixed(12, 25)),
+    (&["Christmas"], Holiday::Fixed(12, 25)),
+    (&["Boxing", "Day"], Holiday::Fixed(12, 26)),
+    (&["Halloween"], Holiday::Fixed(10, 31)),
+    (&["Good", "Friday"], Holiday::FromEaster(-2)),
+    (&["Easter", "Sunday"], Holiday::FromEaster(0)),
+    (&["Easter", "Monday"], Holiday::FromEaster(1)),
+    (&["Easter"], Holiday::FromEaster(0)),
+    (&["Thanksgiving", "Day"], Holiday::Thanksgiving),
+    (&["Thanksgiving"], Holiday::Thanksgiving),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Holiday {
+    /// Month and day.
+    Fixed(u32, u32),
+    /// Days after Easter Sunday.
+    FromEaster(i64),
+    /// The fourth Thursday of November (the United States').
+    Thanksgiving,
+}
+
+impl Holiday {
+    fn in_year(self, year: i32) -> Option<NaiveDate> {
+        match self {
+            Holiday::Fixed(month, day) => NaiveDate::from_ymd_opt(year, month, day),
+            Holiday::FromEaster(days) => easter(year).map(|e| e + Duration::days(days)),
+            Holiday::Thanksgiving => {
+                NaiveDate::from_weekday_of_month_opt(year, 11, Weekday::Thu, 4)
+            }
+        }
+    }
+}
+
+/// Easter Sunday of a year in the Gregorian calendar, by the anonymous
+/// algorithm printed in Meeus, *Astronomical Algorithms* (1991), ch. 8.
+fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+}
+
+/// The holiday named at `words[i..]`: how many words, and the holiday;
+/// none where a capitalised word follows, which makes it part of another
+/// name ("Easter Island", "Christmas Special").
+fn holiday_at(words: &[&str], i: usize) -> Option<(usize, Holiday)> {
+    HOLIDAYS.iter().find_map(|(name, holiday)| {
+        let end = i + name.len();
+        let named = words.get(i..end)? == *name;
+        let more = words
+            .get(end)
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+        (named && !more).then_some((name.len(), *holiday))
+    })
+}
+
+/// Whether a date's text names a holiday ("Christmas", "Good Friday"):
+/// such a date is also a key phrase ("Christmas" sales), unlike "Monday".
+pub fn is_holiday(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    holiday_at(&words, 0).is_some_and(|(len, _)| len == words.len())
+}
+
 /// Finds date expressions among `tokens` of `text`.
 pub fn find_dates(text: &str, tokens: &[Token], published: Option<NaiveDate>) -> Vec<FoundDate> {
     let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
@@ -205,6 +284,12 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
         }
         return (0, None);
     }
+    // (the first words of `HOLIDAYS`: 4 to 12 letters, these initials)
+    let may_be_holiday = capitalised && may_be(w, 4..=12, b"cbhget");
+    if let Some((len, holiday)) = may_be_holiday.then(|| holiday_at(words, i)).flatten() {
+        let value = published.and_then(|p| holiday.in_year(p.year()));
+        return (len, value.map(|d| d.to_string()));
+    }
     if let Some(wd) = capitalised.then(|| weekday(w)).flatten() {
         let value = published.map(|p| {
             let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
@@ -265,6 +350,36 @@ mod tests {
                 ("yesterday".to_string(), v("2020-07-14")),
             ]
         );
+    }
+
+    #[test]
+    fn holidays_fall_in_the_year_of_publication() {
+        assert_eq!(
+            dates(
+                "Before Easter, and by Christmas Eve; shops shut on Boxing Day and Thanksgiving.",
+                "2024-03-12"
+            ),
+            [
+                ("Easter".to_string(), v("2024-03-31")),
+                ("Christmas Eve".to_string(), v("2024-12-24")),
+                ("Boxing Day".to_string(), v("2024-12-26")),
+                ("Thanksgiving".to_string(), v("2024-11-28")),
+            ]
+        );
+        // Easter by the Gregorian computus in years of each kind
+        for (year, sunday) in [
+            (2000, "2000-04-23"),
+            (2019, "2019-04-21"),
+            (2025, "2025-04-20"),
+        ] {
+            assert_eq!(easter(year).map(|d| d.to_string()).as_deref(), Some(sunday));
+        }
+        assert_eq!(
+            dates("Good Friday", "2025-01-01"),
+            [("Good Friday".to_string(), v("2025-04-18"))]
+        );
+        assert!(is_holiday("Easter Monday") && !is_holiday("Easter Island"));
+        assert!(dates("A trip to Easter Island and Christmas Island", "2025-01-01").is_empty());
     }
 
     #[test]

@@ -262,6 +262,8 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
                 "MISC" => Some(country_name(e)),
                 "LOC" if is_country(e) => Some(country_name(e)),
                 "PER" | "ORG" | "LOC" => Some(e.canonical.as_str()),
+                // "Christmas" (sales), unlike "Monday"
+                "DATE" if crate::dates::is_holiday(&e.text) => Some(e.text.as_str()),
                 _ => None,
             };
             let person = e.kind == "PER";
