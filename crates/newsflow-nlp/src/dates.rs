@@ -112,6 +112,10 @@ const YEAR_PREPOSITIONS: &[&str] = &[
 
 /// Holidays by name, longest first, and their day in a year.
 const HOLIDAYS: &[(&[&str], Holiday)] = &[
+    (&["New", "Year", "'s", "Day"], Holiday::Fixed(1, 1)),
+    (&["New", "Year", "’s", "Day"], Holiday::Fixed(1, 1)),
+    (&["New", "Year", "'s", "Eve"], Holiday::Fixed(12, 31)),
+    (&["New", "Year", "’s", "Eve"], Holiday::Fixed(12, 31)),
     (&["Christmas", "Eve"], Holiday::Fixed(12, 24)),
     (&["Christmas", "Day"], Holiday::Fixed(12, 25)),
     (&["Christmas"], Holiday::Fixed(12, 25)),
@@ -184,7 +188,8 @@ fn holiday_at(words: &[&str], i: usize) -> Option<(usize, Holiday)> {
 /// Whether a date's text names a holiday ("Christmas", "Good Friday"):
 /// such a date is also a key phrase ("Christmas" sales), unlike "Monday".
 pub fn is_holiday(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let tokens = crate::tokenizer::tokenize(text);
+    let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
     holiday_at(&words, 0).is_some_and(|(len, _)| len == words.len())
 }
 
@@ -284,8 +289,8 @@ fn match_at(words: &[&str], i: usize, published: Option<NaiveDate>) -> (usize, O
         }
         return (0, None);
     }
-    // (the first words of `HOLIDAYS`: 4 to 12 letters, these initials)
-    let may_be_holiday = capitalised && may_be(w, 4..=12, b"cbhget");
+    // (the first words of `HOLIDAYS`: 3 to 12 letters, these initials)
+    let may_be_holiday = capitalised && may_be(w, 3..=12, b"ncbhget");
     if let Some((len, holiday)) = may_be_holiday.then(|| holiday_at(words, i)).flatten() {
         let value = published.and_then(|p| holiday.in_year(p.year()));
         return (len, value.map(|d| d.to_string()));
@@ -379,6 +384,17 @@ mod tests {
             [("Good Friday".to_string(), v("2025-04-18"))]
         );
         assert!(is_holiday("Easter Monday") && !is_holiday("Easter Island"));
+        assert_eq!(
+            dates(
+                "Fireworks on New Year's Eve and New Year’s Day",
+                "2024-06-01"
+            ),
+            [
+                ("New Year's Eve".to_string(), v("2024-12-31")),
+                ("New Year’s Day".to_string(), v("2024-01-01")),
+            ]
+        );
+        assert!(is_holiday("New Year's Day"));
         assert!(dates("A trip to Easter Island and Christmas Island", "2025-01-01").is_empty());
     }
 
