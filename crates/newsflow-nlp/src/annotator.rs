@@ -103,8 +103,9 @@ impl Annotator {
     pub fn entities(&self, title: &str, body: &str) -> Vec<newsflow_core::Entity> {
         match &self.ner {
             Some((tagger, _)) => {
-                let mut entities =
-                    find_entities(tagger, &self.abbreviations, &Document::new(title, body));
+                let doc = Document::new(title, body);
+                let mut dates = find_date_mentions(&doc, None);
+                let mut entities = find_entities(tagger, &self.abbreviations, &doc, &mut dates);
                 self.places.link(&mut entities);
                 entities
             }
@@ -136,6 +137,16 @@ impl Annotator {
         let language_code = decision.language.code.clone();
         let mut enriched = EnrichedArticle::from_raw(raw, decision.language, provenance);
         enriched.stats = doc.stats();
+        let published = enriched
+            .published_at
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|p| p.date_naive());
+        let mut dates = if analyse {
+            find_date_mentions(&doc, published)
+        } else {
+            Vec::new()
+        };
         match &self.ner {
             Some(_) if !analyse => {
                 enriched.analysis_skipped = Some(format!(
@@ -144,19 +155,13 @@ impl Annotator {
                 ));
             }
             Some((tagger, _)) => {
-                enriched.entities = find_entities(tagger, &self.abbreviations, &doc);
+                enriched.entities = find_entities(tagger, &self.abbreviations, &doc, &mut dates);
                 self.places.link(&mut enriched.entities);
             }
             None => {}
         }
         if analyse {
-            let published = enriched
-                .published_at
-                .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|p| p.date_naive());
-            enriched.dates = find_date_mentions(&doc, published);
-            holidays_are_dates(&mut enriched.entities, &mut enriched.dates);
+            enriched.dates = dates;
             let tone = crate::tone::of_document(&doc);
             enriched.tone = Some(newsflow_core::Tone {
                 score: tone.score,
@@ -185,13 +190,16 @@ impl Annotator {
     }
 }
 
+/// The entities of `doc`; `dates` are its date mentions, of which a
+/// holiday inside a longer name is taken out (see [`holidays_are_dates`]).
 fn find_entities(
     tagger: &Tagger,
     abbreviations: &entities::Abbreviations,
     doc: &Document,
+    dates: &mut Vec<DateMention>,
 ) -> Vec<newsflow_core::Entity> {
     let chars: Vec<char> = doc.text().chars().collect();
-    let found = tagger
+    let mut found = tagger
         .spans_in(
             doc.text(),
             doc.tokens(),
@@ -219,16 +227,18 @@ fn find_entities(
             })
         })
         .collect();
+    holidays_are_dates(&mut found, dates);
     entities::build(found, abbreviations)
 }
 
 /// A holiday the tagger took for a name ("Christmas" as a place) is a date
-/// alone; one inside a longer name ("The Office Christmas Special") is
-/// part of that name, not a date.
-fn holidays_are_dates(entities: &mut Vec<newsflow_core::Entity>, dates: &mut Vec<DateMention>) {
-    let holidays: Vec<&DateMention> = dates
+/// alone, so the mention is left out of the entities; one inside a longer
+/// name ("The Office Christmas Special") is part of that name, not a date.
+fn holidays_are_dates(found: &mut Vec<Found>, dates: &mut Vec<DateMention>) {
+    let holidays: Vec<DateMention> = dates
         .iter()
         .filter(|d| crate::dates::is_holiday(&d.text))
+        .cloned()
         .collect();
     if holidays.is_empty() {
         return;
@@ -241,25 +251,8 @@ fn holidays_are_dates(entities: &mut Vec<newsflow_core::Entity>, dates: &mut Vec
             && d.end <= m.end
             && m.end - m.start > d.end - d.start
     };
-    let inside_a_name: Vec<(MentionField, usize)> = holidays
-        .iter()
-        .filter(|d| {
-            entities
-                .iter()
-                .flat_map(|e| &e.mentions)
-                .any(|m| around(m, d))
-        })
-        .map(|d| (d.field, d.start))
-        .collect();
-    for e in entities.iter_mut() {
-        let before = e.mentions.len();
-        e.mentions
-            .retain(|m| !holidays.iter().any(|d| within(m, d)));
-        let removed = u32::try_from(before - e.mentions.len()).unwrap_or(u32::MAX);
-        e.count = e.count.saturating_sub(removed);
-    }
-    entities.retain(|e| !e.mentions.is_empty());
-    dates.retain(|d| !inside_a_name.contains(&(d.field, d.start)));
+    found.retain(|f| !holidays.iter().any(|d| within(&f.mention, d)));
+    dates.retain(|d| !holidays.contains(d) || !found.iter().any(|f| around(&f.mention, d)));
 }
 
 /// Dates of the title, then of the body; an expression never spans both.
@@ -586,20 +579,18 @@ mod tests {
 
     #[test]
     fn a_holiday_inside_a_name_is_part_of_it() {
-        let mention = |start, end| Mention {
-            field: MentionField::Body,
-            start,
-            end,
-        };
-        let entity = |text: &str, kind: &str, mentions: Vec<Mention>| newsflow_core::Entity {
+        let found = |text: &str, kind: &str, start: usize| Found {
+            kind: crate::ner::tags::TYPES
+                .iter()
+                .position(|t| *t == kind)
+                .expect("a type"),
             text: text.into(),
-            kind: kind.into(),
-            canonical: text.into(),
-            count: mentions.len() as u32,
-            salience: None,
-            mentions,
-            links: None,
-            geo: None,
+            mention: Mention {
+                field: MentionField::Body,
+                start,
+                end: start + text.len(),
+            },
+            weight: 1.0,
         };
         let date = |text: &str, start| DateMention {
             text: text.into(),
@@ -609,10 +600,11 @@ mod tests {
             end: start + text.len(),
         };
         // "The Office Christmas Special" at 0, "Christmas" alone at 40 and 60
-        let mut entities = vec![
-            entity("The Office Christmas Special", "MISC", vec![mention(0, 28)]),
-            entity("Christmas", "LOC", vec![mention(40, 49), mention(60, 69)]),
-            entity("Monday", "PER", vec![mention(80, 86)]),
+        let mut mentions = vec![
+            found("The Office Christmas Special", "MISC", 0),
+            found("Christmas", "LOC", 40),
+            found("Christmas", "LOC", 60),
+            found("Monday", "PER", 80),
         ];
         let mut dates = vec![
             date("Christmas", 11),
@@ -620,8 +612,8 @@ mod tests {
             date("Christmas", 60),
             date("Monday", 80),
         ];
-        holidays_are_dates(&mut entities, &mut dates);
-        let names: Vec<&str> = entities.iter().map(|e| e.text.as_str()).collect();
+        holidays_are_dates(&mut mentions, &mut dates);
+        let names: Vec<&str> = mentions.iter().map(|f| f.text.as_str()).collect();
         assert_eq!(
             names,
             ["The Office Christmas Special", "Monday"],
