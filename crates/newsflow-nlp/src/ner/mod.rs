@@ -280,6 +280,11 @@ const PLACE_NOUNS: &[&str] = &[
     "prefecture",
 ];
 
+/// Whether a word starts with a capital.
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Head words the tagger weighs too lightly, applied to one sentence's
 /// spans: a capitalised run ending in "Directorate", "Ministry"... is one
 /// organisation ("Turkish Communications Directorate"); a name followed
@@ -287,7 +292,6 @@ const PLACE_NOUNS: &[&str] = &[
 /// border district") unless it is a known nationality word ("a Russian
 /// region").
 fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags::TokenSpan>) {
-    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     for (end, word) in words.iter().enumerate() {
         if !capitalised(word) || !with_lower(word, |w| ORG_HEADS.contains(&w)) {
             continue;
@@ -425,7 +429,6 @@ const OF_HEADS: &[&str] = &[
 /// starts there, or else the capitalised words that follow, untagged,
 /// "and" between two of them included.
 fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
-    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let mut i = 0;
     while i < spans.len() {
         let s = spans[i];
