@@ -14,9 +14,59 @@
 //! an enricher once logged "stopped" after SIGTERM and then never exited.
 //! So the close always runs on a thread of its own, which waits for every
 //! other handle to go and which the process does not wait for.
+//!
+//! Before the close, a group member leaves ([`leave_group`]): it
+//! unsubscribes and answers the group's last rebalance callbacks itself,
+//! declining grants, so that the close finds no assignment under way.
+//! librdkafka asserts there is none when the group terminates, and a grant
+//! answered inside the close once aborted a replica (`scale_out`).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{Consumer, StreamConsumer};
+
+use crate::rebalance::{Owned, RebalanceContext};
+
+/// How long the consumer must stay quiet, holding nothing, for the member
+/// to count as gone.
+const QUIET: Duration = Duration::from_millis(200);
+
+/// Unsubscribes and serves the consumer's rebalance callbacks until it
+/// holds no partition and nothing more comes, for at most `timeout`;
+/// returns whether it got there. Records still fetched are dropped unread:
+/// their offsets were never stored, so the next owner reads them.
+pub(crate) async fn leave_group(
+    consumer: &StreamConsumer<RebalanceContext>,
+    owned: &Owned,
+    timeout: Duration,
+) -> bool {
+    owned.leave();
+    consumer.unsubscribe();
+    let deadline = Instant::now() + timeout;
+    let mut dropped = 0_u64;
+    while Instant::now() < deadline {
+        match tokio::time::timeout(QUIET, consumer.recv()).await {
+            Ok(Ok(_)) => dropped += 1,
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "consumer error while leaving the group");
+                tokio::time::sleep(QUIET / 4).await;
+            }
+            Err(_) => {
+                if consumer.assignment().map_or(true, |a| a.count() == 0) {
+                    tracing::debug!(dropped, declined = owned.declined(), "left the group");
+                    return true;
+                }
+            }
+        }
+    }
+    tracing::warn!(
+        ?timeout,
+        dropped,
+        "the consumer still held partitions when it had to close"
+    );
+    false
+}
 
 /// How often the closing thread looks whether it holds the last handle.
 const RETRY_EVERY: Duration = Duration::from_millis(20);
@@ -124,6 +174,103 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// A group member on librdkafka's in-process broker, with the
+    /// pipeline's consumer context and settings.
+    fn member(brokers: &str, owned: Arc<Owned>) -> StreamConsumer<RebalanceContext> {
+        use crate::stall::StallWatch;
+        use std::collections::HashMap;
+        use std::sync::atomic::AtomicBool;
+        let context = RebalanceContext {
+            workers: Arc::new(Mutex::new(HashMap::new())),
+            drain_timeout: Duration::from_secs(5),
+            stats: Arc::new(crate::PipelineStats::default()),
+            stalls: Arc::new(StallWatch::new(Duration::from_secs(60))),
+            paused: Arc::new(AtomicBool::new(false)),
+            owned,
+        };
+        let consumer: StreamConsumer<RebalanceContext> = crate::KafkaConfig::new(brokers)
+            .group_consumer("leaving")
+            .set("session.timeout.ms", "6000")
+            .set("heartbeat.interval.ms", "500")
+            .create_with_context(context)
+            .unwrap();
+        consumer.subscribe(&["raw"]).unwrap();
+        consumer
+    }
+
+    fn held(consumer: &StreamConsumer<RebalanceContext>) -> usize {
+        consumer.assignment().unwrap().count()
+    }
+
+    /// Polls `consumer` until `done` or a minute has passed.
+    async fn poll_until(
+        consumer: &StreamConsumer<RebalanceContext>,
+        done: impl Fn(&StreamConsumer<RebalanceContext>) -> bool,
+    ) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if done(consumer) {
+                return true;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(100), consumer.recv()).await;
+        }
+        false
+    }
+
+    fn cluster() -> rdkafka::mocking::MockCluster<'static, rdkafka::producer::DefaultProducerContext>
+    {
+        let cluster = rdkafka::mocking::MockCluster::new(1).unwrap();
+        cluster.create_topic("raw", 4, 1).unwrap();
+        cluster
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_member_that_is_leaving_declines_what_the_group_grants() {
+        let cluster = cluster();
+        let owned = Arc::new(Owned::default());
+        owned.leave();
+        let consumer = member(&cluster.bootstrap_servers(), owned.clone());
+        assert!(
+            poll_until(&consumer, |_| owned.declined() > 0).await,
+            "the group granted nothing"
+        );
+        // Served, the grant left nothing assigned, nothing owned.
+        let _ = tokio::time::timeout(Duration::from_millis(300), consumer.recv()).await;
+        assert_eq!(held(&consumer), 0);
+        assert!((0..4).all(|p| !owned.holds("raw", p)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn leaving_answers_the_groups_callbacks_before_the_close() {
+        let cluster = cluster();
+        let brokers = cluster.bootstrap_servers();
+        let owned = Arc::new(Owned::default());
+        let leaver = member(&brokers, owned.clone());
+        assert!(poll_until(&leaver, |c| held(c) == 4).await);
+        let revoked_before = owned.revocations();
+
+        // A second member joins while the first one drains and polls
+        // nothing: the group rebalances under it, as under `scale_out`.
+        let stayer = Arc::new(member(&brokers, Arc::new(Owned::default())));
+        let polling = {
+            let stayer = stayer.clone();
+            tokio::spawn(async move { poll_until(&stayer, |c| held(c) == 4).await })
+        };
+        tokio::time::sleep(Duration::from_secs(2)).await;
+
+        assert!(leave_group(&leaver, &owned, Duration::from_secs(30)).await);
+        assert_eq!(held(&leaver), 0);
+        assert!(
+            owned.revocations() > revoked_before,
+            "the revocation was answered by the leave, not left to the close"
+        );
+        assert!(close_within(Arc::new(leaver), Duration::from_secs(10)).await);
+        assert!(
+            polling.await.unwrap(),
+            "the other member took every partition"
+        );
     }
 
     #[tokio::test]

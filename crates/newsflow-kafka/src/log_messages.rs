@@ -4,6 +4,9 @@
 
 /// A group gave this member partitions (`partitions`: `topic/0 topic/3`).
 pub const PARTITIONS_ASSIGNED: &str = "partitions assigned";
+/// The group gave partitions to a member that is leaving; it did not take
+/// them (`partitions` as above).
+pub const PARTITIONS_DECLINED: &str = "partitions declined: leaving the group";
 /// The group took partitions away, after their in-flight work was
 /// delivered and committed (`partitions` as above).
 pub const PARTITIONS_REVOKED: &str = "partitions revoked after draining";

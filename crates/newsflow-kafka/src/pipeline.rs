@@ -21,7 +21,7 @@ use rdkafka::topic_partition_list::TopicPartitionList;
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use crate::closing::close_within;
+use crate::closing::{close_within, leave_group};
 use crate::cpu_pool::CpuPool;
 use crate::dlq::DeadLetters;
 use crate::failure::Failure;
@@ -176,7 +176,7 @@ async fn run_consumer<S: Stage>(
         stalls,
         dead_letters,
         store_offset,
-        owned,
+        owned: owned.clone(),
         revocations: 0,
         pacing: Pacing::new(options.max_rate),
         grouped: matches!(options.subscription, Subscription::Group { .. }),
@@ -195,6 +195,9 @@ async fn run_consumer<S: Stage>(
         )
         .await;
 
+    // No more partitions from here on: a grant taken while draining would
+    // still be in progress when the consumer closes.
+    owned.leave();
     tracing::info!(stage = stage.name(), "stopping: draining in-flight work");
     let handles = take_workers(&workers, |_| true);
     if tokio::time::timeout(options.drain_timeout, futures::future::join_all(handles))
@@ -213,7 +216,11 @@ async fn run_consumer<S: Stage>(
         let _ = tokio::time::timeout(CLOSE_TIMEOUT, watching).await;
     }
     commit_sync(&*consumer);
-    consumer.unsubscribe();
+    if matches!(options.subscription, Subscription::Group { .. }) {
+        leave_group(&consumer, &owned, CLOSE_TIMEOUT).await;
+    } else {
+        consumer.unsubscribe();
+    }
     close_within(consumer, CLOSE_TIMEOUT).await;
     stats.set_assignment(&[]);
     tracing::info!(

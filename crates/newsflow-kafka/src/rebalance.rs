@@ -4,18 +4,31 @@
 //! delivered and their offsets committed first; otherwise the new owner
 //! would process them again. librdkafka calls `pre_rebalance` before it
 //! revokes the assignment, so draining there is the one safe place.
+//!
+//! A member that is leaving declines what the group grants it. Shutdown
+//! drains first and closes after, and the group may rebalance in between.
+//! A grant taken then was still being set up (its committed offsets being
+//! fetched) when the close came, and librdkafka aborted the process on its
+//! assertion that no assignment is in progress at termination
+//! (`rd_kafka_cgrp_terminated`). Declined, the grant never starts, and the
+//! group hands those partitions on once the member has left.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance, RebalanceProtocol};
+use rdkafka::error::KafkaResult;
 use rdkafka::statistics::Statistics;
+use rdkafka::topic_partition_list::TopicPartitionList;
+use rdkafka::types::RDKafkaRespErr;
 use rdkafka::ClientContext;
 use tokio::task::JoinHandle;
 
-use crate::log_messages::{PARTITIONS_ASSIGNED, PARTITIONS_REVOKED, PARTITION_STALLED};
+use crate::log_messages::{
+    PARTITIONS_ASSIGNED, PARTITIONS_DECLINED, PARTITIONS_REVOKED, PARTITION_STALLED,
+};
 use crate::offsets::commit_sync;
 use crate::partition_worker::{take_workers, PartitionKey, Workers};
 use crate::stall::{Observation, StallWatch};
@@ -40,6 +53,10 @@ pub(crate) struct RebalanceContext {
 pub(crate) struct Owned {
     partitions: Mutex<HashSet<PartitionKey>>,
     revocations: std::sync::atomic::AtomicU64,
+    /// The member is on its way out: grants are declined.
+    leaving: AtomicBool,
+    /// Grants declined while leaving.
+    declined: std::sync::atomic::AtomicU64,
 }
 
 impl Owned {
@@ -50,6 +67,19 @@ impl Owned {
     pub(crate) fn holds(&self, topic: &str, partition: i32) -> bool {
         let partitions = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
         partitions.contains(&(topic.to_string(), partition))
+    }
+
+    /// From now on the member takes no more partitions.
+    pub(crate) fn leave(&self) {
+        self.leaving.store(true, Ordering::Release);
+    }
+
+    fn is_leaving(&self) -> bool {
+        self.leaving.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn declined(&self) -> u64 {
+        self.declined.load(Ordering::Acquire)
     }
 
     fn assign(&self, keys: &[PartitionKey]) {
@@ -142,14 +172,51 @@ impl RebalanceContext {
 }
 
 impl ConsumerContext for RebalanceContext {
+    /// rust-rdkafka's own sequence (pre-rebalance, the (un)assign call,
+    /// post-rebalance), except that a member leaving the group answers a
+    /// grant with an empty assignment. Under the cooperative protocol a grant
+    /// cannot be declined; librdkafka itself turns it into an unassignment
+    /// once the close has begun.
+    fn rebalance(
+        &self,
+        consumer: &BaseConsumer<Self>,
+        err: RDKafkaRespErr,
+        tpl: &mut TopicPartitionList,
+    ) {
+        let cooperative = matches!(
+            consumer.rebalance_protocol(),
+            RebalanceProtocol::Cooperative
+        );
+        let granted = err == RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+        if granted && !cooperative && self.owned.is_leaving() {
+            self.owned.declined.fetch_add(1, Ordering::AcqRel);
+            tracing::info!(partitions = describe(&keys(tpl)), "{PARTITIONS_DECLINED}");
+            answer(consumer.unassign(), "declining the partitions");
+            self.record_assignment(consumer);
+            return;
+        }
+        let rebalance = match err {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => Rebalance::Assign(tpl),
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => Rebalance::Revoke(tpl),
+            other => Rebalance::Error(rdkafka::error::KafkaError::Rebalance(other.into())),
+        };
+        self.pre_rebalance(consumer, &rebalance);
+        match (granted, cooperative) {
+            (true, true) => answer(consumer.incremental_assign(tpl), "taking the partitions"),
+            (true, false) => answer(consumer.assign(tpl), "taking the partitions"),
+            (false, true) => answer(
+                consumer.incremental_unassign(tpl),
+                "giving up the partitions",
+            ),
+            (false, false) => answer(consumer.unassign(), "giving up the partitions"),
+        }
+        self.post_rebalance(consumer, &rebalance);
+    }
+
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Revoke(list) => {
-                let revoked: Vec<PartitionKey> = list
-                    .elements()
-                    .iter()
-                    .map(|e| (e.topic().to_string(), e.partition()))
-                    .collect();
+                let revoked = keys(list);
                 self.owned.revoke(&revoked);
                 let handles = take_workers(&self.workers, |key| revoked.contains(key));
                 let count = handles.len();
@@ -162,11 +229,7 @@ impl ConsumerContext for RebalanceContext {
                 );
             }
             Rebalance::Assign(list) => {
-                let assigned: Vec<PartitionKey> = list
-                    .elements()
-                    .iter()
-                    .map(|e| (e.topic().to_string(), e.partition()))
-                    .collect();
+                let assigned = keys(list);
                 self.owned.assign(&assigned);
                 tracing::info!(partitions = describe(&assigned), "{PARTITIONS_ASSIGNED}");
             }
@@ -175,13 +238,30 @@ impl ConsumerContext for RebalanceContext {
     }
 
     fn post_rebalance(&self, consumer: &BaseConsumer<Self>, _: &Rebalance<'_>) {
-        let assigned: Vec<PartitionKey> = consumer.assignment().map_or(Vec::new(), |list| {
-            list.elements()
-                .iter()
-                .map(|e| (e.topic().to_string(), e.partition()))
-                .collect()
-        });
+        self.record_assignment(consumer);
+    }
+}
+
+impl RebalanceContext {
+    /// What the consumer holds now, for `/metrics` and the membership watch.
+    fn record_assignment(&self, consumer: &BaseConsumer<Self>) {
+        let assigned = consumer.assignment().map_or(Vec::new(), |list| keys(&list));
         self.stats.set_assignment(&assigned);
+    }
+}
+
+/// `(topic, partition)` of each element.
+fn keys(list: &TopicPartitionList) -> Vec<PartitionKey> {
+    list.elements()
+        .iter()
+        .map(|e| (e.topic().to_string(), e.partition()))
+        .collect()
+}
+
+/// The answer to a rebalance failed: librdkafka goes on, but say so.
+fn answer(result: KafkaResult<()>, doing: &str) {
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "{doing} in a rebalance failed");
     }
 }
 
