@@ -220,6 +220,66 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
         .collect()
 }
 
+/// Second words that make a two-word organisation the full name of its
+/// first word alone: "Labour" is the Labour Party, "Leicester" (a team) is
+/// Leicester City, "Lucent" is Lucent Technologies. Other second words name
+/// a part or a product of the first ("BBC News", "Sony PlayStation", "AOL
+/// UK"), which the first word alone does not mean; on BBC train, merging
+/// those too changed 241 articles, many of them wrongly.
+const FULL_NAME_ENDINGS: &[&str] = &[
+    "party",
+    "city",
+    "town",
+    "united",
+    "rovers",
+    "athletic",
+    "albion",
+    "wanderers",
+    "fc",
+    "inc",
+    "corp",
+    "corporation",
+    "ltd",
+    "plc",
+    "group",
+    "holdings",
+    "technologies",
+    "electronics",
+    "motors",
+    "energy",
+    "communications",
+    "airlines",
+    "airways",
+];
+
+/// First words that name a football club alone ("Real" for Real Madrid,
+/// "Bayern" for Bayern Munich), whatever the place after them.
+const CLUB_FIRST_WORDS: &[&str] = &[
+    "real",
+    "atletico",
+    "bayern",
+    "borussia",
+    "sporting",
+    "inter",
+    "dynamo",
+    "dinamo",
+    "olympique",
+    "partizan",
+    "deportivo",
+    "racing",
+    "galatasaray",
+    "fenerbahce",
+    "benfica",
+];
+
+/// Whether the organisation `words` (lower-cased) is what its first word
+/// alone means.
+fn full_form_of_first_word(words: &[String]) -> bool {
+    words.len() == 2
+        && (FULL_NAME_ENDINGS.contains(&words[1].as_str())
+            || CLUB_FIRST_WORDS.contains(&words[0].as_str()))
+}
+
 /// A short form with more candidate full names than this is ambiguous
 /// whatever they are; the bound keeps a page of thousands of names that
 /// share a word linear rather than quadratic.
@@ -231,6 +291,7 @@ const MAX_CANDIDATES: usize = 16;
 fn merges(groups: &[Group]) -> Vec<Option<usize>> {
     let mut by_word: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     let mut by_initials: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+    let mut by_first: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     for (j, g) in groups.iter().enumerate() {
         match TYPES[g.kind] {
             "PER" => {
@@ -246,6 +307,12 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     .entry((g.kind, initials(&g.words)))
                     .or_default()
                     .push(j);
+                if TYPES[g.kind] == "ORG" {
+                    by_first
+                        .entry((g.kind, g.words[0].as_str()))
+                        .or_default()
+                        .push(j);
+                }
             }
             _ => {}
         }
@@ -261,11 +328,26 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                 .and_then(|w| by_word.get(&(short.kind, w.as_str()))),
             "ORG" | "MISC" | "LOC" if short.words.len() == 1 => {
                 let abbreviation = short.key.replace('.', "");
-                if abbreviation.len() > 1 {
+                let by_abbreviation = if abbreviation.len() > 1 {
                     by_initials.get(&(short.kind, abbreviation))
                 } else {
                     None
+                };
+                if by_abbreviation.is_none() {
+                    // The one name that starts with the word, and only if
+                    // it is what the word alone means ("Reliance" with
+                    // Reliance Energy and Reliance Industries is either).
+                    match by_first.get(&(short.kind, short.words[0].as_str())) {
+                        Some(names) if names.len() == 1 => {
+                            if full_form_of_first_word(&groups[names[0]].words) {
+                                merged_into[i] = Some(names[0]);
+                            }
+                            continue;
+                        }
+                        _ => continue,
+                    }
                 }
+                by_abbreviation
             }
             _ => None,
         }
@@ -392,6 +474,48 @@ mod tests {
         );
         assert_eq!(entities.len(), 1);
         assert_eq!(entities[0].count, 2);
+    }
+
+    #[test]
+    fn an_organisation_named_by_its_first_word_merges_into_its_full_name() {
+        let canonicals = |names: &[&str]| -> Vec<String> {
+            let found = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| found("ORG", n, 100 * i, 1.0))
+                .collect();
+            build(found, &Abbreviations::new())
+                .into_iter()
+                .map(|e| e.canonical)
+                .collect()
+        };
+        // A party, a company's designator, a club of a place.
+        assert_eq!(canonicals(&["Labour", "Labour Party"]), ["Labour Party"]);
+        assert_eq!(
+            canonicals(&["Lucent Technologies", "Lucent"]),
+            ["Lucent Technologies"]
+        );
+        assert_eq!(canonicals(&["Real", "Real Madrid"]), ["Real Madrid"]);
+        // A part or a product of the first word's organisation is not it.
+        assert_eq!(canonicals(&["BBC", "BBC News"]), ["BBC", "BBC News"]);
+        assert_eq!(
+            canonicals(&["Sony", "Sony PlayStation"]),
+            ["Sony", "Sony PlayStation"]
+        );
+        // Two names start with the word: either could be meant.
+        assert_eq!(
+            canonicals(&["Reliance", "Reliance Energy", "Reliance Industries"]),
+            ["Reliance", "Reliance Energy", "Reliance Industries"]
+        );
+        // A place is not its club.
+        let entities = build(
+            vec![
+                found("LOC", "Leicester", 0, 1.0),
+                found("ORG", "Leicester City", 20, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        assert_eq!(entities.len(), 2);
     }
 
     #[test]
