@@ -100,15 +100,17 @@ fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> V
     spans
 }
 
-/// Acronyms of kinds of things, not of organisations: the tagger learnt
+/// Acronyms of kinds of things or of roles ("MP", as CoNLL leaves "MPs"),
+/// not of organisations: the tagger learnt
 /// from CoNLL-2003 that a word in capitals is mostly an organisation, and
 /// on BBC's training articles made one of "PC" in 61 articles and "DVD" in
 /// 40. CoNLL leaves "GDP", "VAT" and "CEO" outside any entity. Acronyms
 /// CoNLL types ("CPI" and "AIDS" are MISC there, "TV" an organisation as
 /// often as not) are not in the list.
 const KIND_ACRONYMS: &[&str] = &[
-    "AI", "CD", "CEO", "CFO", "CGI", "DNA", "DRM", "DVD", "DVR", "GDP", "GPS", "IPO", "LCD", "LNG",
-    "MMS", "MP3", "PC", "PPI", "PVR", "RPG", "SMS", "SUV", "VAT", "VoIP",
+    "3G", "AI", "CD", "CEO", "CFO", "CGI", "DNA", "DRM", "DVD", "DVR", "GDP", "GPRS", "GPS", "HD",
+    "ID", "IPO", "LCD", "LNG", "MEP", "MMS", "MP", "MP3", "MSP", "PC", "PPI", "PVR", "RPG", "SMS",
+    "SUV", "USB", "VAT", "VHS", "VoIP",
 ];
 
 /// Whether a one-word mention is an acronym of a kind of thing ("PC").
