@@ -202,6 +202,7 @@ impl Tagger {
             join_of_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
+            party_members_are_no_person(&view.words, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
                 let end = place.end.min(sentence.end);
@@ -399,6 +400,48 @@ fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
         {
             s.kind = LOC;
         }
+    }
+}
+
+/// Words for the members of a party, which CoNLL-2003 labels MISC
+/// ("Democrats" 16 times of 18, "Republicans" 7 of 7).
+const PARTY_MEMBERS: &[&str] = &[
+    "communists",
+    "conservatives",
+    "dem",
+    "dems",
+    "democrats",
+    "liberals",
+    "nationalists",
+    "republicans",
+    "socialists",
+    "tories",
+    "unionists",
+];
+
+/// A "person" ending on a word for a party's members is those members:
+/// the tagger read "Lib" as a first name and made a person of "Lib Dems"
+/// in 33 of BBC's training articles. Where it cut "Lib Dem" in two ("Lib"
+/// a place, "Dem" a MISC name, in "Lib Dem leader"), it is one name again.
+fn party_members_are_no_person(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
+    let mut i = 0;
+    while i < spans.len() {
+        let s = spans[i];
+        let members = with_lower(words[s.end - 1], |w| PARTY_MEMBERS.contains(&w));
+        if members && (s.kind == PER || s.kind == MISC) {
+            spans[i].kind = MISC;
+            let before = i.checked_sub(1).map(|j| spans[j]);
+            if let Some(lib) = before.filter(|b| {
+                b.end == s.start
+                    && b.end - b.start == 1
+                    && words[b.start].eq_ignore_ascii_case("lib")
+            }) {
+                spans[i].start = lib.start;
+                spans.remove(i - 1);
+                continue;
+            }
+        }
+        i += 1;
     }
 }
 
@@ -691,6 +734,33 @@ mod tests {
                 span(PER, 2, 4),
                 span(ORG, 5, 7),
                 span(MISC, 7, 8)
+            ]
+        );
+    }
+
+    #[test]
+    fn party_members_are_no_person() {
+        let span = |kind, start, end| TokenSpan { kind, start, end };
+        let words = [
+            "Lib", "Dems", "and", "Tories", "met", "Dem", "Smith", "as", "Lib", "Dem", "leader",
+        ];
+        let mut spans = vec![
+            span(PER, 0, 2),
+            span(PER, 3, 4),
+            span(PER, 5, 7),
+            span(LOC, 8, 9),
+            span(MISC, 9, 10),
+        ];
+        super::party_members_are_no_person(&words, &mut spans);
+        // a person whose name only holds such a word stays one, and "Lib
+        // Dem" cut in two is one name again
+        assert_eq!(
+            spans,
+            [
+                span(MISC, 0, 2),
+                span(MISC, 3, 4),
+                span(PER, 5, 7),
+                span(MISC, 8, 10)
             ]
         );
     }
