@@ -427,8 +427,9 @@ fn party_members_are_no_person(words: &[&str], spans: &mut Vec<tags::TokenSpan>)
     let mut i = 0;
     while i < spans.len() {
         let s = spans[i];
-        let members = with_lower(words[s.end - 1], |w| PARTY_MEMBERS.contains(&w));
-        if members && (s.kind == PER || s.kind == MISC) {
+        if (s.kind == PER || s.kind == MISC)
+            && with_lower(words[s.end - 1], |w| PARTY_MEMBERS.contains(&w))
+        {
             spans[i].kind = MISC;
             let before = i.checked_sub(1).map(|j| spans[j]);
             if let Some(lib) = before.filter(|b| {

@@ -115,7 +115,8 @@ const KIND_ACRONYMS: &[&str] = &[
 
 /// Whether a one-word mention is an acronym of a kind of thing ("PC").
 fn names_a_kind(word: &str) -> bool {
-    KIND_ACRONYMS.contains(&word)
+    // Most one-word names are longer than any of them.
+    word.len() <= 4 && KIND_ACRONYMS.contains(&word)
 }
 
 /// Whether a mention is the plural of an acronym: two or more capitals and
