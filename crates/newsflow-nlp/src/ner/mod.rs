@@ -203,6 +203,7 @@ impl Tagger {
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
+            initialled_names_are_people(&view.words, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
                 let end = place.end.min(sentence.end);
@@ -443,6 +444,38 @@ fn party_members_are_no_person(words: &[&str], spans: &mut Vec<tags::TokenSpan>)
             }
         }
         i += 1;
+    }
+}
+
+/// A name of a given name, a middle initial and a surname ("George W
+/// Bush", "Samuel L. Jackson") is a person. The tagger made organisations
+/// of such names before a possessive ("George W Bush's proposal") in 9 of
+/// BBC's training articles. "A" and "I" are words too ("Conjuring A
+/// Scene"), so they are no initial here; a possessive the span took in is
+/// left out, as for any person.
+fn initialled_names_are_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    let word = |w: &str| w.len() > 1 && w.starts_with(|c: char| c.is_uppercase());
+    let initial = |w: &str| {
+        let letter = w.strip_suffix('.').unwrap_or(w);
+        letter.len() == 1
+            && letter != "A"
+            && letter != "I"
+            && letter.bytes().all(|b| b.is_ascii_uppercase())
+    };
+    for s in spans.iter_mut() {
+        if s.kind == PER {
+            continue;
+        }
+        let end = if is_possessive(words[s.end - 1]) {
+            s.end - 1
+        } else {
+            s.end
+        };
+        let name = &words[s.start..end];
+        if name.len() == 3 && word(name[0]) && initial(name[1]) && word(name[2]) {
+            s.kind = PER;
+            s.end = end;
+        }
     }
 }
 
@@ -762,6 +795,30 @@ mod tests {
                 span(MISC, 3, 4),
                 span(PER, 5, 7),
                 span(MISC, 8, 10)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_middle_initial_is_a_person() {
+        let span = |kind, start, end| TokenSpan { kind, start, end };
+        let text = "George W Bush 's plan , Samuel L. Jackson , Conjuring A Scene , John F Kennedy Airport";
+        let words: Vec<&str> = text.split(' ').collect();
+        let mut spans = vec![
+            span(ORG, 0, 4),
+            span(MISC, 6, 9),
+            span(ORG, 10, 13),
+            span(LOC, 14, 18),
+        ];
+        initialled_names_are_people(&words, &mut spans);
+        // a title's "A" is a word, and a longer name is not one person
+        assert_eq!(
+            spans,
+            [
+                span(PER, 0, 3),
+                span(PER, 6, 9),
+                span(ORG, 10, 13),
+                span(LOC, 14, 18)
             ]
         );
     }
