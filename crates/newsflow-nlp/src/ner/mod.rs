@@ -454,7 +454,7 @@ fn party_members_are_no_person(words: &[&str], spans: &mut Vec<tags::TokenSpan>)
 /// Scene"), so they are no initial here; a possessive the span took in is
 /// left out, as for any person.
 fn initialled_names_are_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    let word = |w: &str| w.len() > 1 && w.starts_with(|c: char| c.is_uppercase());
+    let word = |w: &str| w.len() > 1 && capitalised(w);
     let initial = |w: &str| {
         let letter = w.strip_suffix('.').unwrap_or(w);
         letter.len() == 1
@@ -605,6 +605,10 @@ mod tests {
     use super::tags::TokenSpan;
     use super::*;
 
+    fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
+        TokenSpan { kind, start, end }
+    }
+
     #[test]
     fn kept_local_scores_are_the_scores_of_all_features() {
         let tagger = crate::Annotator::with_default_models()
@@ -735,7 +739,6 @@ mod tests {
 
     #[test]
     fn a_known_place_takes_its_spans_and_fills_its_gaps() {
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let words = ["Strasbourg", ",", "Alsace", ",", "March", "13"];
         // the tagger's organisation becomes a place, the missed part one too
         let mut spans = vec![span(ORG, 0, 1)];
@@ -749,7 +752,6 @@ mod tests {
 
     #[test]
     fn a_name_ending_on_a_feature_of_the_land_is_a_place() {
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let words = [
             "Jezero", "Crater", "Mike", "Lake", "Gulf", "Mexico", "Valley", "Crater",
         ];
@@ -774,7 +776,6 @@ mod tests {
 
     #[test]
     fn party_members_are_no_person() {
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let words = [
             "Lib", "Dems", "and", "Tories", "met", "Dem", "Smith", "as", "Lib", "Dem", "leader",
         ];
@@ -801,7 +802,6 @@ mod tests {
 
     #[test]
     fn a_name_with_a_middle_initial_is_a_person() {
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let text = "George W Bush 's plan , Samuel L. Jackson , Conjuring A Scene , John F Kennedy Airport";
         let words: Vec<&str> = text.split(' ').collect();
         let mut spans = vec![
@@ -825,7 +825,6 @@ mod tests {
 
     #[test]
     fn an_organisation_continues_over_of_and_for() {
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let joined = |text: &str, mut spans: Vec<TokenSpan>| {
             let words: Vec<&str> = text.split(' ').collect();
             join_of_names(&words, &mut spans);
@@ -874,7 +873,6 @@ mod tests {
     #[test]
     fn people_and_misc_names_end_before_a_possessive() {
         let words = ["Chavez", "'s", "plans", "Moody", "’s", "cut", "Euro", "’S"];
-        let span = |kind, start, end| TokenSpan { kind, start, end };
         let mut spans = vec![span(0, 0, 2), span(1, 3, 5), span(3, 6, 8)];
         end_before_possessive(&words, &mut spans);
         assert_eq!(spans, [span(0, 0, 1), span(1, 3, 5), span(3, 6, 7)]);
