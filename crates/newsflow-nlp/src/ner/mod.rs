@@ -8,6 +8,7 @@
 pub mod eval;
 pub mod features;
 mod local_scores;
+mod misc_names;
 pub mod model;
 pub(crate) mod score_layout;
 pub mod selection;
@@ -226,6 +227,7 @@ impl Tagger {
             }
         }
         harmonise_types(&mut out, &surfaces);
+        misc_names::awards_and_nationals_are_misc(&mut out, &surfaces, &self.lexicon.gazetteer);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs)
     }
@@ -428,9 +430,10 @@ fn party_members_are_no_person(words: &[&str], spans: &mut Vec<tags::TokenSpan>)
     let mut i = 0;
     while i < spans.len() {
         let s = spans[i];
-        if (s.kind == PER || s.kind == MISC)
-            && with_lower(words[s.end - 1], |w| PARTY_MEMBERS.contains(&w))
-        {
+        // "Tory" is a surname too ("John Tory"), so only alone
+        let alone = s.end - s.start == 1;
+        let members = |w: &str| PARTY_MEMBERS.contains(&w) || (alone && w == "tory");
+        if (s.kind == PER || s.kind == MISC) && with_lower(words[s.end - 1], members) {
             spans[i].kind = MISC;
             let before = i.checked_sub(1).map(|j| spans[j]);
             if let Some(lib) = before.filter(|b| {
@@ -798,6 +801,11 @@ mod tests {
                 span(MISC, 8, 10)
             ]
         );
+        // "Tory" alone is a party's member; ending a name, a surname
+        let words = ["Tory", "leader", "John", "Tory"];
+        let mut spans = vec![span(PER, 0, 1), span(PER, 2, 4)];
+        super::party_members_are_no_person(&words, &mut spans);
+        assert_eq!(spans, [span(MISC, 0, 1), span(PER, 2, 4)]);
     }
 
     #[test]

@@ -29,8 +29,12 @@ pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<Ch
             // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
             // a kind of thing, and CoNLL leaves "MPs" outside any entity;
             // nor an acronym that names a kind of thing alone ("PC", "DVD")
+            // nor a word of no letter or digit ("research & development")
             let alone = (run.len() == 1).then(|| tokens[run.start].text(text));
-            if run.is_empty() || alone.is_some_and(|w| is_plural_acronym(w) || names_a_kind(w)) {
+            let kind_or_symbol = |w: &str| {
+                is_plural_acronym(w) || names_a_kind(w) || !w.contains(char::is_alphanumeric)
+            };
+            if run.is_empty() || alone.is_some_and(kind_or_symbol) {
                 return None;
             }
             Some(CharSpan {
@@ -200,6 +204,20 @@ mod tests {
             .map(|s| chars[s.start..s.end].iter().collect())
             .collect();
         assert_eq!(got, ["PC World", "BBC"]);
+    }
+
+    #[test]
+    fn a_word_of_no_letter_or_digit_is_no_name() {
+        let text = "research & development at Procter & Gamble";
+        let tokens = tokenize(text);
+        let at = |word: &str| tokens.iter().rposition(|t| t.text(text) == word).unwrap();
+        let spans = vec![(0, 1..2), (1, at("Procter")..at("Gamble") + 1)];
+        let names: Vec<(usize, usize)> = tidy(text, &tokens, spans)
+            .into_iter()
+            .map(|s| (s.start, s.end))
+            .collect();
+        // a symbol inside a name stays
+        assert_eq!(names, [(26, 42)]);
     }
 
     #[test]
