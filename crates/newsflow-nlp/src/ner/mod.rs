@@ -227,7 +227,7 @@ impl Tagger {
             }
         }
         harmonise_types(&mut out, &surfaces);
-        misc_names::awards_and_nationals_are_misc(&mut out, &surfaces, &self.lexicon.gazetteer);
+        misc_names::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs)
     }
