@@ -8,8 +8,8 @@
 pub mod eval;
 pub mod features;
 mod local_scores;
-mod misc_names;
 pub mod model;
+mod retype;
 pub(crate) mod score_layout;
 pub mod selection;
 pub mod tags;
@@ -227,7 +227,7 @@ impl Tagger {
             }
         }
         harmonise_types(&mut out, &surfaces);
-        misc_names::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
+        retype::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs)
     }
