@@ -52,7 +52,9 @@ fn is_competition(surface: &str) -> bool {
     let (Some(last), Some(before)) = (words.next(), words.next()) else {
         return false;
     };
-    let is = |word: &str, list: &[&str]| with_lower(word, |w| list.contains(&w));
+    // the longest head, "championships"
+    let is =
+        |word: &str, list: &[&str]| word.len() <= 13 && with_lower(word, |w| list.contains(&w));
     is(last, COMPETITION_HEADS)
         || (before == "Grand" && last == "Prix")
         || (last == "Nations" && is(before, NATIONS_COUNTS))
@@ -91,13 +93,15 @@ const LEGISLATURES: &[&str] = &[
 /// a noun for a nation's people ("The Scotsman").
 pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Gazetteer) {
     let kind = |s: &CharSpan, surface: &str| {
-        let award = with_lower(surface, |w| AWARDS.contains(&w));
+        let (award, legislature, national) = listed(surface);
+        let one_word = !surface.contains(' ');
+        let people = one_word && s.kind != ORG && s.kind != MISC;
         if award
-            || is_competition(surface)
-            || (s.kind != ORG && s.kind != MISC && is_national(surface, gazetteer))
+            || (!one_word && is_competition(surface))
+            || (people && (national || is_demonym_man(surface, gazetteer)))
         {
             Some(MISC)
-        } else if s.kind != ORG && with_lower(surface, |w| LEGISLATURES.contains(&w)) {
+        } else if legislature && s.kind != ORG {
             Some(ORG)
         } else {
             None
@@ -130,20 +134,32 @@ pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Ga
     }
 }
 
-/// Whether one word is a noun for a nation's people: a demonym the
-/// gazetteer knows with "man", "men", "woman" or "women" after it
-/// ("Welshman", "Scotsmen"), or one of [`NATIONALS`].
-fn is_national(word: &str, gazetteer: &Gazetteer) -> bool {
-    if word.contains(' ') || !word.starts_with(char::is_uppercase) {
-        return false;
+/// Whether a name is an award, a legislature, and one of [`NATIONALS`].
+/// A span is looked up for each: one lower-casing serves the three lists.
+fn listed(surface: &str) -> (bool, bool, bool) {
+    // the longest listed name, "golden globes"
+    if surface.len() > 13 || !surface.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return (false, false, false);
     }
-    if with_lower(word, |w| NATIONALS.contains(&w)) {
-        return true;
+    with_lower(surface, |w| {
+        (
+            AWARDS.contains(&w),
+            LEGISLATURES.contains(&w),
+            NATIONALS.contains(&w),
+        )
+    })
+}
+
+/// Whether one word is a demonym the gazetteer knows with "man", "men",
+/// "woman" or "women" after it ("Welshman", "Scotsmen").
+fn is_demonym_man(word: &str, gazetteer: &Gazetteer) -> bool {
+    if !word.ends_with("man") && !word.ends_with("men") {
+        return false;
     }
     let stem = ["woman", "women", "man", "men"]
         .iter()
         .find_map(|suffix| word.strip_suffix(suffix))
-        .filter(|stem| stem.len() > 2);
+        .filter(|stem| stem.len() > 2 && stem.starts_with(char::is_uppercase));
     stem.is_some_and(|stem| {
         gazetteer.labels(&[stem], false)[0]
             .is_some_and(|label| label.ends_with("-U") && label.contains("MISC"))
