@@ -55,9 +55,10 @@ fn is_competition(surface: &str) -> bool {
     // the longest head, "championships"
     let is =
         |word: &str, list: &[&str]| word.len() <= 13 && with_lower(word, |w| list.contains(&w));
+    let word = |w: &str, like: &str| w.eq_ignore_ascii_case(like);
     is(last, COMPETITION_HEADS)
-        || (before == "Grand" && last == "Prix")
-        || (last == "Nations" && is(before, NATIONS_COUNTS))
+        || (word(before, "grand") && word(last, "prix"))
+        || (word(last, "nations") && is(before, NATIONS_COUNTS))
 }
 
 /// Legislatures named by one word, which CoNLL-2003 labels organisations
@@ -134,8 +135,8 @@ pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Ga
     }
 }
 
-/// Whether a name is an award, a legislature, and one of [`NATIONALS`].
-/// A span is looked up for each: one lower-casing serves the three lists.
+/// Whether a name is an award, whether it is a legislature, and whether
+/// it is one of [`NATIONALS`]: one lower-casing serves the three lists.
 fn listed(surface: &str) -> (bool, bool, bool) {
     // the longest listed name, "golden globes"
     if surface.len() > 13 || !surface.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -230,6 +231,7 @@ mod tests {
             ("AAA Championships", true),
             ("US Open", true),
             ("Brazilian Grand Prix", true),
+            ("SIX NATIONS", true),
             ("Open University", false),
             ("Cup", false),
             ("Awami League", false),
