@@ -7,6 +7,7 @@
 
 pub mod eval;
 pub mod features;
+mod lists;
 mod local_scores;
 pub mod model;
 mod retype;
@@ -205,6 +206,7 @@ impl Tagger {
             places_by_their_last_word(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
+            lists::places_in_lists_of_places(&view.words, &self.lexicon.gazetteer, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
                 let end = place.end.min(sentence.end);

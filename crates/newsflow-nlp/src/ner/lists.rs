@@ -1,0 +1,125 @@
+//! A known place in a list of places is a place: "cities including Rome,
+//! Florence and Palermo" names three, though CoNLL-2003's sports pages made
+//! the tagger read "Palermo" alone as a club.
+
+use super::tags::TokenSpan;
+use super::LOC;
+use crate::gazetteer::Gazetteer;
+
+/// Whether the words between two names join them in a list: a comma,
+/// "and" or "or", or a comma and one of them.
+fn joins(between: &[&str]) -> bool {
+    match between {
+        [","] | ["and"] | ["or"] => true,
+        [",", w] => *w == "and" || *w == "or",
+        _ => false,
+    }
+}
+
+/// Makes a place of a name in a list of three or more names (spans in
+/// sentence order) most of which are places, when the gazetteer knows
+/// the name as a place: "Palermo" among "Rome" and "Florence", not "Nato"
+/// among "Britain" and "France".
+pub(super) fn places_in_lists_of_places(
+    words: &[&str],
+    gazetteer: &Gazetteer,
+    spans: &mut [TokenSpan],
+) {
+    // looked up only for a sentence that needs it: few do
+    let mut labels = None;
+    let mut start = 0;
+    while start < spans.len() {
+        let mut end = start + 1;
+        while end < spans.len() && joins(&words[spans[end - 1].end..spans[end].start]) {
+            end += 1;
+        }
+        let list = start..end;
+        start = end;
+        let places = spans[list.clone()].iter().filter(|s| s.kind == LOC).count();
+        if list.len() < 3 || places * 2 <= list.len() || places == list.len() {
+            continue;
+        }
+        let labels: &Vec<Option<&str>> =
+            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        for s in &mut spans[list] {
+            if s.kind != LOC && names_a_place(&labels[s.start..s.end]) {
+                s.kind = LOC;
+            }
+        }
+    }
+}
+
+/// Whether a span's gazetteer labels are one place's name, whole.
+fn names_a_place(labels: &[Option<&str>]) -> bool {
+    let part = |label: Option<&str>, part: &str| {
+        label.is_some_and(|l| {
+            l.ends_with(part)
+                && l.split('-')
+                    .next()
+                    .is_some_and(|k| k.split('+').any(|k| k == "LOC"))
+        })
+    };
+    match labels {
+        [one] => part(*one, "-U"),
+        [first, middle @ .., last] => {
+            part(*first, "-B") && middle.iter().all(|l| part(*l, "-I")) && part(*last, "-L")
+        }
+        [] => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::ORG;
+
+    fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
+        TokenSpan { kind, start, end }
+    }
+
+    #[test]
+    fn a_known_place_in_a_list_of_places_is_one() {
+        let gazetteer = Gazetteer::from_tsv(["Palermo\tLOC\nSan Marino\tLOC\n"]);
+        let listed = |text: &str, kinds: &[usize]| {
+            let words: Vec<&str> = text.split(' ').collect();
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (i, w) in words.iter().enumerate() {
+                if w.starts_with(char::is_uppercase)
+                    && !(i > 0 && words[i - 1].starts_with(char::is_uppercase))
+                {
+                    let len = words[i..]
+                        .iter()
+                        .take_while(|w| w.starts_with(char::is_uppercase))
+                        .count();
+                    spans.push(span(kinds[at], i, i + len));
+                    at += 1;
+                }
+            }
+            places_in_lists_of_places(&words, &gazetteer, &mut spans);
+            spans.iter().map(|s| s.kind).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            listed(
+                "cities including Rome , Florence and Palermo",
+                &[LOC, LOC, ORG]
+            ),
+            [LOC, LOC, LOC]
+        );
+        assert_eq!(
+            listed("Rome , Florence and San Marino", &[LOC, LOC, ORG]),
+            [LOC, LOC, LOC]
+        );
+        // a name the gazetteer does not know as a place, a list of two,
+        // and a list of clubs stay as they are
+        assert_eq!(
+            listed("Britain , France and Nato", &[LOC, LOC, ORG]),
+            [LOC, LOC, ORG]
+        );
+        assert_eq!(listed("Rome and Palermo", &[LOC, ORG]), [LOC, ORG]);
+        assert_eq!(
+            listed("Lazio , Roma and Palermo", &[ORG, ORG, ORG]),
+            [ORG, ORG, ORG]
+        );
+    }
+}
