@@ -71,11 +71,8 @@ fn names_a_place(labels: &[Option<&str>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ner::tests::span;
     use crate::ner::ORG;
-
-    fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
-        TokenSpan { kind, start, end }
-    }
 
     #[test]
     fn a_known_place_in_a_list_of_places_is_one() {

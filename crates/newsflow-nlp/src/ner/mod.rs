@@ -610,7 +610,8 @@ mod tests {
     use super::tags::TokenSpan;
     use super::*;
 
-    fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
+    /// A span of `kind` over tokens `start..end`, for the rules' tests.
+    pub(super) fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
         TokenSpan { kind, start, end }
     }
 
