@@ -66,6 +66,9 @@ impl Annotator {
         let tagger = Tagger::builtin(NER_MODEL, &NER_SCORES.0, crate::ner::Lexicon::builtin())?;
         let mut annotator = Self::new().with_ner(tagger, NER_MODEL_VERSION.to_string());
         annotator.abbreviations = entities::abbreviations_from_tsv(ORG_ABBREVIATIONS_TSV);
+        annotator
+            .abbreviations
+            .extend(entities::abbreviations_from_tsv(entities::CLIPPED_NAMES));
         annotator.places =
             Places::builtin(NATIONALITIES_TSV).ok_or_else(|| crate::ModelError::Damaged {
                 kind: "place list",
@@ -542,6 +545,24 @@ mod tests {
             !names.iter().any(|n| ["PCs", "DVDs", "MSPs"].contains(n)),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn the_fed_is_the_federal_reserve() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Federal Reserve holds rates",
+            "The Federal Reserve kept rates on hold on Wednesday. The Fed said \
+             inflation had eased.",
+        );
+        let out = annotator.annotate(raw, None);
+        let reserve: Vec<(&str, u32)> = out
+            .entities
+            .iter()
+            .filter(|e| e.text == "Fed" || e.canonical.contains("Federal"))
+            .map(|e| (e.canonical.as_str(), e.count))
+            .collect();
+        assert_eq!(reserve, [("Federal Reserve", 3)]);
     }
 
     #[test]
