@@ -108,14 +108,7 @@ pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Ga
             None
         }
     };
-    // most documents have none
-    if !spans
-        .iter()
-        .zip(surfaces)
-        .any(|(s, w)| kind(s, w).is_some())
-    {
-        return;
-    }
+    // the full names are searched only for the few spans that qualify
     let given_name = |surface: &str| {
         spans.iter().zip(surfaces).any(|(s, w)| {
             s.kind == PER

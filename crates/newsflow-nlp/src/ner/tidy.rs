@@ -28,7 +28,7 @@ pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<Ch
             }
             // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
             // a kind of thing, and CoNLL leaves "MPs" outside any entity;
-            // nor an acronym that names a kind of thing alone ("PC", "DVD")
+            // nor an acronym that names a kind of thing alone ("PC", "DVD");
             // nor a word of no letter or digit ("research & development")
             let alone = (run.len() == 1).then(|| tokens[run.start].text(text));
             let kind_or_symbol = |w: &str| {
