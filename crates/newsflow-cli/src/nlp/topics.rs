@@ -106,6 +106,16 @@ pub struct TrainTopicsArgs {
     /// (all negatives) against the tuning set's (0: the tuning set alone).
     #[arg(long, default_value_t = 0.0)]
     pub lexicon_calibration_bbc_weight: f64,
+    /// One scaling shared by the five topics BBC labels, instead of one
+    /// for each (fitted on its own pairs of the BBC folds and the tuning
+    /// sets).
+    #[arg(long)]
+    pub one_bbc_scaling: bool,
+    /// A scaling for each of the twelve topics BBC does not label too,
+    /// instead of one they share (worse by cross-validation on the tuning
+    /// sets, which hold 10 to 16 articles of each).
+    #[arg(long)]
+    pub per_lexicon_topic_calibration: bool,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +205,8 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
                 folds: args.calibration_folds,
                 separate_lexicon_topics: !args.shared_calibration,
                 lexicon_topics_bbc_weight: args.lexicon_calibration_bbc_weight,
+                per_bbc_topic: !args.shared_calibration && !args.one_bbc_scaling,
+                per_lexicon_topic: args.per_lexicon_topic_calibration,
             },
         )
         .map_err(anyhow::Error::msg)?;
@@ -209,6 +221,17 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             args.calibration_folds,
             folds(&fit.fold_top1),
             folds(&fit.fold_top1_calibrated)
+        );
+        let cv = &fit.tuning_cv;
+        let (loss, loss_sd) = mean_sd(cv.log_loss.iter().copied());
+        let (top1, top1_sd) = mean_sd(cv.top1.iter().copied());
+        eprintln!(
+            "the scalings fitted without each of {} folds of {}, scored on it: log loss per \
+             (article, topic) {loss:.4} ± {loss_sd:.4}, best topic applies {top1:.4} ± \
+             {top1_sd:.4}, calibration error of the best topic {:.3}",
+            cv.log_loss.len(),
+            tuning_names,
+            cv.best_ece()
         );
         let scaling = |p: &newsflow_nlp::training::Platt| {
             let sign = if p.b < 0.0 { '−' } else { '+' };
@@ -229,7 +252,11 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             Some(other) => eprintln!(
                 "calibration of the five topics BBC labels: {}, fitted on their pairs of the \
                  BBC folds and {}; of the other twelve: {}, fitted on their pairs of {}{}",
-                scaling(&fit.platt),
+                if args.one_bbc_scaling {
+                    scaling(&fit.platt)
+                } else {
+                    "one scaling for each (below)".to_string()
+                },
                 tuning_names,
                 scaling(other),
                 tuning_names,
@@ -242,6 +269,11 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
                     " alone".to_string()
                 }
             ),
+        }
+        if fit.lexicon_only.is_some() && !args.one_bbc_scaling {
+            for (label, p) in model.top.labels.iter().zip(&fit.per_topic) {
+                eprintln!("  {}: {}", label.label, scaling(p));
+            }
         }
         model = model.with_calibration(fit.per_topic);
     }

@@ -2,12 +2,13 @@
 //! topic applies about half the time.
 //!
 //! The raw scorers are trained on soft targets and on pseudo-articles, so
-//! their probabilities say little by themselves. One Platt scaling,
-//! `sigmoid(a × raw + b)` shared by every topic, is fitted on scores of
-//! articles the scorers never saw (cross-validation folds, and a tuning
-//! set). It is monotone, so the ranking of topics is unchanged; a
-//! second-level topic is scored parent × share, so it never rises above
-//! its parent.
+//! their probabilities say little by themselves. A Platt scaling,
+//! `sigmoid(a × raw + b)`, is fitted on scores of articles the scorers
+//! never saw (cross-validation folds, and the tuning sets): one for each
+//! topic BBC labels, one shared by the twelve it does not (see
+//! `train::calibrate`). Each is monotone, so a topic's ranking of articles
+//! is unchanged; a second-level topic is scored parent × share, so it
+//! never rises above its parent.
 
 use crate::rng::Rng;
 
