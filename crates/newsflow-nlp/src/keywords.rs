@@ -340,6 +340,9 @@ fn headline_verbs(
         if !word.chars().any(char::is_alphabetic) || with_lower(word, is_stop) {
             return None;
         }
+        if crate::ner::names_a_kind(word) {
+            return Some(None);
+        }
         Some(with_lower(word, |w| {
             class_of(w).or_else(|| {
                 let stem = w.strip_suffix('s').filter(|s| !s.ends_with('s'))?;
@@ -553,7 +556,9 @@ pub fn keywords(
         }
     }
     // A capitalised word of a name the tagger missed once ("Putin" in a
-    // headline) still belongs to that name, when it belongs to only one.
+    // headline) still belongs to that name, when it belongs to only one
+    // and is no acronym of a kind of thing: "AI" of "AI Act" does not make
+    // "landmark AI rules" a name between two fragments.
     let mut names: Vec<Name> = names.to_vec();
     let mut owner: HashMap<&str, Option<&str>, Seeded> = HashMap::default();
     for name in &names {
@@ -573,6 +578,7 @@ pub fn keywords(
         if in_name[i].is_some()
             || !word.chars().next().is_some_and(char::is_uppercase)
             || with_lower(word, is_stop)
+            || crate::ner::names_a_kind(word)
             || credits.iter().any(|c| c.contains(&i))
         {
             continue;
@@ -713,7 +719,13 @@ pub fn keywords(
     let amount: Vec<bool> = words.iter().map(|w| is_amount(w)).collect();
     let year: Vec<bool> = words.iter().map(|w| is_year(w)).collect();
     let money = |at: usize| at > 0 && matches!(tokens[at - 1].text(text), "£" | "$" | "€" | "¥");
-    let class: Vec<Option<WordClass>> = words.iter().map(|w| class_in_phrase(w)).collect();
+    let class: Vec<Option<WordClass>> = words
+        .iter()
+        // An acronym of a kind of thing ("ai", "pc") is a noun, although
+        // the class table, built from lower-cased text, lists "ai" as a
+        // verb and so cut "landmark AI rules" in two.
+        .map(|w| class_in_phrase(w).filter(|_| !crate::ner::is_kind_acronym(w)))
+        .collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
     // "after succumbing to"), while after a singular noun it is more often
@@ -1396,6 +1408,24 @@ mod tests {
                 .any(|a| k.split(' ').any(|w| w == *a))),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn an_acronym_of_a_kind_of_thing_is_a_noun() {
+        // the class table lists "ai" as a verb, which cut the headline's
+        // object into "landmark" and "rules"
+        let doc = crate::Document::new(
+            "Parliament approves landmark AI rules",
+            "Lawmakers approved the rules on Wednesday. Makers of powerful AI models \
+             must say how they are trained.",
+        );
+        let got: Vec<String> = of_document(&doc, &[], 20)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(got.iter().any(|p| p == "landmark AI rules"), "{got:?}");
+        assert!(got.iter().any(|p| p.ends_with("AI models")), "{got:?}");
+        assert!(!got.iter().any(|p| p == "landmark"), "{got:?}");
     }
 
     #[test]

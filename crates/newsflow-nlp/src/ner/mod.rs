@@ -15,6 +15,7 @@ pub(crate) mod score_layout;
 pub mod selection;
 pub mod tags;
 mod tidy;
+pub(crate) use tidy::{is_kind_acronym, names_a_kind};
 pub mod train;
 
 use features::{context_features, is_headline, DocumentContext, LOCAL_FEATURES};

@@ -118,9 +118,14 @@ const KIND_ACRONYMS: &[&str] = &[
 ];
 
 /// Whether a one-word mention is an acronym of a kind of thing ("PC").
-fn names_a_kind(word: &str) -> bool {
+pub(crate) fn names_a_kind(word: &str) -> bool {
     // Most one-word names are longer than any of them.
     word.len() <= 4 && KIND_ACRONYMS.contains(&word)
+}
+
+/// Whether a word, in any case, is one of those acronyms ("ai", "Pc").
+pub(crate) fn is_kind_acronym(word: &str) -> bool {
+    word.len() <= 4 && KIND_ACRONYMS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Whether a mention is the plural of an acronym: two or more capitals and
