@@ -1426,6 +1426,27 @@ mod tests {
         assert!(got.iter().any(|p| p == "landmark AI rules"), "{got:?}");
         assert!(got.iter().any(|p| p.ends_with("AI models")), "{got:?}");
         assert!(!got.iter().any(|p| p == "landmark"), "{got:?}");
+        // nor is it a word of a name it is not written in ("AI Act")
+        let text = "The AI Act passed on Wednesday. Makers of AI models welcomed the AI Act.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let names: Vec<Name> = words
+            .windows(2)
+            .enumerate()
+            .filter(|(_, pair)| *pair == ["AI", "Act"])
+            .map(|(i, _)| Name {
+                tokens: i..i + 2,
+                canonical: Some("AI Act"),
+                person: false,
+            })
+            .collect();
+        assert_eq!(names.len(), 2);
+        let got: Vec<String> = keywords(text, &tokens, &sentences, 0, &[], &names, 10)
+            .into_iter()
+            .map(|k| k.text)
+            .collect();
+        assert!(got.iter().any(|p| p == "AI models"), "{got:?}");
     }
 
     #[test]
