@@ -1360,17 +1360,13 @@ mod tests {
             per_bbc_topic: false,
             per_lexicon_topic: false,
         };
+        let own_options = CalibrationOptions {
+            per_bbc_topic: true,
+            ..options
+        };
         let shared = scalings(&bbc, &tuning, &labelled, &options);
         assert_eq!(shared.per_topic[0], shared.per_topic[1]);
-        let own = scalings(
-            &bbc,
-            &tuning,
-            &labelled,
-            &CalibrationOptions {
-                per_bbc_topic: true,
-                ..options
-            },
-        );
+        let own = scalings(&bbc, &tuning, &labelled, &own_options);
         // the offsets come back, and the twelve's scaling is untouched
         assert!(
             (own.per_topic[0].b + 2.0).abs() < 0.5,
@@ -1385,16 +1381,7 @@ mod tests {
         assert_eq!(own.per_topic[2], shared.per_topic[2]);
         // held-out tuning articles tell the two apart
         let shared_cv = tuning_cross_validation(&bbc, &tuning, &labelled, &options, 5);
-        let own_cv = tuning_cross_validation(
-            &bbc,
-            &tuning,
-            &labelled,
-            &CalibrationOptions {
-                per_bbc_topic: true,
-                ..options
-            },
-            5,
-        );
+        let own_cv = tuning_cross_validation(&bbc, &tuning, &labelled, &own_options, 5);
         assert_eq!(own_cv.log_loss.len(), 5);
         assert_eq!(own_cv.best.len(), 200);
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
