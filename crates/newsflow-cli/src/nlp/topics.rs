@@ -11,6 +11,7 @@ use newsflow_nlp::training::{
     parse_lexicon, train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation,
     TopicModel, TopicSources as Sources, TopicTrainOptions as TrainOptions, SENTENCES_PER_WINDOW,
 };
+use newsflow_nlp::Document;
 
 use super::file_name;
 
@@ -333,9 +334,10 @@ fn short_as_ag_news(model: &TopicModel, articles: &[Expected]) -> (usize, usize)
     let hits = articles
         .iter()
         .filter(|article| {
+            let doc = Document::new(&article.title, &article.body);
             let features = model
                 .featurizer()
-                .features(&article.title, first_sentence(&article.body));
+                .features(doc.title(), first_sentence(&doc));
             let best = model.top_level(&features).into_iter().next();
             let main = article.topics.first();
             best.zip(main)
@@ -345,14 +347,14 @@ fn short_as_ag_news(model: &TopicModel, articles: &[Expected]) -> (usize, usize)
     (hits, articles.len())
 }
 
-/// The first sentence of a text: up to the first full stop, question or
-/// exclamation mark followed by white space.
-fn first_sentence(text: &str) -> &str {
-    let text = text.trim_start();
-    text.char_indices()
-        .zip(text.chars().skip(1))
-        .find(|((_, c), next)| matches!(c, '.' | '!' | '?') && next.is_whitespace())
-        .map_or(text, |((at, c), _)| &text[..at + c.len_utf8()])
+/// The body's first sentence, as the annotator splits sentences.
+fn first_sentence(doc: &Document) -> &str {
+    let tokens = doc.body_tokens();
+    let sentence = doc.body_sentences().first().and_then(|s| {
+        let (first, last) = (tokens.get(s.start)?, tokens.get(s.end.checked_sub(1)?)?);
+        doc.text().get(first.byte_start..last.byte_end)
+    });
+    sentence.unwrap_or_default()
 }
 
 /// The AG News class of a top-level IPTC topic.
@@ -455,12 +457,14 @@ mod tests {
 
     #[test]
     fn the_first_sentence_ends_at_its_mark() {
+        let first = |body: &str| first_sentence(&Document::new("A title", body)).to_string();
         assert_eq!(
-            first_sentence("  Shares rose 3.5% on Monday. Analysts were surprised."),
+            first("Shares rose 3.5% on Monday. Analysts were surprised."),
             "Shares rose 3.5% on Monday."
         );
-        assert_eq!(first_sentence("Is it over? Yes."), "Is it over?");
-        assert_eq!(first_sentence("No mark at all"), "No mark at all");
+        assert_eq!(first("Is it over? Yes."), "Is it over?");
+        assert_eq!(first("No mark at all"), "No mark at all");
+        assert_eq!(first(""), "");
     }
 
     #[test]
