@@ -1,6 +1,7 @@
 //! `newsflow nlp`: training and evaluating the models, one module per
 //! model.
 
+mod ag_news;
 mod keywords;
 mod ner;
 mod tables;

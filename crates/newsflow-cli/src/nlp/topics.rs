@@ -7,12 +7,12 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Args;
 use newsflow_nlp::training::{
-    calibrate, evaluate_topics as evaluate, gmb_windows, held_out, mean_sd, parse_bbc,
+    calibrate, evaluate_topics as evaluate, gmb_windows, held_out, mean_sd, parse_bbc, parse_conll,
     parse_lexicon, train_topics as train, CalibrationOptions, Expected, Taxonomy, TopicEvaluation,
     TopicModel, TopicSources as Sources, TopicTrainOptions as TrainOptions, SENTENCES_PER_WINDOW,
 };
-use newsflow_nlp::Document;
 
+use super::ag_news::{parse_labels, score_reuters, short_as_ag_news};
 use super::file_name;
 
 /// The tuning sets written for the project: the first, nearly all single
@@ -134,6 +134,14 @@ pub struct EvalTopicsArgs {
     /// trained or tuned on): only its totals are printed.
     #[arg(long, default_value = "eval/topics/eval.jsonl")]
     pub eval: PathBuf,
+    /// CoNLL-2003 documents (Reuters, 1996), scored as AG News is against
+    /// the classes `--reuters-labels` gives them.
+    #[arg(long, default_value = "../shared/data/conll2003/eng.testa")]
+    pub reuters: PathBuf,
+    /// `index<TAB>AG News class<TAB>headline` of documents of `--reuters`,
+    /// labelled for the project.
+    #[arg(long, default_value = "eval/topics/reuters-ag.tsv")]
+    pub reuters_labels: PathBuf,
     /// List every miss of the BBC fifth and the tuning sets.
     #[arg(long)]
     pub verbose: bool,
@@ -327,46 +335,6 @@ fn read_expected(path: &Path) -> anyhow::Result<Vec<Expected>> {
     Ok(out)
 }
 
-/// How many of `articles`, cut to their title and first sentence, get the
-/// AG News class of their main topic from their best topic: a proxy for
-/// short agency items, which BBC's long articles do not show.
-fn short_as_ag_news(model: &TopicModel, articles: &[Expected]) -> (usize, usize) {
-    let hits = articles
-        .iter()
-        .filter(|article| {
-            let doc = Document::new(&article.title, &article.body);
-            let features = model
-                .featurizer()
-                .features(doc.title(), first_sentence(&doc));
-            let best = model.top_level(&features).into_iter().next();
-            let main = article.topics.first();
-            best.zip(main)
-                .is_some_and(|(best, main)| ag_class(&best.id) == ag_class(main))
-        })
-        .count();
-    (hits, articles.len())
-}
-
-/// The body's first sentence, as the annotator splits sentences.
-fn first_sentence(doc: &Document) -> &str {
-    let tokens = doc.body_tokens();
-    let sentence = doc.body_sentences().first().and_then(|s| {
-        let (first, last) = (tokens.get(s.start)?, tokens.get(s.end.checked_sub(1)?)?);
-        doc.text().get(first.byte_start..last.byte_end)
-    });
-    sentence.unwrap_or_default()
-}
-
-/// The AG News class of a top-level IPTC topic.
-fn ag_class(code: &str) -> &'static str {
-    match code {
-        "medtop:15000000" => "Sports",
-        "medtop:04000000" => "Business",
-        "medtop:13000000" => "Sci/Tech",
-        _ => "World",
-    }
-}
-
 fn print(name: &str, eval: &TopicEvaluation, verbose: bool) {
     println!(
         "{name}: {} articles, top-1 accuracy {:.4} ({}), top-1 = main topic {:.4}, top-3 accuracy {:.4} ({})",
@@ -417,6 +385,22 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         hits as f64 / n.max(1) as f64
     );
 
+    let labels = parse_labels(&read(&args.reuters_labels)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.reuters_labels.display()))?;
+    let reuters = score_reuters(&model, &parse_conll(&read(&args.reuters)?), &labels)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.reuters.display()))?;
+    let share = |hits: usize| hits as f64 / reuters.labelled.max(1) as f64;
+    println!(
+        "Reuters documents of {} labelled with AG News classes, scored as AG News is: whole \
+         {:.4} ({} of {}), headline and first sentence {:.4} ({})",
+        file_name(&args.reuters),
+        share(reuters.whole),
+        reuters.whole,
+        reuters.labelled,
+        share(reuters.short),
+        reuters.short
+    );
+
     for path in &args.check {
         print(
             &format!("{} (tuning)", file_name(path)),
@@ -449,30 +433,4 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         println!("{}: {}", file_name(path), best.join(", "));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_first_sentence_ends_at_its_mark() {
-        let first = |body: &str| first_sentence(&Document::new("A title", body)).to_string();
-        assert_eq!(
-            first("Shares rose 3.5% on Monday. Analysts were surprised."),
-            "Shares rose 3.5% on Monday."
-        );
-        assert_eq!(first("Is it over? Yes."), "Is it over?");
-        assert_eq!(first("No mark at all"), "No mark at all");
-        assert_eq!(first(""), "");
-    }
-
-    #[test]
-    fn topics_map_to_ag_news_classes() {
-        assert_eq!(ag_class("medtop:15000000"), "Sports");
-        assert_eq!(ag_class("medtop:04000000"), "Business");
-        assert_eq!(ag_class("medtop:13000000"), "Sci/Tech");
-        assert_eq!(ag_class("medtop:11000000"), "World");
-        assert_eq!(ag_class("medtop:16000000"), "World");
-    }
 }
