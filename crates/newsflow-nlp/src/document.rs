@@ -135,6 +135,16 @@ impl Document {
         &self.body_sentences
     }
 
+    /// The body's first sentence as written ("" for an empty body).
+    pub fn first_body_sentence(&self) -> &str {
+        let tokens = self.body_tokens();
+        let sentence = self.body_sentences().first().and_then(|s| {
+            let (first, last) = (tokens.get(s.start)?, tokens.get(s.end.checked_sub(1)?)?);
+            self.text.get(first.byte_start..last.byte_end)
+        });
+        sentence.unwrap_or_default()
+    }
+
     /// Credits: photo credits such as "(AA Photo)" and a dateline's agency,
     /// "(Reuters) -", as ranges of [`Document::tokens`]. No entity or key
     /// phrase comes from them.
@@ -221,6 +231,22 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_sentence_ends_at_its_mark() {
+        let first = |body: &str| {
+            Document::new("A title", body)
+                .first_body_sentence()
+                .to_string()
+        };
+        assert_eq!(
+            first("Shares rose 3.5% on Monday. Analysts were surprised."),
+            "Shares rose 3.5% on Monday."
+        );
+        assert_eq!(first("Is it over? Yes."), "Is it over?");
+        assert_eq!(first("No mark at all"), "No mark at all");
+        assert_eq!(first(""), "");
+    }
 
     #[test]
     fn fields_and_spans_map_back() {

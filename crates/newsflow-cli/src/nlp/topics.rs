@@ -91,6 +91,10 @@ pub struct TrainTopicsArgs {
     /// BBC topics it holds no lexicon term of (0: none).
     #[arg(long, default_value_t = TrainOptions::default().news_bbc_negative)]
     pub news_bbc_negative: f32,
+    /// Weight of a BBC article cut to its title and first sentence, an
+    /// example beside the whole article (0: no cuts).
+    #[arg(long, default_value_t = TrainOptions::default().bbc_cut_weight)]
+    pub bbc_cut_weight: f32,
     /// The tuning sets, one of the two sources the calibration is fitted
     /// on (the other: cross-validation folds of the BBC articles);
     /// repeatable.
@@ -142,7 +146,8 @@ pub struct EvalTopicsArgs {
     /// labelled for the project.
     #[arg(long, default_value = "eval/topics/reuters-ag.tsv")]
     pub reuters_labels: PathBuf,
-    /// List every miss of the BBC fifth and the tuning sets.
+    /// List every miss of the BBC fifth, the Reuters documents and the
+    /// tuning sets.
     #[arg(long)]
     pub verbose: bool,
     /// Also print the five best top-level topics of this article (a text
@@ -179,6 +184,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         news_margin: args.news_margin,
         news_per_topic: args.news_per_topic,
         news_bbc_negative: args.news_bbc_negative,
+        bbc_cut_weight: args.bbc_cut_weight,
         ..TrainOptions::default()
     };
     let news = if args.news_min_terms > 0 {
@@ -290,10 +296,11 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&args.output, &bytes)
         .with_context(|| format!("writing {}", args.output.display()))?;
     eprintln!(
-        "trained on {} BBC articles (held-out fifth left out), {} taxonomy definitions, \
-         {} lexicon pseudo-articles, {} lexicon labels of BBC articles, {} of {} news windows \
-         labelled by the lexicon; {} epochs, seed {}, {:.1} s",
+        "trained on {} BBC articles (held-out fifth left out) and {} cut to title and first \
+         sentence, {} taxonomy definitions, {} lexicon pseudo-articles, {} lexicon labels of BBC \
+         articles, {} of {} news windows labelled by the lexicon; {} epochs, seed {}, {:.1} s",
         report.bbc_articles,
+        report.bbc_cuts,
         report.taxonomy_documents,
         report.pseudo_articles,
         report.lexicon_labels,
@@ -400,6 +407,11 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
         share(reuters.short),
         reuters.short
     );
+    if args.verbose {
+        for miss in &reuters.misses {
+            println!("  miss {miss}");
+        }
+    }
 
     for path in &args.check {
         print(
