@@ -566,6 +566,41 @@ mod tests {
     }
 
     #[test]
+    fn companies_the_tagger_never_saw_are_organisations() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let types = |title: &str, body: &str| -> Vec<(String, String)> {
+            let out = annotator.annotate(RawArticle::new(title, body), None);
+            out.entities
+                .into_iter()
+                .map(|e| (e.canonical, e.kind))
+                .collect()
+        };
+        let chips = types(
+            "Chipmaker profits jump",
+            "Chief executive Jensen Huang said customers including Microsoft, Amazon and \
+             Meta were building new data centres. Technology companies including Google and \
+             OpenAI will have to comply.",
+        );
+        for name in ["Amazon", "Meta", "OpenAI"] {
+            assert!(
+                chips.contains(&(name.to_string(), "ORG".to_string())),
+                "{name}: {chips:?}"
+            );
+        }
+        // the river keeps its type
+        let river = types(
+            "Brazil to use hovercrafts for Amazon travel",
+            "Hovercrafts will soon ply the waters of the Amazon, the ministry said.",
+        );
+        assert!(
+            river
+                .iter()
+                .all(|(name, kind)| name != "Amazon" || kind == "LOC"),
+            "{river:?}"
+        );
+    }
+
+    #[test]
     fn a_holiday_is_a_date_and_still_a_key_phrase() {
         let mut raw = RawArticle::new(
             "Shops brace for Christmas rush",

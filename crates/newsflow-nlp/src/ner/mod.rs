@@ -5,6 +5,7 @@
 //! [`crate::tokenizer`], splits it into sentences (every line break ends
 //! one), and returns typed spans in code points.
 
+mod companies;
 pub mod eval;
 pub mod features;
 mod lists;
@@ -200,6 +201,9 @@ impl Tagger {
         let mut out = Vec::new();
         let mut runs = Vec::new();
         let mut surfaces = Vec::new();
+        // whether the words around each span show a company's name used
+        // otherwise ("the Amazon", "Boeing 707")
+        let mut other_use = Vec::new();
         for ((view, sentence), mut spans) in views.iter().zip(sentences).zip(tagged) {
             apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
             join_of_names(&view.words, &mut spans);
@@ -227,10 +231,12 @@ impl Tagger {
                 });
                 runs.push(sentence.start + s.start..sentence.start + s.end);
                 surfaces.push(view.words[s.start..s.end].join(" "));
+                other_use.push(companies::other_use(&view.words, s.start..s.end));
             }
         }
         harmonise_types(&mut out, &surfaces);
         retype::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
+        companies::companies_are_organisations(&mut out, &surfaces, &other_use);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs)
     }
