@@ -95,6 +95,10 @@ pub struct TrainTopicsArgs {
     /// example beside the whole article (0: no cuts).
     #[arg(long, default_value_t = TrainOptions::default().bbc_cut_weight)]
     pub bbc_cut_weight: f32,
+    /// Leave the lexicon terms of the twelve topics BBC does not label out
+    /// of BBC articles' features.
+    #[arg(long)]
+    pub mask_lexicon_in_bbc: bool,
     /// The tuning sets, one of the two sources the calibration is fitted
     /// on (the other: cross-validation folds of the BBC articles);
     /// repeatable.
@@ -185,6 +189,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
         news_per_topic: args.news_per_topic,
         news_bbc_negative: args.news_bbc_negative,
         bbc_cut_weight: args.bbc_cut_weight,
+        bbc_mask_lexicon: args.mask_lexicon_in_bbc,
         ..TrainOptions::default()
     };
     let news = if args.news_min_terms > 0 {
