@@ -411,7 +411,7 @@ pub fn train(
     if options.bbc_cut_weight > 0.0 {
         let trainable = bbc.iter().filter(|a| !is_held_out(&a.id));
         let labelled = trainable.filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category));
-        let cuts: Vec<Example> = examples
+        let cuts: Vec<Example> = examples[..report.bbc_articles]
             .iter()
             .zip(labelled)
             .map(|(example, article)| {
@@ -584,13 +584,14 @@ pub fn train(
         })
         .collect();
     let featurizer = featurizer.with_vocabulary(vocabulary.clone());
+    // the BBC articles, then their cuts
+    let bbc_end = report.bbc_articles + report.bbc_cuts;
     if options.bbc_mask_lexicon {
         let terms = LexiconTerms::new(&featurizer, lexicon, &index, taxonomy);
         let masked: std::collections::HashSet<u64> = (0..labels.len())
             .filter(|&t| !bbc_known(&labels[t].id))
             .flat_map(|t| terms.keys(t))
             .collect();
-        let bbc_end = report.bbc_articles + report.bbc_cuts;
         for example in &mut examples[..bbc_end] {
             example.features.retain(|(key, _)| !masked.contains(key));
         }
@@ -600,8 +601,6 @@ pub fn train(
     }
 
     let known_to_bbc: Vec<bool> = labels.iter().map(|l| bbc_known(&l.id)).collect();
-    // the BBC articles, then their cuts
-    let bbc_end = report.bbc_articles + report.bbc_cuts;
     let news_weight = news_weights(&labels, &report.news_by_topic, options.news_per_topic);
     let mut top = Linear::new(labels.clone());
     let mut order: Vec<usize> = (0..examples.len()).collect();
