@@ -1182,6 +1182,20 @@ mod tests {
         }
     }
 
+    /// A taxonomy of politics and one other top-level topic.
+    fn politics_and(id: &str, name: &str, definition: &str) -> Taxonomy {
+        let other = serde_json::json!({
+            "id": id, "name": name, "definition": definition,
+            "level": 1, "parent": null, "retired": false
+        });
+        let politics = serde_json::json!({
+            "id": "medtop:11000000", "name": "politics",
+            "definition": "Government and elections",
+            "level": 1, "parent": null, "retired": false
+        });
+        Taxonomy::parse(&serde_json::json!([politics, other]).to_string()).unwrap()
+    }
+
     const TAXONOMY: &str = r#"[
       {"id": "medtop:15000000", "name": "sport", "definition": "Competitive activity", "level": 1, "parent": null, "retired": false},
       {"id": "medtop:17000000", "name": "weather", "definition": "The study of the atmosphere", "level": 1, "parent": null, "retired": false},
@@ -1215,11 +1229,11 @@ mod tests {
 
     #[test]
     fn bbc_labels_are_weak_negatives_for_the_topics_bbc_does_not_label() {
-        const TWO: &str = r#"[
-          {"id": "medtop:11000000", "name": "politics", "definition": "Government and elections", "level": 1, "parent": null, "retired": false},
-          {"id": "medtop:16000000", "name": "conflict, war and peace", "definition": "Armed conflict", "level": 1, "parent": null, "retired": false}
-        ]"#;
-        let taxonomy = Taxonomy::parse(TWO).unwrap();
+        let taxonomy = politics_and(
+            "medtop:16000000",
+            "conflict, war and peace",
+            "Armed conflict",
+        );
         let lexicon =
             parse_lexicon("medtop:16000000\t-\ttroops, shelling, soldiers, ceasefire\n").unwrap();
         // BBC politics stories that are about a war as well
@@ -1257,11 +1271,7 @@ mod tests {
 
     #[test]
     fn bbc_articles_cut_short_are_examples_of_their_own() {
-        const TWO: &str = r#"[
-          {"id": "medtop:11000000", "name": "politics", "definition": "Government and elections", "level": 1, "parent": null, "retired": false},
-          {"id": "medtop:15000000", "name": "sport", "definition": "Competitive activity", "level": 1, "parent": null, "retired": false}
-        ]"#;
-        let taxonomy = Taxonomy::parse(TWO).unwrap();
+        let taxonomy = politics_and("medtop:15000000", "sport", "Competitive activity");
         let filler = " The council met on Tuesday and officials spoke at length.".repeat(12);
         let bbc: Vec<BbcArticle> = (0..60)
             .map(|i| {
@@ -1303,11 +1313,7 @@ mod tests {
 
     #[test]
     fn masked_lexicon_terms_teach_bbc_topics_nothing() {
-        const TWO: &str = r#"[
-          {"id": "medtop:11000000", "name": "politics", "definition": "Government and elections", "level": 1, "parent": null, "retired": false},
-          {"id": "medtop:02000000", "name": "crime, law and justice", "definition": "Crime", "level": 1, "parent": null, "retired": false}
-        ]"#;
-        let taxonomy = Taxonomy::parse(TWO).unwrap();
+        let taxonomy = politics_and("medtop:02000000", "crime, law and justice", "Crime");
         let lexicon = parse_lexicon("medtop:02000000\t-\tpolice, robbery, arrest\n").unwrap();
         // BBC politics stories that talk of the police
         let bbc: Vec<BbcArticle> = (0..40)
