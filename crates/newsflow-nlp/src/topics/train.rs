@@ -395,9 +395,7 @@ pub fn train(
 
     if options.lexicon_min_terms > 0 {
         let terms = LexiconTerms::new(&featurizer, lexicon, &index, taxonomy);
-        let trainable = bbc.iter().filter(|a| !is_held_out(&a.id));
-        let labelled = trainable.filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category));
-        for (example, article) in examples.iter_mut().zip(labelled) {
+        for (example, article) in examples.iter_mut().zip(trained_bbc(bbc)) {
             for (topic, found) in terms.count(&featurizer, &article.title, &article.text) {
                 if found >= options.lexicon_min_terms && !bbc_known(&labels[topic].id) {
                     example.targets[topic] = example.targets[topic].max(options.lexicon_target);
@@ -409,11 +407,9 @@ pub fn train(
     }
 
     if options.bbc_cut_weight > 0.0 {
-        let trainable = bbc.iter().filter(|a| !is_held_out(&a.id));
-        let labelled = trainable.filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category));
         let cuts: Vec<Example> = examples[..report.bbc_articles]
             .iter()
-            .zip(labelled)
+            .zip(trained_bbc(bbc))
             .map(|(example, article)| {
                 let doc = crate::document::Document::new(&article.title, &article.text);
                 Example {
@@ -705,6 +701,14 @@ pub fn train(
 }
 
 /// Whether BBC's categories name this top-level code.
+/// The BBC articles the scorers train on, in the order of their examples:
+/// outside the held-out fifth, in one of [`BBC_TOPICS`].
+fn trained_bbc(bbc: &[BbcArticle]) -> impl Iterator<Item = &BbcArticle> {
+    bbc.iter()
+        .filter(|a| !is_held_out(&a.id))
+        .filter(|a| BBC_TOPICS.iter().any(|(c, _)| *c == a.category))
+}
+
 fn bbc_known(code: &str) -> bool {
     BBC_TOPICS.iter().any(|(_, c)| *c == code)
 }
