@@ -803,6 +803,60 @@ pub fn keywords(
         .map(|(t, s)| term_score(t, s))
         .collect();
 
+    // A clause's verb the class table cannot tell, at chunk position `p`
+    // (token `at`): an "-ing" word it does not know that opens a clause
+    // after a comma and takes an object ("the WHO said, urging governments
+    // to act"; "health, housing and schools" is a list), and a word in
+    // "-s" whose stem is a listed verb, ending a clause after a
+    // subordinating word and its singular subject ("as inflation eases.").
+    let word_at = |chunk: &[Option<(u32, &str)>], q: usize| {
+        chunk.get(q).copied().flatten().map(|(id, _)| id as usize)
+    };
+    let clause_verb = |chunk: &[Option<(u32, &str)>], p: usize, at: usize| {
+        let Some(id) = word_at(chunk, p) else {
+            return false;
+        };
+        let next = word_at(chunk, p + 1);
+        if participle[id] {
+            // its object: a determiner or pronoun, or a noun that is not
+            // the subject of a verb after it (", leading economists have
+            // warned"; ", texting is")
+            let takes_object = next.is_some_and(|n| {
+                is_object_start(words[n])
+                    || (alphabetic[n]
+                        && !stop[n]
+                        && matches!(class[n], None | Some(WordClass::Adjective))
+                        && !word_at(chunk, p + 2).is_some_and(|m| {
+                            class[m] == Some(WordClass::Verb) || is_auxiliary(words[m])
+                        }))
+            });
+            return at > 0 && tokens[at - 1].text(text) == "," && takes_object;
+        }
+        if next.is_some() || !plural[id] || class[id].is_some() || p < 2 {
+            return false;
+        }
+        let Some(subject) = word_at(chunk, p - 1) else {
+            return false;
+        };
+        let before = match word_at(chunk, p - 2) {
+            Some(b) if article[b] && p >= 3 => word_at(chunk, p - 3),
+            before => before,
+        };
+        alphabetic[subject]
+            && !stop[subject]
+            && !plural[subject]
+            && class[subject].is_none()
+            && before.is_some_and(|b| is_subordinator(words[b]))
+            && is_verb_s_form(words[id])
+    };
+    // once per token, since the loop below meets each word up to three times
+    let mut is_clause_verb = vec![false; tokens.len()];
+    for (c, chunk) in chunks.iter().enumerate() {
+        for p in 0..chunk.len() {
+            let at = sentences[c].start + p;
+            is_clause_verb[at] = clause_verb(chunk, p, at);
+        }
+    }
     // candidate phrases: word ids → (count, where first seen)
     let mut candidates: HashMap<[u32; 3], (f64, usize, usize), Seeded> = HashMap::default();
     for (c, chunk) in chunks.iter().enumerate() {
@@ -836,6 +890,7 @@ pub fn keywords(
                     _ => false,
                 } || headline_verbs.contains(&at)
                     || after_who
+                    || is_clause_verb[at]
                     || (len > 1 && participle[*id as usize] && {
                         let previous = key[len - 2] as usize;
                         no_end[previous] || plural[previous]
@@ -1023,6 +1078,91 @@ fn divides_phrases(lower: &str) -> bool {
             | "though"
             | "unless"
     )
+}
+
+/// Words that open a subordinate clause before its subject ("as
+/// inflation eases", "while demand slows").
+fn is_subordinator(lower: &str) -> bool {
+    matches!(
+        lower,
+        "as" | "while"
+            | "when"
+            | "whenever"
+            | "if"
+            | "because"
+            | "although"
+            | "though"
+            | "unless"
+            | "until"
+            | "once"
+            | "since"
+            | "after"
+            | "before"
+    )
+}
+
+/// Determiners and object pronouns: what can open a verb's object
+/// ("urging the government", "leaving them").
+fn is_object_start(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "your"
+            | "this"
+            | "these"
+            | "those"
+            | "them"
+            | "him"
+            | "it"
+            | "us"
+            | "me"
+    )
+}
+
+/// Auxiliaries and the verbs of reporting among the stop words: what
+/// follows a clause's subject.
+fn is_auxiliary(lower: &str) -> bool {
+    matches!(
+        lower,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "do"
+            | "does"
+            | "did"
+            | "said"
+            | "says"
+    )
+}
+
+/// Whether a lower-cased word the class table does not list is the "-s"
+/// form of a verb it does: "eases" of "ease", "pushes" of "push".
+fn is_verb_s_form(lower: &str) -> bool {
+    [lower.strip_suffix('s'), lower.strip_suffix("es")]
+        .into_iter()
+        .flatten()
+        .any(|stem| class_of(stem) == Some(WordClass::Verb))
 }
 
 /// Whether `last` is the adjective an office ends on, after its noun:
@@ -1447,6 +1587,34 @@ mod tests {
             .map(|k| k.text)
             .collect();
         assert!(got.iter().any(|p| p == "AI models"), "{got:?}");
+    }
+
+    #[test]
+    fn a_clause_verb_the_class_table_does_not_know_is_no_phrase() {
+        // the samples' fragments: a participle opening a clause after a
+        // comma, and a verb in "-s" ending a subordinate clause
+        let got = top(
+            "Measles cases rose, the agency said, urging governments to step up \
+             vaccination. The bank expects to cut rates as inflation eases.",
+            20,
+        );
+        assert!(!got.iter().any(|k| k.contains("urging")), "{got:?}");
+        assert!(!got.iter().any(|k| k.contains("eases")), "{got:?}");
+        assert!(got.iter().any(|k| k == "governments"), "{got:?}");
+        assert!(got.iter().any(|k| k == "inflation"), "{got:?}");
+        // but a gerund or an adjective before a clause's verb, and an
+        // "-ing" noun in a list, stay
+        let got = top(
+            "Pension funds may need a bailout, leading economists have warned. \
+             Spending rose, and after the holiday, trading then took a downward \
+             turn. The budget covers health, housing and schools, as the city \
+             adjusts.",
+            20,
+        );
+        for kept in ["leading economists", "trading", "housing"] {
+            assert!(got.iter().any(|k| k == kept), "{kept}: {got:?}");
+        }
+        assert!(!got.iter().any(|k| k.contains("adjusts")), "{got:?}");
     }
 
     #[test]
