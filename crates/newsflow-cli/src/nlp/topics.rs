@@ -12,7 +12,7 @@ use newsflow_nlp::training::{
     TopicModel, TopicSources as Sources, TopicTrainOptions as TrainOptions, SENTENCES_PER_WINDOW,
 };
 
-use super::ag_news::{parse_labels, score_reuters, short_as_ag_news};
+use super::ag_news::{parse_items, parse_labels, score_items, score_reuters, short_as_ag_news};
 use super::file_name;
 
 /// The tuning sets written for the project: the first, nearly all single
@@ -150,6 +150,10 @@ pub struct EvalTopicsArgs {
     /// labelled for the project.
     #[arg(long, default_value = "eval/topics/reuters-ag.tsv")]
     pub reuters_labels: PathBuf,
+    /// `AG News class<TAB>title<TAB>summary` of items written for the
+    /// project in AG News' style, scored as AG News is.
+    #[arg(long, default_value = "eval/topics/ag-style.tsv")]
+    pub ag_style: PathBuf,
     /// List every miss of the BBC fifth, the Reuters documents and the
     /// tuning sets.
     #[arg(long)]
@@ -417,6 +421,18 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
             println!("  miss {miss}");
         }
     }
+    let items = parse_items(&read(&args.ag_style)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.ag_style.display()))?;
+    let (hits, got) = score_items(&model, &items);
+    let got: Vec<String> = got.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    println!(
+        "items of {} written in AG News' style, scored as AG News is: {:.4} ({hits} of {}); \
+         classes given: {}",
+        file_name(&args.ag_style),
+        hits as f64 / items.len().max(1) as f64,
+        items.len(),
+        got.join(", ")
+    );
 
     for path in &args.check {
         print(
