@@ -95,30 +95,17 @@ pub struct Label {
 
 /// `index<TAB>class<TAB>headline` lines; the error names the line.
 pub fn parse_labels(text: &str) -> Result<Vec<Label>, String> {
-    let mut labels = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let mut fields = line.splitn(3, '\t');
-        let (Some(index), Some(class), Some(headline)) =
-            (fields.next(), fields.next(), fields.next())
-        else {
-            return Err(format!(
-                "line {}: expected index, class and headline",
-                n + 1
-            ));
-        };
-        let index = index
-            .parse()
-            .map_err(|e| format!("line {}: index {index:?}: {e}", n + 1))?;
-        labels.push(Label {
-            index,
-            class: known_class(class).map_err(|e| format!("line {}: {e}", n + 1))?,
-            headline: headline.to_string(),
-        });
-    }
-    Ok(labels)
+    rows(
+        text,
+        "index, class and headline",
+        |[index, class, headline]| {
+            Ok(Label {
+                index: index.parse().map_err(|e| format!("index {index:?}: {e}"))?,
+                class: known_class(class)?,
+                headline: headline.to_string(),
+            })
+        },
+    )
 }
 
 fn known_class(class: &str) -> Result<String, String> {
@@ -138,22 +125,37 @@ pub struct Item {
 
 /// `class<TAB>title<TAB>summary` lines; the error names the line.
 pub fn parse_items(text: &str) -> Result<Vec<Item>, String> {
-    let mut items = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [class, title, summary] = fields[..] else {
-            return Err(format!("line {}: expected class, title and summary", n + 1));
-        };
-        items.push(Item {
-            class: known_class(class).map_err(|e| format!("line {}: {e}", n + 1))?,
-            title: title.to_string(),
-            summary: summary.to_string(),
-        });
-    }
-    Ok(items)
+    rows(
+        text,
+        "class, title and summary",
+        |[class, title, summary]| {
+            Ok(Item {
+                class: known_class(class)?,
+                title: title.to_string(),
+                summary: summary.to_string(),
+            })
+        },
+    )
+}
+
+/// Each non-blank line of three tab-separated fields (`what` names them)
+/// read by `row`; an error names its line.
+fn rows<T>(
+    text: &str,
+    what: &str,
+    row: impl Fn([&str; 3]) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            let fields: Vec<&str> = line.splitn(3, '\t').collect();
+            let [a, b, c] = fields[..] else {
+                return Err(format!("line {}: expected {what}", n + 1));
+            };
+            row([a, b, c]).map_err(|e| format!("line {}: {e}", n + 1))
+        })
+        .collect()
 }
 
 /// How many `items` get their class from the best topic, and each class
