@@ -1,6 +1,7 @@
 //! The last corrections to a document's spans, after their types are
-//! harmonised: where the tagger ran a name across a possessive or into a
-//! contraction, or took a word that names no one thing for a name.
+//! harmonised: where the tagger ran a name across a possessive, a place
+//! across a comma or a name into a contraction, or took a word that names
+//! no one thing for a name.
 
 use std::collections::HashMap;
 use std::ops::Range;
