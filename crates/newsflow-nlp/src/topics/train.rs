@@ -1186,6 +1186,16 @@ mod tests {
         }
     }
 
+    /// The calibrated score `model` gives topic `id` for an article.
+    fn score_of(model: &TopicModel, title: &str, body: &str, id: &str) -> f64 {
+        model
+            .classify(title, body)
+            .into_iter()
+            .find(|t| t.id == id)
+            .map(|t| t.score)
+            .unwrap()
+    }
+
     /// A taxonomy of politics and one other top-level topic.
     fn politics_and(id: &str, name: &str, definition: &str) -> Taxonomy {
         let other = serde_json::json!({
@@ -1258,15 +1268,12 @@ mod tests {
                 ..TrainOptions::default()
             };
             let (model, _) = train(sources(&taxonomy, &bbc, &lexicon, &[]), &options).unwrap();
-            model
-                .classify(
-                    "MPs debate the shelling",
-                    "MPs debated troops and soldiers.",
-                )
-                .into_iter()
-                .find(|t| t.id == "medtop:16000000")
-                .map(|t| t.score)
-                .unwrap()
+            score_of(
+                &model,
+                "MPs debate the shelling",
+                "MPs debated troops and soldiers.",
+                "medtop:16000000",
+            )
         };
         let (weak, strong) = (conflict(0.0), conflict(1.0));
         assert!(weak > 0.5, "{weak}");
@@ -1301,12 +1308,12 @@ mod tests {
                 ..TrainOptions::default()
             };
             let (model, report) = train(sources(&taxonomy, &bbc, &[], &[]), &options).unwrap();
-            let score = model
-                .classify("Weekend round-up", "Wanderers edged it late.")
-                .into_iter()
-                .find(|t| t.id == "medtop:15000000")
-                .map(|t| t.score)
-                .unwrap();
+            let score = score_of(
+                &model,
+                "Weekend round-up",
+                "Wanderers edged it late.",
+                "medtop:15000000",
+            );
             (score, report.bbc_cuts)
         };
         let ((without, none), (with, cuts)) = (sport(0.0), sport(1.0));
@@ -1337,12 +1344,7 @@ mod tests {
                 ..TrainOptions::default()
             };
             let (model, _) = train(sources(&taxonomy, &bbc, &lexicon, &[]), &options).unwrap();
-            model
-                .classify("Police", "The police said.")
-                .into_iter()
-                .find(|t| t.id == "medtop:11000000")
-                .map(|t| t.score)
-                .unwrap()
+            score_of(&model, "Police", "The police said.", "medtop:11000000")
         };
         let (learnt, masked) = (politics(false), politics(true));
         assert!(masked < learnt - 0.1, "{masked} vs {learnt}");
