@@ -528,6 +528,34 @@ mod tests {
     }
 
     #[test]
+    fn key_phrases_hold_no_stray_mark_or_full_stop_and_one_spelling_of_a_name() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "TimeWarner profits rise",
+            "Quarterly profits at TimeWarner jumped 76%, the firm said.\n\nTime Warner \
+             said on Friday that film sales rose, helped by Tears of the Sun.\n\n\
+             \"It would be a timely reminder to Mike [Ruddock] as to what they can do,\" \
+             said Mr P. \"Never known such a fuss,\" said M&S.\n\nTime Warner shares rose.",
+        );
+        let out = annotator.annotate(raw, None);
+        let phrases: Vec<&str> = out.keywords.iter().map(|k| k.text.as_str()).collect();
+        assert!(
+            !phrases
+                .iter()
+                .any(|p| p.ends_with('.') || p.contains(['[', ']']) || *p == "P"),
+            "{phrases:?}"
+        );
+        let time_warner: Vec<&str> = phrases
+            .iter()
+            .copied()
+            .filter(|p| p.replace(' ', "") == "TimeWarner")
+            .collect();
+        assert_eq!(time_warner.len(), 1, "{phrases:?}");
+        let canonical: Vec<&str> = out.entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert!(canonical.contains(&"Mike Ruddock"), "{canonical:?}");
+    }
+
+    #[test]
     fn an_acronym_plural_is_no_entity() {
         let annotator = Annotator::with_default_models().unwrap();
         let raw = RawArticle::new(

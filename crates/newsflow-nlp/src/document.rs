@@ -190,7 +190,9 @@ impl Document {
     }
 
     /// The tokens a mention covers, as a range of [`Document::tokens`];
-    /// `None` unless it starts and ends on token boundaries.
+    /// `None` unless it starts and ends on token boundaries, or ends just
+    /// before the full stop its last word carries ("said M&S." names
+    /// "M&S", `ner::tidy`).
     pub fn token_range(&self, mention: &Mention) -> Option<Range<usize>> {
         let offset = match mention.field {
             MentionField::Title => 0,
@@ -198,10 +200,14 @@ impl Document {
         };
         let (start, end) = (mention.start + offset, mention.end + offset);
         let first = self.tokens.partition_point(|t| t.start < start);
-        let last = self.tokens.partition_point(|t| t.end <= end);
+        let mut last = self.tokens.partition_point(|t| t.end <= end);
+        let stop_left_out = self.tokens.get(last).is_some_and(|t| {
+            t.start < end && t.end == end + 1 && t.text(&self.text).ends_with('.')
+        });
+        last += usize::from(stop_left_out);
         let aligned = self.tokens.get(first).is_some_and(|t| t.start == start)
             && last > first
-            && self.tokens[last - 1].end == end;
+            && (self.tokens[last - 1].end == end || stop_left_out);
         aligned.then_some(first..last)
     }
 
@@ -312,6 +318,25 @@ mod tests {
         assert_eq!(doc.token_range(&mention(MentionField::Body, 1, 10)), None);
         assert_eq!(doc.token_range(&mention(MentionField::Body, 0, 8)), None);
         assert_eq!(doc.token_range(&mention(MentionField::Body, 90, 99)), None);
+    }
+
+    #[test]
+    fn a_mention_without_the_full_stop_of_its_last_word_covers_that_word() {
+        let doc = Document::new("Results", "Sales rose, said M&S.\nIt grew.");
+        let mention = |start, end| Mention {
+            field: MentionField::Body,
+            start,
+            end,
+        };
+        // "M&S" of the tokens "M", "&", "S."
+        let range = doc.token_range(&mention(17, 20)).unwrap();
+        let words: Vec<&str> = doc.tokens()[range]
+            .iter()
+            .map(|t| t.text(doc.text()))
+            .collect();
+        assert_eq!(words, ["M", "&", "S."]);
+        // a word cut elsewhere is still no mention of it ("gre" of "grew")
+        assert_eq!(doc.token_range(&mention(25, 28)), None);
     }
 
     #[test]

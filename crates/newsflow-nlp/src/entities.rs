@@ -57,17 +57,44 @@ fn strip_titles(text: &str, person: bool) -> &str {
 }
 
 /// Normalises a mention for grouping: titles and possessive dropped,
-/// case-folded, white space folded.
+/// brackets and quotes too, case-folded, white space folded.
 fn normalise(text: &str, person: bool) -> String {
     let t = strip_titles(text, person);
     let t = t
         .strip_suffix("'s")
         .or_else(|| t.strip_suffix("’s"))
         .unwrap_or(t);
-    t.split_whitespace()
+    without_marks(t)
+        .split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Brackets and double quotes a name holds ("Natalie [Appleton]", "(Jon
+/// Dahl) Tomasson", "\"Dirty\" Den Watts") are the writer's marks, not
+/// part of the name a reader would write.
+fn is_mark(c: char) -> bool {
+    matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '"' | '“' | '”')
+}
+
+/// `text` without its marks, white space folded; most names have none.
+fn without_marks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(is_mark) {
+        return text.into();
+    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.replace(is_mark, ""))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join(" ").into()
+}
+
+/// A group's key with its spaces and hyphens left out: "Time Warner" and
+/// "TimeWarner", "Kilroy-Silk" and "Kilroy Silk" write one name.
+fn compact(key: &str) -> impl Iterator<Item = char> + '_ {
+    key.chars().filter(|&c| c != ' ' && c != '-')
 }
 
 fn initials(words: &[String]) -> String {
@@ -171,7 +198,8 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
             }
         }
     }
-    let merged_into = merges(&groups);
+    let mut merged_into = merges(&groups);
+    join_spellings(&groups, &mut merged_into);
     // Follow merge chains ("Erdoğan" → "Tayyip Erdoğan" → "Recep Tayyip Erdoğan").
     let root = |mut i: usize| {
         while let Some(j) = merged_into[i] {
@@ -224,6 +252,36 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
             e
         })
         .collect()
+}
+
+/// Groups of one type whose keys differ only by spaces and hyphens join
+/// the first of them (its root, if it already merges into a fuller name).
+fn join_spellings(groups: &[Group], merged_into: &mut [Option<usize>]) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    // by a hash of the compact key, checked on a hit: no string is built
+    let state = crate::Seeded::new();
+    let hash = |g: &Group| {
+        let mut h = state.build_hasher();
+        g.kind.hash(&mut h);
+        compact(&g.key).for_each(|c| c.hash(&mut h));
+        h.finish()
+    };
+    let mut first: HashMap<u64, usize> = HashMap::with_capacity(groups.len());
+    for (i, g) in groups.iter().enumerate() {
+        let at = *first.entry(hash(g)).or_insert(i);
+        let other = &groups[at];
+        if at == i || other.kind != g.kind || !compact(&other.key).eq(compact(&g.key)) {
+            continue;
+        }
+        let mut root = at;
+        while let Some(next) = merged_into[root] {
+            root = next;
+        }
+        // a root never merges on, so no chain can loop back to i
+        if merged_into[i].is_none() && root != i {
+            merged_into[i] = Some(root);
+        }
+    }
 }
 
 /// Second words that make a two-word organisation the full name of its
@@ -402,7 +460,7 @@ fn longest_text(texts: &[String], person: bool) -> String {
         .strip_suffix("'s")
         .or_else(|| best.strip_suffix("’s"))
         .unwrap_or(&best);
-    trimmed.trim().to_string()
+    without_marks(trimmed.trim()).into_owned()
 }
 
 #[cfg(test)]
@@ -582,6 +640,57 @@ mod tests {
     fn with_field(mut f: Found, field: MentionField) -> Found {
         f.mention.field = field;
         f
+    }
+
+    #[test]
+    fn spellings_with_and_without_a_space_or_hyphen_are_one_name() {
+        let entities = build(
+            vec![
+                found("ORG", "Time Warner", 0, 1.0),
+                found("ORG", "TimeWarner", 20, 1.0),
+                found("PER", "Robert Kilroy-Silk", 40, 1.0),
+                found("PER", "Robert Kilroy Silk", 60, 1.0),
+                found("PER", "Kilroy", 80, 1.0),
+                // a name of another type keeps apart
+                found("LOC", "Time Warner", 100, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let got: Vec<(&str, &str, u32)> = entities
+            .iter()
+            .map(|e| (e.kind.as_str(), e.canonical.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ORG", "Time Warner", 2),
+                ("PER", "Robert Kilroy-Silk", 3),
+                ("LOC", "Time Warner", 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn canonical_names_leave_out_brackets_and_quotes() {
+        let entities = build(
+            vec![
+                found("PER", "Natalie [Appleton]", 0, 1.0),
+                found("PER", "Natalie Appleton", 30, 1.0),
+                found("PER", "\"Dirty\" Den Watts", 50, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let got: Vec<(&str, &str, u32)> = entities
+            .iter()
+            .map(|e| (e.text.as_str(), e.canonical.as_str(), e.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Natalie [Appleton]", "Natalie Appleton", 2),
+                ("\"Dirty\" Den Watts", "Dirty Den Watts", 1)
+            ]
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use newsflow_core::Keyword;
 
 use crate::key_table::WordTable;
 use crate::lowercase::{push_lower, with_lower};
-use crate::tokenizer::{is_contraction, is_possessive, Token, TokenKind};
+use crate::tokenizer::{is_contraction, is_possessive, period_is_stop, Token, TokenKind};
 use crate::word_classes::{class_in_phrase, class_of, is_mostly_verb, is_plural_noun, WordClass};
 use crate::Seeded;
 
@@ -252,9 +252,11 @@ pub fn names<'a>(doc: &crate::Document, entities: &'a [newsflow_core::Entity]) -
         .iter()
         .flat_map(|e| {
             let canonical = match e.kind.as_str() {
-                // a word the tagger took for a name ("I'll") is no phrase
+                // a word the tagger took for a name ("I'll"), or a letter
+                // ("Mr P."), is no phrase
                 _ if !e.canonical.contains(' ')
                     && (is_title_word(&e.canonical)
+                        || e.canonical.chars().count() == 1
                         || with_lower(&e.canonical, |w| is_filler(w) || is_stop(w))) =>
                 {
                     None
@@ -677,6 +679,12 @@ pub fn keywords(
                 entry.upper += 1.0;
             }
             term_of_token[range.start + i] = id;
+            // a phrase ending the sentence leaves its full stop out
+            // ("Tears of the Sun.")
+            let surface = match surface.strip_suffix('.') {
+                Some(word) if i + 1 == range.len() && period_is_stop(surface) => word,
+                _ => surface,
+            };
             chunk.push(Some((id, surface)));
         }
         chunks.push(chunk);

@@ -56,6 +56,21 @@ pub fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Whether a word's final period, when the word ends a sentence, is the
+/// sentence's full stop and not part of the word. The tokenizer keeps the
+/// period of a known abbreviation or an initial ("Ore.", "Sun.", "M&S.",
+/// "World War I."), so at the end of a sentence it holds the stop. A chain
+/// of initials ("the U.S.") and the endings of company names ("Warner
+/// Bros.") keep theirs, as the stop merges into it.
+pub(crate) fn period_is_stop(word: &str) -> bool {
+    const NAME_ENDINGS: &[&str] = &["co", "corp", "inc", "ltd", "plc", "bros", "jr", "sr"];
+    word.strip_suffix('.').is_some_and(|stem| {
+        !stem.is_empty()
+            && !stem.contains('.')
+            && !NAME_ENDINGS.iter().any(|e| e.eq_ignore_ascii_case(stem))
+    })
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_mark(c)
 }

@@ -1,14 +1,15 @@
 //! The last corrections to a document's spans, after their types are
 //! harmonised: where the tagger ran a name across a possessive, a place
-//! across a comma or a name into a contraction, or took a word that names
-//! no one thing for a name.
+//! across a comma, a name into a contraction or a sentence's full stop,
+//! or half into brackets or quotes, or took a word that names no one thing
+//! for a name.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::conll::CharSpan;
 use crate::lowercase::with_lower;
-use crate::tokenizer::{is_contraction, is_possessive, Token};
+use crate::tokenizer::{is_contraction, is_possessive, period_is_stop, Token};
 
 /// A span's type and the tokens it covers (never none).
 pub(crate) type TokenRun = (usize, Range<usize>);
@@ -18,6 +19,7 @@ pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<Ch
     let spans = split_at_commas(text, tokens, split_at_possessives(text, tokens, spans));
     spans
         .into_iter()
+        .filter_map(|(kind, run)| Some((kind, balanced(text, tokens, run)?)))
         .filter_map(|(kind, mut run)| {
             // A pronoun with its verb ("I'm", "I've" in a quote) or a
             // negated verb ("Don't") is no name, whatever the tagger made
@@ -38,13 +40,131 @@ pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<Ch
             if run.is_empty() || alone.is_some_and(kind_or_symbol) {
                 return None;
             }
+            let end = &tokens[run.end - 1];
             Some(CharSpan {
                 kind,
                 start: tokens[run.start].start,
-                end: tokens[run.end - 1].end,
+                end: end.end - usize::from(ends_sentence_with_stop(text, tokens, run.end - 1)),
             })
         })
         .collect()
+}
+
+/// Whether the name's last word, `tokens[last]`, carries the stop of the
+/// sentence it ends ([`period_is_stop`]): the text or its line ends after
+/// it, or a capital follows, perhaps after an opening quote.
+fn ends_sentence_with_stop(text: &str, tokens: &[Token], last: usize) -> bool {
+    if !period_is_stop(tokens[last].text(text)) {
+        return false;
+    }
+    let after = &text[tokens[last].byte_end..];
+    let next = after.trim_start_matches([' ', '\t']);
+    let spaced = next.len() < after.len();
+    let next = next.trim_start_matches(['"', '“', '\'', '‘', '(']);
+    next.is_empty()
+        || next.starts_with(['\n', '\r'])
+        || (spaced && next.starts_with(char::is_uppercase))
+}
+
+/// How a bracket or quote token stands: it opens its pair, closes it, or
+/// (a straight double quote with space on both sides, as CoNLL-2003 writes
+/// them) may do either.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Opens,
+    Closes,
+    Either,
+}
+
+/// A bracket or quote token: which pair it belongs to, and its side. A
+/// straight double quote opens when it leans on the word after it and
+/// closes when it leans on the word before it.
+fn bracket(text: &str, token: &Token) -> Option<(char, Side)> {
+    let side = match token.text(text) {
+        "(" | "[" | "{" | "\u{201c}" => Side::Opens,
+        ")" | "]" | "}" | "\u{201d}" => Side::Closes,
+        "\"" => {
+            let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+            let before = spaced(text[..token.byte_start].chars().next_back());
+            let after = spaced(text[token.byte_end..].chars().next());
+            match (before, after) {
+                (true, false) => Side::Opens,
+                (false, true) => Side::Closes,
+                _ => Side::Either,
+            }
+        }
+        _ => return None,
+    };
+    let pair = match token.text(text) {
+        "(" | ")" => '(',
+        "[" | "]" => '[',
+        "{" | "}" => '{',
+        "\"" => '"',
+        _ => '\u{201c}',
+    };
+    Some((pair, side))
+}
+
+/// The first bracket or quote in `run` left without its partner inside it:
+/// (token, pair, whether it opens).
+fn unmatched(text: &str, tokens: &[Token], run: &Range<usize>) -> Option<(usize, char, bool)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for i in run.clone() {
+        let Some((pair, side)) = bracket(text, &tokens[i]) else {
+            continue;
+        };
+        let closes_top = open.last().is_some_and(|&(_, top)| top == pair);
+        match side {
+            Side::Opens => open.push((i, pair)),
+            Side::Either if !closes_top => open.push((i, pair)),
+            _ if closes_top => {
+                open.pop();
+            }
+            _ => return Some((i, pair, false)),
+        }
+    }
+    open.first().map(|&(i, pair)| (i, pair, true))
+}
+
+/// A name the tagger ran half into brackets or quotes ("Mike [Ruddock",
+/// "(Jon Dahl) Tomasson" without its opening bracket, "Dirty\" Den
+/// Watts") takes in the partner right next to it, or else ends at the
+/// stray mark. CoNLL-2003 puts whole bracketed or quoted parts inside
+/// names ("E.F. ( Fritz ) Schumacher", "Roberto \" Hands of Stone \"
+/// Duran"), never half of one. `None` when nothing is left.
+fn balanced(text: &str, tokens: &[Token], mut run: Range<usize>) -> Option<Range<usize>> {
+    let partner = |i: usize, pair: char, opens: bool| {
+        let wanted = if opens { Side::Opens } else { Side::Closes };
+        tokens
+            .get(i)
+            .and_then(|t| bracket(text, t))
+            .is_some_and(|(p, side)| p == pair && (side == wanted || side == Side::Either))
+    };
+    // each step mends one mark, and a run holds few
+    for _ in 0..run.len() {
+        let Some((at, pair, opens)) = unmatched(text, tokens, &run) else {
+            break;
+        };
+        if opens {
+            if partner(run.end, pair, false) {
+                run.end += 1;
+            } else if at == run.start {
+                run.start += 1;
+            } else {
+                run.end = at;
+            }
+        } else if run.start > 0 && partner(run.start - 1, pair, true) {
+            run.start -= 1;
+        } else if at + 1 == run.end {
+            run.end = at;
+        } else {
+            run.start = at + 1;
+        }
+        if run.is_empty() {
+            return None;
+        }
+    }
+    Some(run)
 }
 
 /// The spans with the possessives the tagger ran them across taken out: a
@@ -262,6 +382,63 @@ mod tests {
             ("Jones", "PER"),
             ("Smith, Jones & Co", "ORG"),
             ("Washington, D.C.", "LOC"),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn names_take_the_partner_of_a_bracket_or_quote_or_end_before_it() {
+        let text = "He told Mike [Ruddock] and (Jon Dahl) Tomasson that \"Dirty\" Den Watts \
+                    and E.F. (Fritz) Schumacher met Lord Goldsmith] and Shameless (Channel 4) \
+                    with Roberto \" Hands of Stone \" Duran.";
+        let got = tidied(
+            text,
+            &[
+                ("Mike [Ruddock", "PER"),
+                ("Jon Dahl) Tomasson", "PER"),
+                ("Dirty\" Den Watts", "PER"),
+                ("E.F. (Fritz) Schumacher", "PER"),
+                ("Lord Goldsmith]", "PER"),
+                ("Shameless (Channel", "ORG"),
+                ("Roberto \" Hands of Stone \" Duran", "PER"),
+            ],
+        );
+        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        let want = [
+            ("Mike [Ruddock]", "PER"),
+            ("(Jon Dahl) Tomasson", "PER"),
+            ("\"Dirty\" Den Watts", "PER"),
+            ("E.F. (Fritz) Schumacher", "PER"),
+            ("Lord Goldsmith", "PER"),
+            ("Shameless", "ORG"),
+            ("Roberto \" Hands of Stone \" Duran", "PER"),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_sentence_full_stop_leaves_the_name_and_an_abbreviation_keeps_its_own() {
+        let text = "Sales fell, said M&S.\nIt was World War I. But the U.S. said \
+                    sorry to Warner Bros. Then ask Norbert Ore. and Ore. officials";
+        let got = tidied(
+            text,
+            &[
+                ("M&S.", "ORG"),
+                ("World War I.", "MISC"),
+                ("U.S.", "LOC"),
+                ("Warner Bros.", "ORG"),
+                ("Norbert Ore.", "PER"),
+                ("Ore.", "LOC"),
+            ],
+        );
+        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        let want = [
+            ("M&S", "ORG"),
+            ("World War I", "MISC"),
+            ("U.S.", "LOC"),
+            ("Warner Bros.", "ORG"),
+            ("Norbert Ore.", "PER"),
+            ("Ore.", "LOC"),
         ];
         assert_eq!(got, want);
     }
