@@ -63,12 +63,16 @@ pub fn is_abbreviation(word: &str) -> bool {
 /// of initials ("the U.S.") and the endings of company names ("Warner
 /// Bros.") keep theirs, as the stop merges into it.
 pub(crate) fn period_is_stop(word: &str) -> bool {
-    const NAME_ENDINGS: &[&str] = &["co", "corp", "inc", "ltd", "plc", "bros", "jr", "sr"];
-    word.strip_suffix('.').is_some_and(|stem| {
-        !stem.is_empty()
-            && !stem.contains('.')
-            && !NAME_ENDINGS.iter().any(|e| e.eq_ignore_ascii_case(stem))
-    })
+    word.strip_suffix('.')
+        .is_some_and(|stem| !stem.is_empty() && !stem.contains('.') && !is_name_ending(stem))
+}
+
+/// Whether a word, with or without its period, ends a company's or a
+/// person's name: "Co", "Inc.", "Bros", "Jr".
+pub(crate) fn is_name_ending(word: &str) -> bool {
+    const NAME_ENDINGS: &[&str] = &["co", "corp", "inc", "ltd", "plc", "llc", "bros", "jr", "sr"];
+    let stem = word.strip_suffix('.').unwrap_or(word);
+    NAME_ENDINGS.iter().any(|e| e.eq_ignore_ascii_case(stem))
 }
 
 fn is_word_char(c: char) -> bool {

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use crate::conll::CharSpan;
 use crate::lowercase::with_lower;
-use crate::tokenizer::{is_contraction, is_possessive, period_is_stop, Token};
+use crate::tokenizer::{is_contraction, is_name_ending, is_possessive, period_is_stop, Token};
 
 /// A span's type and the tokens it covers (never none).
 pub(crate) type TokenRun = (usize, Range<usize>);
@@ -225,31 +225,61 @@ fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> V
     spans
 }
 
-/// Places and people the tagger ran across a comma split there: "the
-/// Vicarage Lane, Park Mall and Station Road car parks" lists places.
-/// CoNLL-2003's one place with a comma inside, "Washington, D.C.", stays
-/// whole: a part that is one abbreviation with full stops stays with the
-/// name before it. Organisations keep their commas ("Goldman, Sachs &
-/// Co"), as CoNLL writes 13 of them.
+/// Names the tagger ran across a comma split there, unless the comma is
+/// part of the name: "the Vicarage Lane, Park Mall and Station Road car
+/// parks" lists places, "XDA II, Nokia 6600" products, "Moody, Back,
+/// Corry" a team. CoNLL-2003 writes one place with a comma, "Washington,
+/// D.C.", and organisations such as "Goldman, Sachs & Co", "Bureau of
+/// Alcohol, Tobacco and Firearms" and "BioVest Research, Inc": a part that
+/// is one abbreviation with full stops stays with the name before it, and
+/// an organisation or other name stays whole when "and" or "&" follows its
+/// first comma or its last part is a company's ending. One that stops on a
+/// list's word before "and" takes in the rest ("Department for Culture,
+/// Media" + "and Sport").
 fn split_at_commas(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<TokenRun> {
-    let comma = |i: usize| tokens[i].text(text) == ",";
-    let splits =
-        |(kind, run): &TokenRun| matches!(*kind, super::LOC | super::PER) && run.clone().any(comma);
+    let word = |i: usize| tokens[i].text(text);
+    let comma = |i: usize| word(i) == ",";
     // most articles have no such span
-    if !spans.iter().any(splits) {
+    if !spans.iter().any(|(_, run)| run.clone().any(comma)) {
         return spans;
     }
-    let mut out = Vec::with_capacity(spans.len() + 1);
-    for span in spans {
-        if !splits(&span) {
-            out.push(span);
+    let and = |i: usize| matches!(word(i), "and" | "&");
+    let capitalised = |i: usize| i < tokens.len() && word(i).starts_with(char::is_uppercase);
+    let mut out: Vec<TokenRun> = Vec::with_capacity(spans.len() + 1);
+    for (kind, mut run) in spans {
+        // a span the one before took in
+        let taken = out.last().map_or(0, |(_, before)| before.end);
+        run.start = run.start.max(taken);
+        if run.is_empty() {
             continue;
         }
-        let (kind, run) = span;
+        let commas = || run.clone().filter(|&i| comma(i));
+        let (Some(first), Some(last)) = (commas().next(), commas().next_back()) else {
+            out.push((kind, run));
+            continue;
+        };
+        if !matches!(kind, super::LOC | super::PER) {
+            let tail = last + 1..run.end;
+            let coordinated = (first + 1..run.end).any(and);
+            let ending = tail.len() == 1 && is_name_ending(word(tail.start));
+            if coordinated || ending {
+                out.push((kind, run));
+                continue;
+            }
+            if tail.len() == 1 && run.end < tokens.len() && and(run.end) && capitalised(run.end + 1)
+            {
+                let mut end = run.end + 1;
+                while capitalised(end) {
+                    end += 1;
+                }
+                out.push((kind, run.start..end));
+                continue;
+            }
+        }
         let mut start = run.start;
-        for i in run.clone().filter(|&i| comma(i)) {
+        for i in commas() {
             let part_end = (i + 1..run.end).find(|&j| comma(j)).unwrap_or(run.end);
-            let abbreviation = part_end == i + 2 && tokens[i + 1].text(text).contains('.');
+            let abbreviation = part_end == i + 2 && word(i + 1).contains('.');
             if !abbreviation {
                 if i > start {
                     out.push((kind, start..i));
@@ -358,10 +388,12 @@ mod tests {
     }
 
     #[test]
-    fn places_and_people_split_at_a_comma_and_organisations_do_not() {
+    fn names_split_at_a_comma_unless_it_is_part_of_the_name() {
         let text = "Drivers will pay at the Vicarage Lane, Park Mall, Edinburgh Road and \
                     Station Road car parks, Smith, Jones told Smith, Jones & Co in Washington, \
-                    D.C. on Monday.";
+                    D.C. on Monday. The Department for Culture, Media and Sport, BioVest \
+                    Research, Inc and the Bureau of Alcohol, Tobacco and Firearms praised \
+                    the XDA II, Nokia 6600 and Windows, Service Pack 2.";
         let got = tidied(
             text,
             &[
@@ -370,6 +402,12 @@ mod tests {
                 ("Smith, Jones", "PER"),
                 ("Smith, Jones & Co", "ORG"),
                 ("Washington, D.C.", "LOC"),
+                ("Department for Culture, Media", "ORG"),
+                ("Sport", "ORG"),
+                ("BioVest Research, Inc", "ORG"),
+                ("Bureau of Alcohol, Tobacco and Firearms", "ORG"),
+                ("XDA II, Nokia", "MISC"),
+                ("Windows, Service Pack", "ORG"),
             ],
         );
         let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
@@ -382,6 +420,13 @@ mod tests {
             ("Jones", "PER"),
             ("Smith, Jones & Co", "ORG"),
             ("Washington, D.C.", "LOC"),
+            ("Department for Culture, Media and Sport", "ORG"),
+            ("BioVest Research, Inc", "ORG"),
+            ("Bureau of Alcohol, Tobacco and Firearms", "ORG"),
+            ("XDA II", "MISC"),
+            ("Nokia", "MISC"),
+            ("Windows", "ORG"),
+            ("Service Pack", "ORG"),
         ];
         assert_eq!(got, want);
     }
