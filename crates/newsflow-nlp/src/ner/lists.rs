@@ -50,7 +50,7 @@ pub(super) fn places_in_lists_of_places(
 }
 
 /// Whether a span's gazetteer labels are one place's name, whole.
-fn names_a_place(labels: &[Option<&str>]) -> bool {
+pub(super) fn names_a_place(labels: &[Option<&str>]) -> bool {
     let part = |label: Option<&str>, part: &str| {
         label.is_some_and(|l| {
             l.ends_with(part)

@@ -238,7 +238,7 @@ impl Tagger {
         retype::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
         companies::companies_are_organisations(&mut out, &surfaces, &other_use);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
-        tidy::tidy(text, tokens, runs)
+        tidy::tidy(text, tokens, runs, &self.lexicon.gazetteer)
     }
 }
 

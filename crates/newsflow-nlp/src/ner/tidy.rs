@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::lists::names_a_place;
 use crate::conll::CharSpan;
+use crate::gazetteer::Gazetteer;
 use crate::lowercase::with_lower;
 use crate::tokenizer::{is_contraction, is_name_ending, is_possessive, period_is_stop, Token};
 
@@ -15,8 +17,14 @@ use crate::tokenizer::{is_contraction, is_name_ending, is_possessive, period_is_
 pub(crate) type TokenRun = (usize, Range<usize>);
 
 /// The spans of a document with the corrections below, as code points.
-pub(crate) fn tidy(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<CharSpan> {
-    let spans = split_at_commas(text, tokens, split_at_possessives(text, tokens, spans));
+pub(crate) fn tidy(
+    text: &str,
+    tokens: &[Token],
+    spans: Vec<TokenRun>,
+    gazetteer: &Gazetteer,
+) -> Vec<CharSpan> {
+    let spans = split_at_possessives(text, tokens, spans, gazetteer);
+    let spans = split_at_commas(text, tokens, spans);
     spans
         .into_iter()
         .filter_map(|(kind, run)| Some((kind, balanced(text, tokens, run)?)))
@@ -172,9 +180,17 @@ fn balanced(text: &str, tokens: &[Token], mut run: Range<usize>) -> Option<Range
 /// after it, and "BBC's Newsnight" or "Sony's PlayStation" becomes two
 /// names when the part before the "'s" is a name of its own elsewhere in
 /// the article, taking that name's type (and the part after it too, when
-/// it is a name elsewhere: "BBC's Jonathan Beale"). Names that hold a
-/// possessive ("New Year's Day", "Lloyd's of London") stay whole.
-fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> Vec<TokenRun> {
+/// it is a name elsewhere: "BBC's Jonathan Beale"). An owner that is a
+/// place the gazetteer knows ("UK's Office of Fair Trading") or an acronym
+/// ("ITV's London Studios") is a name of its own wherever it stands, as
+/// CoNLL-2003 writes "Britain 's Office of Fair Trading". Names that hold
+/// a possessive ("New Year's Day", "Lloyd's of London") stay whole.
+fn split_at_possessives(
+    text: &str,
+    tokens: &[Token],
+    spans: Vec<TokenRun>,
+    gazetteer: &Gazetteer,
+) -> Vec<TokenRun> {
     let words =
         |run: &Range<usize>| &text[tokens[run.start].byte_start..tokens[run.end - 1].byte_end];
     // the first possessive inside a run, with a word after it
@@ -215,7 +231,19 @@ fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> V
         let named = rest_words.starts_with(char::is_uppercase)
             && (rest_words.contains(' ') || alone.contains_key(rest_words));
         let owner = run.start..at;
-        if let Some(&owner_kind) = alone.get(words(&owner)).filter(|_| named) {
+        let owner_kind = || {
+            if let Some(&kind) = alone.get(words(&owner)) {
+                return Some(kind);
+            }
+            let owner_words: Vec<&str> = owner.clone().map(|i| tokens[i].text(text)).collect();
+            match owner_words[..] {
+                [word] if COUNTRY_ACRONYMS.contains(&word) => Some(super::LOC),
+                _ if names_a_place(&gazetteer.labels(&owner_words, false)) => Some(super::LOC),
+                [word] if is_acronym(word) => Some(super::ORG),
+                _ => None,
+            }
+        };
+        if let Some(owner_kind) = owner_kind().filter(|_| named) {
             let rest_kind = alone.get(rest_words).copied().unwrap_or(kind);
             spans[i] = (owner_kind, owner);
             spans.insert(i + 1, (rest_kind, rest));
@@ -223,6 +251,18 @@ fn split_at_possessives(text: &str, tokens: &[Token], spans: Vec<TokenRun>) -> V
         i += 1;
     }
     spans
+}
+
+/// Countries news names by their initials, which the gazetteer does not
+/// list as places ("UK" is a MISC word there, from "UK-based").
+const COUNTRY_ACRONYMS: &[&str] = &["UK", "US", "USA", "UAE", "DRC"];
+
+/// A word of two or more capitals, perhaps with digits: "BBC", "BBC1".
+fn is_acronym(word: &str) -> bool {
+    word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Names the tagger ran across a comma split there, unless the comma is
@@ -348,7 +388,7 @@ mod tests {
             })
             .collect();
         let chars: Vec<char> = text.chars().collect();
-        tidy(text, &tokens, spans)
+        tidy(text, &tokens, spans, &Gazetteer::builtin())
             .into_iter()
             .map(|s| (chars[s.start..s.end].iter().collect(), TYPES[s.kind]))
             .collect()
@@ -384,6 +424,34 @@ mod tests {
             ("Parkinson", "PER"),
         ];
         let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_place_or_an_acronym_owns_a_name_without_being_named_alone() {
+        let text = "The UK's Office of Fair Trading, ITV's London Studios, South Korea's \
+                    Central Bank and Pakistan People's Party met at Foster's Lager.";
+        let got = tidied(
+            text,
+            &[
+                ("UK's Office of Fair Trading", "ORG"),
+                ("ITV's London Studios", "ORG"),
+                ("South Korea's Central Bank", "ORG"),
+                ("Pakistan People's Party", "ORG"),
+                ("Foster's Lager", "ORG"),
+            ],
+        );
+        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        let want = [
+            ("UK", "LOC"),
+            ("Office of Fair Trading", "ORG"),
+            ("ITV", "ORG"),
+            ("London Studios", "ORG"),
+            ("South Korea", "LOC"),
+            ("Central Bank", "ORG"),
+            ("Pakistan People's Party", "ORG"),
+            ("Foster's Lager", "ORG"),
+        ];
         assert_eq!(got, want);
     }
 
@@ -504,7 +572,7 @@ mod tests {
             run("BBC", 1),
         ];
         let chars: Vec<char> = text.chars().collect();
-        let got: Vec<String> = tidy(text, &tokens, spans)
+        let got: Vec<String> = tidy(text, &tokens, spans, &Gazetteer::builtin())
             .into_iter()
             .map(|s| chars[s.start..s.end].iter().collect())
             .collect();
@@ -517,7 +585,7 @@ mod tests {
         let tokens = tokenize(text);
         let at = |word: &str| tokens.iter().rposition(|t| t.text(text) == word).unwrap();
         let spans = vec![(0, 1..2), (1, at("Procter")..at("Gamble") + 1)];
-        let names: Vec<(usize, usize)> = tidy(text, &tokens, spans)
+        let names: Vec<(usize, usize)> = tidy(text, &tokens, spans, &Gazetteer::builtin())
             .into_iter()
             .map(|s| (s.start, s.end))
             .collect();
