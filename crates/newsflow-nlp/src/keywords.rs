@@ -749,6 +749,7 @@ pub fn keywords(
         .map(|(w, &stop)| !stop && is_plural_form(w))
         .collect();
     let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
+    let joins_nouns: Vec<bool> = words.iter().map(|w| joins_nouns(w)).collect();
     let article: Vec<bool> = words
         .iter()
         .map(|w| matches!(*w, "the" | "a" | "an"))
@@ -935,6 +936,22 @@ pub fn keywords(
                 // where the noun Y ends: not "risk of heart" (failure) or
                 // "cars over airbag" (sensor fault). A word the class table
                 // does not know is taken for a noun.
+                // Inside a phrase, a preposition joins two nouns ("demand
+                // for air", "dependence on oil", "rise in profits"); others
+                // start what the phrase is about ("prices by average",
+                // "apology over jailings"), as does
+                // one after an adjective or a verb ("ready for awards",
+                // "unveiled in summer").
+                if len == 3
+                    && is_preposition_word(words[key[1] as usize])
+                    && (!joins_nouns[key[1] as usize]
+                        || matches!(
+                            class[key[0] as usize],
+                            Some(WordClass::Adjective | WordClass::Verb)
+                        ))
+                {
+                    continue;
+                }
                 if len == 3 && no_end[key[1] as usize] {
                     if let Some(Some((next, _))) = chunk.get(start + len) {
                         let n = *next as usize;
@@ -1057,6 +1074,41 @@ fn same_word(a: &str, b: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The prepositions that join a noun to the noun it governs inside a key
+/// phrase.
+fn joins_nouns(lower: &str) -> bool {
+    matches!(lower, "of" | "for" | "on" | "in" | "against")
+}
+
+/// A preposition, among the stop words or not.
+fn is_preposition_word(lower: &str) -> bool {
+    is_preposition(lower)
+        || matches!(
+            lower,
+            "of" | "for"
+                | "on"
+                | "in"
+                | "at"
+                | "by"
+                | "with"
+                | "from"
+                | "into"
+                | "over"
+                | "under"
+                | "after"
+                | "before"
+                | "since"
+                | "through"
+                | "up"
+                | "down"
+                | "off"
+                | "out"
+                | "about"
+                | "against"
+                | "during"
+        )
 }
 
 /// Words no phrase runs across: "to" before an infinitive ("ministry to
@@ -1270,6 +1322,36 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().all(|k| !is_stop(&k.to_lowercase())), "{got:?}");
+    }
+
+    #[test]
+    fn a_preposition_inside_a_phrase_joins_two_nouns() {
+        for (text, phrase) in [
+            (
+                "The firm made an apology over jailings of staff. It gave an apology over \
+                 jailings of staff, and an apology over jailings of staff again.",
+                "apology over jailings",
+            ),
+            (
+                "Stores cut prices by average margins. Shops cut prices by average \
+                 margins, and malls cut prices by average margins.",
+                "prices by average",
+            ),
+            (
+                "Actors were ready for awards season. Stars were ready for awards \
+                 season, and singers were ready for awards season.",
+                "ready for awards",
+            ),
+        ] {
+            let got = top(text, 10);
+            assert!(!got.iter().any(|k| k == phrase), "{got:?}");
+        }
+        let got = top(
+            "The demand for oil grew. The demand for oil fell in May, and the demand \
+             for oil held.",
+            10,
+        );
+        assert!(got.iter().any(|k| k == "demand for oil"), "{got:?}");
     }
 
     #[test]
