@@ -449,16 +449,22 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
     merged_into
 }
 
-/// The fullest written form, without a trailing possessive.
+/// The fullest written form, without a trailing possessive; unless a
+/// mention of a name other than a person's ends in "'s", which is then
+/// the name's own ("McDonald's has", "Moody's said"): the tagger's spans
+/// leave out a possessive's "'s" (`ner::tidy`).
 fn longest_text(texts: &[String], person: bool) -> String {
     let best = texts
         .iter()
         .map(|t| strip_titles(t, person).to_string())
         .max_by_key(|t| t.chars().count())
         .unwrap_or_default();
+    let possessive = |t: &str| t.ends_with("'s") || t.ends_with("’s");
+    let own = !person && texts.iter().any(|t| possessive(t));
     let trimmed = best
         .strip_suffix("'s")
         .or_else(|| best.strip_suffix("’s"))
+        .filter(|_| !own)
         .unwrap_or(&best);
     without_marks(trimmed.trim()).into_owned()
 }
@@ -668,6 +674,20 @@ mod tests {
                 ("LOC", "Time Warner", 1),
             ]
         );
+    }
+
+    #[test]
+    fn a_name_s_own_s_stays_in_its_canonical_name_and_a_person_s_goes() {
+        let entities = build(
+            vec![
+                found("ORG", "McDonald", 0, 1.0),
+                found("ORG", "McDonald's", 20, 1.0),
+                found("PER", "Haftar's", 40, 1.0),
+            ],
+            &Abbreviations::new(),
+        );
+        let canonical: Vec<&str> = entities.iter().map(|e| e.canonical.as_str()).collect();
+        assert_eq!(canonical, ["McDonald's", "Haftar"]);
     }
 
     #[test]
