@@ -594,6 +594,27 @@ mod tests {
     }
 
     #[test]
+    fn clipped_names_join_their_full_names() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Lib Dems unveil tax plans",
+            "The Liberal Democrats set out their tax plans on Monday. Lib Dem leader \
+             Charles Kennedy said the Lib Dems would scrap council tax. Man Utd fans \
+             protested outside Old Trafford as Manchester United met.",
+        );
+        let out = annotator.annotate(raw, None);
+        let named = |full: &str| -> Vec<(&str, &str)> {
+            out.entities
+                .iter()
+                .filter(|e| e.canonical == full || e.text.starts_with(&full[..3]))
+                .map(|e| (e.kind.as_str(), e.canonical.as_str()))
+                .collect()
+        };
+        assert_eq!(named("Liberal Democrats"), [("ORG", "Liberal Democrats")]);
+        assert_eq!(named("Manchester United"), [("ORG", "Manchester United")]);
+    }
+
+    #[test]
     fn companies_the_tagger_never_saw_are_organisations() {
         let annotator = Annotator::with_default_models().unwrap();
         let types = |title: &str, body: &str| -> Vec<(String, String)> {

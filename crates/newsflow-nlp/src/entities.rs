@@ -124,8 +124,13 @@ pub type Abbreviations = HashMap<String, String>;
 /// Short names of organisations that are no abbreviation, in the form of
 /// the abbreviations list (written here): news copy calls the Federal
 /// Reserve "the Fed", and 10 of BBC's training articles listed "Fed" as
-/// an organisation apart from it.
-pub const CLIPPED_NAMES: &str = "Fed\tFederal Reserve\n";
+/// an organisation apart from it; 8 gave "Lib Dems" or "Lib Dem" and
+/// "Liberal Democrats" as two key phrases, 9 "Man Utd" and "Manchester
+/// United".
+pub const CLIPPED_NAMES: &str = "Fed\tFederal Reserve\n\
+                                 Lib Dems\tLiberal Democrats\n\
+                                 Lib Dem\tLiberal Democrats\n\
+                                 Man Utd\tManchester United\n";
 
 /// Reads `ABBREVIATION<TAB>full name` lines.
 pub fn abbreviations_from_tsv(text: &str) -> Abbreviations {
@@ -135,15 +140,23 @@ pub fn abbreviations_from_tsv(text: &str) -> Abbreviations {
         .collect()
 }
 
-/// An organisation known only by its abbreviation ("U.N.") takes its full
-/// name from the list, and merges with that name's entity if the article
-/// has one.
+/// An organisation known only by its abbreviation ("U.N.") or a clipped
+/// name of two words ("Lib Dems") takes its full name from the list, and
+/// merges with that name's entity if the article has one. A two-word short
+/// name is the organisation's even where the tagger made it a MISC name
+/// ("the Lib Dem leader"). Longer names are full names already (the list
+/// derived from the gazetteer holds one the wrong way round).
 fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations: &Abbreviations) {
     let mut i = 0;
     while i < entities.len() {
         let e = &entities[i].1;
         let key = e.canonical.replace('.', "");
-        let full = (e.kind == "ORG" && !key.contains(' '))
+        let (two_words, short) = match key.split(' ').count() {
+            1 => (false, true),
+            2 => (true, true),
+            _ => (false, false),
+        };
+        let full = (short && (e.kind == "ORG" || (e.kind == "MISC" && two_words)))
             .then(|| abbreviations.get(&key))
             .flatten()
             .cloned();
@@ -161,7 +174,10 @@ fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations:
                     *w += weight;
                     continue;
                 }
-                _ => entities[i].1.canonical = full,
+                _ => {
+                    entities[i].1.canonical = full;
+                    entities[i].1.kind = "ORG".to_string();
+                }
             }
         }
         i += 1;
@@ -522,6 +538,37 @@ mod tests {
         assert_eq!(entities[0].canonical, "United Nations");
         assert_eq!(entities[0].count, 3);
         assert_eq!(entities[1].canonical, "NATO");
+    }
+
+    #[test]
+    fn a_short_name_of_two_words_takes_its_full_name_and_a_long_one_keeps_its_own() {
+        let list = abbreviations_from_tsv(
+            "Lib Dems\tLiberal Democrats\n\
+             Organization of the Petroleum Exporting Countries\tOPEC Fund\n",
+        );
+        let entities = build(
+            vec![
+                found("MISC", "Lib Dems", 0, 1.0),
+                found(
+                    "ORG",
+                    "Organization of the Petroleum Exporting Countries",
+                    20,
+                    1.0,
+                ),
+            ],
+            &list,
+        );
+        let got: Vec<(&str, &str)> = entities
+            .iter()
+            .map(|e| (e.kind.as_str(), e.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ORG", "Liberal Democrats"),
+                ("ORG", "Organization of the Petroleum Exporting Countries")
+            ]
+        );
     }
 
     #[test]
