@@ -1216,7 +1216,7 @@ fn is_object_start(lower: &str) -> bool {
 
 /// Auxiliaries and the verbs of reporting among the stop words: what
 /// follows a clause's subject.
-fn is_auxiliary(lower: &str) -> bool {
+pub(crate) fn is_auxiliary(lower: &str) -> bool {
     matches!(
         lower,
         "is" | "are"

@@ -92,29 +92,10 @@ fn name_owns_its_s(text: &str, tokens: &[Token], mut next: usize) -> bool {
     // a participle may be the owned thing's adjective ("Google's
     // expanding efforts", "the BBC's planned service")
     with_lower(word, |w| {
-        matches!(
-            w,
-            "has"
-                | "have"
-                | "had"
-                | "is"
-                | "are"
-                | "was"
-                | "were"
-                | "will"
-                | "would"
-                | "can"
-                | "could"
-                | "may"
-                | "might"
-                | "should"
-                | "must"
-                | "does"
-                | "did"
-                | "said"
-        ) || (crate::word_classes::class_of(w) == Some(crate::word_classes::WordClass::Verb)
-            && !w.ends_with("ing")
-            && !w.ends_with("ed"))
+        crate::keywords::is_auxiliary(w)
+            || (crate::word_classes::class_of(w) == Some(crate::word_classes::WordClass::Verb)
+                && !w.ends_with("ing")
+                && !w.ends_with("ed"))
     })
 }
 
