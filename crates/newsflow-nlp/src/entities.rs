@@ -477,7 +477,7 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
 fn longest_text(texts: &[String], person: bool) -> String {
     let best = texts
         .iter()
-        .map(|t| strip_titles(t, person).to_string())
+        .map(|t| strip_titles(t, person))
         .max_by_key(|t| t.chars().count())
         .unwrap_or_default();
     let possessive = |t: &str| t.ends_with("'s") || t.ends_with("’s");
@@ -486,7 +486,7 @@ fn longest_text(texts: &[String], person: bool) -> String {
         .strip_suffix("'s")
         .or_else(|| best.strip_suffix("’s"))
         .filter(|_| !own)
-        .unwrap_or(&best);
+        .unwrap_or(best);
     without_marks(trimmed.trim()).into_owned()
 }
 

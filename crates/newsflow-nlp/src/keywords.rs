@@ -1000,17 +1000,18 @@ pub fn keywords(
         let Some(canonical) = name.canonical else {
             continue;
         };
-        let terms: Vec<f64> = name
+        // (terms, their product, their sum), without a vector per mention
+        let (terms, product, sum) = name
             .tokens
             .clone()
             .filter_map(|t| term_of_token.get(t))
             .filter(|&&id| id != NONE && !stop[id as usize])
             .map(|&id| scores[id as usize])
-            .collect();
-        if terms.is_empty() {
+            .fold((0, 1.0, 0.0), |(n, p, s), x| (n + 1, p * x, s + x));
+        if terms == 0 {
             continue;
         }
-        let score = terms.iter().product::<f64>() / (1.0 + terms.iter().sum::<f64>());
+        let score = product / (1.0 + sum);
         let entry = by_name.entry(canonical).or_insert((0.0, f64::INFINITY));
         entry.0 += 1.0;
         entry.1 = entry.1.min(score);

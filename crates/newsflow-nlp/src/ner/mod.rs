@@ -245,16 +245,47 @@ impl Tagger {
 /// A person or a MISC name never ends on a possessive "'s" in CoNLL-2003
 /// (none of the 12,802 in `eng.train` and `eng.testa`; 28 organisations
 /// do, "Moody 's", and 5 places), so such a span that takes one in ends
-/// before it: "Chavez's plans" names "Chavez".
+/// before it: "Chavez's plans" names "Chavez". An organisation or a place
+/// ends before it too ("BBC's Today programme" names the BBC) unless the
+/// "'s" is the name's own ("McDonald's has", [`name_owns_its_s`]).
 fn end_before_possessive(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
-        if (s.kind == PER || s.kind == MISC)
-            && s.end - s.start > 1
+        if s.end - s.start > 1
             && is_possessive(words[s.end - 1])
+            && (s.kind == PER || s.kind == MISC || !name_owns_its_s(&words[s.end..]))
         {
             s.end -= 1;
         }
     }
+}
+
+/// Whether the "'s" before `after` (the rest of its sentence) is a name's
+/// own rather than a possessive's: a verb follows ("McDonald's has
+/// targeted", "Moody's said"), or the clause ends ("shares in Macy's."),
+/// perhaps after a bracketed aside ("Standard & Poor's (S&P) raised").
+/// Before a noun, "and" or a preposition it is read as a possessive.
+fn name_owns_its_s(after: &[&str]) -> bool {
+    let after = match after {
+        ["(", rest @ ..] => match rest.iter().take(7).position(|w| *w == ")") {
+            Some(close) => &rest[close + 1..],
+            None => return false,
+        },
+        _ => after,
+    };
+    let Some(&word) = after.first() else {
+        return true;
+    };
+    if matches!(word, "." | "," | ";" | ":" | "!" | "?") {
+        return true;
+    }
+    // a participle may be the owned thing's adjective ("Google's
+    // expanding efforts", "the BBC's planned service")
+    with_lower(word, |w| {
+        crate::keywords::is_auxiliary(w)
+            || (crate::word_classes::class_of(w) == Some(crate::word_classes::WordClass::Verb)
+                && !w.ends_with("ing")
+                && !w.ends_with("ed"))
+    })
 }
 
 /// Last words that make a capitalised name an organisation.
@@ -891,11 +922,39 @@ mod tests {
     #[test]
     fn people_and_misc_names_end_before_a_possessive() {
         let words = ["Chavez", "'s", "plans", "Moody", "’s", "cut", "Euro", "’S"];
-        let mut spans = vec![span(0, 0, 2), span(1, 3, 5), span(3, 6, 8)];
+        let mut spans = vec![span(PER, 0, 2), span(ORG, 3, 5), span(MISC, 6, 8)];
         end_before_possessive(&words, &mut spans);
-        assert_eq!(spans, [span(0, 0, 1), span(1, 3, 5), span(3, 6, 7)]);
+        assert_eq!(spans, [span(PER, 0, 1), span(ORG, 3, 5), span(MISC, 6, 7)]);
         let mut alone = vec![span(0, 1, 2)];
         end_before_possessive(&words, &mut alone);
         assert_eq!(alone, [span(0, 1, 2)], "a span is never emptied");
+    }
+
+    #[test]
+    fn an_organisation_ends_before_a_possessive_unless_the_s_is_its_own() {
+        let cases: [(&[&str], bool); 7] = [
+            (&["McDonald", "'s", "has", "targeted"], true),
+            (&["Moody", "'s", "said"], true),
+            (
+                &["Standard", "&", "Poor", "'s", "(", "S&P", ")", "said"],
+                true,
+            ),
+            (&["shoppers", "at", "Macy", "'s", "."], true),
+            (&["Google", "'s", "expanding", "efforts"], false),
+            (&["the", "BBC", "'s", "Today", "programme"], false),
+            (&["BBC", "'s", "and", "ITV", "'s", "coverage"], false),
+        ];
+        for (words, own) in cases {
+            let at = words.iter().position(|w| *w == "'s").unwrap();
+            let first = if words[0] == "shoppers" || words[0] == "the" {
+                at - 1
+            } else {
+                0
+            };
+            let mut spans = vec![span(ORG, first, at + 1)];
+            end_before_possessive(words, &mut spans);
+            let end = if own { at + 1 } else { at };
+            assert_eq!(spans, [span(ORG, first, end)], "{words:?}");
+        }
     }
 }

@@ -37,16 +37,6 @@ pub(crate) fn tidy(
             if last.contains(['\'', '’']) && with_lower(last, is_contraction) {
                 run.end -= 1;
             }
-            // A possessive's "'s" is no part of the owner's name ("BBC's
-            // Today programme" names the BBC) unless it is the name's
-            // own ("McDonald's has"), as CoNLL-2003 writes "Moody 's" and
-            // "Lloyd 's".
-            if run.len() > 1
-                && is_possessive(tokens[run.end - 1].text(text))
-                && !name_owns_its_s(text, tokens, run.end)
-            {
-                run.end -= 1;
-            }
             // nor is an acronym's plural ("PCs", "DVDs", "MSPs"): it names
             // a kind of thing, and CoNLL leaves "MPs" outside any entity;
             // nor an acronym that names a kind of thing alone ("PC", "DVD");
@@ -66,37 +56,6 @@ pub(crate) fn tidy(
             })
         })
         .collect()
-}
-
-/// Whether the "'s" before `tokens[next]` is the name's own rather than a
-/// possessive's: a verb follows ("McDonald's has targeted", "Moody's
-/// said"), or the clause ends ("shares in Macy's."), perhaps after a
-/// bracketed aside ("Standard & Poor's (S&P) raised"). Before a noun,
-/// "and" or a preposition it is read as a possessive.
-fn name_owns_its_s(text: &str, tokens: &[Token], mut next: usize) -> bool {
-    if tokens.get(next).is_some_and(|t| t.text(text) == "(") {
-        let Some(close) =
-            (next + 1..tokens.len().min(next + 8)).find(|&i| tokens[i].text(text) == ")")
-        else {
-            return false;
-        };
-        next = close + 1;
-    }
-    let Some(token) = tokens.get(next) else {
-        return true;
-    };
-    let word = token.text(text);
-    if token.kind == crate::tokenizer::TokenKind::Punct {
-        return matches!(word, "." | "," | ";" | ":" | "!" | "?");
-    }
-    // a participle may be the owned thing's adjective ("Google's
-    // expanding efforts", "the BBC's planned service")
-    with_lower(word, |w| {
-        crate::keywords::is_auxiliary(w)
-            || (crate::word_classes::class_of(w) == Some(crate::word_classes::WordClass::Verb)
-                && !w.ends_with("ing")
-                && !w.ends_with("ed"))
-    })
 }
 
 /// Whether the name's last word, `tokens[last]`, carries the stop of the
@@ -466,27 +425,6 @@ mod tests {
         ];
         let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
         assert_eq!(got, want);
-    }
-
-    #[test]
-    fn a_possessive_s_leaves_the_name_and_a_name_s_own_stays() {
-        let text = "McDonald's has targeted Google's expanding efforts and the BBC's Today \
-                    programme, Standard & Poor's (S&P) said, as did shoppers at Macy's.";
-        let got = tidied(
-            text,
-            &[
-                ("McDonald's", "ORG"),
-                ("Google's", "ORG"),
-                ("BBC's", "ORG"),
-                ("Standard & Poor's", "ORG"),
-                ("Macy's", "ORG"),
-            ],
-        );
-        let got: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            got,
-            ["McDonald's", "Google", "BBC", "Standard & Poor's", "Macy's"]
-        );
     }
 
     #[test]
