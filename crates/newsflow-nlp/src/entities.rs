@@ -473,7 +473,7 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
 /// The fullest written form, without a trailing possessive; unless a
 /// mention of a name other than a person's ends in "'s", which is then
 /// the name's own ("McDonald's has", "Moody's said"): the tagger's spans
-/// leave out a possessive's "'s" (`ner::tidy`).
+/// leave out a possessive's "'s" (`ner::end_before_possessive`).
 fn longest_text(texts: &[String], person: bool) -> String {
     let best = texts
         .iter()

@@ -66,9 +66,9 @@ fn is_preposition(lower: &str) -> bool {
 /// so that none is a phrase alone: the pronoun "I" and a pronoun with its
 /// verb ("I'm", "we've"), "v" of a fixture ("Yeading v Newcastle"), the
 /// indefinite pronouns ("everything", "anyone") and nouns too vague to say
-/// what a story is about ("a lot", "part", "the way"), which were among
-/// the ten key phrases of 37 BBC training articles. Other single letters
-/// stay: "X Factor winner". Titles are `is_title`'s.
+/// what a story is about ("a lot", "part", "the way"), 37 of the key
+/// phrases of BBC's training articles. Other single letters stay: "X
+/// Factor winner". Titles are `is_title`'s.
 fn is_filler(lower: &str) -> bool {
     is_contraction(lower)
         || matches!(
@@ -966,9 +966,8 @@ pub fn keywords(
                 // Inside a phrase, a preposition joins two nouns ("demand
                 // for air", "dependence on oil", "rise in profits"); others
                 // start what the phrase is about ("prices by average",
-                // "apology over jailings"), as does
-                // one after an adjective or a verb ("ready for awards",
-                // "unveiled in summer").
+                // "apology over jailings"), as does one after an adjective
+                // or a verb ("ready for awards", "unveiled in summer").
                 if len == 3
                     && is_preposition_word(words[key[1] as usize])
                     && (!joins_nouns[key[1] as usize]

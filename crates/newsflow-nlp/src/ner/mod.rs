@@ -262,7 +262,7 @@ fn end_before_possessive(words: &[&str], spans: &mut [tags::TokenSpan]) {
 /// Whether the "'s" before `after` (the rest of its sentence) is a name's
 /// own rather than a possessive's: a verb follows ("McDonald's has
 /// targeted", "Moody's said"), or the clause ends ("shares in Macy's."),
-/// perhaps after a bracketed aside ("Standard & Poor's (S&P) raised").
+/// perhaps after a bracketed aside ("Standard & Poor's (S&P) said").
 /// Before a noun, "and" or a preposition it is read as a possessive.
 fn name_owns_its_s(after: &[&str]) -> bool {
     let after = match after {

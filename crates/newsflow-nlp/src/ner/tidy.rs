@@ -254,7 +254,7 @@ fn split_at_possessives(
 }
 
 /// Countries news names by their initials, which the gazetteer does not
-/// list as places ("UK" is a MISC word there, from "UK-based").
+/// list as places ("UK" is a MISC word there).
 const COUNTRY_ACRONYMS: &[&str] = &["UK", "US", "USA", "UAE", "DRC"];
 
 /// A word of two or more capitals, perhaps with digits: "BBC", "BBC1".
