@@ -210,6 +210,7 @@ impl Tagger {
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
+            titles_are_no_part_of_a_name(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
             lists::places_in_lists_of_places(&view.words, &self.lexicon.gazetteer, &mut spans);
             for place in places {
@@ -461,6 +462,52 @@ const PARTY_MEMBERS: &[&str] = &[
     "tories",
     "unionists",
 ];
+
+/// Titles and roles CoNLL-2003 leaves outside a person's name ("President
+/// Clinton" names "Clinton": 134 times for "President", 125 for
+/// "Minister", never inside), which the tagger takes in where a sentence
+/// or a headline capitalises them ("Rapper Eminem", "Senator Leahy").
+/// "Sir", "Lord", "King", "Prince" and the like stay, as parts of the name
+/// news uses.
+const TITLES: &[&str] = &[
+    "Actor",
+    "Actress",
+    "Archbishop",
+    "Bishop",
+    "Captain",
+    "Cardinal",
+    "Chairman",
+    "Chancellor",
+    "Coach",
+    "Colonel",
+    "Comedian",
+    "Defender",
+    "General",
+    "Goalkeeper",
+    "Governor",
+    "Judge",
+    "Midfielder",
+    "Minister",
+    "Premier",
+    "Presenter",
+    "President",
+    "Prop",
+    "Rapper",
+    "Secretary",
+    "Senator",
+    "Sheikh",
+    "Singer",
+    "Striker",
+];
+
+/// A person's name that starts on a title or a role starts after it.
+fn titles_are_no_part_of_a_name(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    for s in spans.iter_mut() {
+        if s.kind == PER && s.end - s.start > 1 && TITLES.contains(&words[s.start]) {
+            s.start += 1;
+        }
+    }
+}
 
 /// A "person" ending on a word for a party's members is those members:
 /// the tagger read "Lib" as a first name and made a person of "Lib Dems"
@@ -814,6 +861,44 @@ mod tests {
                 span(PER, 2, 4),
                 span(ORG, 5, 7),
                 span(MISC, 7, 8)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_or_a_role_is_no_part_of_a_person_s_name() {
+        let words = [
+            "Rapper",
+            "Eminem",
+            "met",
+            "Senator",
+            "Leahy",
+            "and",
+            "Sir",
+            "Elton",
+            "John",
+            "at",
+            "General",
+            "Motors",
+            "with",
+            "President",
+        ];
+        let mut spans = vec![
+            span(PER, 0, 2),
+            span(PER, 3, 5),
+            span(PER, 6, 9),
+            span(ORG, 10, 12),
+            span(PER, 13, 14),
+        ];
+        titles_are_no_part_of_a_name(&words, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                span(PER, 1, 2),
+                span(PER, 4, 5),
+                span(PER, 6, 9),
+                span(ORG, 10, 12),
+                span(PER, 13, 14)
             ]
         );
     }
