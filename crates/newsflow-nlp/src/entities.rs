@@ -156,15 +156,13 @@ fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations:
     while i < entities.len() {
         let e = &entities[i].1;
         let key = e.canonical.replace('.', "");
-        let (two_words, short) = match key.split(' ').count() {
-            1 => (false, true),
-            2 => (true, true),
-            _ => (false, false),
+        let words = key.split(' ').count();
+        let short = match e.kind.as_str() {
+            "ORG" => words <= 2,
+            "MISC" => words == 2,
+            _ => false,
         };
-        let full = (short && (e.kind == "ORG" || (e.kind == "MISC" && two_words)))
-            .then(|| abbreviations.get(&key))
-            .flatten()
-            .cloned();
+        let full = short.then(|| abbreviations.get(&key)).flatten().cloned();
         if let Some(full) = full {
             let target = entities
                 .iter()

@@ -776,6 +776,7 @@ pub fn keywords(
         .map(|(w, &stop)| !stop && is_plural_form(w))
         .collect();
     let divides: Vec<bool> = words.iter().map(|w| divides_phrases(w)).collect();
+    let preposition: Vec<bool> = words.iter().map(|w| is_preposition_word(w)).collect();
     let joins_nouns: Vec<bool> = words.iter().map(|w| joins_nouns(w)).collect();
     let article: Vec<bool> = words
         .iter()
@@ -969,7 +970,7 @@ pub fn keywords(
                 // "apology over jailings"), as does one after an adjective
                 // or a verb ("ready for awards", "unveiled in summer").
                 if len == 3
-                    && is_preposition_word(words[key[1] as usize])
+                    && preposition[key[1] as usize]
                     && (!joins_nouns[key[1] as usize]
                         || matches!(
                             class[key[0] as usize],
