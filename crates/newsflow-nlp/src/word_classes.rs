@@ -118,6 +118,49 @@ pub fn class_in_phrase(lower: &str) -> Option<WordClass> {
     }
 }
 
+/// The class of a lower-case word of a headline, where a verb is in the
+/// present tense: as [`class_of`], except that a word that can be a verb
+/// in another form is a possible verb, since the corpora saw few forms of
+/// each verb:
+/// - a plural seen as a noun whose stem can be a verb ("signals"): the
+///   headline's grammar decides;
+/// - a word the table does not list, by its stem ("halts": "halt";
+///   "pushes": "push"), the past form of a stem in -ch, -sh, -x or -ss
+///   ("fetches": "fetched"), or, for a word not in -s, its form in -s or
+///   its past form ("plummet": "plummets").
+///
+/// The past form of a stem in -s is no evidence on its own: "prices" is a
+/// noun, though "priced" is a verb.
+pub fn headline_class(lower: &str) -> Option<WordClass> {
+    match listed(lower) {
+        Some(WordClass::PluralNoun) => return Some(WordClass::MaybeVerb),
+        Some(class) => return coarse(class),
+        None => {}
+    }
+    let can_be_verb = |form: &str| {
+        matches!(
+            listed(form),
+            Some(WordClass::Verb | WordClass::MaybeVerb | WordClass::MostlyVerb)
+        )
+    };
+    let past = |stem: &str| {
+        let ed = if stem.ends_with('e') { "d" } else { "ed" };
+        can_be_verb(&format!("{stem}{ed}"))
+    };
+    let other_form = match lower.strip_suffix('s') {
+        // not a word in -ss ("boss", "access")
+        Some(stem) if !stem.ends_with('s') => {
+            let sibilant = stem.strip_suffix('e').filter(|s| {
+                s.ends_with("ch") || s.ends_with("sh") || s.ends_with('x') || s.ends_with("ss")
+            });
+            can_be_verb(stem) || sibilant.is_some_and(|s| can_be_verb(s) || past(s))
+        }
+        Some(_) => false,
+        None => can_be_verb(&format!("{lower}s")) || past(lower),
+    };
+    other_form.then_some(WordClass::MaybeVerb)
+}
+
 /// A listed class as one of the first five, or none.
 fn coarse(class: WordClass) -> Option<WordClass> {
     match class {
@@ -125,6 +168,11 @@ fn coarse(class: WordClass) -> Option<WordClass> {
         WordClass::PluralNoun => None,
         class => Some(class),
     }
+}
+
+/// Whether the class table lists a lower-case word.
+pub fn is_listed(lower: &str) -> bool {
+    listed(lower).is_some()
 }
 
 /// Whether a lower-case word is a possible verb seen mostly as a verb.
