@@ -433,43 +433,48 @@ fn headline_verbs(
                 })
         })
     };
-    // Each word's class, worked out once. A word the class table does not
-    // list is a verb by another of its forms only where a noun would be
-    // odd: not when the article uses it as a noun ("Regiments' group in
-    // poll move": "the group"), nor in its base form after a preposition
-    // in its clause ("row over Welsh arts cash"; "Broadband in the UK
-    // gathers pace" has its verb).
-    let mut classes: Vec<Option<Option<WordClass>>> = Vec::with_capacity(headline.len());
-    let mut after_preposition = false;
-    for (i, token) in headline.iter().enumerate() {
+    // whether a preposition comes before `i` in its clause
+    let after_preposition = |i: usize| {
+        (0..i)
+            .rev()
+            .take_while(|&j| !starts_clause(j))
+            .any(|j| with_lower(headline[j].text(text), is_preposition_word))
+    };
+    // A word's class. A word the class table does not list is a verb by
+    // another of its forms only where a noun would be odd: not when the
+    // article uses it as a noun ("Regiments' group in poll move": "the
+    // group"), nor in its base form after a preposition in its clause
+    // ("row over Welsh arts cash"; "Broadband in the UK gathers pace" has
+    // its verb).
+    let word_class = |i: usize| -> Option<Option<WordClass>> {
+        let token = headline.get(i)?;
         if token.kind == TokenKind::Punct || named(i) {
-            classes.push(None);
-            continue;
+            return None;
         }
         let word = token.text(text);
-        let (stop, preposition) = with_lower(word, |w| (is_stop(w), is_preposition_word(w)));
-        // a clause's first word ("after") opens no phrase of it
-        after_preposition = !starts_clause(i) && (after_preposition || preposition);
-        if !word.chars().any(char::is_alphabetic) || stop {
-            classes.push(None);
-            continue;
+        if !word.chars().any(char::is_alphabetic) || with_lower(word, is_stop) {
+            return None;
         }
         if crate::ner::names_a_kind(word) {
-            classes.push(Some(None));
-            continue;
+            return Some(None);
         }
         let (class, listed) = with_lower(word, |w| (headline_class(w), is_listed(w)));
         let guessed = class.is_some() && !listed;
-        let base_form = !in_s(i);
-        classes.push(Some(
-            if guessed && ((after_preposition && base_form) || noun_in_body(i)) {
-                None
-            } else {
-                class
-            },
-        ));
-    }
-    let class = |i: usize| classes.get(i).copied().flatten();
+        if guessed && ((!in_s(i) && after_preposition(i)) || noun_in_body(i)) {
+            return Some(None);
+        }
+        Some(class)
+    };
+    // each worked out once, when first asked for
+    let classes: Vec<std::cell::OnceCell<Option<Option<WordClass>>>> = headline
+        .iter()
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
+    let class = |i: usize| {
+        classes
+            .get(i)
+            .and_then(|c| *c.get_or_init(|| word_class(i)))
+    };
     let mut verbs = Vec::new();
     let mut clause_has_verb = false;
     // the verb of the clause before a comma, whose subject a clause that

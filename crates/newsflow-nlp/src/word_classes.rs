@@ -143,10 +143,20 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
             Some(WordClass::Verb | WordClass::MaybeVerb | WordClass::MostlyVerb)
         )
     };
-    let past = |stem: &str| {
-        let ed = if stem.ends_with('e') { "d" } else { "ed" };
-        can_be_verb(&format!("{stem}{ed}"))
+    // another form, spelt on the stack: most headline words are nouns the
+    // table does not list, and each would cost allocations
+    let with_ending = |stem: &str, ending: &str| {
+        let mut form = [0u8; 40];
+        let len = stem.len() + ending.len();
+        let Some(buffer) = form.get_mut(..len) else {
+            return false;
+        };
+        let (start, end) = buffer.split_at_mut(stem.len());
+        start.copy_from_slice(stem.as_bytes());
+        end.copy_from_slice(ending.as_bytes());
+        std::str::from_utf8(buffer).is_ok_and(can_be_verb)
     };
+    let past = |stem: &str| with_ending(stem, if stem.ends_with('e') { "d" } else { "ed" });
     let other_form = match lower.strip_suffix('s') {
         // not a word in -ss ("boss", "access")
         Some(stem) if !stem.ends_with('s') => {
@@ -156,7 +166,7 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
             can_be_verb(stem) || sibilant.is_some_and(|s| can_be_verb(s) || past(s))
         }
         Some(_) => false,
-        None => can_be_verb(&format!("{lower}s")) || past(lower),
+        None => with_ending(lower, "s") || past(lower),
     };
     other_form.then_some(WordClass::MaybeVerb)
 }
