@@ -615,6 +615,29 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_s_ordinary_first_word_is_no_name() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let names = |title: &str, body: &str| -> Vec<String> {
+            let out = annotator.annotate(RawArticle::new(title, body), None);
+            out.entities.into_iter().map(|e| e.text).collect()
+        };
+        let got = names(
+            "Singer's film to show at festival",
+            "A documentary about the singer will be shown at the Berlin Film Festival. \
+             The singer, who grew up in Glasgow, said she was delighted.",
+        );
+        assert!(!got.iter().any(|n| n == "Singer"), "{got:?}");
+        assert!(got.iter().any(|n| n == "Glasgow"), "{got:?}");
+        // a name the article also writes in lower case stays one
+        let got = names(
+            "Reading sign striker",
+            "Championship side Reading have signed a striker. Manager Steve Coppell said \
+             he liked reading the game, and Reading fans agreed.",
+        );
+        assert!(got.iter().any(|n| n == "Reading"), "{got:?}");
+    }
+
+    #[test]
     fn companies_the_tagger_never_saw_are_organisations() {
         let annotator = Annotator::with_default_models().unwrap();
         let types = |title: &str, body: &str| -> Vec<(String, String)> {

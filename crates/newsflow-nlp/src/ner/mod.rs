@@ -225,6 +225,12 @@ impl Tagger {
                 }
             }
             for s in spans {
+                if s.start == 0
+                    && s.end == 1
+                    && is_common_word(text, tokens, sentences, view.words[0])
+                {
+                    continue;
+                }
                 out.push(CharSpan {
                     kind: s.kind,
                     start: view.tokens[s.start].start,
@@ -241,6 +247,43 @@ impl Tagger {
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs, &self.lexicon.gazetteer)
     }
+}
+
+/// Whether a capitalised word that opens a sentence is an ordinary word
+/// rather than a name: the article writes it in lower case, and never
+/// capitalised inside a sentence ("Electronics firms eye plasma deal" over
+/// a story of "consumer electronics"; "Singer's film to show at
+/// festival"). A headline's first word is capitalised whatever it is.
+fn is_common_word(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[std::ops::Range<usize>],
+    word: &str,
+) -> bool {
+    let mut chars = word.chars();
+    if !chars.next().is_some_and(char::is_uppercase) || !chars.all(char::is_lowercase) {
+        return false;
+    }
+    let mut lower_seen = false;
+    for sentence in sentences {
+        let Some(in_sentence) = tokens.get(sentence.clone()) else {
+            continue;
+        };
+        for (i, token) in in_sentence.iter().enumerate() {
+            let t = token.text(text);
+            if t.len() != word.len() {
+                continue;
+            }
+            if t == word {
+                if i > 0 {
+                    return false;
+                }
+            } else if t.eq_ignore_ascii_case(word) && t.starts_with(char::is_lowercase) {
+                lower_seen = true;
+            }
+        }
+    }
+    lower_seen
 }
 
 /// A person or a MISC name never ends on a possessive "'s" in CoNLL-2003
@@ -698,6 +741,31 @@ mod tests {
     /// A span of `kind` over tokens `start..end`, for the rules' tests.
     pub(super) fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
         TokenSpan { kind, start, end }
+    }
+
+    #[test]
+    fn a_sentence_s_first_word_written_in_lower_case_elsewhere_is_common() {
+        let common = |text: &str, word: &str| {
+            let tokens = tokenize(text);
+            let sentences = split_sentences(text, &tokens);
+            is_common_word(text, &tokens, &sentences, word)
+        };
+        assert!(common(
+            "Electronics firms merge. Sales of electronics rose.",
+            "Electronics"
+        ));
+        // capitalised inside a sentence too: a name
+        assert!(!common(
+            "Electronics firms merge. Sales of electronics at Samsung Electronics rose.",
+            "Electronics"
+        ));
+        // never in lower case
+        assert!(!common(
+            "Glasgow votes. The vote in Glasgow was close.",
+            "Glasgow"
+        ));
+        // only a capitalised word with lower-case letters after it
+        assert!(!common("UK rates rise. The uk domain grew.", "UK"));
     }
 
     #[test]
