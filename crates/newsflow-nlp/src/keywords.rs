@@ -558,9 +558,10 @@ fn headline_verbs(
         // complement, not the verb: "Director admits lying", "Radcliffe
         // enjoys winning comeback"
         let verb_follows = class(i + 1) == Some(Some(WordClass::Verb)) && !in_ing(i + 1);
-        // After a noun, a plural then a base form then a small word is a
-        // noun phrase and its verb ("coalition talks stall over") when the
-        // article uses the plural as a noun ("the talks"); otherwise the
+        // After a noun, a plural then a base form then a small word or the
+        // clause's end is a noun phrase and its verb ("coalition talks
+        // stall over", "export curbs bite") when the article uses the
+        // plural as a noun ("the talks"); otherwise the
         // word in -s is the verb ("trade gap hits record in 2004"), as it
         // is after a name ("Hansen delays return to court"). At the end of
         // a clause, the corpora decide: a plural they saw as a noun before
@@ -573,7 +574,7 @@ fn headline_verbs(
             && class(i + 1) == Some(Some(WordClass::MaybeVerb))
             && !in_s(i + 1)
             && ((!named(b)
-                && ((small(i + 2) && noun_in_body(i))
+                && (((small(i + 2) || ends_clause(i + 2)) && noun_in_body(i))
                     || (ends_clause(i + 2)
                         && plural_noun()
                         && with_lower(headline[i + 1].text(text), is_mostly_verb))))
@@ -1942,6 +1943,13 @@ mod tests {
                 "Fans cheered the comeback. The comeback surprised the coach.",
                 "comeback",
                 "enjoys",
+            ),
+            // …and at a clause's end ("curbs bite")
+            (
+                "Chip stocks slide as export curbs bite",
+                "Analysts said the curbs would hurt. Chip stocks fell as export curbs widened.",
+                "export curbs",
+                "bite",
             ),
             // without that use the word in -s stays the verb
             (
