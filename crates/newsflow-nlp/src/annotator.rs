@@ -638,6 +638,36 @@ mod tests {
     }
 
     #[test]
+    fn a_county_or_a_city_after_in_is_a_place() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let types = |title: &str, body: &str| -> Vec<(String, String)> {
+            let out = annotator.annotate(RawArticle::new(title, body), None);
+            out.entities.into_iter().map(|e| (e.text, e.kind)).collect()
+        };
+        let got = types(
+            "Council approves cycle lanes",
+            "Councillors in Leeds have approved a scheme to build cycle lanes. The man \
+             was taken to hospital after a violent clash in Kent.",
+        );
+        for place in ["Leeds", "Kent"] {
+            assert!(
+                got.contains(&(place.to_string(), "LOC".to_string())),
+                "{place}: {got:?}"
+            );
+        }
+        // a club's name before a noun stays the club
+        let got = types(
+            "Tykes sign prop",
+            "The Tykes have brought in Newcastle prop Ed Kalman for the rest of the season.",
+        );
+        assert!(
+            got.iter()
+                .all(|(name, kind)| name != "Newcastle" || kind == "ORG"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn companies_the_tagger_never_saw_are_organisations() {
         let annotator = Annotator::with_default_models().unwrap();
         let types = |title: &str, body: &str| -> Vec<(String, String)> {

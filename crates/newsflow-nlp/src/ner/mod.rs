@@ -209,6 +209,7 @@ impl Tagger {
             join_of_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
+            places_after_in(&view.words, &self.lexicon.gazetteer, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
@@ -485,6 +486,41 @@ fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
             && s.end - s.start > 1
             && with_lower(words[s.end - 1], |w| PLACE_HEADS.contains(&w))
         {
+            s.kind = LOC;
+        }
+    }
+}
+
+/// A one-word organisation right after "in" that the gazetteer knows as a
+/// place, and that ends its phrase, is the place: "a casino in Newcastle,",
+/// "a violent clash in Kent." CoNLL-2003's county sides and city clubs
+/// teach the tagger those names as teams, while after "in" a one-word name
+/// is a place 523 times of 595 in `eng.train` (an organisation 25 times).
+/// Before a noun or a possessive it stays ("brought in Newcastle prop Ed
+/// Kalman", "in Tesco's stores").
+fn places_after_in(
+    words: &[&str],
+    gazetteer: &crate::gazetteer::Gazetteer,
+    spans: &mut [tags::TokenSpan],
+) {
+    let mut labels = None;
+    for s in spans.iter_mut() {
+        if s.kind != ORG || s.end - s.start != 1 || s.start == 0 || words[s.start - 1] != "in" {
+            continue;
+        }
+        let ends_phrase = words.get(s.end).is_none_or(|&next| {
+            !is_possessive(next)
+                && (!next.chars().any(char::is_alphanumeric)
+                    || with_lower(next, |w| {
+                        next.starts_with(char::is_lowercase) && crate::keywords::is_stop(w)
+                    }))
+        });
+        if !ends_phrase {
+            continue;
+        }
+        let labels: &Vec<Option<&str>> =
+            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        if lists::names_a_place(&labels[s.start..s.end]) {
             s.kind = LOC;
         }
     }
