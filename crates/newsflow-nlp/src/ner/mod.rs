@@ -551,38 +551,52 @@ const PARTY_MEMBERS: &[&str] = &[
 const TITLES: &[&str] = &[
     "Actor",
     "Actress",
+    "Ambassador",
     "Archbishop",
     "Bishop",
+    "Boss",
     "Captain",
     "Cardinal",
     "Chairman",
     "Chancellor",
+    "Chief",
     "Coach",
     "Colonel",
     "Comedian",
+    "Constable",
     "Defender",
+    "Detective",
+    "Executive",
     "General",
     "Goalkeeper",
     "Governor",
+    "Inspector",
     "Judge",
+    "Manager",
+    "Mayor",
     "Midfielder",
     "Minister",
     "Premier",
     "Presenter",
     "President",
+    "Professor",
     "Prop",
     "Rapper",
     "Secretary",
     "Senator",
+    "Sergeant",
     "Sheikh",
     "Singer",
+    "Skipper",
     "Striker",
+    "Winger",
 ];
 
 /// A person's name that starts on a title or a role starts after it.
 fn titles_are_no_part_of_a_name(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
-        if s.kind == PER && s.end - s.start > 1 && TITLES.contains(&words[s.start]) {
+        // "Chief Inspector Jane Hill": each title goes
+        while s.kind == PER && s.end - s.start > 1 && TITLES.contains(&words[s.start]) {
             s.start += 1;
         }
     }
@@ -1005,6 +1019,11 @@ mod tests {
                 span(PER, 13, 14)
             ]
         );
+        // each of several titles goes
+        let words = ["Chief", "Inspector", "Jane", "Hill", "said"];
+        let mut spans = vec![span(PER, 0, 4)];
+        titles_are_no_part_of_a_name(&words, &mut spans);
+        assert_eq!(spans, [span(PER, 2, 4)]);
     }
 
     #[test]
