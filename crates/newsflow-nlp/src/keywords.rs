@@ -190,6 +190,15 @@ fn is_amount(lower: &str) -> bool {
         && matches!(rest, "" | "m" | "bn" | "tn" | "k" | "p")
 }
 
+/// Whether a lower-cased word gives an age, which describes its noun as
+/// an adjective does: "42-year-old", "six-month-old" (but the noun
+/// "17-year-olds" is a plural).
+fn is_age(lower: &str) -> bool {
+    ["-year-old", "-month-old", "-week-old", "-day-old"]
+        .iter()
+        .any(|ending| lower.len() > ending.len() && lower.ends_with(ending))
+}
+
 /// Whether a word is a year or a decade: "1997", "1990s", "70s".
 fn is_year(lower: &str) -> bool {
     let digits = lower.strip_suffix('s').unwrap_or(lower);
@@ -795,7 +804,12 @@ pub fn keywords(
         // An acronym of a kind of thing ("ai", "pc") is a noun, although
         // the class table, built from lower-cased text, lists "ai" as a
         // verb and so cut "landmark AI rules" in two.
-        .map(|w| class_in_phrase(w).filter(|_| !crate::ner::is_kind_acronym(w)))
+        .map(|w| {
+            if is_age(w) {
+                return Some(WordClass::Adjective);
+            }
+            class_in_phrase(w).filter(|_| !crate::ner::is_kind_acronym(w))
+        })
         .collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
@@ -1724,6 +1738,14 @@ mod tests {
             assert_eq!(is_year(word), year, "{word}");
         }
         assert!(!is_year("s") && !is_year("7s"));
+        // an age is no phrase: it describes its noun
+        let got = top(
+            "The 20-year-old won the final. The 20-year-old beat Smith, and the \
+             20-year-old will play in Rome.",
+            20,
+        );
+        assert!(!got.iter().any(|k| k.contains("year-old")), "{got:?}");
+        assert!(is_age("six-month-old") && !is_age("17-year-olds") && !is_age("-year-old"));
         // no phrase starts or ends on an adverb
         let got = top(
             "Cases rose sharply. Cases rose sharply again, and cases fell sharply later. \
