@@ -159,6 +159,29 @@ fn is_time_word(lower: &str) -> bool {
     )
 }
 
+/// Nouns that say nothing of a story alone, though they head phrases that
+/// do ("young people", "number plates"): "people" was one of the ten key
+/// phrases of 140 of BBC's 1,781 training articles, "top" and "number" of
+/// 27 each.
+fn is_vague_alone(lower: &str) -> bool {
+    matches!(
+        lower,
+        "people"
+            | "person"
+            | "man"
+            | "men"
+            | "woman"
+            | "women"
+            | "number"
+            | "top"
+            | "others"
+            | "hundreds"
+            | "thousands"
+            | "millions"
+            | "dozens"
+    )
+}
+
 /// Whether a lower-cased word is a unit or measure.
 fn is_measure(lower: &str) -> bool {
     static TABLE: OnceLock<WordTable<()>> = OnceLock::new();
@@ -791,6 +814,7 @@ pub fn keywords(
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
+    let vague: Vec<bool> = words.iter().map(|w| is_vague_alone(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
     // A sum of money ("£" "42m": the tokenizer splits the currency off)
     // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
@@ -995,7 +1019,7 @@ pub fn keywords(
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
                     || measure[key[0] as usize]
-                    || (len == 1 && time_word[*id as usize])
+                    || (len == 1 && (time_word[*id as usize] || vague[*id as usize]))
                     || quantifier[key[0] as usize]
                     || year[key[0] as usize]
                     || year[*id as usize]
@@ -1417,6 +1441,20 @@ mod tests {
             );
         }
         assert!(got.iter().any(|k| k == "miners"), "{got:?}");
+        // a vague noun heads a phrase, but is none alone
+        let got = top(
+            "Floods hit the valley. Thousands fled as people left their homes. Rescuers \
+             told people to stay indoors, and thousands slept in schools. Young people \
+             helped.",
+            10,
+        );
+        for vague in ["people", "thousands"] {
+            assert!(
+                !got.iter().any(|k| k.eq_ignore_ascii_case(vague)),
+                "{vague}: {got:?}"
+            );
+        }
+        assert!(got.iter().any(|k| k == "Young people"), "{got:?}");
     }
 
     #[test]
