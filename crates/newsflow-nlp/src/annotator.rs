@@ -637,13 +637,19 @@ mod tests {
         assert!(got.iter().any(|n| n == "Reading"), "{got:?}");
     }
 
+    /// Each entity of an article: its canonical name and its type.
+    fn entity_types(annotator: &Annotator, title: &str, body: &str) -> Vec<(String, String)> {
+        let out = annotator.annotate(RawArticle::new(title, body), None);
+        out.entities
+            .into_iter()
+            .map(|e| (e.canonical, e.kind))
+            .collect()
+    }
+
     #[test]
     fn a_county_or_a_city_after_in_is_a_place() {
         let annotator = Annotator::with_default_models().unwrap();
-        let types = |title: &str, body: &str| -> Vec<(String, String)> {
-            let out = annotator.annotate(RawArticle::new(title, body), None);
-            out.entities.into_iter().map(|e| (e.text, e.kind)).collect()
-        };
+        let types = |title: &str, body: &str| entity_types(&annotator, title, body);
         let got = types(
             "Council approves cycle lanes",
             "Councillors in Leeds have approved a scheme to build cycle lanes. The man \
@@ -670,13 +676,7 @@ mod tests {
     #[test]
     fn companies_the_tagger_never_saw_are_organisations() {
         let annotator = Annotator::with_default_models().unwrap();
-        let types = |title: &str, body: &str| -> Vec<(String, String)> {
-            let out = annotator.annotate(RawArticle::new(title, body), None);
-            out.entities
-                .into_iter()
-                .map(|e| (e.canonical, e.kind))
-                .collect()
-        };
+        let types = |title: &str, body: &str| entity_types(&annotator, title, body);
         let chips = types(
             "Chipmaker profits jump",
             "Chief executive Jensen Huang said customers including Microsoft, Amazon and \

@@ -1869,15 +1869,25 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("adjusts")), "{got:?}");
     }
 
+    /// The twenty best key phrases of a headline and a body.
+    fn phrases(title: &str, body: &str) -> Vec<String> {
+        let doc = crate::Document::new(title, body);
+        of_document(&doc, &[], 20)
+            .into_iter()
+            .map(|k| k.text)
+            .collect()
+    }
+
+    /// Asserts that the article's phrases hold `kept`, and that none holds
+    /// `verb`.
+    fn keeps_without(title: &str, body: &str, kept: &str, verb: &str) {
+        let got = phrases(title, body);
+        assert!(got.iter().any(|p| p == kept), "{title}: {got:?}");
+        assert!(!got.iter().any(|p| p.contains(verb)), "{title}: {got:?}");
+    }
+
     #[test]
     fn a_headline_verb_of_mixed_use_ends_the_subject() {
-        let phrases = |title: &str, body: &str| -> Vec<String> {
-            let doc = crate::Document::new(title, body);
-            of_document(&doc, &[], 20)
-                .into_iter()
-                .map(|k| k.text)
-                .collect()
-        };
         for (title, subject, verb) in [
             ("Oil prices jump after output deal", "Oil prices", "jump"),
             ("Top court rules police need warrant", "Top court", "rules"),
@@ -2019,21 +2029,12 @@ mod tests {
                 "hits",
             ),
         ] {
-            let got = phrases(title, body);
-            assert!(got.iter().any(|p| p == kept), "{title}: {got:?}");
-            assert!(!got.iter().any(|p| p.contains(verb)), "{title}: {got:?}");
+            keeps_without(title, body, kept, verb);
         }
     }
 
     #[test]
     fn a_headline_word_the_class_table_lacks_is_a_verb_by_its_other_forms() {
-        let phrases = |title: &str, body: &str| -> Vec<String> {
-            let doc = crate::Document::new(title, body);
-            of_document(&doc, &[], 20)
-                .into_iter()
-                .map(|k| k.text)
-                .collect()
-        };
         // (headline, body, a phrase kept, a word no phrase holds): the
         // table lists "fetched", "plummets" and "missed", not these forms
         for (title, body, kept, verb) in [
@@ -2056,9 +2057,7 @@ mod tests {
                 "misses",
             ),
         ] {
-            let got = phrases(title, body);
-            assert!(got.iter().any(|p| p == kept), "{title}: {got:?}");
-            assert!(!got.iter().any(|p| p.contains(verb)), "{title}: {got:?}");
+            keeps_without(title, body, kept, verb);
         }
         // but it is a noun where the article uses it as one ("the group"),
         // or in its base form after a preposition
