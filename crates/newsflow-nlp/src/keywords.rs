@@ -386,7 +386,7 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 /// - is not followed by a word that is always a verb.
 ///
 /// A word the class table does not list can be a verb when another of its
-/// forms can ("halts", "plummet", "favours": `headline_class`).
+/// forms can ("halts", "plummet", "fetches": `headline_class`).
 fn headline_verbs(
     text: &str,
     headline: &[Token],
