@@ -813,8 +813,11 @@ pub fn keywords(
         .map(|(w, &stop)| stop || is_preposition(w) || is_filler(w))
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
-    let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
-    let vague: Vec<bool> = words.iter().map(|w| is_vague_alone(w)).collect();
+    // what no phrase is alone: a stretch of time, a vague noun
+    let not_alone: Vec<bool> = words
+        .iter()
+        .map(|w| is_time_word(w) || is_vague_alone(w))
+        .collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
     // A sum of money ("£" "42m": the tokenizer splits the currency off)
     // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
@@ -1019,7 +1022,7 @@ pub fn keywords(
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
                     || measure[key[0] as usize]
-                    || (len == 1 && (time_word[*id as usize] || vague[*id as usize]))
+                    || (len == 1 && not_alone[*id as usize])
                     || quantifier[key[0] as usize]
                     || year[key[0] as usize]
                     || year[*id as usize]
