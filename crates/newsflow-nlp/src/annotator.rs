@@ -647,7 +647,7 @@ mod tests {
     }
 
     #[test]
-    fn a_county_or_a_city_after_in_is_a_place() {
+    fn a_county_or_a_city_after_in_or_near_is_a_place() {
         let annotator = Annotator::with_default_models().unwrap();
         let types = |title: &str, body: &str| entity_types(&annotator, title, body);
         let got = types(
@@ -661,6 +661,21 @@ mod tests {
                 "{place}: {got:?}"
             );
         }
+        // after "near" or "north of", and before a noun for a part of a
+        // place
+        let got = types(
+            "Wildfire forces 3,000 from homes near Marseille",
+            "Police found a cannabis farm in a disused bank in Bradford city centre. \
+             A wildfire forced 3,000 people to leave their homes north of Marseille on \
+             Tuesday.",
+        );
+        for place in ["Marseille", "Bradford"] {
+            assert!(
+                got.contains(&(place.to_string(), "LOC".to_string())),
+                "{place}: {got:?}"
+            );
+        }
+        assert!(!got.iter().any(|(_, kind)| kind == "ORG"), "{got:?}");
         // a club's name before a noun stays the club
         let got = types(
             "Tykes sign prop",

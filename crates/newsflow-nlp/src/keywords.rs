@@ -1056,11 +1056,23 @@ pub fn keywords(
                 {
                     continue;
                 }
-                if len == 3 && no_end[key[1] as usize] {
+                // A phrase that stops before the noun it leads to is cut in
+                // two: "X of Y" before Y's head ("rise in oil" of "rise in
+                // oil prices"), and an adjective and an "-ing" word that
+                // modify the noun after them ("largest teaching" of
+                // "largest teaching union").
+                let modifiers = len > 1
+                    && participle[*id as usize]
+                    && class[key[len - 2] as usize] == Some(WordClass::Adjective);
+                if modifiers || (len == 3 && no_end[key[1] as usize]) {
                     if let Some(Some((next, _))) = chunk.get(start + len) {
                         let n = *next as usize;
                         let noun = alphabetic[n] && !no_end[n] && !divides[n] && class[n].is_none();
-                        if noun && in_name[at + 1].is_none() && !headline_verbs.contains(&(at + 1))
+                        if noun
+                            && in_name[at + 1].is_none()
+                            && !role[at + 1]
+                            && !headline_verbs.contains(&(at + 1))
+                            && !is_clause_verb[at + 1]
                         {
                             continue;
                         }
@@ -1636,6 +1648,18 @@ mod tests {
             !got.iter().any(|k| k == "Tayyip" || k == "Recep"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn an_adjective_and_an_ing_word_before_a_noun_are_no_phrase() {
+        let got = top(
+            "Teachers vote to strike over pay. The country's largest teaching union \
+             said on Friday that members backed a strike. The teaching union \
+             rejected the offer.",
+            10,
+        );
+        assert!(!got.iter().any(|k| k == "largest teaching"), "{got:?}");
+        assert!(got.iter().any(|k| k.contains("union")), "{got:?}");
     }
 
     #[test]
