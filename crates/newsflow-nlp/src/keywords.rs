@@ -572,7 +572,20 @@ fn headline_verbs(
         let Some(b) = subject.filter(|&b| !starts_clause(b)) else {
             continue;
         };
-        let after_noun = named(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
+        // A decimal ends a subject ("Earthquake of magnitude 6.4 strikes
+        // Turkey"): it measures, where a whole number may count what
+        // follows ("6 arrests").
+        let decimal = |b: usize| {
+            let word = headline[b].text(text);
+            word.split_once('.').is_some_and(|(whole, part)| {
+                !whole.is_empty()
+                    && !part.is_empty()
+                    && whole.bytes().all(|c| c.is_ascii_digit())
+                    && part.bytes().all(|c| c.is_ascii_digit())
+            })
+        };
+        let after_noun =
+            named(b) || decimal(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
         // names joined by "and" are a plural subject: "Venezuela and
         // China sign oil deal"
         let joined = named(b) && {
@@ -2047,6 +2060,14 @@ mod tests {
                 "Analysts said the curbs would hurt. Chip stocks fell as export curbs widened.",
                 "export curbs",
                 "bite",
+            ),
+            // a decimal measures, and ends the subject
+            (
+                "Earthquake of magnitude 6.4 strikes eastern Turkey",
+                "The earthquake killed 12 people. Rescue teams searched for survivors of the \
+                 earthquake.",
+                "eastern Turkey",
+                "strikes",
             ),
             // without that use the word in -s stays the verb
             (
