@@ -777,7 +777,12 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
 /// also votes for its last word alone, as news copy names people again by
 /// surname ("Sam Bankman-Fried" … "Bankman-Fried"); the surname takes
 /// the person's type on a tie, while a company named after a person keeps
-/// its type where the article names it so more often ("Disney").
+/// its type where the article names it so more often ("Disney"). The other
+/// way round, an initial and a surname the article writes alone as a
+/// person more often than it writes them together are that person (a team
+/// sheet's "S Jones", taken for a club; "JK Rowling"). Without the initial
+/// the words alone cannot tell a person from a club named after a place
+/// ("Aston Villa" … "Villa", taken for a person).
 fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
     let mut votes: std::collections::HashMap<&str, [u32; tags::TYPES.len()]> = Default::default();
     let mut surname_votes: std::collections::HashMap<&str, u32> = Default::default();
@@ -789,6 +794,17 @@ fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
     }
     for (span, surface) in spans.iter_mut().zip(surfaces) {
         let mut counts = votes[surface.as_str()];
+        if let Some((initial, last)) = surface.split_once(' ').filter(|_| span.kind != PER) {
+            let initial = initial.trim_end_matches('.');
+            let alone = votes.get(last).map_or(0, |v| v[PER]);
+            if (1..=2).contains(&initial.len())
+                && initial.bytes().all(|c| c.is_ascii_uppercase())
+                && alone > counts.iter().sum()
+            {
+                span.kind = PER;
+                continue;
+            }
+        }
         let surname = surname_votes.get(surface.as_str()).copied().unwrap_or(0);
         counts[PER] += surname;
         let best = (0..counts.len())
@@ -976,6 +992,20 @@ mod tests {
             &surfaces(&["Roy Disney", "Disney", "Disney", "Disney"]),
         );
         assert!(spans[1..].iter().all(|s| s.kind == 1), "{spans:?}");
+        // an initial and a surname the article then writes as a person's
+        let mut spans = vec![
+            span(1, 0),
+            span(0, 10),
+            span(0, 20),
+            span(1, 30),
+            span(0, 40),
+        ];
+        harmonise_types(
+            &mut spans,
+            &surfaces(&["S Jones", "Jones", "Jones", "Aston Villa", "Villa"]),
+        );
+        assert_eq!(spans[0].kind, 0);
+        assert_eq!(spans[3].kind, 1);
         // the same words keep one type, the one given most often
         let mut spans = vec![span(2, 0), span(2, 10), span(1, 20)];
         harmonise_types(&mut spans, &surfaces(&["Jordan", "Jordan", "Jordan"]));
