@@ -556,6 +556,9 @@ fn headline_verbs(
             continue;
         }
         match class(i) {
+            // a participle in "-ing" is no finite verb: before a noun it
+            // is the subject's ("Hospital waiting lists fall")
+            Some(Some(WordClass::Verb)) if in_ing(i) => continue,
             Some(Some(WordClass::Verb)) => {
                 clause_has_verb = true;
                 last_verb = Some(i);
@@ -2060,6 +2063,14 @@ mod tests {
                 "Analysts said the curbs would hurt. Chip stocks fell as export curbs widened.",
                 "export curbs",
                 "bite",
+            ),
+            // a participle in "-ing" is the subject's, not its verb
+            (
+                "Hospital waiting lists fall for third month",
+                "Waiting lists for routine treatment fell for the third month in a row, \
+                 figures show.",
+                "third month",
+                "fall",
             ),
             // a decimal measures, and ends the subject
             (
