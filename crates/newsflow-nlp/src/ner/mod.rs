@@ -226,6 +226,7 @@ impl Tagger {
                     );
                 }
             }
+            storms_are_named_events(&view.words, &mut spans);
             for s in spans {
                 if s.start == 0
                     && s.end == 1
@@ -663,6 +664,34 @@ const TITLES: &[&str] = &[
     "Winger",
 ];
 
+/// A storm's name is a MISC name, as CoNLL-2003 labels "Hurricane
+/// Edouard" (3 times of 3), not the person or the place the tagger takes it
+/// for: "hurricanes Helene and Milton", "Storm Darragh". "Storm" counts
+/// capitalised only, since "protesters storm Parliament" is a verb's.
+fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    let storm = |i: usize| {
+        words[i] == "Storm"
+            || with_lower(words[i], |w| {
+                matches!(
+                    w,
+                    "hurricane" | "hurricanes" | "typhoon" | "typhoons" | "cyclone" | "cyclones"
+                )
+            })
+    };
+    let mut last_storm_end = None;
+    for s in spans.iter_mut() {
+        let after_storm = s.start > 0 && storm(s.start - 1);
+        // the next of a list: "hurricanes Helene and Milton"
+        let listed = s.start > 0
+            && last_storm_end == Some(s.start - 1)
+            && matches!(words[s.start - 1], "and" | "," | "or");
+        if after_storm || listed {
+            s.kind = MISC;
+            last_storm_end = Some(s.end);
+        }
+    }
+}
+
 /// A person's name that starts on a title or a role starts after it.
 fn titles_are_no_part_of_a_name(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
@@ -1058,6 +1087,38 @@ mod tests {
         let mut spans = vec![span(MISC, 2, 5)];
         mark_places(&words, 0..3, &mut spans);
         assert_eq!(spans, [span(LOC, 0, 1), span(MISC, 2, 5)]);
+    }
+
+    #[test]
+    fn a_storm_s_name_is_a_misc_name() {
+        let words = [
+            "hurricanes",
+            "Helene",
+            "and",
+            "Milton",
+            "hit",
+            "Florida",
+            ";",
+            "protesters",
+            "storm",
+            "Parliament",
+        ];
+        let mut spans = vec![
+            span(PER, 1, 2),
+            span(LOC, 3, 4),
+            span(LOC, 5, 6),
+            span(ORG, 9, 10),
+        ];
+        storms_are_named_events(&words, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                span(MISC, 1, 2),
+                span(MISC, 3, 4),
+                span(LOC, 5, 6),
+                span(ORG, 9, 10)
+            ]
+        );
     }
 
     #[test]
