@@ -1062,6 +1062,17 @@ pub fn keywords(
                 // start what the phrase is about ("prices by average",
                 // "apology over jailings"), as does one after an adjective
                 // or a verb ("ready for awards", "unveiled in summer").
+                // Nor does a phrase hold a pronoun, a determiner or a verb
+                // of the stop list ("support its economy", "rates were
+                // cut"); "and" and "or" join two nouns ("chip and pin",
+                // "radio or TV").
+                if len == 3
+                    && stop[key[1] as usize]
+                    && !preposition[key[1] as usize]
+                    && !matches!(words[key[1] as usize], "and" | "or")
+                {
+                    continue;
+                }
                 if len == 3
                     && preposition[key[1] as usize]
                     && (!joins_nouns[key[1] as usize]
@@ -1664,6 +1675,16 @@ mod tests {
             !got.iter().any(|k| k == "Tayyip" || k == "Recep"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn a_pronoun_or_a_determiner_is_no_phrase_s_middle_word() {
+        let got = top(
+            "China announced measures to support its economy. Officials said the plan \
+             would support its economy.",
+            20,
+        );
+        assert!(!got.iter().any(|k| k.contains(" its ")), "{got:?}");
     }
 
     #[test]
