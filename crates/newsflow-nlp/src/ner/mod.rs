@@ -670,13 +670,15 @@ const TITLES: &[&str] = &[
 /// capitalised only, since "protesters storm Parliament" is a verb's.
 fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
     let storm = |i: usize| {
-        words[i] == "Storm"
-            || with_lower(words[i], |w| {
+        let word = words[i];
+        word == "Storm"
+            // most words are told apart by their length alone
+            || ((7..=10).contains(&word.len()) && with_lower(word, |w| {
                 matches!(
                     w,
                     "hurricane" | "hurricanes" | "typhoon" | "typhoons" | "cyclone" | "cyclones"
                 )
-            })
+            }))
     };
     let mut last_storm_end = None;
     for s in spans.iter_mut() {
@@ -860,10 +862,9 @@ fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
         let mut counts = votes[surface.as_str()];
         if let Some((initial, last)) = surface.split_once(' ').filter(|_| span.kind != PER) {
             let initial = initial.trim_end_matches('.');
-            let alone = votes.get(last).map_or(0, |v| v[PER]);
             if (1..=2).contains(&initial.len())
                 && initial.bytes().all(|c| c.is_ascii_uppercase())
-                && alone > counts.iter().sum()
+                && votes.get(last).map_or(0, |v| v[PER]) > counts.iter().sum()
             {
                 span.kind = PER;
                 continue;
