@@ -245,6 +245,7 @@ impl Tagger {
             }
         }
         harmonise_types(&mut out, &surfaces);
+        storms_named_again(&mut out, &surfaces);
         retype::retype(&mut out, &surfaces, &self.lexicon.gazetteer);
         companies::companies_are_organisations(&mut out, &surfaces, &other_use);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
@@ -666,7 +667,8 @@ const TITLES: &[&str] = &[
 
 /// A storm's name is a MISC name, as CoNLL-2003 labels "Hurricane
 /// Edouard" (3 times of 3), not the person or the place the tagger takes it
-/// for: "hurricanes Helene and Milton", "Storm Darragh". "Storm" counts
+/// for: "hurricanes Helene and Milton", "Storm Darragh" (whole, where the
+/// tagger takes the word in: the forecasters' name). "Storm" counts
 /// capitalised only, since "protesters storm Parliament" is a verb's.
 fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
     let storm = |i: usize| {
@@ -682,7 +684,10 @@ fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
     };
     let mut last_storm_end = None;
     for s in spans.iter_mut() {
-        let after_storm = s.start > 0 && storm(s.start - 1);
+        // "Storm Bram" whole, as the forecasters name it
+        let named_storm =
+            s.end - s.start > 1 && words[s.start].starts_with(char::is_uppercase) && storm(s.start);
+        let after_storm = named_storm || (s.start > 0 && storm(s.start - 1));
         // the next of a list: "hurricanes Helene and Milton"
         let listed = s.start > 0
             && last_storm_end == Some(s.start - 1)
@@ -690,6 +695,28 @@ fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
         if after_storm || listed {
             s.kind = MISC;
             last_storm_end = Some(s.end);
+        }
+    }
+}
+
+/// A storm named whole once ("Hurricane Mitch") is the same MISC name when
+/// the article names it again by its last word alone ("Mitch").
+fn storms_named_again(spans: &mut [CharSpan], surfaces: &[String]) {
+    let storms: Vec<&str> = spans
+        .iter()
+        .zip(surfaces)
+        .filter(|(s, _)| s.kind == MISC)
+        .filter_map(|(_, surface)| {
+            let (first, last) = surface.split_once(' ')?;
+            matches!(first, "Storm" | "Hurricane" | "Typhoon" | "Cyclone").then_some(last)
+        })
+        .collect();
+    if storms.is_empty() {
+        return;
+    }
+    for (span, surface) in spans.iter_mut().zip(surfaces) {
+        if storms.contains(&surface.as_str()) {
+            span.kind = MISC;
         }
     }
 }
@@ -1091,6 +1118,23 @@ mod tests {
     }
 
     #[test]
+    fn a_storm_named_again_by_its_last_word_is_the_storm() {
+        let span = |kind, start| CharSpan {
+            kind,
+            start,
+            end: start + 1,
+        };
+        let surfaces: Vec<String> = ["Hurricane Mitch", "Mitch", "Mitch Jones", "Ivan"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let mut spans = vec![span(MISC, 0), span(PER, 10), span(PER, 20), span(PER, 30)];
+        storms_named_again(&mut spans, &surfaces);
+        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [MISC, MISC, PER, PER]);
+    }
+
+    #[test]
     fn a_storm_s_name_is_a_misc_name() {
         let words = [
             "hurricanes",
@@ -1103,12 +1147,16 @@ mod tests {
             "protesters",
             "storm",
             "Parliament",
+            "before",
+            "Storm",
+            "Bram",
         ];
         let mut spans = vec![
             span(PER, 1, 2),
             span(LOC, 3, 4),
             span(LOC, 5, 6),
             span(ORG, 9, 10),
+            span(ORG, 11, 13),
         ];
         storms_are_named_events(&words, &mut spans);
         assert_eq!(
@@ -1117,7 +1165,8 @@ mod tests {
                 span(MISC, 1, 2),
                 span(MISC, 3, 4),
                 span(LOC, 5, 6),
-                span(ORG, 9, 10)
+                span(ORG, 9, 10),
+                span(MISC, 11, 13)
             ]
         );
     }
