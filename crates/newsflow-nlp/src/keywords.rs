@@ -392,12 +392,23 @@ fn headline_verbs(
     headline: &[Token],
     body: &[Token],
     in_name: &[Option<usize>],
+    names: &[Name],
 ) -> Vec<usize> {
     let named = |i: usize| in_name.get(i).is_some_and(Option::is_some);
     // in -s, and not in -ss ("boss", "access")
     let in_s = |i: usize| {
         let word = headline[i].text(text);
         word.ends_with('s') && !word.ends_with("ss")
+    };
+    // a name of a group in the plural ("Tories", "Iraqis"); a person's
+    // name in -s is one person ("Jones")
+    let named_group = |i: usize| {
+        in_name
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|n| names.get(n).is_some_and(|name| !name.person))
+            && in_s(i)
     };
     let in_ing = |i: usize| {
         headline
@@ -601,7 +612,9 @@ fn headline_verbs(
                 && (named(first - 2) || class(first - 2) == Some(None))
         };
         let plural_subject = joined || (!named(b) && in_s(b));
-        let agrees = plural_subject != in_s(i);
+        // a group's name in -s takes either form: "Tories unveil plans",
+        // "Barclays cuts jobs"
+        let agrees = plural_subject != in_s(i) || (named_group(b) && !in_s(i));
         // a form in -ing after a possible verb is its object or
         // complement, not the verb: "Director admits lying", "Radcliffe
         // enjoys winning comeback"
@@ -706,7 +719,7 @@ pub fn keywords(
         }
     }
     let (title, body) = tokens.split_at(headline.min(tokens.len()));
-    let headline_verbs = headline_verbs(text, title, body, &in_name);
+    let headline_verbs = headline_verbs(text, title, body, &in_name, &names);
     // The words right before a person's name in its sentence, up to three
     // and back to a stop word or a sign, are their role: "Prime Minister",
     // "Former crypto executive", "top seed". No phrase holds one.
@@ -1538,6 +1551,24 @@ mod tests {
         );
         assert!(got.iter().any(|k| k == "trade deal"), "{got:?}");
         assert!(!got.iter().any(|k| k.contains("seal")), "{got:?}");
+    }
+
+    #[test]
+    fn a_group_s_name_in_s_takes_the_base_form_of_a_headline_verb() {
+        let got = with_names(
+            "Tories unveil quango blitz plans",
+            "The Tories said the quango blitz plans would save money.",
+            &["Tories"],
+        );
+        assert!(got.iter().any(|k| k == "quango blitz plans"), "{got:?}");
+        assert!(!got.iter().any(|k| k.contains("unveil")), "{got:?}");
+        // and in "-ies" a headline verb is known by its form in "-y"
+        keeps_without(
+            "Chancellor rallies party voters",
+            "The chancellor spoke to party voters in Gateshead.",
+            "party voters",
+            "rallies",
+        );
     }
 
     #[test]

@@ -163,7 +163,11 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
             let sibilant = stem.strip_suffix('e').filter(|s| {
                 s.ends_with("ch") || s.ends_with("sh") || s.ends_with('x') || s.ends_with("ss")
             });
-            can_be_verb(stem) || sibilant.is_some_and(|s| can_be_verb(s) || past(s))
+            // "rallies": "rally"
+            let in_y = stem
+                .strip_suffix("ie")
+                .is_some_and(|s| s.len() > 1 && with_ending(s, "y"));
+            can_be_verb(stem) || in_y || sibilant.is_some_and(|s| can_be_verb(s) || past(s))
         }
         Some(_) => false,
         None => with_ending(lower, "s") || past(lower),
