@@ -198,6 +198,17 @@ impl Tagger {
             .collect();
         let words: Vec<Vec<&str>> = views.iter().map(|v| v.words.clone()).collect();
         let tagged = self.tag_sentences(&words);
+        // whether the article speaks of films, shows, books or bands: asked
+        // once, and only if a place's name starts on "The"
+        let about_works = std::cell::OnceCell::new();
+        let about_works = || {
+            *about_works.get_or_init(|| {
+                words
+                    .iter()
+                    .flatten()
+                    .any(|w| with_lower(w, |w| WORK_WORDS.contains(&w)))
+            })
+        };
         let mut out = Vec::new();
         let mut runs = Vec::new();
         let mut surfaces = Vec::new();
@@ -228,6 +239,12 @@ impl Tagger {
                 }
             }
             storms_are_named_events(&view.words, &mut spans);
+            works_are_no_places(
+                &view.words,
+                &self.lexicon.gazetteer,
+                &about_works,
+                &mut spans,
+            );
             for s in spans {
                 if s.start == 0
                     && s.end == 1
@@ -700,6 +717,43 @@ fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
     }
 }
 
+/// Words for works and those who make them: an article that uses one can
+/// name a film or a band "The …". Not "series", "show" or "drama", which
+/// sports reports use too ("a six-test series").
+const WORK_WORDS: &[&str] = &[
+    "actor", "actress", "album", "band", "book", "film", "films", "movie", "movies", "musical",
+    "novel", "singer", "sitcom",
+];
+
+/// A "place" named "The …" that the gazetteer does not know, in an article
+/// that speaks of films, shows, books or bands (`about_works`), is a
+/// work's title, a MISC name: on BBC's training articles the tagger made
+/// places of films and shows ("The Aviator" in 24 articles, "The
+/// Sopranos", "The Incredibles") far more often than of venues ("The
+/// Odeon", "The Old Vic"). The places CoNLL-2003 names so are known ones
+/// ("The Hague", "The Netherlands") or a cricket ground ("The Oval"), in
+/// reports that speak of no film.
+fn works_are_no_places(
+    words: &[&str],
+    gazetteer: &crate::gazetteer::Gazetteer,
+    about_works: &dyn Fn() -> bool,
+    spans: &mut [tags::TokenSpan],
+) {
+    let mut labels = None;
+    for s in spans.iter_mut() {
+        if s.kind != LOC || s.end - s.start < 2 || words[s.start] != "The" || !about_works() {
+            continue;
+        }
+        let labels: &Vec<Option<&str>> =
+            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        if !lists::names_a_place(&labels[s.start..s.end])
+            && !lists::names_a_place(&labels[s.start + 1..s.end])
+        {
+            s.kind = MISC;
+        }
+    }
+}
+
 /// A storm named whole once ("Hurricane Mitch") is the same MISC name when
 /// the article names it again by its last word alone ("Mitch").
 fn storms_named_again(spans: &mut [CharSpan], surfaces: &[String]) {
@@ -1132,6 +1186,19 @@ mod tests {
         let mut spans = vec![span(MISC, 2, 5)];
         mark_places(&words, 0..3, &mut spans);
         assert_eq!(spans, [span(LOC, 0, 1), span(MISC, 2, 5)]);
+    }
+
+    #[test]
+    fn a_place_named_the_something_unknown_is_a_work_in_an_article_on_works() {
+        let gazetteer = crate::gazetteer::Gazetteer::builtin();
+        let words = ["The", "Aviator", "was", "shown", "in", "The", "Hague"];
+        let mut spans = vec![span(LOC, 0, 2), span(LOC, 5, 7)];
+        works_are_no_places(&words, &gazetteer, &|| true, &mut spans);
+        assert_eq!(spans, [span(MISC, 0, 2), span(LOC, 5, 7)]);
+        // a cricket report's "The Oval" stays
+        let mut spans = vec![span(LOC, 0, 2)];
+        works_are_no_places(&words, &gazetteer, &|| false, &mut spans);
+        assert_eq!(spans, [span(LOC, 0, 2)]);
     }
 
     #[test]
