@@ -650,17 +650,20 @@ mod tests {
     fn a_county_or_a_city_after_in_or_near_is_a_place() {
         let annotator = Annotator::with_default_models().unwrap();
         let types = |title: &str, body: &str| entity_types(&annotator, title, body);
+        let has_places = |got: &[(String, String)], places: &[&str]| {
+            for place in places {
+                assert!(
+                    got.contains(&(place.to_string(), "LOC".to_string())),
+                    "{place}: {got:?}"
+                );
+            }
+        };
         let got = types(
             "Council approves cycle lanes",
             "Councillors in Leeds have approved a scheme to build cycle lanes. The man \
              was taken to hospital after a violent clash in Kent.",
         );
-        for place in ["Leeds", "Kent"] {
-            assert!(
-                got.contains(&(place.to_string(), "LOC".to_string())),
-                "{place}: {got:?}"
-            );
-        }
+        has_places(&got, &["Leeds", "Kent"]);
         // after "near" or "north of", and before a noun for a part of a
         // place
         let got = types(
@@ -669,12 +672,7 @@ mod tests {
              A wildfire forced 3,000 people to leave their homes north of Marseille on \
              Tuesday.",
         );
-        for place in ["Marseille", "Bradford"] {
-            assert!(
-                got.contains(&(place.to_string(), "LOC".to_string())),
-                "{place}: {got:?}"
-            );
-        }
+        has_places(&got, &["Marseille", "Bradford"]);
         assert!(!got.iter().any(|(_, kind)| kind == "ORG"), "{got:?}");
         // a club's name before a noun stays the club
         let got = types(

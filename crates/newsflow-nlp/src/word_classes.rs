@@ -125,7 +125,8 @@ pub fn class_in_phrase(lower: &str) -> Option<WordClass> {
 /// - a plural seen as a noun whose stem can be a verb ("signals"): the
 ///   headline's grammar decides;
 /// - a word the table does not list, by its stem ("halts": "halt";
-///   "pushes": "push"), the past form of a stem in -ch, -sh, -x or -ss
+///   "pushes": "push"; "rallies": "rally"), the past form of a stem in
+///   -ch, -sh, -x or -ss
 ///   ("fetches": "fetched"), or, for a word not in -s, its form in -s or
 ///   its past form ("plummet": "plummets").
 ///

@@ -221,7 +221,7 @@ impl Tagger {
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
-            places_after_in(&view.words, &self.lexicon.gazetteer, &mut spans);
+            places_after_a_place_word(&view.words, &self.lexicon.gazetteer, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
@@ -588,7 +588,7 @@ const PARTS_OF_PLACES: &[&str] = &[
 /// possessive it stays ("brought in Newcastle prop Ed Kalman", "in Tesco's
 /// stores"), save a noun for a part of a place ("in Bradford city
 /// centre").
-fn places_after_in(
+fn places_after_a_place_word(
     words: &[&str],
     gazetteer: &crate::gazetteer::Gazetteer,
     spans: &mut [tags::TokenSpan],
@@ -689,17 +689,7 @@ const TITLES: &[&str] = &[
 /// tagger takes the word in: the forecasters' name). "Storm" counts
 /// capitalised only, since "protesters storm Parliament" is a verb's.
 fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    let storm = |i: usize| {
-        let word = words[i];
-        word == "Storm"
-            // most words are told apart by their length alone
-            || ((7..=10).contains(&word.len()) && with_lower(word, |w| {
-                matches!(
-                    w,
-                    "hurricane" | "hurricanes" | "typhoon" | "typhoons" | "cyclone" | "cyclones"
-                )
-            }))
-    };
+    let storm = |i: usize| is_storm_word(words[i]);
     let mut last_storm_end = None;
     for s in spans.iter_mut() {
         // "Storm Bram" whole, as the forecasters name it
@@ -715,6 +705,21 @@ fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
             last_storm_end = Some(s.end);
         }
     }
+}
+
+/// Whether a word names a kind of storm before the storm's name: "Storm"
+/// capitalised only ("protesters storm Parliament"), "hurricane",
+/// "typhoon" and "cyclone" in any case, and their plurals.
+fn is_storm_word(word: &str) -> bool {
+    word == "Storm"
+        // most words are told apart by their length alone
+        || ((7..=10).contains(&word.len())
+            && with_lower(word, |w| {
+                matches!(
+                    w,
+                    "hurricane" | "hurricanes" | "typhoon" | "typhoons" | "cyclone" | "cyclones"
+                )
+            }))
 }
 
 /// Words for works and those who make them: an article that uses one can
@@ -763,7 +768,7 @@ fn storms_named_again(spans: &mut [CharSpan], surfaces: &[String]) {
         .filter(|(s, _)| s.kind == MISC)
         .filter_map(|(_, surface)| {
             let (first, last) = surface.split_once(' ')?;
-            matches!(first, "Storm" | "Hurricane" | "Typhoon" | "Cyclone").then_some(last)
+            (first.starts_with(char::is_uppercase) && is_storm_word(first)).then_some(last)
         })
         .collect();
     if storms.is_empty() {
