@@ -67,7 +67,8 @@ fn is_preposition(lower: &str) -> bool {
 /// Words the stop words lack that no phrase starts or ends on either,
 /// so that none is a phrase alone: the pronoun "I" and a pronoun with its
 /// verb ("I'm", "we've"), "v" of a fixture ("Yeading v Newcastle"), the
-/// indefinite pronouns ("everything", "anyone") and nouns too vague to say
+/// indefinite, relative and reflexive pronouns ("everything", "whose",
+/// "himself"), conjunctions ("although"), and nouns too vague to say
 /// what a story is about ("a lot", "part", "the way"), 37 of the key
 /// phrases of BBC's training articles. Other single letters stay: "X
 /// Factor winner". Titles are `is_title`'s.
@@ -96,6 +97,24 @@ fn is_filler(lower: &str) -> bool {
                 | "ways"
                 | "thing"
                 | "things"
+                | "whose"
+                | "whoever"
+                | "whatever"
+                | "whichever"
+                | "himself"
+                | "herself"
+                | "themselves"
+                | "ourselves"
+                | "myself"
+                | "yourself"
+                | "either"
+                | "neither"
+                | "another"
+                | "although"
+                | "though"
+                | "unless"
+                | "whether"
+                | "whereas"
         )
 }
 
@@ -188,6 +207,33 @@ fn is_measure(lower: &str) -> bool {
     TABLE
         .get_or_init(|| MEASURE_WORDS.iter().map(|&w| (w, ())).collect())
         .contains(lower)
+}
+
+/// Whether a word the class table does not know is an adverb by its
+/// ending ("unlawfully", "reportedly", "seemingly"): the table lists only
+/// words seen twice in its corpora, and an adverb neither starts nor ends
+/// a phrase. Endings no noun has; "-ally" from seven letters, so that
+/// "rally" and "tally" stay nouns.
+fn is_adverb_form(lower: &str) -> bool {
+    [
+        "fully", "ously", "ively", "ently", "antly", "lessly", "edly", "ingly",
+    ]
+    .iter()
+    .any(|e| lower.len() > e.len() + 1 && lower.ends_with(e))
+        || (lower.len() >= 7 && lower.ends_with("ally"))
+        || (lower.len() >= 7 && (lower.ends_with("ably") || lower.ends_with("ibly")))
+}
+
+/// Whether a word the class table does not know, or knows only as a
+/// possible verb, is a verb's past form by its ending ("capsized",
+/// "evicted", "detected"): no phrase ends on one, though one may lead a
+/// noun ("untreated sewage", "armed robbery"). The nouns in "-ed" are few
+/// and listed.
+fn is_past_form(lower: &str) -> bool {
+    lower.len() >= 5
+        && lower.ends_with("ed")
+        && !lower.ends_with("eed")
+        && !matches!(lower, "hundred" | "hatred" | "kindred" | "moped")
 }
 
 /// Whether a lower-cased word looks like a regular plural: "charges",
@@ -387,13 +433,15 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
 ///
 /// A word the class table does not list can be a verb when another of its
 /// forms can ("halts", "plummet", "fetches": `headline_class`).
+///
+/// Returns the verbs, and the participles that modify a noun before them.
 fn headline_verbs(
     text: &str,
     headline: &[Token],
     body: &[Token],
     in_name: &[Option<usize>],
     names: &[Name],
-) -> Vec<usize> {
+) -> (Vec<usize>, Vec<usize>) {
     let named = |i: usize| in_name.get(i).is_some_and(Option::is_some);
     // in -s, and not in -ss ("boss", "access")
     let in_s = |i: usize| {
@@ -652,7 +700,22 @@ fn headline_verbs(
             last_verb = Some(i);
         }
     }
-    verbs
+    // A participle in "-ing" before nouns that the clause's verb follows
+    // modifies them: "Hospital waiting lists fall". With no verb right
+    // after its nouns, it may be the verb itself ("Troops storming town")
+    // or a noun ("Hariri killing hits Beirut shares").
+    let modifiers = (0..headline.len())
+        .filter(|&i| {
+            in_ing(i)
+                && class(i) == Some(Some(WordClass::Verb))
+                && verbs.iter().any(|&v| {
+                    v > i + 1
+                        && (i + 1..v)
+                            .all(|j| matches!(class(j), Some(None | Some(WordClass::MaybeVerb))))
+                })
+        })
+        .collect();
+    (verbs, modifiers)
 }
 
 /// The `limit` best key phrases of `text` (already tokenised, split into
@@ -719,7 +782,7 @@ pub fn keywords(
         }
     }
     let (title, body) = tokens.split_at(headline.min(tokens.len()));
-    let headline_verbs = headline_verbs(text, title, body, &in_name, &names);
+    let (headline_verbs, headline_modifiers) = headline_verbs(text, title, body, &in_name, &names);
     // The words right before a person's name in its sentence, up to three
     // and back to a stop word or a sign, are their role: "Prime Minister",
     // "Former crypto executive", "top seed". No phrase holds one.
@@ -864,8 +927,15 @@ pub fn keywords(
             if is_age(w) {
                 return Some(WordClass::Adjective);
             }
-            class_in_phrase(w).filter(|_| !crate::ner::is_kind_acronym(w))
+            class_in_phrase(w)
+                .filter(|_| !crate::ner::is_kind_acronym(w))
+                .or_else(|| is_adverb_form(w).then_some(WordClass::Adverb))
         })
+        .collect();
+    let past_form: Vec<bool> = words
+        .iter()
+        .zip(&class)
+        .map(|(w, class)| matches!(class, None | Some(WordClass::MaybeVerb)) && is_past_form(w))
         .collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
@@ -1028,7 +1098,7 @@ pub fn keywords(
                         Some(Some((_, previous))) if *previous == "who"
                     );
                 let verb = match class[*id as usize] {
-                    Some(WordClass::Verb) => true,
+                    Some(WordClass::Verb) => !headline_modifiers.contains(&at),
                     Some(WordClass::MaybeVerb) => article_follows,
                     _ => false,
                 } || headline_verbs.contains(&at)
@@ -1051,6 +1121,7 @@ pub fn keywords(
                     || is_title(&chunk[start + len - 1])
                     || measure[*id as usize]
                     || measure[key[0] as usize]
+                    || past_form[*id as usize]
                     || (len == 1 && not_alone[*id as usize])
                     || quantifier[key[0] as usize]
                     || year[key[0] as usize]
@@ -1089,6 +1160,7 @@ pub fn keywords(
                 if len == 3
                     && preposition[key[1] as usize]
                     && (!joins_nouns[key[1] as usize]
+                        || past_form[key[0] as usize]
                         || matches!(
                             class[key[0] as usize],
                             Some(WordClass::Adjective | WordClass::Verb)
@@ -1971,6 +2043,50 @@ mod tests {
             .into_iter()
             .map(|k| k.text)
             .collect()
+    }
+
+    #[test]
+    fn no_phrase_is_a_pronoun_a_conjunction_an_adverb_or_ends_on_a_past_form() {
+        let got = phrases(
+            "Ferry capsized on lake",
+            "The overcrowded ferry capsized on the lake, whose shores were crowded. \
+             Rescuers acted unlawfully, although the ferry capsized again. The ferry \
+             capsized a third time, and another. The untreated sewage poured into \
+             the lake; the untreated sewage killed fish.",
+        );
+        for gone in [
+            "capsized",
+            "ferry capsized",
+            "capsized on lake",
+            "whose",
+            "unlawfully",
+            "although",
+            "another",
+        ] {
+            assert!(!got.iter().any(|p| p == gone), "{gone}: {got:?}");
+        }
+        // a past form may still lead a noun
+        let got = phrases(
+            "Sewage spill kills fish",
+            "Untreated sewage poured into a chalk stream.",
+        );
+        assert!(got.iter().any(|p| p == "Untreated sewage"), "{got:?}");
+    }
+
+    #[test]
+    fn a_headline_participle_before_its_subjects_nouns_is_part_of_the_subject() {
+        keeps_without(
+            "Hospital waiting lists fall for first time",
+            "Hospital waiting lists fell. Patients wait less.",
+            "Hospital waiting lists",
+            "fall",
+        );
+        // not when a name follows it: there the participle is the noun
+        let got = phrases(
+            "Hariri killing hits Beirut shares",
+            "The killing of Rafik Hariri hit shares in Beirut.",
+        );
+        assert!(!got.iter().any(|p| p == "killing hits"), "{got:?}");
     }
 
     /// Asserts that the article's phrases hold `kept`, and that none holds
