@@ -178,6 +178,42 @@ fn is_time_word(lower: &str) -> bool {
     )
 }
 
+/// Whether a lower-cased word is an ordinal in figures: "100th", "21st".
+fn is_ordinal(lower: &str) -> bool {
+    ["st", "nd", "rd", "th"].iter().any(|e| {
+        lower
+            .strip_suffix(e)
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Words that make a stretch of time no more telling: "first time",
+/// "every weekend", "third day" say when, not what ("extra time" says
+/// more, and stays).
+fn counts_time(lower: &str) -> bool {
+    matches!(
+        lower,
+        "first"
+            | "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "next"
+            | "last"
+            | "final"
+            | "every"
+            | "each"
+            | "whole"
+            | "entire"
+            | "same"
+            | "previous"
+            | "following"
+            | "coming"
+            | "past"
+            | "recent"
+    )
+}
+
 /// Nouns that say nothing of a story alone, though they head phrases that
 /// do ("young people", "number plates"): "people" was one of the ten key
 /// phrases of 140 of BBC's 1,781 training articles, "top" and "number" of
@@ -905,11 +941,13 @@ pub fn keywords(
         .map(|(w, &stop)| stop || is_preposition(w) || is_filler(w))
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
-    // what no phrase is alone: a stretch of time, a vague noun
+    // what no phrase is alone: a stretch of time, a vague noun, an
+    // ordinal in figures ("100th")
     let not_alone: Vec<bool> = words
         .iter()
-        .map(|w| is_time_word(w) || is_vague_alone(w))
+        .map(|w| is_time_word(w) || is_vague_alone(w) || is_ordinal(w))
         .collect();
+    let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
     let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
     // A sum of money ("£" "42m": the tokenizer splits the currency off)
     // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
@@ -936,6 +974,15 @@ pub fn keywords(
         .iter()
         .zip(&class)
         .map(|(w, class)| matches!(class, None | Some(WordClass::MaybeVerb)) && is_past_form(w))
+        .collect();
+    // a number in words ("six", "million"), not a team's age limit that
+    // the table counts as one ("under-21 championship")
+    let number_word: Vec<bool> = words
+        .iter()
+        .zip(&class)
+        .map(|(w, class)| {
+            *class == Some(WordClass::Number) && !w.bytes().any(|b| b.is_ascii_digit())
+        })
         .collect();
     // An "-ing" word the class table does not know is a verb's participle
     // after a plural noun or a function word ("charges stemming from",
@@ -1123,6 +1170,14 @@ pub fn keywords(
                     || measure[key[0] as usize]
                     || past_form[*id as usize]
                     || (len == 1 && not_alone[*id as usize])
+                    // nor ends on a stretch of time with a word that counts
+                    // it ("first time", "force next month"), nor does a phrase
+                    // hold a number word ("million homes" of "two million
+                    // homes", "knocking six zeros")
+                    || (len > 1
+                        && time_word[*id as usize]
+                        && counts_time(words[key[len - 2] as usize]))
+                    || key[..len].iter().any(|&k| number_word[k as usize])
                     || quantifier[key[0] as usize]
                     || year[key[0] as usize]
                     || year[*id as usize]
@@ -1157,10 +1212,14 @@ pub fn keywords(
                 {
                     continue;
                 }
+                // Nor does "X in Y" stop before a name that Y describes
+                // ("studio in west" of "studio in west London").
                 if len == 3
                     && preposition[key[1] as usize]
                     && (!joins_nouns[key[1] as usize]
                         || past_form[key[0] as usize]
+                        || (start + len < chunk.len()
+                            && in_name.get(at + 1).is_some_and(Option::is_some))
                         || matches!(
                             class[key[0] as usize],
                             Some(WordClass::Adjective | WordClass::Verb)
@@ -1909,7 +1968,8 @@ mod tests {
                 .any(|k| k.starts_with("least") || k.starts_with("percent")),
             "{got:?}"
         );
-        assert!(got.iter().any(|k| k.ends_with("people")), "{got:?}");
+        // nor holds a number in words ("nine people")
+        assert!(!got.iter().any(|k| k.contains("nine")), "{got:?}");
         // nor on a sum of money or a year; a race's distance stays
         let got = top(
             "The firm agreed a £1.8bn deal. The £1.8bn deal gives holders £42m, \
@@ -2071,6 +2131,43 @@ mod tests {
             "Untreated sewage poured into a chalk stream.",
         );
         assert!(got.iter().any(|p| p == "Untreated sewage"), "{got:?}");
+    }
+
+    #[test]
+    fn no_phrase_is_a_count_a_counted_stretch_of_time_or_cut_before_a_name() {
+        let got = phrases(
+            "Hurricane cuts power to two million homes for first time",
+            "The storm cut power to two million homes for the first time. Six men \
+             were hurt. Its 100th season opens next month, and the rules come into force next \
+             month.",
+        );
+        for gone in [
+            "million homes",
+            "first time",
+            "Six men",
+            "100th",
+            "next month",
+            "force next month",
+        ] {
+            assert!(!got.iter().any(|p| p == gone), "{gone}: {got:?}");
+        }
+        // "west" describes the name after it
+        let got = with_names(
+            "Fire at film studio",
+            "Fire hit a studio in west London. The studio in west London shut.",
+            &["London"],
+        );
+        assert!(!got.iter().any(|p| p == "studio in west"), "{got:?}");
+        // a team's age limit is no count
+        let got = phrases(
+            "Under-21 championship opens",
+            "The under-21 championship opens on Friday.",
+        );
+        assert!(
+            got.iter()
+                .any(|p| p.eq_ignore_ascii_case("under-21 championship")),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -2237,7 +2334,7 @@ mod tests {
                 "Hospital waiting lists fall for third month",
                 "Waiting lists for routine treatment fell for the third month in a row, \
                  figures show.",
-                "third month",
+                "Hospital waiting lists",
                 "fall",
             ),
             // a decimal measures, and ends the subject
