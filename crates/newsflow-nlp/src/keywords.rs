@@ -268,7 +268,7 @@ fn is_adverb_form(lower: &str) -> bool {
 /// Whether a word the class table does not know, or knows only as a
 /// possible verb, is a verb's past form by its ending ("capsized",
 /// "evicted", "detected"): no phrase ends on one, though one may lead a
-/// noun ("untreated sewage", "armed robbery"). The nouns in "-ed" are few
+/// noun ("untreated sewage", "overcrowded ferry"). The nouns in "-ed" are few
 /// and listed.
 fn is_past_form(lower: &str) -> bool {
     lower.len() >= 5
