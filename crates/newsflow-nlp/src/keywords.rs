@@ -565,6 +565,14 @@ fn headline_verbs(
                 })
         })
     };
+    // whether the clause of `i` opens on a joining word ("as fuel costs
+    // climb"), where a plural and a verb end it, not a verb and its object
+    let subordinate = |i: usize| {
+        (0..i)
+            .rev()
+            .find(|&j| starts_clause(j))
+            .is_some_and(|j| headline[j].kind != TokenKind::Punct)
+    };
     // whether a preposition comes before `i` in its clause
     let after_preposition = |i: usize| {
         (0..i)
@@ -726,7 +734,7 @@ fn headline_verbs(
             && ((!named(b)
                 && (((small(i + 2) || ends_clause(i + 2)) && noun_in_body(i))
                     || (ends_clause(i + 2)
-                        && plural_noun()
+                        && (plural_noun() || subordinate(i))
                         && with_lower(headline[i + 1].text(text), is_mostly_verb))))
                 || (starts_a_number(i + 2) && plural_noun()));
         if after_noun && head_noun {
@@ -2398,6 +2406,15 @@ mod tests {
                 "Analysts said the curbs would hurt. Chip stocks fell as export curbs widened.",
                 "export curbs",
                 "bite",
+            ),
+            // a clause opened by a joining word ends on its plural
+            // subject's verb ("as fuel costs climb"), not on a verb and its
+            // object
+            (
+                "Airline cuts routes as fuel costs climb",
+                "The airline blamed fuel costs. Its fuel costs rose by a quarter.",
+                "fuel costs",
+                "climb",
             ),
             // a participle in "-ing" is the subject's, not its verb
             (
