@@ -22,6 +22,32 @@ static BUILTIN_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gazettee
 static SILVER_NAMES_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/silver-names.bin"));
 static SILVER_WORDS_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/silver-words.bin"));
 
+/// A sentence's gazetteer labels, looked up when a rule first asks for
+/// them: several of the entity rules read them, and most sentences need
+/// them for none.
+pub(crate) struct LazyLabels<'g, 'w> {
+    gazetteer: &'g Gazetteer,
+    words: &'w [&'w str],
+    labels: std::cell::OnceCell<Vec<Option<&'g str>>>,
+}
+
+impl<'g, 'w> LazyLabels<'g, 'w> {
+    pub(crate) fn new(gazetteer: &'g Gazetteer, words: &'w [&'w str]) -> Self {
+        LazyLabels {
+            gazetteer,
+            words,
+            labels: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Each word's label, as [`Gazetteer::labels`] gives them outside a
+    /// headline.
+    pub(crate) fn get(&self) -> &[Option<&'g str>] {
+        self.labels
+            .get_or_init(|| self.gazetteer.labels(self.words, false))
+    }
+}
+
 /// Names by the hash of their lower-cased tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {

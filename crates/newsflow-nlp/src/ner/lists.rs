@@ -4,7 +4,7 @@
 
 use super::tags::TokenSpan;
 use super::LOC;
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::LazyLabels;
 
 /// Whether the words between two names join them in a list: a comma,
 /// "and" or "or", or a comma and one of them.
@@ -22,11 +22,9 @@ fn joins(between: &[&str]) -> bool {
 /// among "Britain" and "France".
 pub(super) fn places_in_lists_of_places(
     words: &[&str],
-    gazetteer: &Gazetteer,
+    labels: &LazyLabels,
     spans: &mut [TokenSpan],
 ) {
-    // looked up only for a sentence that needs it: few do
-    let mut labels = None;
     let mut start = 0;
     while start < spans.len() {
         let mut end = start + 1;
@@ -39,8 +37,7 @@ pub(super) fn places_in_lists_of_places(
         if list.len() < 3 || places * 2 <= list.len() || places == list.len() {
             continue;
         }
-        let labels: &Vec<Option<&str>> =
-            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        let labels = labels.get();
         for s in &mut spans[list] {
             if s.kind != LOC && names_a_place(&labels[s.start..s.end]) {
                 s.kind = LOC;
@@ -71,6 +68,7 @@ pub(super) fn names_a_place(labels: &[Option<&str>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gazetteer::Gazetteer;
     use crate::ner::tests::span;
     use crate::ner::ORG;
 
@@ -93,7 +91,7 @@ mod tests {
                     at += 1;
                 }
             }
-            places_in_lists_of_places(&words, &gazetteer, &mut spans);
+            places_in_lists_of_places(&words, &LazyLabels::new(&gazetteer, &words), &mut spans);
             spans.iter().map(|s| s.kind).collect::<Vec<_>>()
         };
         assert_eq!(

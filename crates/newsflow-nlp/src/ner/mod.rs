@@ -25,7 +25,7 @@ use tags::{decode, NUM_TAGS};
 
 use crate::cased_clusters::CasedClusters;
 use crate::conll::CharSpan;
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, LazyLabels};
 use crate::lowercase::with_lower;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{is_possessive, tokenize, Token};
@@ -216,17 +216,18 @@ impl Tagger {
         // otherwise ("the Amazon", "Boeing 707")
         let mut other_use = Vec::new();
         for ((view, sentence), mut spans) in views.iter().zip(sentences).zip(tagged) {
-            apply_head_words(&view.words, &self.lexicon.gazetteer, &mut spans);
+            let labels = LazyLabels::new(&self.lexicon.gazetteer, &view.words);
+            apply_head_words(&view.words, &labels, &mut spans);
             join_of_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
-            places_after_a_place_word(&view.words, &self.lexicon.gazetteer, &mut spans);
+            places_after_a_place_word(&view.words, &labels, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
             honorifics_make_people(&view.words, &mut spans);
-            lists::places_in_lists_of_places(&view.words, &self.lexicon.gazetteer, &mut spans);
+            lists::places_in_lists_of_places(&view.words, &labels, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
                 let end = place.end.min(sentence.end);
@@ -239,12 +240,7 @@ impl Tagger {
                 }
             }
             storms_are_named_events(&view.words, &mut spans);
-            works_are_no_places(
-                &view.words,
-                &self.lexicon.gazetteer,
-                &about_works,
-                &mut spans,
-            );
+            works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             for s in spans {
                 if s.start == 0
                     && s.end == 1
@@ -401,7 +397,7 @@ fn capitalised(word: &str) -> bool {
 /// within two words by "district", "province"... is a place ("the Tovuz
 /// border district") unless it is a known nationality word ("a Russian
 /// region").
-fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags::TokenSpan>) {
+fn apply_head_words(words: &[&str], labels: &LazyLabels, spans: &mut Vec<tags::TokenSpan>) {
     for (end, word) in words.iter().enumerate() {
         if !capitalised(word) || !with_lower(word, |w| ORG_HEADS.contains(&w)) {
             continue;
@@ -425,8 +421,6 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
             end: end + 1,
         });
     }
-    // looked up only for a sentence that needs it: few do
-    let mut labels = None;
     for s in spans.iter_mut() {
         let next = words
             .get(s.end..(s.end + 2).min(words.len()))
@@ -438,8 +432,7 @@ fn apply_head_words(words: &[&str], gazetteer: &Gazetteer, spans: &mut Vec<tags:
         {
             continue;
         }
-        let labels: &Vec<Option<&str>> =
-            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        let labels = labels.get();
         let nationality = labels[s.start..s.end]
             .iter()
             .any(|g| g.is_some_and(|g| g.contains("MISC")));
@@ -588,12 +581,7 @@ const PARTS_OF_PLACES: &[&str] = &[
 /// possessive it stays ("brought in Newcastle prop Ed Kalman", "in Tesco's
 /// stores"), save a noun for a part of a place ("in Bradford city
 /// centre").
-fn places_after_a_place_word(
-    words: &[&str],
-    gazetteer: &crate::gazetteer::Gazetteer,
-    spans: &mut [tags::TokenSpan],
-) {
-    let mut labels = None;
+fn places_after_a_place_word(words: &[&str], labels: &LazyLabels, spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if s.kind != ORG || s.end - s.start != 1 || !follows_a_place_word(words, s.start) {
             continue;
@@ -609,8 +597,7 @@ fn places_after_a_place_word(
         if !ends_phrase {
             continue;
         }
-        let labels: &Vec<Option<&str>> =
-            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        let labels = labels.get();
         if lists::names_a_place(&labels[s.start..s.end]) {
             s.kind = LOC;
         }
@@ -740,17 +727,15 @@ const WORK_WORDS: &[&str] = &[
 /// reports that speak of no film.
 fn works_are_no_places(
     words: &[&str],
-    gazetteer: &crate::gazetteer::Gazetteer,
+    labels: &LazyLabels,
     about_works: &dyn Fn() -> bool,
     spans: &mut [tags::TokenSpan],
 ) {
-    let mut labels = None;
     for s in spans.iter_mut() {
         if s.kind != LOC || s.end - s.start < 2 || words[s.start] != "The" || !about_works() {
             continue;
         }
-        let labels: &Vec<Option<&str>> =
-            labels.get_or_insert_with(|| gazetteer.labels(words, false));
+        let labels = labels.get();
         if !lists::names_a_place(&labels[s.start..s.end])
             && !lists::names_a_place(&labels[s.start + 1..s.end])
         {
@@ -1115,7 +1100,7 @@ mod tests {
                 end: 11,
             },
         ];
-        apply_head_words(&words, &gazetteer, &mut spans);
+        apply_head_words(&words, &LazyLabels::new(&gazetteer, &words), &mut spans);
         assert_eq!(
             spans,
             [
@@ -1198,11 +1183,12 @@ mod tests {
         let gazetteer = crate::gazetteer::Gazetteer::builtin();
         let words = ["The", "Aviator", "was", "shown", "in", "The", "Hague"];
         let mut spans = vec![span(LOC, 0, 2), span(LOC, 5, 7)];
-        works_are_no_places(&words, &gazetteer, &|| true, &mut spans);
+        let labels = LazyLabels::new(&gazetteer, &words);
+        works_are_no_places(&words, &labels, &|| true, &mut spans);
         assert_eq!(spans, [span(MISC, 0, 2), span(LOC, 5, 7)]);
         // a cricket report's "The Oval" stays
         let mut spans = vec![span(LOC, 0, 2)];
-        works_are_no_places(&words, &gazetteer, &|| false, &mut spans);
+        works_are_no_places(&words, &labels, &|| false, &mut spans);
         assert_eq!(spans, [span(LOC, 0, 2)]);
     }
 
