@@ -487,10 +487,14 @@ fn headline_verbs(
     names: &[Name],
 ) -> (Vec<usize>, Vec<usize>) {
     let named = |i: usize| in_name.get(i).is_some_and(Option::is_some);
-    // in -s, and not in -ss ("boss", "access")
+    // in -s, and not in -ss, -us or -is, whose nouns are singular ("boss",
+    // "bus", "crisis")
     let in_s = |i: usize| {
         let word = headline[i].text(text);
-        word.ends_with('s') && !word.ends_with("ss")
+        word.ends_with('s')
+            && !["ss", "us", "is", "SS", "US", "IS"]
+                .iter()
+                .any(|ending| word.ends_with(ending))
     };
     // a name of a group in the plural ("Tories", "Iraqis"); a person's
     // name in -s is one person ("Jones")
@@ -1154,8 +1158,11 @@ pub fn keywords(
             is_clause_verb[at] = clause_verb(chunk, p, at);
         }
     }
-    // candidate phrases: word ids → (count, where first seen)
-    let mut candidates: HashMap<[u32; 3], (f64, usize, usize), Seeded> = HashMap::default();
+    // candidate phrases: word ids → (count, where first seen, whether
+    // seen at least once not leading a noun)
+    let mut candidates: HashMap<[u32; 3], (f64, usize, usize, bool), Seeded> = HashMap::default();
+    // (a phrase, it and the word after it) where a word follows it
+    let mut before_nouns: Vec<([u32; 3], [u32; 3])> = Vec::new();
     for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
             // A word right after a modal, or an unknown "-ing" word right
@@ -1302,7 +1309,27 @@ pub fn keywords(
                         }
                     }
                 }
-                candidates.entry(key).or_insert((0.0, c, start)).0 += 1.0;
+                // A phrase of one or two words that the article only ever
+                // puts before a noun, with which it makes a phrase too,
+                // modifies it ("Bus" of "Bus drivers" and "Bus services",
+                // "Terror" of "Terror suspects"): it is no thing of its own.
+                let entry = candidates.entry(key).or_insert((0.0, c, start, false));
+                entry.0 += 1.0;
+                match chunk.get(start + len) {
+                    Some(Some((next, _))) if len < 3 && in_name[at + 1].is_none() => {
+                        let mut longer = key;
+                        longer[len] = *next;
+                        before_nouns.push((key, longer));
+                    }
+                    _ => entry.3 = true,
+                }
+            }
+        }
+    }
+    for (key, longer) in before_nouns {
+        if !candidates.contains_key(&longer) {
+            if let Some(entry) = candidates.get_mut(&key) {
+                entry.3 = true;
             }
         }
     }
@@ -1335,16 +1362,21 @@ pub fn keywords(
         .into_iter()
         .map(|(name, (count, best))| (best / count, Ranked::Name(name)))
         .collect();
-    ranked.extend(candidates.into_iter().map(|(key, (count, c, start))| {
-        let len = key.iter().filter(|&&id| id != NONE).count();
-        let terms = key[..len].iter().map(|&id| scores[id as usize]);
-        let product: f64 = terms.clone().product();
-        let sum: f64 = terms.sum();
-        (
-            product / (count * (1.0 + sum)),
-            Ranked::Phrase(&chunks[c][start..start + len]),
-        )
-    }));
+    ranked.extend(
+        candidates
+            .into_iter()
+            .filter(|(_, (.., alone))| *alone)
+            .map(|(key, (count, c, start, _))| {
+                let len = key.iter().filter(|&&id| id != NONE).count();
+                let terms = key[..len].iter().map(|&id| scores[id as usize]);
+                let product: f64 = terms.clone().product();
+                let sum: f64 = terms.sum();
+                (
+                    product / (count * (1.0 + sum)),
+                    Ranked::Phrase(&chunks[c][start..start + len]),
+                )
+            }),
+    );
     ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     // Leave out a phrase that shares more than half its words with a
     // better one ("President Recep Tayyip" after "Recep Tayyip Erdoğan"),
@@ -1814,6 +1846,23 @@ mod tests {
         assert!(got.iter().any(|k| k == "manager"), "{got:?}");
         // a single capital letter of a name stays
         assert!(got.iter().any(|k| k.starts_with("X Factor")), "{got:?}");
+    }
+
+    #[test]
+    fn a_word_only_ever_before_a_noun_is_no_phrase() {
+        let got = top(
+            "Bus drivers walked out on Monday. Bus services stopped, and bus drivers \
+             said bus services would stay off. Oil prices rose. Traders bought oil, and \
+             oil prices rose again as oil ran short.",
+            10,
+        );
+        // "bus" modifies "drivers" and "services" wherever it stands
+        assert!(
+            !got.iter().any(|k| k.eq_ignore_ascii_case("bus")),
+            "{got:?}"
+        );
+        // "oil" stands alone too
+        assert!(got.iter().any(|k| k.eq_ignore_ascii_case("oil")), "{got:?}");
     }
 
     #[test]
@@ -2485,6 +2534,14 @@ mod tests {
                 "The trade gap widened. Officials studied the trade gap.",
                 "trade gap",
                 "hits",
+            ),
+            // a noun in -us or -is is singular, and takes no base form
+            // as its verb
+            (
+                "Bus strike halts city",
+                "The bus strike began on Monday. Commuters blamed the bus strike.",
+                "Bus strike",
+                "halts",
             ),
         ] {
             keeps_without(title, body, kept, verb);
