@@ -128,7 +128,7 @@ pub fn class_in_phrase(lower: &str) -> Option<WordClass> {
 ///   "pushes": "push"; "rallies": "rally"), the past form of a stem in
 ///   -ch, -sh, -x or -ss
 ///   ("fetches": "fetched"), or, for a word not in -s, its form in -s or
-///   its past form ("plummet": "plummets").
+///   its past form ("plummet": "plummets"; "spot": "spotted").
 ///
 /// The past form of a stem in -s is no evidence on its own: "prices" is a
 /// noun, though "priced" is a verb.
@@ -158,6 +158,24 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
         std::str::from_utf8(buffer).is_ok_and(can_be_verb)
     };
     let past = |stem: &str| with_ending(stem, if stem.ends_with('e') { "d" } else { "ed" });
+    // a short stem doubles its last consonant in the past: "spot",
+    // "spotted"; "plan", "planned"
+    let doubled_past = |stem: &str| {
+        let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+        match *stem.as_bytes() {
+            [.., before, v, last]
+                if !vowel(before)
+                    && vowel(v)
+                    && last.is_ascii_lowercase()
+                    && !vowel(last)
+                    && !matches!(last, b'w' | b'x' | b'y') =>
+            {
+                let ending = [last, b'e', b'd'];
+                std::str::from_utf8(&ending).is_ok_and(|ending| with_ending(stem, ending))
+            }
+            _ => false,
+        }
+    };
     let other_form = match lower.strip_suffix('s') {
         // not a word in -ss ("boss", "access")
         Some(stem) if !stem.ends_with('s') => {
@@ -171,7 +189,7 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
             can_be_verb(stem) || in_y || sibilant.is_some_and(|s| can_be_verb(s) || past(s))
         }
         Some(_) => false,
-        None => with_ending(lower, "s") || past(lower),
+        None => with_ending(lower, "s") || past(lower) || doubled_past(lower),
     };
     other_form.then_some(WordClass::MaybeVerb)
 }
