@@ -491,11 +491,11 @@ const COMPANY_ENDINGS: &[&str] = &[
     "technologies",
 ];
 
-/// A person or a MISC name of two words or more that ends on a company's
-/// ending is the company.
+/// A person, a place or a MISC name of two words or more that ends on a
+/// company's ending is the company ("Berkeley Homes" had been a place).
 fn companies_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
-        if (s.kind == PER || s.kind == MISC)
+        if (s.kind == PER || s.kind == MISC || s.kind == LOC)
             && s.end - s.start > 1
             && with_lower(words[s.end - 1], |w| {
                 COMPANY_ENDINGS.contains(&w.trim_end_matches('.'))
@@ -1266,11 +1266,26 @@ mod tests {
             "Corp.",
             "and",
             "Homes",
+            "Berkeley",
+            "Homes",
         ];
-        let mut spans = vec![span(PER, 0, 2), span(MISC, 3, 5), span(PER, 6, 7)];
+        let mut spans = vec![
+            span(PER, 0, 2),
+            span(MISC, 3, 5),
+            span(PER, 6, 7),
+            span(LOC, 7, 9),
+        ];
         companies_by_their_last_word(&words, &mut spans);
         // a lone word stays
-        assert_eq!(spans, [span(ORG, 0, 2), span(ORG, 3, 5), span(PER, 6, 7)]);
+        assert_eq!(
+            spans,
+            [
+                span(ORG, 0, 2),
+                span(ORG, 3, 5),
+                span(PER, 6, 7),
+                span(ORG, 7, 9)
+            ]
+        );
     }
 
     #[test]
