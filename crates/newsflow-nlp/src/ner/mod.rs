@@ -928,8 +928,10 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
 /// News copy names one thing the same way throughout: where the same words
 /// were given different types in one document, the type given most often
 /// wins (ties keep what the tagger said). A person's name of several words
-/// also votes for its last word alone, as news copy names people again by
-/// surname ("Sam Bankman-Fried" … "Bankman-Fried"); the surname takes
+/// also votes for its last word alone, and for its last words from any
+/// word on, as news copy names people again by surname ("Sam
+/// Bankman-Fried" … "Bankman-Fried", "Ian St John" … "St John"); the
+/// surname takes
 /// the person's type on a tie, while a company named after a person keeps
 /// its type where the article names it so more often ("Disney"). The other
 /// way round, an initial and a surname the article writes alone as a
@@ -942,8 +944,12 @@ fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
     let mut surname_votes: std::collections::HashMap<&str, u32> = Default::default();
     for (span, surface) in spans.iter().zip(surfaces) {
         votes.entry(surface.as_str()).or_default()[span.kind] += 1;
-        if let Some((_, last)) = surface.rsplit_once(' ').filter(|_| span.kind == PER) {
-            *surname_votes.entry(last).or_default() += 1;
+        if span.kind == PER {
+            // every surname the name may end on: "Ian St John" votes for
+            // "St John" and "John"
+            for (space, _) in surface.match_indices(' ') {
+                *surname_votes.entry(&surface[space + 1..]).or_default() += 1;
+            }
         }
     }
     for (span, surface) in spans.iter_mut().zip(surfaces) {
@@ -1137,6 +1143,11 @@ mod tests {
             &mut spans,
             &surfaces(&["Sam Bankman-Fried", "Bankman-Fried"]),
         );
+        assert_eq!(spans[1].kind, 0);
+        // a surname of two words: "Ian St John" … "St John" (taken for an
+        // organisation)
+        let mut spans = vec![span(0, 0), span(1, 10)];
+        harmonise_types(&mut spans, &surfaces(&["Ian St John", "St John"]));
         assert_eq!(spans[1].kind, 0);
         // "Roy Disney" once, the company "Disney" three times
         let mut spans = vec![span(0, 0), span(1, 10), span(1, 20), span(1, 30)];
