@@ -241,6 +241,55 @@ fn is_vague_alone(lower: &str) -> bool {
     ) || is_compass_point(lower)
 }
 
+/// Whether a lower-cased word is a common comparative ("lower",
+/// "better"): alone it says nothing of a story ("closed 1.2% lower"),
+/// though it may lead a noun ("lower house"). A list, since "-er" after an
+/// adjective also makes nouns ("owner", "presenter", "retailer").
+fn is_comparative(lower: &str) -> bool {
+    matches!(
+        lower,
+        "better"
+            | "bigger"
+            | "busier"
+            | "cheaper"
+            | "clearer"
+            | "colder"
+            | "deeper"
+            | "earlier"
+            | "easier"
+            | "faster"
+            | "fewer"
+            | "firmer"
+            | "greater"
+            | "harder"
+            | "heavier"
+            | "higher"
+            | "hotter"
+            | "larger"
+            | "longer"
+            | "lower"
+            | "older"
+            | "poorer"
+            | "richer"
+            | "riskier"
+            | "safer"
+            | "sharper"
+            | "shorter"
+            | "slower"
+            | "smaller"
+            | "softer"
+            | "steeper"
+            | "stronger"
+            | "tighter"
+            | "tougher"
+            | "warmer"
+            | "weaker"
+            | "wider"
+            | "worse"
+            | "younger"
+    )
+}
+
 /// Whether a lower-cased word is a point of the compass ("north",
 /// "south-west").
 fn is_compass_point(lower: &str) -> bool {
@@ -987,10 +1036,10 @@ pub fn keywords(
         .collect();
     let measure: Vec<bool> = words.iter().map(|w| is_measure(w)).collect();
     // what no phrase is alone: a stretch of time, a vague noun, an
-    // ordinal in figures ("100th")
+    // ordinal in figures ("100th"), a comparative ("lower")
     let not_alone: Vec<bool> = words
         .iter()
-        .map(|w| is_time_word(w) || is_vague_alone(w) || is_ordinal(w))
+        .map(|w| is_time_word(w) || is_vague_alone(w) || is_ordinal(w) || is_comparative(w))
         .collect();
     let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
     let compass: Vec<bool> = words.iter().map(|w| is_compass_point(w)).collect();
@@ -1881,6 +1930,16 @@ mod tests {
         );
         // "oil" stands alone too
         assert!(got.iter().any(|k| k.eq_ignore_ascii_case("oil")), "{got:?}");
+    }
+
+    #[test]
+    fn a_comparative_is_no_phrase_alone() {
+        let got = top(
+            "The index ended 1.2% lower on Monday, and miners ended 4% lower. Oil \
+             firms did better. Banks did better than miners, and the pound did better.",
+            10,
+        );
+        lacks(&got, &["lower", "better"]);
     }
 
     #[test]
