@@ -246,48 +246,49 @@ fn is_vague_alone(lower: &str) -> bool {
 /// though it may lead a noun ("lower house"). A list, since "-er" after an
 /// adjective also makes nouns ("owner", "presenter", "retailer").
 fn is_comparative(lower: &str) -> bool {
-    matches!(
-        lower,
-        "better"
-            | "bigger"
-            | "busier"
-            | "cheaper"
-            | "clearer"
-            | "colder"
-            | "deeper"
-            | "earlier"
-            | "easier"
-            | "faster"
-            | "fewer"
-            | "firmer"
-            | "greater"
-            | "harder"
-            | "heavier"
-            | "higher"
-            | "hotter"
-            | "larger"
-            | "longer"
-            | "lower"
-            | "older"
-            | "poorer"
-            | "richer"
-            | "riskier"
-            | "safer"
-            | "sharper"
-            | "shorter"
-            | "slower"
-            | "smaller"
-            | "softer"
-            | "steeper"
-            | "stronger"
-            | "tighter"
-            | "tougher"
-            | "warmer"
-            | "weaker"
-            | "wider"
-            | "worse"
-            | "younger"
-    )
+    (lower.ends_with("er") || lower == "worse")
+        && matches!(
+            lower,
+            "better"
+                | "bigger"
+                | "busier"
+                | "cheaper"
+                | "clearer"
+                | "colder"
+                | "deeper"
+                | "earlier"
+                | "easier"
+                | "faster"
+                | "fewer"
+                | "firmer"
+                | "greater"
+                | "harder"
+                | "heavier"
+                | "higher"
+                | "hotter"
+                | "larger"
+                | "longer"
+                | "lower"
+                | "older"
+                | "poorer"
+                | "richer"
+                | "riskier"
+                | "safer"
+                | "sharper"
+                | "shorter"
+                | "slower"
+                | "smaller"
+                | "softer"
+                | "steeper"
+                | "stronger"
+                | "tighter"
+                | "tougher"
+                | "warmer"
+                | "weaker"
+                | "wider"
+                | "worse"
+                | "younger"
+        )
 }
 
 /// Whether a lower-cased word is a point of the compass ("north",
@@ -812,11 +813,11 @@ fn headline_verbs(
             && class(i + 1) == Some(Some(WordClass::MaybeVerb))
             && !in_s(i + 1)
             && ((!named(b)
-                && (compound_in_body(b, i)
-                    || ((small(i + 2) || ends_clause(i + 2)) && noun_in_body(i))
+                && (((small(i + 2) || ends_clause(i + 2)) && noun_in_body(i))
                     || (ends_clause(i + 2)
                         && (plural_noun() || subordinate(i))
-                        && with_lower(headline[i + 1].text(text), is_mostly_verb))))
+                        && with_lower(headline[i + 1].text(text), is_mostly_verb))
+                    || compound_in_body(b, i)))
                 || (starts_a_number(i + 2) && plural_noun()));
         if after_noun && head_noun {
             verbs.push(i + 1);
@@ -1220,11 +1221,9 @@ pub fn keywords(
             is_clause_verb[at] = clause_verb(chunk, p, at);
         }
     }
-    // candidate phrases: word ids → (count, where first seen, whether
-    // seen at least once not leading a noun)
-    let mut candidates: HashMap<[u32; 3], (f64, usize, usize, bool), Seeded> = HashMap::default();
-    // (a phrase, it and the word after it) where a word follows it
-    let mut before_nouns: Vec<([u32; 3], [u32; 3])> = Vec::new();
+    // candidate phrases: word ids → (count, where first seen, how many
+    // times a longer phrase went on from it)
+    let mut candidates: HashMap<[u32; 3], (f64, usize, usize, f64), Seeded> = HashMap::default();
     for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
             // A word right after a modal, or an unknown "-ing" word right
@@ -1240,7 +1239,10 @@ pub fn keywords(
                 }
             }
             let mut key = [NONE; 3];
+            // whether the phrase one word shorter is a candidate here
+            let mut shorter_here = false;
             for len in 1..=3 {
+                let goes_on = std::mem::replace(&mut shorter_here, false);
                 let Some(Some((id, _))) = chunk.get(start + len - 1) else {
                     break;
                 };
@@ -1376,27 +1378,19 @@ pub fn keywords(
                         }
                     }
                 }
-                // A phrase of one or two words that the article only ever
-                // puts before a noun, with which it makes a phrase too,
-                // modifies it ("Bus" of "Bus drivers" and "Bus services",
-                // "Terror" of "Terror suspects"): it is no thing of its own.
-                let entry = candidates.entry(key).or_insert((0.0, c, start, false));
-                entry.0 += 1.0;
-                match chunk.get(start + len) {
-                    Some(Some((next, _))) if len < 3 && in_name[at + 1].is_none() => {
-                        let mut longer = key;
-                        longer[len] = *next;
-                        before_nouns.push((key, longer));
+                // A phrase of one or two words that a longer phrase goes on
+                // from wherever the article has it modifies the longer one's
+                // noun ("Bus" of "Bus drivers" and "Bus services", "Terror"
+                // of "Terror suspects"): it is no thing of its own.
+                if goes_on {
+                    let mut shorter = key;
+                    shorter[len - 1] = NONE;
+                    if let Some(entry) = candidates.get_mut(&shorter) {
+                        entry.3 += 1.0;
                     }
-                    _ => entry.3 = true,
                 }
-            }
-        }
-    }
-    for (key, longer) in before_nouns {
-        if !candidates.contains_key(&longer) {
-            if let Some(entry) = candidates.get_mut(&key) {
-                entry.3 = true;
+                candidates.entry(key).or_insert((0.0, c, start, 0.0)).0 += 1.0;
+                shorter_here = true;
             }
         }
     }
@@ -1432,7 +1426,7 @@ pub fn keywords(
     ranked.extend(
         candidates
             .into_iter()
-            .filter(|(_, (.., alone))| *alone)
+            .filter(|(_, (count, .., gone_on))| gone_on < count)
             .map(|(key, (count, c, start, _))| {
                 let len = key.iter().filter(|&&id| id != NONE).count();
                 let terms = key[..len].iter().map(|&id| scores[id as usize]);
