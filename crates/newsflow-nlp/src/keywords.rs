@@ -787,7 +787,13 @@ fn headline_verbs(
                 && with_lower(headline[first - 1].text(text), |w| w == "and")
                 && (named(first - 2) || class(first - 2) == Some(None))
         };
-        let plural_subject = joined || (!named(b) && in_s(b));
+        // a plural without -s is one too: "Police fire tear gas"
+        let plural_subject = joined
+            || (!named(b)
+                && (in_s(b)
+                    || with_lower(headline[b].text(text), |w| {
+                        matches!(w, "police" | "people" | "children" | "men" | "women")
+                    })));
         // a group's name in -s takes either form: "Tories unveil plans",
         // "Barclays cuts jobs"
         let agrees = plural_subject != in_s(i) || (named_group(b) && !in_s(i));
@@ -2606,6 +2612,13 @@ mod tests {
                  arrest plan follows a court ruling.",
                 "Terror suspects",
                 "face",
+            ),
+            // a plural without -s takes the base form
+            (
+                "Kenyan police fire tear gas at protesters",
+                "Protesters fled the tear gas. Police used tear gas again on Sunday.",
+                "tear gas",
+                "fire",
             ),
             // without that use the word in -s stays the verb
             (
