@@ -194,6 +194,23 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
     other_form.then_some(WordClass::MaybeVerb)
 }
 
+/// Whether a lower-case word in -s is a verb's form by the past of its
+/// stem ("pledges": "pledged", "vows": "vowed"); "prices" is one too
+/// ("priced"), so only a headline's grammar can use it.
+pub fn is_verb_by_its_past(lower: &str) -> bool {
+    lower
+        .strip_suffix('s')
+        .filter(|stem| stem.len() > 1 && !stem.ends_with('s'))
+        .is_some_and(|stem| {
+            let past = if stem.ends_with('e') {
+                format!("{stem}d")
+            } else {
+                format!("{stem}ed")
+            };
+            matches!(listed(&past), Some(WordClass::Verb | WordClass::MostlyVerb))
+        })
+}
+
 /// A listed class as one of the first five, or none.
 fn coarse(class: WordClass) -> Option<WordClass> {
     match class {
