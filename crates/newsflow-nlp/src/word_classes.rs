@@ -144,20 +144,8 @@ pub fn headline_class(lower: &str) -> Option<WordClass> {
             Some(WordClass::Verb | WordClass::MaybeVerb | WordClass::MostlyVerb)
         )
     };
-    // another form, spelt on the stack: most headline words are nouns the
-    // table does not list, and each would cost allocations
-    let with_ending = |stem: &str, ending: &str| {
-        let mut form = [0u8; 40];
-        let len = stem.len() + ending.len();
-        let Some(buffer) = form.get_mut(..len) else {
-            return false;
-        };
-        let (start, end) = buffer.split_at_mut(stem.len());
-        start.copy_from_slice(stem.as_bytes());
-        end.copy_from_slice(ending.as_bytes());
-        std::str::from_utf8(buffer).is_ok_and(can_be_verb)
-    };
-    let past = |stem: &str| with_ending(stem, if stem.ends_with('e') { "d" } else { "ed" });
+    let with_ending = |stem: &str, ending: &str| form_is(stem, ending, can_be_verb);
+    let past = |stem: &str| past_is(stem, can_be_verb);
     // a short stem doubles its last consonant in the past: "spot",
     // "spotted"; "plan", "planned"
     let doubled_past = |stem: &str| {
@@ -202,13 +190,31 @@ pub fn is_verb_by_its_past(lower: &str) -> bool {
         .strip_suffix('s')
         .filter(|stem| stem.len() > 1 && !stem.ends_with('s'))
         .is_some_and(|stem| {
-            let past = if stem.ends_with('e') {
-                format!("{stem}d")
-            } else {
-                format!("{stem}ed")
-            };
-            matches!(listed(&past), Some(WordClass::Verb | WordClass::MostlyVerb))
+            past_is(stem, |past| {
+                matches!(listed(past), Some(WordClass::Verb | WordClass::MostlyVerb))
+            })
         })
+}
+
+/// Whether `is` holds for `stem` with `ending` after it, spelt on the
+/// stack: most headline words are nouns the table does not list, and each
+/// would cost allocations.
+fn form_is(stem: &str, ending: &str, is: impl Fn(&str) -> bool) -> bool {
+    let mut form = [0u8; 40];
+    let len = stem.len() + ending.len();
+    let Some(buffer) = form.get_mut(..len) else {
+        return false;
+    };
+    let (start, end) = buffer.split_at_mut(stem.len());
+    start.copy_from_slice(stem.as_bytes());
+    end.copy_from_slice(ending.as_bytes());
+    std::str::from_utf8(buffer).is_ok_and(is)
+}
+
+/// Whether `is` holds for the regular past of `stem` ("pledge":
+/// "pledged", "vow": "vowed").
+fn past_is(stem: &str, is: impl Fn(&str) -> bool) -> bool {
+    form_is(stem, if stem.ends_with('e') { "d" } else { "ed" }, is)
 }
 
 /// A listed class as one of the first five, or none.
