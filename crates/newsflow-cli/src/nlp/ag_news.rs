@@ -158,21 +158,53 @@ fn rows<T>(
         .collect()
 }
 
-/// How many `items` get their class from the best topic, and each class
-/// they got, with its count, most first.
-pub fn score_items(model: &TopicModel, items: &[Item]) -> (usize, Vec<(&'static str, usize)>) {
-    let mut got: Vec<(&'static str, usize)> = Vec::new();
-    let mut hits = 0;
+/// The items of one AG News class: how many there are, how many get it
+/// from their best topic, and the classes the others get, with their
+/// counts, most first.
+#[derive(Debug, PartialEq)]
+pub struct ClassScore {
+    pub class: String,
+    pub items: usize,
+    pub hits: usize,
+    pub misses: Vec<(&'static str, usize)>,
+}
+
+/// Each class of `items`, in the order the file first names it: a set
+/// of several classes shows whether one of them draws the others' items
+/// (AG News' World and Sci/Tech items went to Business).
+pub fn score_items(model: &TopicModel, items: &[Item]) -> Vec<ClassScore> {
+    let mut scores: Vec<ClassScore> = Vec::new();
     for item in items {
-        let class = best_class(model, &item.title, &item.summary);
-        hits += usize::from(class == item.class);
-        match got.iter_mut().find(|(c, _)| *c == class) {
-            Some((_, count)) => *count += 1,
-            None => got.push((class, 1)),
+        let got = best_class(model, &item.title, &item.summary);
+        let i = match scores.iter().position(|s| s.class == item.class) {
+            Some(i) => i,
+            None => {
+                scores.push(ClassScore {
+                    class: item.class.clone(),
+                    items: 0,
+                    hits: 0,
+                    misses: Vec::new(),
+                });
+                scores.len() - 1
+            }
+        };
+        let score = &mut scores[i];
+        score.items += 1;
+        if got == item.class {
+            score.hits += 1;
+        } else {
+            match score.misses.iter_mut().find(|(c, _)| *c == got) {
+                Some((_, count)) => *count += 1,
+                None => score.misses.push((got, 1)),
+            }
         }
     }
-    got.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    (hits, got)
+    for score in &mut scores {
+        score
+            .misses
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    }
+    scores
 }
 
 /// Hits of the whole stories and of their headline and first sentence,
@@ -314,8 +346,20 @@ mod tests {
         )
         .expect("two items");
         assert_eq!(items[1].class, "Sci/Tech");
-        let (hits, got) = score_items(&shipped_model(), &items);
-        assert_eq!((hits, got), (1, vec![("Sports", 2)]));
+        let scores = score_items(&shipped_model(), &items);
+        let score = |class: &str, items, hits, misses: Vec<(&'static str, usize)>| ClassScore {
+            class: class.to_string(),
+            items,
+            hits,
+            misses,
+        };
+        assert_eq!(
+            scores,
+            vec![
+                score("Sports", 1, 1, vec![]),
+                score("Sci/Tech", 1, 0, vec![("Sports", 1)])
+            ]
+        );
         assert!(parse_items("Sport\tA\tB\n").unwrap_err().contains("line 1"));
         assert!(parse_items("Sports\tA\n").unwrap_err().contains("summary"));
     }

@@ -423,15 +423,26 @@ pub fn eval_topics(args: EvalTopicsArgs) -> anyhow::Result<ExitCode> {
     }
     let items = parse_items(&read(&args.ag_style)?)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.ag_style.display()))?;
-    let (hits, got) = score_items(&model, &items);
-    let got: Vec<String> = got.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let scores = score_items(&model, &items);
+    let hits: usize = scores.iter().map(|s| s.hits).sum();
+    let classes: Vec<String> = scores
+        .iter()
+        .map(|s| {
+            let misses: Vec<String> = s.misses.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            let given = if misses.is_empty() {
+                String::new()
+            } else {
+                format!(" (given {})", misses.join(", "))
+            };
+            format!("{} {} of {}{given}", s.class, s.hits, s.items)
+        })
+        .collect();
     println!(
-        "items of {} written in AG News' style, scored as AG News is: {:.4} ({hits} of {}); \
-         classes given: {}",
+        "items of {} written in AG News' style, scored as AG News is: {:.4} ({hits} of {}); {}",
         file_name(&args.ag_style),
         hits as f64 / items.len().max(1) as f64,
         items.len(),
-        got.join(", ")
+        classes.join("; ")
     );
 
     for path in &args.check {
