@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::lists::names_a_place;
 use crate::conll::CharSpan;
+use crate::dates::month;
 use crate::gazetteer::Gazetteer;
 use crate::lowercase::with_lower;
 use crate::tokenizer::{is_contraction, is_name_ending, is_possessive, period_is_stop, Token};
@@ -25,6 +26,7 @@ pub(crate) fn tidy(
 ) -> Vec<CharSpan> {
     let spans = split_at_possessives(text, tokens, spans, gazetteer);
     let spans = split_at_commas(text, tokens, spans);
+    let spans = fit_to_acronyms(text, tokens, spans, gazetteer);
     spans
         .into_iter()
         .filter_map(|(kind, run)| Some((kind, balanced(text, tokens, run)?)))
@@ -265,6 +267,113 @@ fn is_acronym(word: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
+/// Small words an organisation's initials skip: "Bank of England (BoE)",
+/// "Securities and Exchange Commission (SEC)".
+const SKIPPED_BY_INITIALS: &[&str] = &["and", "&", "of", "for", "on", "the", "de", "in"];
+
+/// Longest run of words that initials in brackets can spell.
+const MAX_INITIALS: usize = 8;
+
+/// A name followed by its initials in brackets ("the Securities and
+/// Exchange Commission (SEC)") covers just the words the initials spell:
+/// the tagger split many such names at their "and" ("Exchange
+/// Commission", "Curriculum Authority") or took in the word before them
+/// ("Past Congressional Budget Office (CBO)"). The name grows or shrinks
+/// only to capitalised words, with the small words between them, that
+/// give the initials exactly, and never into another name.
+fn fit_to_acronyms(
+    text: &str,
+    tokens: &[Token],
+    mut spans: Vec<TokenRun>,
+    gazetteer: &Gazetteer,
+) -> Vec<TokenRun> {
+    let word = |i: usize| tokens[i].text(text);
+    // most articles have no name before a bracket
+    if !spans
+        .iter()
+        .any(|(_, run)| run.end < tokens.len() && word(run.end) == "(")
+    {
+        return spans;
+    }
+    let mut taken = vec![false; tokens.len()];
+    for (_, run) in &spans {
+        for slot in taken.get_mut(run.clone()).into_iter().flatten() {
+            *slot = true;
+        }
+    }
+    for (_, run) in &mut spans {
+        let end = run.end;
+        if end + 2 >= tokens.len() || word(end) != "(" || word(end + 2) != ")" {
+            continue;
+        }
+        let acronym = word(end + 1);
+        let initials: String = acronym.chars().filter(char::is_ascii_uppercase).collect();
+        let letters = acronym.trim_end_matches('s');
+        if initials.len() < 2
+            || !acronym.starts_with(|c: char| c.is_ascii_uppercase())
+            || !letters.chars().all(|c| c.is_ascii_alphabetic())
+            || letters.len() > MAX_INITIALS
+        {
+            continue;
+        }
+        // the start whose capitalised words give the initials, walking back
+        let mut spelt = String::new();
+        let mut fitted = None;
+        let mut start = end;
+        while start > 0 && end - start < MAX_INITIALS * 2 {
+            start -= 1;
+            let w = word(start);
+            let own = run.contains(&start);
+            if !own && taken[start] {
+                break;
+            }
+            if SKIPPED_BY_INITIALS.contains(&w) {
+                continue;
+            }
+            let Some(first) = w.chars().next().filter(|c| c.is_uppercase()) else {
+                break;
+            };
+            spelt.insert(0, first);
+            if spelt.len() > initials.len() || !initials.ends_with(&spelt) {
+                break;
+            }
+            if spelt == initials {
+                fitted = Some(start);
+                break;
+            }
+        }
+        let Some(start) = fitted else {
+            continue;
+        };
+        // A name shrinks only by one word that opens its sentence ("Past
+        // Congressional Budget Office (CBO)") or is a month ("the August
+        // National Association of Purchasing Management (NAPM) index"),
+        // and never by a place ("Swansea Unite Against Fascism (UAF)"):
+        // CoNLL-2003 keeps a nationality or a party's word with the name
+        // ("Iraqi Kurdish Patriotic Union of Kurdistan (PUK)"), as it
+        // keeps an acronym ("U.N. Department of Humanitarian Affairs
+        // (DHA)"), and a name with small words may have a foreign
+        // language's initials ("Rally for the Return of Refugees and
+        // Democracy in Rwanda (RDR)").
+        let opens_sentence = run.start == 0 || {
+            let before = &tokens[run.start - 1];
+            matches!(before.text(text), "." | "!" | "?")
+                || text
+                    .get(before.byte_end..tokens[run.start].byte_start)
+                    .is_some_and(|gap| gap.contains('\n'))
+        };
+        let first = word(run.start);
+        let place =
+            COUNTRY_ACRONYMS.contains(&first) || names_a_place(&gazetteer.labels(&[first], false));
+        let keeps = start > run.start
+            && (start > run.start + 1 || place || !(opens_sentence || month(first).is_some()));
+        if !keeps {
+            run.start = start;
+        }
+    }
+    spans
+}
+
 /// Names the tagger ran across a comma split there, unless the comma is
 /// part of the name: "the Vicarage Lane, Park Mall and Station Road car
 /// parks" lists places, "XDA II, Nokia 6600" products, "Moody, Back,
@@ -495,6 +604,74 @@ mod tests {
             ("Nokia", "MISC"),
             ("Windows", "ORG"),
             ("Service Pack", "ORG"),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_name_before_its_initials_covers_what_they_spell() {
+        let text = "It told the Securities and Exchange Commission (SEC)\n\
+                    Past Congressional Budget Office (CBO) figures and the August National \
+                    Association of Purchasing Management (NAPM) index worry the US Food and \
+                    Drug Administration (FDA), the Bank of England (BoE), the Iraqi Kurdish \
+                    Patriotic Union of Kurdistan (PUK) and Tony Blair (UK). Called Global \
+                    System for Mobiles (GSM) and\n\
+                    Interactive Media Player (iMP) work with\n\
+                    Swansea Unite Against Fascism (UAF), with the U.N. Department of \
+                    Humanitarian Affairs (DHA) and the Rally for the Return of Refugees and \
+                    Democracy in Rwanda (RDR).";
+        let got = tidied(
+            text,
+            &[
+                ("Exchange Commission", "ORG"),
+                ("SEC", "ORG"),
+                ("Past Congressional Budget Office", "ORG"),
+                ("CBO", "ORG"),
+                (
+                    "August National Association of Purchasing Management",
+                    "ORG",
+                ),
+                ("US Food and Drug Administration", "ORG"),
+                ("Bank of England", "ORG"),
+                ("Iraqi Kurdish Patriotic Union of Kurdistan", "ORG"),
+                ("Tony Blair", "PER"),
+                ("UK", "LOC"),
+                ("Called Global System for Mobiles", "ORG"),
+                ("Interactive Media Player", "MISC"),
+                ("Swansea Unite Against Fascism", "ORG"),
+                ("U.N. Department of Humanitarian Affairs", "ORG"),
+                (
+                    "Rally for the Return of Refugees and Democracy in Rwanda",
+                    "ORG",
+                ),
+            ],
+        );
+        let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        let want = [
+            ("Securities and Exchange Commission", "ORG"),
+            ("SEC", "ORG"),
+            // a line's or a sentence's first word or a month goes
+            ("Congressional Budget Office", "ORG"),
+            ("CBO", "ORG"),
+            ("National Association of Purchasing Management", "ORG"),
+            // a place, an acronym or a nationality stays, as CoNLL-2003
+            // writes them
+            ("US Food and Drug Administration", "ORG"),
+            ("Bank of England", "ORG"),
+            ("Iraqi Kurdish Patriotic Union of Kurdistan", "ORG"),
+            ("Tony Blair", "PER"),
+            ("UK", "LOC"),
+            ("Global System for Mobiles", "ORG"),
+            // initials that do not start with a capital spell nothing here
+            ("Interactive Media Player", "MISC"),
+            // a place stays, even at a line's start
+            ("Swansea Unite Against Fascism", "ORG"),
+            ("U.N. Department of Humanitarian Affairs", "ORG"),
+            // nor do initials of some of a name's words after a small one
+            (
+                "Rally for the Return of Refugees and Democracy in Rwanda",
+                "ORG",
+            ),
         ];
         assert_eq!(got, want);
     }
