@@ -219,6 +219,7 @@ impl Tagger {
             let labels = LazyLabels::new(&self.lexicon.gazetteer, &view.words);
             apply_head_words(&view.words, &labels, &mut spans);
             join_of_names(&view.words, &mut spans);
+            join_and_names(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
@@ -925,6 +926,40 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
     }
 }
 
+/// Most capitalised words an organisation's name holds before its "and".
+const MAX_BEFORE_AND: usize = 3;
+
+/// An organisation whose name holds an "and" before its head word
+/// ("Securities and Exchange Commission", "Foreign and Commonwealth
+/// Office"), which the tagger cut at the "and" ("Exchange Commission"),
+/// takes in the capitalised words before the "and" that no span holds,
+/// up to three, a determiner excluded ("The Securities"). Words that end
+/// on a head word themselves are a second organisation ("Electoral
+/// Commission and National Audit Office"), and "and" before a name
+/// without such a head word joins two names ("Tories and Lib Dems").
+fn join_and_names(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    let head = |w: &str| with_lower(w, |w| ORG_HEADS.contains(&w) || OF_HEADS.contains(&w));
+    for i in 0..spans.len() {
+        let s = spans[i];
+        if s.kind != ORG || s.start < 2 || words[s.start - 1] != "and" || !head(words[s.end - 1]) {
+            continue;
+        }
+        let before_end = s.start - 1;
+        let free_from = if i == 0 { 0 } else { spans[i - 1].end };
+        let mut start = before_end;
+        while start > free_from
+            && before_end - start < MAX_BEFORE_AND
+            && capitalised(words[start - 1])
+            && !DETERMINERS.contains(&words[start - 1])
+        {
+            start -= 1;
+        }
+        if start < before_end && !head(words[before_end - 1]) {
+            spans[i].start = start;
+        }
+    }
+}
+
 /// News copy names one thing the same way throughout: where the same words
 /// were given different types in one document, the type given most often
 /// wins (ties keep what the tagger said). A person's name of several words
@@ -1462,6 +1497,46 @@ mod tests {
                 "the Bank for John Smith",
                 vec![span(ORG, 1, 2), span(PER, 3, 5)],
             ),
+        ] {
+            assert_eq!(joined(text, spans.clone()), spans, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_organisation_takes_in_the_words_before_its_and() {
+        let joined = |text: &str, mut spans: Vec<TokenSpan>| {
+            let words: Vec<&str> = text.split(' ').collect();
+            join_and_names(&words, &mut spans);
+            spans
+        };
+        // the words before the "and", a determiner left out
+        assert_eq!(
+            joined(
+                "The Securities and Exchange Commission said",
+                vec![span(ORG, 3, 5)]
+            ),
+            vec![span(ORG, 1, 5)]
+        );
+        assert_eq!(
+            joined(
+                "the Commons Work and Pensions Committee met",
+                vec![span(ORG, 4, 6)]
+            ),
+            vec![span(ORG, 1, 6)]
+        );
+        // unchanged: a second organisation, two names without a head
+        // word, words another span holds, a lower-case word
+        for (text, spans) in [
+            (
+                "the Electoral Commission and National Audit Office",
+                vec![span(ORG, 4, 7)],
+            ),
+            ("the Tories and Lib Dems", vec![span(ORG, 3, 5)]),
+            (
+                "Chelsea and Football Association",
+                vec![span(ORG, 0, 1), span(ORG, 2, 4)],
+            ),
+            ("schools and Arts Council", vec![span(ORG, 2, 4)]),
         ] {
             assert_eq!(joined(text, spans.clone()), spans, "{text}");
         }
