@@ -789,11 +789,11 @@ fn headline_verbs(
         };
         let after_noun =
             named(b) || decimal(b) || matches!(class(b), Some(None | Some(WordClass::MaybeVerb)));
-        // names joined by "and" are a plural subject: "Venezuela and
-        // China sign oil deal"
-        let joined = named(b) && {
+        // names or nouns joined by "and" are a plural subject: "Venezuela
+        // and China sign oil deal", "Rebels and government sign ceasefire"
+        let joined = (named(b) || class(b) == Some(None)) && {
             let mut first = b;
-            while first > 0 && in_name[first - 1] == in_name[b] {
+            while named(b) && first > 0 && in_name[first - 1] == in_name[b] {
                 first -= 1;
             }
             first >= 2
@@ -2509,6 +2509,13 @@ mod tests {
                 "Measles cases rose sharply in Europe. Hans Kluge said measles cases rose.",
                 "Measles cases",
                 "warns",
+            ),
+            // nouns joined by "and" are a plural subject
+            (
+                "Rebels and government sign ceasefire",
+                "The ceasefire holds. Both sides welcomed the ceasefire.",
+                "ceasefire",
+                "sign",
             ),
             // after a comma, a second verb of the same subject
             (
