@@ -576,6 +576,24 @@ mod tests {
     }
 
     #[test]
+    fn a_planet_in_a_story_about_space_is_a_place() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let raw = RawArticle::new(
+            "Rover finds possible signs of ancient life on Mars",
+            "NASA's rover has found a rock on Mars with features that microbes could \
+             have formed billions of years ago, scientists said on Thursday.",
+        );
+        let out = annotator.annotate(raw, None);
+        let mars = out.entities.iter().find(|e| e.text == "Mars");
+        assert_eq!(
+            mars.map(|e| e.kind.as_str()),
+            Some("LOC"),
+            "{:?}",
+            out.entities
+        );
+    }
+
+    #[test]
     fn the_fed_is_the_federal_reserve() {
         let annotator = Annotator::with_default_models().unwrap();
         let raw = RawArticle::new(

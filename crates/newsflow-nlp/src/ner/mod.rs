@@ -209,6 +209,17 @@ impl Tagger {
                     .any(|w| with_lower(w, |w| WORK_WORDS.contains(&w)))
             })
         };
+        // whether the article speaks of space: asked once, and only if a
+        // planet's name is tagged
+        let about_space = std::cell::OnceCell::new();
+        let about_space = || {
+            *about_space.get_or_init(|| {
+                words
+                    .iter()
+                    .flatten()
+                    .any(|w| with_lower(w, |w| SPACE_WORDS.contains(&w)))
+            })
+        };
         let mut out = Vec::new();
         let mut runs = Vec::new();
         let mut surfaces = Vec::new();
@@ -242,6 +253,7 @@ impl Tagger {
             }
             storms_are_named_events(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
+            planets_are_places(&view.words, &about_space, &mut spans);
             for s in spans {
                 if s.start == 0
                     && s.end == 1
@@ -741,6 +753,49 @@ fn works_are_no_places(
             && !lists::names_a_place(&labels[s.start + 1..s.end])
         {
             s.kind = MISC;
+        }
+    }
+}
+
+/// The planets, which the gazetteer does not list as places.
+const PLANETS: &[&str] = &[
+    "Mercury", "Venus", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune", "Pluto",
+];
+
+/// Words of an article about space.
+const SPACE_WORDS: &[&str] = &[
+    "astronaut",
+    "astronauts",
+    "astronomer",
+    "astronomers",
+    "lander",
+    "nasa",
+    "orbit",
+    "orbiter",
+    "planet",
+    "planets",
+    "probe",
+    "rover",
+    "spacecraft",
+    "telescope",
+];
+
+/// A planet the tagger named is a place in an article that speaks of
+/// space (`about_space`): "life on Mars" was an organisation, as Mars the
+/// confectioner is in the silver lists, while "on Earth" was a place.
+/// Elsewhere the words stay as tagged ("Freddie Mercury", "Mars bars").
+fn planets_are_places(
+    words: &[&str],
+    about_space: &dyn Fn() -> bool,
+    spans: &mut [tags::TokenSpan],
+) {
+    for s in spans.iter_mut() {
+        if s.kind != LOC
+            && s.end - s.start == 1
+            && PLANETS.contains(&words[s.start])
+            && about_space()
+        {
+            s.kind = LOC;
         }
     }
 }
@@ -1500,6 +1555,21 @@ mod tests {
         ] {
             assert_eq!(joined(text, spans.clone()), spans, "{text}");
         }
+    }
+
+    #[test]
+    fn a_planet_is_a_place_in_an_article_about_space() {
+        let retyped = |text: &str, about_space: bool| {
+            let words: Vec<&str> = text.split(' ').collect();
+            let mut spans = vec![span(ORG, 4, 5)];
+            planets_are_places(&words, &|| about_space, &mut spans);
+            spans[0].kind
+        };
+        assert_eq!(retyped("the rover found rocks Mars", true), LOC);
+        // Mars the confectioner, in an article without space words
+        assert_eq!(retyped("the firm that makes Mars", false), ORG);
+        // not a planet
+        assert_eq!(retyped("the rover found rocks Nestle", true), ORG);
     }
 
     #[test]
