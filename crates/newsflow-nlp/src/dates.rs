@@ -63,7 +63,7 @@ pub(crate) fn month(word: &str) -> Option<u32> {
     })
 }
 
-fn weekday(word: &str) -> Option<Weekday> {
+pub(crate) fn weekday(word: &str) -> Option<Weekday> {
     if !may_be(word, 6..=9, b"mtwfs") {
         return None;
     }
