@@ -343,11 +343,13 @@ fn split_at_common_words(
     // ("mini-series"), not as a name's own ("self-rule").
     let splits_at = |run: &Range<usize>, i: usize| {
         let w = word(i);
-        i > run.start
+        // names are mostly capitalised words: the cheap test first
+        w.len() >= 3
+            && w.as_bytes()[0].is_ascii_lowercase()
+            && i > run.start
             && i + 1 < run.end
             && capital(i - 1)
             && capital(i + 1)
-            && w.len() >= 3
             && (w.bytes().all(|b| b.is_ascii_lowercase()) || descriptor(w))
             && !NAME_INNER_WORDS.contains(&w)
             && !(i - 1 == run.start && word(i - 1).chars().count() == 1)
