@@ -951,34 +951,56 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
         if words.get(start) == Some(&"the") {
             start += 1;
         }
-        let end = match spans.get(i + 1).filter(|next| next.start == start) {
-            Some(next) if next.kind != PER => next.end,
-            Some(_) => start,
-            None => {
-                // "of Economic and Social Research"; not "for November"
-                let next_span = spans.get(i + 1).map_or(words.len(), |n| n.start);
-                let name_word = |at: usize| {
-                    at < next_span
-                        && words
-                            .get(at)
-                            .is_some_and(|w| capitalised(w) && crate::dates::month(w).is_none())
-                };
-                let mut end = start;
-                while name_word(end)
-                    || (end > start && words.get(end) == Some(&"and") && name_word(end + 1))
-                {
-                    end += 1;
-                }
-                end
-            }
-        };
-        if end > start {
-            spans[i].end = end;
-            while spans.get(i + 1).is_some_and(|next| next.start < end) {
-                spans.remove(i + 1);
-            }
-        }
+        // "of Economic and Social Research"; not "for November"
+        go_on(
+            words,
+            spans,
+            i,
+            start,
+            |next| next.kind != PER,
+            |w| crate::dates::month(w).is_none(),
+        );
         i += 1;
+    }
+}
+
+/// The name `spans[i]` goes on from `start`, after its link word: over
+/// the tagger's next span when that starts there and the name `takes` it,
+/// or else over the capitalised words there that `is_name_word` accepts,
+/// "and" between two of them included. The spans it then covers go.
+fn go_on(
+    words: &[&str],
+    spans: &mut Vec<tags::TokenSpan>,
+    i: usize,
+    start: usize,
+    takes: impl Fn(&tags::TokenSpan) -> bool,
+    is_name_word: impl Fn(&str) -> bool,
+) {
+    let end = match spans.get(i + 1).filter(|next| next.start == start) {
+        Some(next) if takes(next) => next.end,
+        Some(_) => start,
+        None => {
+            let next_span = spans.get(i + 1).map_or(words.len(), |n| n.start);
+            let name_word = |at: usize| {
+                at < next_span
+                    && words
+                        .get(at)
+                        .is_some_and(|w| capitalised(w) && is_name_word(w))
+            };
+            let mut end = start;
+            while name_word(end)
+                || (end > start && words.get(end) == Some(&"and") && name_word(end + 1))
+            {
+                end += 1;
+            }
+            end
+        }
+    };
+    if end > start {
+        spans[i].end = end;
+        while spans.get(i + 1).is_some_and(|next| next.start < end) {
+            spans.remove(i + 1);
+        }
     }
 }
 
@@ -1011,36 +1033,18 @@ fn join_on_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
             i += 1;
             continue;
         }
-        let start = s.end + 1;
-        let end = match spans.get(i + 1).filter(|next| next.start == start) {
-            Some(next) if matches!(next.kind, ORG | MISC) => next.end,
-            Some(_) => start,
-            None => {
-                let next_span = spans.get(i + 1).map_or(words.len(), |n| n.start);
-                let name_word = |at: usize| {
-                    at < next_span
-                        && words.get(at).is_some_and(|w| {
-                            capitalised(w)
-                                && !DETERMINERS.contains(w)
-                                && crate::dates::month(w).is_none()
-                                && crate::dates::weekday(w).is_none()
-                        })
-                };
-                let mut end = start;
-                while name_word(end)
-                    || (end > start && words.get(end) == Some(&"and") && name_word(end + 1))
-                {
-                    end += 1;
-                }
-                end
-            }
-        };
-        if end > start {
-            spans[i].end = end;
-            while spans.get(i + 1).is_some_and(|next| next.start < end) {
-                spans.remove(i + 1);
-            }
-        }
+        go_on(
+            words,
+            spans,
+            i,
+            s.end + 1,
+            |next| matches!(next.kind, ORG | MISC),
+            |w| {
+                !DETERMINERS.contains(&w)
+                    && crate::dates::month(w).is_none()
+                    && crate::dates::weekday(w).is_none()
+            },
+        );
         i += 1;
     }
 }
