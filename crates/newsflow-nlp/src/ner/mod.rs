@@ -908,11 +908,7 @@ const TEAM_SHEET_NAMES: usize = 3;
 /// Whether a word is an initial: one capital, perhaps with a full stop.
 /// "A" and "I" are words too ("Conjuring A Scene").
 fn is_initial(w: &str) -> bool {
-    let letter = w.strip_suffix('.').unwrap_or(w);
-    letter.len() == 1
-        && letter != "A"
-        && letter != "I"
-        && letter.bytes().all(|b| b.is_ascii_uppercase())
+    matches!(w.as_bytes(), [b] | [b, b'.'] if b.is_ascii_uppercase() && *b != b'A' && *b != b'I')
 }
 
 /// In a team sheet ("Italy: R de Marigny; M Bergamasco, M Castrogiovanni,
@@ -929,16 +925,16 @@ fn team_sheets_name_people(words: &[&str], labels: &LazyLabels, spans: &mut [tag
                 .get(i + 1)
                 .is_some_and(|w| w.len() > 1 && capitalised(w))
     };
-    if (0..words.len()).filter(|&i| pair(i)).count() < TEAM_SHEET_NAMES {
+    // most sentences have no such span to retype
+    let candidate = |s: &tags::TokenSpan| s.kind != PER && s.end - s.start == 2 && pair(s.start);
+    if !spans.iter().any(candidate)
+        || (0..words.len()).filter(|&i| pair(i)).count() < TEAM_SHEET_NAMES
+    {
         return;
     }
     for s in spans.iter_mut() {
         // a place after the initial is a team's ("S Africa")
-        if s.kind != PER
-            && s.end - s.start == 2
-            && pair(s.start)
-            && !lists::names_a_place(&labels.get()[s.start + 1..s.end])
-        {
+        if candidate(s) && !lists::names_a_place(&labels.get()[s.start + 1..s.end]) {
             s.kind = PER;
         }
     }
@@ -990,11 +986,14 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
     let mut i = 0;
     while i < spans.len() {
         let s = spans[i];
-        let head = with_lower(words[s.end - 1], |w| {
-            ORG_HEADS.contains(&w) || OF_HEADS.contains(&w)
-        });
         let linked = words.get(s.end).is_some_and(|w| *w == "of" || *w == "for");
-        if s.kind != ORG || !head || !linked {
+        // the link word first: it is rarer than a head word
+        if !linked
+            || s.kind != ORG
+            || !with_lower(words[s.end - 1], |w| {
+                ORG_HEADS.contains(&w) || OF_HEADS.contains(&w)
+            })
+        {
             i += 1;
             continue;
         }
@@ -1079,8 +1078,11 @@ fn join_on_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
     let mut i = 0;
     while i < spans.len() {
         let s = spans[i];
-        let head = with_lower(words[s.end - 1], |w| ON_HEADS.contains(&w));
-        if !matches!(s.kind, ORG | MISC) || !head || words.get(s.end) != Some(&"on") {
+        // "on" first: it is rarer than a head word
+        if words.get(s.end) != Some(&"on")
+            || !matches!(s.kind, ORG | MISC)
+            || !with_lower(words[s.end - 1], |w| ON_HEADS.contains(&w))
+        {
             i += 1;
             continue;
         }
