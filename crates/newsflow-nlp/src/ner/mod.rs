@@ -198,28 +198,10 @@ impl Tagger {
             .collect();
         let words: Vec<Vec<&str>> = views.iter().map(|v| v.words.clone()).collect();
         let tagged = self.tag_sentences(&words);
-        // whether the article speaks of films, shows, books or bands: asked
-        // once, and only if a place's name starts on "The"
-        let about_works = std::cell::OnceCell::new();
-        let about_works = || {
-            *about_works.get_or_init(|| {
-                words
-                    .iter()
-                    .flatten()
-                    .any(|w| with_lower(w, |w| WORK_WORDS.contains(&w)))
-            })
-        };
-        // whether the article speaks of space: asked once, and only if a
-        // planet's name is tagged
-        let about_space = std::cell::OnceCell::new();
-        let about_space = || {
-            *about_space.get_or_init(|| {
-                words
-                    .iter()
-                    .flatten()
-                    .any(|w| with_lower(w, |w| SPACE_WORDS.contains(&w)))
-            })
-        };
+        // whether the article speaks of films, shows, books or bands, or
+        // of space: each asked once, and only when a rule needs it
+        let about_works = mentions_any(&words, WORK_WORDS);
+        let about_space = mentions_any(&words, SPACE_WORDS);
         let mut out = Vec::new();
         let mut runs = Vec::new();
         let mut surfaces = Vec::new();
@@ -279,6 +261,23 @@ impl Tagger {
         companies::companies_are_organisations(&mut out, &surfaces, &other_use);
         let runs = out.iter().map(|s| s.kind).zip(runs).collect();
         tidy::tidy(text, tokens, runs, &self.lexicon.gazetteer)
+    }
+}
+
+/// Whether any word of the article, lower-cased, is in `list`: worked out
+/// on the first call only, since most articles never ask.
+fn mentions_any<'a>(
+    words: &'a [Vec<&'a str>],
+    list: &'static [&'static str],
+) -> impl Fn() -> bool + 'a {
+    let answer = std::cell::OnceCell::new();
+    move || {
+        *answer.get_or_init(|| {
+            words
+                .iter()
+                .flatten()
+                .any(|w| with_lower(w, |w| list.contains(&w)))
+        })
     }
 }
 
@@ -988,12 +987,7 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
         let s = spans[i];
         let linked = words.get(s.end).is_some_and(|w| *w == "of" || *w == "for");
         // the link word first: it is rarer than a head word
-        if !linked
-            || s.kind != ORG
-            || !with_lower(words[s.end - 1], |w| {
-                ORG_HEADS.contains(&w) || OF_HEADS.contains(&w)
-            })
-        {
+        if !linked || s.kind != ORG || !is_org_head(words[s.end - 1]) {
             i += 1;
             continue;
         }
@@ -1012,6 +1006,12 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
         );
         i += 1;
     }
+}
+
+/// Whether a word, in any case, is an organisation's head word:
+/// "Commission", "Institute", "Bank", "Court"…
+fn is_org_head(word: &str) -> bool {
+    with_lower(word, |w| ORG_HEADS.contains(&w) || OF_HEADS.contains(&w))
 }
 
 /// The name `spans[i]` goes on from `start`, after its link word: over
@@ -1114,10 +1114,13 @@ const MAX_BEFORE_AND: usize = 3;
 /// Commission and National Audit Office"), and "and" before a name
 /// without such a head word joins two names ("Tories and Lib Dems").
 fn join_and_names(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    let head = |w: &str| with_lower(w, |w| ORG_HEADS.contains(&w) || OF_HEADS.contains(&w));
     for i in 0..spans.len() {
         let s = spans[i];
-        if s.kind != ORG || s.start < 2 || words[s.start - 1] != "and" || !head(words[s.end - 1]) {
+        if s.kind != ORG
+            || s.start < 2
+            || words[s.start - 1] != "and"
+            || !is_org_head(words[s.end - 1])
+        {
             continue;
         }
         let before_end = s.start - 1;
@@ -1130,7 +1133,7 @@ fn join_and_names(words: &[&str], spans: &mut [tags::TokenSpan]) {
         {
             start -= 1;
         }
-        if start < before_end && !head(words[before_end - 1]) {
+        if start < before_end && !is_org_head(words[before_end - 1]) {
             spans[i].start = start;
         }
     }

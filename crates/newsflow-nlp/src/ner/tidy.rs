@@ -194,8 +194,7 @@ fn split_at_possessives(
     spans: Vec<TokenRun>,
     gazetteer: &Gazetteer,
 ) -> Vec<TokenRun> {
-    let words =
-        |run: &Range<usize>| &text[tokens[run.start].byte_start..tokens[run.end - 1].byte_end];
+    let words = |run: &Range<usize>| run_text(text, tokens, run);
     // the first possessive inside a run, with a word after it
     let possessive = |run: &Range<usize>| {
         (run.start..run.end - 1).find(|&i| is_possessive(tokens[i].text(text)))
@@ -240,8 +239,7 @@ fn split_at_possessives(
             }
             let owner_words: Vec<&str> = owner.clone().map(|i| tokens[i].text(text)).collect();
             match owner_words[..] {
-                [word] if COUNTRY_ACRONYMS.contains(&word) => Some(super::LOC),
-                _ if names_a_place(&gazetteer.labels(&owner_words, false)) => Some(super::LOC),
+                _ if is_place(gazetteer, &owner_words) => Some(super::LOC),
                 [word] if is_acronym(word) => Some(super::ORG),
                 _ => None,
             }
@@ -256,9 +254,21 @@ fn split_at_possessives(
     spans
 }
 
+/// The text a run of tokens (never none) covers, spaces within included.
+fn run_text<'a>(text: &'a str, tokens: &[Token], run: &Range<usize>) -> &'a str {
+    &text[tokens[run.start].byte_start..tokens[run.end - 1].byte_end]
+}
+
 /// Countries news names by their initials, which the gazetteer does not
 /// list as places ("UK" is a MISC word there).
 const COUNTRY_ACRONYMS: &[&str] = &["UK", "US", "USA", "UAE", "DRC"];
+
+/// Whether `words` name a place: a country by its initials or a place the
+/// gazetteer knows.
+fn is_place(gazetteer: &Gazetteer, words: &[&str]) -> bool {
+    matches!(words, [w] if COUNTRY_ACRONYMS.contains(w))
+        || names_a_place(&gazetteer.labels(words, false))
+}
 
 /// A word of two or more capitals, perhaps with digits: "BBC", "BBC1".
 fn is_acronym(word: &str) -> bool {
@@ -333,7 +343,7 @@ fn split_at_common_words(
     gazetteer: &Gazetteer,
 ) -> Vec<TokenRun> {
     let word = |i: usize| tokens[i].text(text);
-    let capital = |i: usize| word(i).starts_with(char::is_uppercase);
+    let capital = |i: usize| super::capitalised(word(i));
     let descriptor = |w: &str| WORK_DESCRIPTORS.contains(&w) || PERSON_DESCRIPTORS.contains(&w);
     // a common word between two capitalised ones inside `run`, where the
     // parts on either side can be names: not an initial ("J immi
@@ -361,8 +371,7 @@ fn split_at_common_words(
     if !spans.iter().any(|(_, run)| inside(run)) {
         return spans;
     }
-    let words =
-        |run: &Range<usize>| &text[tokens[run.start].byte_start..tokens[run.end - 1].byte_end];
+    let words = |run: &Range<usize>| run_text(text, tokens, run);
     let alone: HashMap<&str, usize> = spans
         .iter()
         .filter(|(_, run)| !inside(run))
@@ -397,8 +406,7 @@ fn split_at_common_words(
                     }
                 } else {
                     let part_words: Vec<&str> = part.clone().map(word).collect();
-                    let place = matches!(part_words[..], [w] if COUNTRY_ACRONYMS.contains(&w))
-                        || names_a_place(&gazetteer.labels(&part_words, false));
+                    let place = is_place(gazetteer, &part_words);
                     if place {
                         super::LOC
                     } else {
@@ -512,8 +520,7 @@ fn fit_to_acronyms(
                     .is_some_and(|gap| gap.contains('\n'))
         };
         let first = word(run.start);
-        let place =
-            COUNTRY_ACRONYMS.contains(&first) || names_a_place(&gazetteer.labels(&[first], false));
+        let place = is_place(gazetteer, &[first]);
         let keeps = start > run.start
             && (start > run.start + 1 || place || !(opens_sentence || month(first).is_some()));
         if !keeps {
