@@ -125,6 +125,11 @@ pub struct TrainTopicsArgs {
     /// sets, which hold 10 to 16 articles of each).
     #[arg(long)]
     pub per_lexicon_topic_calibration: bool,
+    /// A BBC fold article holding this many distinct lexicon terms of
+    /// another of the five BBC topics is left out of that topic's
+    /// calibration (0: never).
+    #[arg(long, default_value_t = 3)]
+    pub cross_desk_min_terms: usize,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +236,7 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
                 lexicon_topics_bbc_weight: args.lexicon_calibration_bbc_weight,
                 per_bbc_topic: !args.shared_calibration && !args.one_bbc_scaling,
                 per_lexicon_topic: args.per_lexicon_topic_calibration,
+                cross_desk_min_terms: args.cross_desk_min_terms,
             },
         )
         .map_err(anyhow::Error::msg)?;
@@ -275,11 +281,20 @@ pub fn train_topics(args: TrainTopicsArgs) -> anyhow::Result<ExitCode> {
             ),
             Some(other) => eprintln!(
                 "calibration of the five topics BBC labels: {}, fitted on their pairs of the \
-                 BBC folds and {}; of the other twelve: {}, fitted on their pairs of {}{}",
+                 BBC folds{} and {}; of the other twelve: {}, fitted on their pairs of {}{}",
                 if args.one_bbc_scaling {
                     scaling(&fit.platt)
                 } else {
                     "one scaling for each (below)".to_string()
+                },
+                if args.cross_desk_min_terms > 0 {
+                    format!(
+                        " ({} pairs of an article and another of the five left out, where it \
+                         holds {} of that topic's lexicon terms)",
+                        fit.cross_desk_pairs, args.cross_desk_min_terms
+                    )
+                } else {
+                    String::new()
                 },
                 tuning_names,
                 scaling(other),

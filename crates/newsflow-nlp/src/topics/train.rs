@@ -364,11 +364,7 @@ pub fn train(
         featurizer = featurizer.with_clusters(crate::word_clusters::WordClusters::builtin());
     }
     let labels = taxonomy.top_level();
-    let index: HashMap<&str, usize> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i))
-        .collect();
+    let index = label_index(&labels);
     let mut rng = Rng::new(options.seed);
     let mut report = TrainReport::default();
     let mut examples = Vec::new();
@@ -862,6 +858,9 @@ pub struct Calibration {
     pub per_topic: Vec<Platt>,
     /// (article, topic) scores from the BBC folds and from the tuning set
     pub bbc_pairs: usize,
+    /// BBC fold pairs of the five topics BBC labels left out of the fits
+    /// (see [`CalibrationOptions::cross_desk_min_terms`])
+    pub cross_desk_pairs: usize,
     pub tuning_pairs: usize,
     /// top-1 accuracy of each fold's model on its held-out BBC articles,
     /// on raw scores…
@@ -1012,6 +1011,10 @@ pub struct CalibrationOptions {
     pub per_bbc_topic: bool,
     /// Each of the other twelve gets a scaling of its own too.
     pub per_lexicon_topic: bool,
+    /// A BBC fold article that holds at least this many distinct lexicon
+    /// terms of another of the five BBC topics says nothing of that
+    /// topic in the fit (0: it is a negative as any other).
+    pub cross_desk_min_terms: usize,
 }
 
 /// Fits the calibration of `model`'s top-level scores on scores of
@@ -1046,6 +1049,15 @@ pub fn calibrate(
     let mut fold_top1 = Vec::new();
     // per fold, the range of `bbc_pairs` its articles gave
     let mut fold_pairs = Vec::new();
+    // pairs of `bbc_pairs` left out of the fits (see `cross_desk_min_terms`)
+    let mut unsure: Vec<bool> = Vec::new();
+    let index = label_index(labels);
+    let terms = LexiconTerms::new(
+        model.featurizer(),
+        sources.lexicon,
+        &index,
+        sources.taxonomy,
+    );
     for held in crate::ner::selection::folds(trainable.len(), folds, options.seed) {
         let mut hits = 0;
         let first_pair = bbc_pairs.len();
@@ -1073,8 +1085,23 @@ pub fn calibrate(
             if best.is_some_and(|b| fold_model.top.labels[b].id == *code) {
                 hits += 1;
             }
+            let counts = if calibration.cross_desk_min_terms > 0 {
+                terms.count(model.featurizer(), &article.title, &article.text)
+            } else {
+                Vec::new()
+            };
+            let desk = index.get(code).copied();
             for (t, (score, label)) in raw.into_iter().zip(&fold_model.top.labels).enumerate() {
                 bbc_pairs.push((score, label.id == *code, t));
+                unsure.push(desk.is_some_and(|desk| {
+                    other_desk(
+                        &counts,
+                        t,
+                        desk,
+                        &bbc_labelled,
+                        calibration.cross_desk_min_terms,
+                    )
+                }));
             }
         }
         fold_top1.push(f64::from(hits) / held.len().max(1) as f64);
@@ -1088,13 +1115,19 @@ pub fn calibrate(
             tuning_pairs.push((score, article.topics.contains(&label.id), t));
         }
     }
+    let fit_pairs: Vec<(f32, bool, usize)> = bbc_pairs
+        .iter()
+        .zip(&unsure)
+        .filter(|(_, &u)| !u)
+        .map(|(p, _)| *p)
+        .collect();
     let Scalings {
         platt,
         lexicon_only,
         per_topic,
-    } = scalings(&bbc_pairs, &tuning_pairs, &bbc_labelled, &calibration);
+    } = scalings(&fit_pairs, &tuning_pairs, &bbc_labelled, &calibration);
     let tuning_cv = tuning_cross_validation(
-        &bbc_pairs,
+        &fit_pairs,
         &tuning_pairs,
         &bbc_labelled,
         &calibration,
@@ -1127,9 +1160,36 @@ pub fn calibrate(
         fold_top1_calibrated,
         tuning_cv,
         bbc_pairs: bbc_pairs.len(),
+        cross_desk_pairs: unsure.iter().filter(|&&u| u).count(),
         tuning_pairs: tuning_pairs.len(),
         fold_top1,
     })
+}
+
+/// Each label's code with its index.
+fn label_index(labels: &[TopicLabel]) -> HashMap<&str, usize> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect()
+}
+
+/// Whether a BBC article of desk `desk` that holds `counts` distinct
+/// lexicon terms per topic also reads as BBC topic `topic`, with at least
+/// `min` of its terms (0: never): BBC gives a story one desk, so such an
+/// article is no sure negative for the other.
+fn other_desk(
+    counts: &[(usize, usize)],
+    topic: usize,
+    desk: usize,
+    bbc_labelled: &[bool],
+    min: usize,
+) -> bool {
+    min > 0
+        && topic != desk
+        && bbc_labelled.get(topic).copied().unwrap_or(false)
+        && counts.iter().any(|&(t, n)| t == topic && n >= min)
 }
 
 /// The (score, applies) pairs of the topics `keep` takes, from (score,
@@ -1505,6 +1565,7 @@ mod tests {
             lexicon_topics_bbc_weight: 0.0,
             per_bbc_topic: false,
             per_lexicon_topic: false,
+            cross_desk_min_terms: 0,
         };
         let own_options = CalibrationOptions {
             per_bbc_topic: true,
@@ -1537,6 +1598,35 @@ mod tests {
             own_cv.log_loss,
             shared_cv.log_loss
         );
+    }
+
+    #[test]
+    fn an_article_holding_another_desks_terms_is_no_sure_negative_for_it() {
+        let taxonomy = politics_and("medtop:15000000", "sport", "Competitive activity");
+        let lexicon = parse_lexicon(
+            "medtop:11000000\t-\tminister, election, parliament\n\
+             medtop:15000000\t-\tgoal, match, striker, league\n",
+        )
+        .unwrap();
+        let labels = taxonomy.top_level();
+        let index = label_index(&labels);
+        let (politics, sport) = (index["medtop:11000000"], index["medtop:15000000"]);
+        let featurizer = Featurizer::default();
+        let terms = LexiconTerms::new(&featurizer, &lexicon, &index, &taxonomy);
+        // a politics story about a football league's finances
+        let counts = terms.count(
+            &featurizer,
+            "Minister backs league",
+            "The minister said the league would pay for a camera at every match to judge a goal.",
+        );
+        let both = [true, true];
+        assert!(other_desk(&counts, sport, politics, &both, 3));
+        // too few of sport's terms, the story's own desk, a topic BBC does
+        // not label, and the option off
+        assert!(!other_desk(&counts, sport, politics, &both, 4));
+        assert!(!other_desk(&counts, politics, politics, &both, 1));
+        assert!(!other_desk(&counts, sport, politics, &[true, false], 1));
+        assert!(!other_desk(&counts, sport, politics, &both, 0));
     }
 
     #[test]
