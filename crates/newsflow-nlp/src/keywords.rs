@@ -1305,9 +1305,20 @@ pub fn keywords(
                         chunk.get(start + len - 2),
                         Some(Some((_, previous))) if *previous == "who"
                     );
+                // as is one between a plural and "that" ("as traders bet
+                // that the dollar…", "analysts warn that")
+                let that_after_plural = || {
+                    matches!(
+                        chunk.get(start + len),
+                        Some(Some((_, next))) if *next == "that"
+                    ) && (start + len)
+                        .checked_sub(2)
+                        .and_then(|p| chunk.get(p))
+                        .is_some_and(|w| matches!(w, Some((p, _)) if plural[*p as usize]))
+                };
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => !headline_modifiers.contains(&at),
-                    Some(WordClass::MaybeVerb) => article_follows,
+                    Some(WordClass::MaybeVerb) => article_follows || that_after_plural(),
                     _ => false,
                 } || headline_verbs.contains(&at)
                     || after_who
@@ -2791,6 +2802,20 @@ mod tests {
             let got = phrases(title, body);
             assert!(got.iter().any(|p| p == kept), "{title}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_base_form_between_a_plural_and_that_is_a_verb() {
+        let got = top(
+            "The euro rose as currency traders bet that rates would climb. Currency \
+             traders bet that the bank would act. The bet that paid off was small, and \
+             the bet that failed was large.",
+            20,
+        );
+        lacks(&got, &["currency traders bet", "traders bet"]);
+        assert!(got.iter().any(|p| p == "currency traders"), "{got:?}");
+        // after no plural it stays a noun
+        assert!(got.iter().any(|p| p == "bet"), "{got:?}");
     }
 
     #[test]
