@@ -765,10 +765,10 @@ fn headline_verbs(
                         Some(Some(WordClass::Verb | WordClass::MaybeVerb))
                     )
                     && with_lower(headline[i].text(text), is_verb_by_its_past) => {}
-            // After a clause's first word, a singular common noun, so it
-            // is too where the body has neither the two words together nor
-            // this one as a noun, and an object follows, not a preposition
-            // or a possible verb: "Court sentences former dictator's
+            // So it is after a singular common noun that opens the clause,
+            // where an object follows (not a preposition or a possible
+            // verb) and the body has neither the two words together nor
+            // this one as a noun: "Court sentences former dictator's
             // aides" (not "Oil prices at record high", nor "Tax credits
             // scheme" when the body says "tax credits")
             Some(None)

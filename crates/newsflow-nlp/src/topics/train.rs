@@ -1030,8 +1030,12 @@ pub struct CalibrationOptions {
 /// word lists rather than articles, so they sit on a different scale.
 /// With `per_bbc_topic`, each of the five BBC labels gets its own: one
 /// shared scaling left economy overconfident and politics underconfident
-/// on news other than BBC's. The way of fitting is also scored by
-/// cross-validation over the tuning articles.
+/// on news other than BBC's. With `cross_desk_min_terms`, a fold
+/// article's pair for another of the five is left out where the article
+/// holds that many of the other topic's lexicon terms: BBC files a story
+/// under one desk, and a politics story on the minimum wage is economy
+/// news too. The way of fitting is also scored by cross-validation over
+/// the tuning articles.
 pub fn calibrate(
     model: &TopicModel,
     sources: Sources,
