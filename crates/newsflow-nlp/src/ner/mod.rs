@@ -1650,13 +1650,21 @@ mod tests {
         );
     }
 
+    /// The spans `rule` leaves of the tagger's `spans` over `text`, its
+    /// words split at spaces.
+    fn joined_by(
+        rule: impl Fn(&[&str], &mut Vec<TokenSpan>),
+        text: &str,
+        mut spans: Vec<TokenSpan>,
+    ) -> Vec<TokenSpan> {
+        let words: Vec<&str> = text.split(' ').collect();
+        rule(&words, &mut spans);
+        spans
+    }
+
     #[test]
     fn an_organisation_continues_over_of_and_for() {
-        let joined = |text: &str, mut spans: Vec<TokenSpan>| {
-            let words: Vec<&str> = text.split(' ').collect();
-            join_of_names(&words, &mut spans);
-            spans
-        };
+        let joined = |text: &str, spans: Vec<TokenSpan>| joined_by(join_of_names, text, spans);
         // the tagger's next span is taken in, "the" skipped
         assert_eq!(
             joined(
@@ -1699,11 +1707,7 @@ mod tests {
 
     #[test]
     fn a_convention_or_commission_goes_on_over_on() {
-        let joined = |text: &str, mut spans: Vec<TokenSpan>| {
-            let words: Vec<&str> = text.split(' ').collect();
-            join_on_names(&words, &mut spans);
-            spans
-        };
+        let joined = |text: &str, spans: Vec<TokenSpan>| joined_by(join_on_names, text, spans);
         // the tagger's next span, the first name's type kept
         assert_eq!(
             joined(
@@ -1780,10 +1784,12 @@ mod tests {
 
     #[test]
     fn an_organisation_takes_in_the_words_before_its_and() {
-        let joined = |text: &str, mut spans: Vec<TokenSpan>| {
-            let words: Vec<&str> = text.split(' ').collect();
-            join_and_names(&words, &mut spans);
-            spans
+        let joined = |text: &str, spans: Vec<TokenSpan>| {
+            joined_by(
+                |w: &[&str], s: &mut Vec<TokenSpan>| join_and_names(w, s),
+                text,
+                spans,
+            )
         };
         // the words before the "and", a determiner left out
         assert_eq!(
