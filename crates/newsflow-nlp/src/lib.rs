@@ -31,6 +31,7 @@ mod key_table;
 mod keywords;
 mod language;
 mod le_bytes;
+mod lower_case_words;
 mod lowercase;
 mod model_error;
 mod ner;

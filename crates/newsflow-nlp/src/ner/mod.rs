@@ -26,9 +26,11 @@ use tags::{decode, NUM_TAGS};
 use crate::cased_clusters::CasedClusters;
 use crate::conll::CharSpan;
 use crate::gazetteer::{Gazetteer, LazyLabels};
+use crate::lower_case_words;
 use crate::lowercase::with_lower;
 use crate::sentences::split_sentences;
 use crate::tokenizer::{is_possessive, tokenize, Token};
+use crate::word_classes::{self, WordClass};
 use crate::word_clusters::WordClusters;
 
 /// The span types, as their indices in [`tags::TYPES`].
@@ -241,7 +243,13 @@ impl Tagger {
             for s in spans {
                 if s.start == 0
                     && s.end == 1
-                    && is_common_word(text, tokens, sentences, view.words[0])
+                    && is_common_word(
+                        text,
+                        tokens,
+                        sentences,
+                        view.words[0],
+                        view.words.get(1).copied(),
+                    )
                 {
                     continue;
                 }
@@ -282,15 +290,19 @@ fn mentions_any<'a>(
 }
 
 /// Whether a capitalised word that opens a sentence is an ordinary word
-/// rather than a name: the article writes it in lower case, and never
-/// capitalised inside a sentence ("Electronics firms eye plasma deal" over
-/// a story of "consumer electronics"; "Singer's film to show at
-/// festival"). A headline's first word is capitalised whatever it is.
+/// rather than a name: the article never writes it capitalised inside a
+/// sentence, and either writes it in lower case ("Electronics firms eye
+/// plasma deal" over a story of "consumer electronics"; "Singer's film to
+/// show at festival") or the corpora do and the word reads as an ordinary
+/// one there ([`reads_as_ordinary`]: "Handset makers…" in a two-line
+/// item). A headline's first word is capitalised whatever it is. `next`
+/// is the word after it.
 fn is_common_word(
     text: &str,
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
     word: &str,
+    next: Option<&str>,
 ) -> bool {
     let mut chars = word.chars();
     if !chars.next().is_some_and(char::is_uppercase) || !chars.all(char::is_lowercase) {
@@ -315,7 +327,27 @@ fn is_common_word(
             }
         }
     }
-    lower_seen
+    lower_seen || with_lower(word, |lower| reads_as_ordinary(lower, next))
+}
+
+/// Whether a sentence's first word, which the article writes nowhere
+/// else, reads as an ordinary word: the corpora write it mostly in lower
+/// case, and a lower-case word that is no verb follows ("Mobile
+/// networks", "Born in", "Best actor nominee"), or a comma follows an
+/// adverb ("Sadly, …"; the class table lists few in "-ly"). A company whose name is also a word is followed by
+/// its verb ("Jet has 42 aircraft", "Seat posted…"), a club in a table by
+/// figures ("Start 20 3 3"), a player in a team sheet by a comma.
+fn reads_as_ordinary(lower: &str, next: Option<&str>) -> bool {
+    let Some(next) = next else {
+        return false;
+    };
+    let ordinary_after = if next.starts_with(char::is_lowercase) {
+        word_classes::class_of(next) != Some(WordClass::Verb) && !word_classes::is_mostly_verb(next)
+    } else {
+        next == ","
+            && (lower.ends_with("ly") || word_classes::class_of(lower) == Some(WordClass::Adverb))
+    };
+    ordinary_after && lower_case_words::is_mostly_lower_case(lower)
 }
 
 /// A person or a MISC name never ends on a possessive "'s" in CoNLL-2003
@@ -1223,7 +1255,7 @@ mod tests {
         let common = |text: &str, word: &str| {
             let tokens = tokenize(text);
             let sentences = split_sentences(text, &tokens);
-            is_common_word(text, &tokens, &sentences, word)
+            is_common_word(text, &tokens, &sentences, word, None)
         };
         assert!(common(
             "Electronics firms merge. Sales of electronics rose.",
@@ -1241,6 +1273,52 @@ mod tests {
         ));
         // only a capitalised word with lower-case letters after it
         assert!(!common("UK rates rise. The uk domain grew.", "UK"));
+    }
+
+    #[test]
+    fn a_first_word_the_corpora_write_in_lower_case_is_common_before_a_noun() {
+        let ordinary = |lower: &str, next: &str| reads_as_ordinary(lower, Some(next));
+        assert!(ordinary("handset", "makers"));
+        assert!(ordinary("born", "in"));
+        assert!(ordinary("sadly", ","));
+        assert!(ordinary("nationally", ","));
+        // a company's name that is also a word, before its verb
+        assert!(!ordinary("jet", "has"));
+        assert!(!ordinary("seat", "posted"));
+        // a club in a table, a player in a team sheet
+        assert!(!ordinary("start", "20"));
+        assert!(!ordinary("given", ","));
+        // the corpora write it capitalised
+        assert!(!ordinary("microsoft", "shares"));
+        assert!(!reads_as_ordinary("handset", None));
+        // the article's own capitalised use inside a sentence wins
+        let text = "Handset makers gain. Shares of Handset rose.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        assert!(!is_common_word(
+            text,
+            &tokens,
+            &sentences,
+            "Handset",
+            Some("makers")
+        ));
+    }
+
+    #[test]
+    fn a_short_item_s_first_word_of_ordinary_use_is_no_name() {
+        let tagger = crate::Annotator::with_default_models()
+            .ok()
+            .and_then(|a| a.tagger().cloned())
+            .expect("the built-in tagger loads");
+        let text = "Handset maker warns of weaker sales\n\
+                    The world's largest maker of mobile phones said price competition in Europe would hold back sales.";
+        let names: Vec<String> = tagger
+            .spans(text)
+            .iter()
+            .map(|s| text.chars().skip(s.start).take(s.end - s.start).collect())
+            .collect();
+        assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
+        assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
     }
 
     #[test]
