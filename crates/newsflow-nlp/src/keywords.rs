@@ -1198,6 +1198,13 @@ pub fn keywords(
         .iter()
         .map(|w| matches!(*w, "the" | "a" | "an"))
         .collect();
+    // an article or a possessive determiner: what follows a verb rather
+    // than a noun
+    let determiner: Vec<bool> = words
+        .iter()
+        .zip(&article)
+        .map(|(w, &article)| article || matches!(*w, "its" | "their" | "his" | "our"))
+        .collect();
     let alphabetic: Vec<bool> = words
         .iter()
         .map(|w| w.chars().any(char::is_alphabetic))
@@ -1342,11 +1349,12 @@ pub fn keywords(
                 // a key phrase is a noun phrase: no verb in it ("clashes
                 // kill six"), and it ends on a noun ("signs of ancient")
                 let at = sentences[c].start + start + len - 1;
-                // a word of mixed use with an article right after it is
-                // the verb ("weaken the euro")
+                // a word of mixed use with an article or a possessive
+                // determiner right after it is the verb ("weaken the euro",
+                // "lets users search their own files")
                 let article_follows = matches!(
                     chunk.get(start + len),
-                    Some(Some((next, _))) if article[*next as usize]
+                    Some(Some((next, _))) if determiner[*next as usize]
                 );
                 // and the word after "who" is its verb ("conductor who
                 // championed forgotten composers"); as written, since
@@ -2971,6 +2979,17 @@ mod tests {
             );
         }
         assert!(got.iter().any(|p| p == "cash"), "{got:?}");
+        // nor before a possessive determiner (an AG-style item's "users
+        // search"; "control" alone of "control their media players")
+        let got = phrases(
+            "Search engine adds desktop search tool",
+            "The free program lets users search their own files. Drivers can use \
+             voice control to control their media players.",
+        );
+        lacks(&got, &["users search", "control"]);
+        for kept in ["users", "voice control"] {
+            assert!(got.iter().any(|p| p == kept), "{kept}: {got:?}");
+        }
         // nor across a conjunction: "profits stronger than forecast"
         let got = top(
             "Profits were stronger than forecast. Analysts said profits were stronger \
