@@ -784,6 +784,26 @@ fn headline_verbs(
             last_verb = Some(i);
             continue;
         }
+        // a second verb joined by "and", in -s as the clause's verb is,
+        // before its object: "President dissolves parliament and calls
+        // early polls" (not "Bank cuts rates and charges", nor "… and
+        // charges for savers")
+        if clause_has_verb
+            && with_lower(headline[i - 1].text(text), |w| w == "and")
+            && last_verb.is_some_and(in_s)
+            && class(i) == Some(Some(WordClass::MaybeVerb))
+            && in_s(i)
+            && !small(i + 1)
+            && !ends_clause(i + 1)
+            && !matches!(
+                class(i + 1),
+                Some(Some(WordClass::Verb | WordClass::MaybeVerb))
+            )
+        {
+            verbs.push(i);
+            last_verb = Some(i);
+            continue;
+        }
         if clause_has_verb {
             continue;
         }
@@ -2430,6 +2450,34 @@ mod tests {
     }
 
     /// The twenty best key phrases of a headline and a body.
+    #[test]
+    fn a_headline_s_second_verb_after_and_is_no_phrase() {
+        // an AG-style item's fragments "calls early polls" and
+        // "parliament and calls"
+        let got = phrases(
+            "President dissolves parliament and calls early polls",
+            "The move follows months of deadlock over constitutional reform.",
+        );
+        lacks(
+            &got,
+            &["calls early polls", "parliament and calls", "calls"],
+        );
+        for kept in ["early polls", "parliament"] {
+            assert!(got.iter().any(|k| k == kept), "{kept}: {got:?}");
+        }
+        // a joined object stays one: before a small word or the end
+        for title in [
+            "Bank cuts rates and charges for savers",
+            "Bank cuts rates and charges",
+        ] {
+            let got = phrases(title, "Savers will pay less from next month.");
+            assert!(
+                got.iter().any(|k| k == "rates and charges"),
+                "{title}: {got:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_word_mostly_a_verb_between_its_subject_and_an_object_is_no_phrase_s_end() {
         // three AG-style items' fragments ("refill cartridges infringe",
