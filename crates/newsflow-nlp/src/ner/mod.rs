@@ -1245,6 +1245,13 @@ mod tests {
     use super::tags::TokenSpan;
     use super::*;
 
+    fn builtin_tagger() -> Tagger {
+        crate::Annotator::with_default_models()
+            .ok()
+            .and_then(|a| a.tagger().cloned())
+            .expect("the built-in tagger loads")
+    }
+
     /// A span of `kind` over tokens `start..end`, for the rules' tests.
     pub(super) fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
         TokenSpan { kind, start, end }
@@ -1306,10 +1313,7 @@ mod tests {
 
     #[test]
     fn a_short_item_s_first_word_of_ordinary_use_is_no_name() {
-        let tagger = crate::Annotator::with_default_models()
-            .ok()
-            .and_then(|a| a.tagger().cloned())
-            .expect("the built-in tagger loads");
+        let tagger = builtin_tagger();
         let text = "Handset maker warns of weaker sales\n\
                     The world's largest maker of mobile phones said price competition in Europe would hold back sales.";
         let names: Vec<String> = tagger
@@ -1323,10 +1327,7 @@ mod tests {
 
     #[test]
     fn kept_local_scores_are_the_scores_of_all_features() {
-        let tagger = crate::Annotator::with_default_models()
-            .ok()
-            .and_then(|a| a.tagger().cloned())
-            .expect("the built-in tagger loads");
+        let tagger = builtin_tagger();
         let text = "ANKARA , Oct 1 ( Reuters ) - Turkish President Recep Tayyip Erdogan spoke to Vladimir Putin .\n\
                     Erdogan told Putin that Turkey stands with Azerbaijan , Ankara said .\n\
                     TURKEY , RUSSIA DISCUSS CLASHES";
