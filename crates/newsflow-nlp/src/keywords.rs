@@ -1502,13 +1502,38 @@ pub fn keywords(
                 // Nor does a phrase hold a pronoun, a determiner or a verb
                 // of the stop list ("support its economy", "rates were
                 // cut"); "and" and "or" join two nouns ("chip and pin",
-                // "radio or TV").
-                if len == 3
-                    && stop[key[1] as usize]
-                    && !preposition[key[1] as usize]
-                    && !matches!(words[key[1] as usize], "and" | "or")
-                {
-                    continue;
+                // "radio or TV") where the pair is a whole phrase; a
+                // title's pair is a name's ("album Hopes and Fears back at
+                // the top") whatever stands around it.
+                if len == 3 && stop[key[1] as usize] {
+                    let conjunction = matches!(words[key[1] as usize], "and" | "or");
+                    if !preposition[key[1] as usize] && !conjunction {
+                        continue;
+                    }
+                    let capitalised = |p: usize| {
+                        matches!(chunk.get(p), Some(Some((_, w)))
+                            if w.starts_with(char::is_uppercase) && w.chars().any(char::is_lowercase))
+                    };
+                    if conjunction
+                        && !(capitalised(start) && capitalised(start + 2))
+                        && !is_whole_coordination(CoordinationSite {
+                            before: start
+                                .checked_sub(1)
+                                .map(|p| (chunk[p], tokens[at - 3].text(text))),
+                            // "Bank cuts rates and charges for savers"
+                            before_is_verb: start > 0
+                                && (headline_verbs.contains(&(at - 3)) || is_clause_verb[at - 3]),
+                            first: key[0] as usize,
+                            after: chunk.get(start + len).copied().flatten(),
+                            words: &words,
+                            class: &class,
+                            stop: &stop,
+                            past_form: &past_form,
+                            determiner: &determiner,
+                        })
+                    {
+                        continue;
+                    }
                 }
                 // Nor does "X in Y" stop before a name that Y describes
                 // ("studio in west" of "studio in west London").
@@ -1743,6 +1768,76 @@ fn divides_phrases(lower: &str) -> bool {
     )
 }
 
+/// The words around a phrase "X and Y" or "X or Y", by word id.
+struct CoordinationSite<'a> {
+    /// the token before X: as its chunk holds it (`None` for punctuation
+    /// and possessives) and as written
+    before: Option<(Option<(u32, &'a str)>, &'a str)>,
+    /// whether the token before X is a verb in its context
+    before_is_verb: bool,
+    /// X
+    first: usize,
+    /// the word after Y, if the sentence goes on with one
+    after: Option<(u32, &'a str)>,
+    words: &'a [&'a str],
+    class: &'a [Option<WordClass>],
+    stop: &'a [bool],
+    past_form: &'a [bool],
+    determiner: &'a [bool],
+}
+
+impl CoordinationSite<'_> {
+    /// A noun or an adjective that would belong to the phrase: a word
+    /// the class table does not list (most nouns) or lists as an
+    /// adjective, but no past form or "-ing" word, which is more often a
+    /// verb there ("leveled shops and homes", "planes and ships
+    /// arriving").
+    fn is_modifier(&self, id: u32) -> bool {
+        let (id, word) = (id as usize, self.words[id as usize]);
+        word.chars().any(char::is_alphabetic)
+            && !self.stop[id]
+            && !self.past_form[id]
+            && !word.ends_with("ing")
+            && matches!(
+                self.class[id],
+                None | Some(WordClass::Adjective | WordClass::MaybeVerb)
+            )
+    }
+}
+
+/// Whether "X and Y" is a whole noun phrase of its own ("gas and
+/// electricity", "peace and stability"), rather than a piece cut from a
+/// longer one, which at three words at most the phrase cannot hold: the
+/// last two of a list ("cuts, scratches and sunburn"); a pair that a word
+/// before it modifies ("shoddy work and charges", "iron ore and scrap",
+/// "religious freedom and interference"), or whose Y modifies the word
+/// after it ("hygiene and urban environmental management", "settlers and
+/// native American Indians") or takes its own "of" ("cleric and opponent
+/// of Saddam"); X an adjective or a past form ("intoxicated or
+/// homeless"); or Y a verb before its object ("receive email and browse
+/// the web").
+fn is_whole_coordination(site: CoordinationSite) -> bool {
+    match site.before {
+        Some((None, ",")) => return false,
+        Some((Some((before, _)), _)) if !site.before_is_verb && site.is_modifier(before) => {
+            return false
+        }
+        _ => {}
+    }
+    if matches!(
+        site.class[site.first],
+        Some(WordClass::Adjective | WordClass::Adverb)
+    ) || site.past_form[site.first]
+    {
+        return false;
+    }
+    site.after.is_none_or(|(after, _)| {
+        !site.determiner[after as usize]
+            && !matches!(site.words[after as usize], "of" | "against")
+            && !site.is_modifier(after)
+    })
+}
+
 /// Words that open a subordinate clause before its subject ("as
 /// inflation eases", "while demand slows").
 fn is_subordinator(lower: &str) -> bool {
@@ -1965,6 +2060,62 @@ mod tests {
             );
         }
         assert!(got.iter().any(|k| k == "Young people"), "{got:?}");
+    }
+
+    #[test]
+    fn a_pair_joined_by_and_is_a_phrase_only_when_whole() {
+        // each text repeats its pair, so that a pair taken for a phrase
+        // would rank among the ten best
+        for (text, fragment) in [
+            (
+                "Critics say the contractor has produced shoddy work and charges too much. \
+                 Its shoddy work and charges were raised in parliament.",
+                "work and charges",
+            ),
+            (
+                "The dolphins suffer from cuts, scratches and sunburn. Vets treated the \
+                 cuts, scratches and sunburn at the harbour.",
+                "scratches and sunburn",
+            ),
+            (
+                "The loan will improve hygiene and urban environmental management. Better \
+                 hygiene and urban environmental management are the aim.",
+                "hygiene and urban",
+            ),
+            (
+                "The video shouted the name of a cleric and opponent of Saddam. The cleric \
+                 and opponent of Saddam was named again.",
+                "cleric and opponent",
+            ),
+            (
+                "Some of the victims were intoxicated or homeless. Many were intoxicated or \
+                 homeless, officials said.",
+                "intoxicated or homeless",
+            ),
+            (
+                "Commuters can receive email and browse the web on the train. Phones \
+                 receive email and browse the web faster now.",
+                "email and browse",
+            ),
+        ] {
+            let got = top(text, 10);
+            assert!(!got.iter().any(|k| k == fragment), "{fragment}: {got:?}");
+        }
+        for (text, phrase) in [
+            (
+                "The country is short of both gas and electricity. Imports of gas and \
+                 electricity from Iran will help this winter.",
+                "gas and electricity",
+            ),
+            (
+                "Brits success has helped return the album Hopes and Fears back to the top. \
+                 Critics loved the album Hopes and Fears last year.",
+                "Hopes and Fears",
+            ),
+        ] {
+            let got = top(text, 10);
+            assert!(got.iter().any(|k| k == phrase), "{phrase}: {got:?}");
+        }
     }
 
     #[test]
