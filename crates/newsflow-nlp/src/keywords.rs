@@ -406,10 +406,12 @@ fn is_plural_form(lower: &str) -> bool {
         && !["ss", "us", "is", "ws"].iter().any(|e| lower.ends_with(e))
 }
 
-/// Words that, at the start of a run, are the tail of a quantity the stop
-/// words cut off: "at least nine people", "no fewer than".
-fn starts_a_quantity(lower: &str) -> bool {
-    matches!(lower, "least" | "fewer" | "less")
+/// Words of quantity that neither start nor end a phrase: at the start of
+/// a run, the tail of a quantity the stop words cut off ("at least nine
+/// people", "no fewer than", "enough money"), and at its end an adverb
+/// ("intimidate voters less").
+fn is_quantity_word(lower: &str) -> bool {
+    matches!(lower, "least" | "fewer" | "less" | "enough")
 }
 
 /// Whether a lower-cased word is a number, with at most a magnitude or a
@@ -1160,7 +1162,7 @@ pub fn keywords(
         .collect();
     let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
     let compass: Vec<bool> = words.iter().map(|w| is_compass_point(w)).collect();
-    let quantifier: Vec<bool> = words.iter().map(|w| starts_a_quantity(w)).collect();
+    let quantifier: Vec<bool> = words.iter().map(|w| is_quantity_word(w)).collect();
     // A sum of money ("£" "42m": the tokenizer splits the currency off)
     // or a year ("1997 Mercury Music Prize") starts or ends no phrase:
     // "42m" alone says nothing, and "£1.8bn deal" is the deal. A number
@@ -1482,6 +1484,7 @@ pub fn keywords(
                         && time_word[*id as usize]
                         && counts_time(words[key[len - 2] as usize]))
                     || quantifier[key[0] as usize]
+                    || quantifier[*id as usize]
                     || year[key[0] as usize]
                     || year[*id as usize]
                     || (amount[key[0] as usize] && money(at + 1 - len))
@@ -2808,6 +2811,21 @@ mod tests {
         );
         assert!(!got.iter().any(|p| p.ends_with("north")), "{got:?}");
         assert!(got.iter().any(|p| p.contains("belt land")), "{got:?}");
+    }
+
+    #[test]
+    fn a_word_of_quantity_neither_starts_nor_ends_a_phrase() {
+        // GMB windows' "voters less" and "enough"
+        let got = phrases(
+            "Violence mars election",
+            "The bombings were meant to frighten voters less than to punish them. \
+             Officials said there were not enough troops, and not enough troops came. \
+             Police said bombers tried to frighten voters less often than before.",
+        );
+        lacks(&got, &["voters less", "enough", "enough troops"]);
+        for kept in ["voters", "troops"] {
+            assert!(got.iter().any(|k| k == kept), "{kept}: {got:?}");
+        }
     }
 
     #[test]
