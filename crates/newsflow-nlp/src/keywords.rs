@@ -1816,12 +1816,12 @@ impl CoordinationSite<'_> {
     /// the class table does not list (most nouns) or lists as an
     /// adjective, but no past form or "-ing" word, which is more often a
     /// verb there ("leveled shops and homes", "planes and ships
-    /// arriving").
+    /// arriving"), unless hyphenated ("state-sanctioned churches").
     fn is_modifier(&self, id: u32) -> bool {
         let (id, word) = (id as usize, self.words[id as usize]);
         word.chars().any(char::is_alphabetic)
             && !self.stop[id]
-            && !self.past_form[id]
+            && (!self.past_form[id] || word.contains('-'))
             && !word.ends_with("ing")
             && matches!(
                 self.class[id],
@@ -1837,8 +1837,9 @@ impl CoordinationSite<'_> {
 /// before it modifies ("shoddy work and charges", "iron ore and scrap",
 /// "religious freedom and interference"), or whose Y modifies the word
 /// after it ("hygiene and urban environmental management", "settlers and
-/// native American Indians") or takes its own "of" ("cleric and opponent
-/// of Saddam"); X an adjective or a past form ("intoxicated or
+/// native American Indians"), takes its own "of" ("cleric and opponent
+/// of Saddam") or a verb's particle ("churches and cracks down"); X an
+/// adjective or a past form ("intoxicated or
 /// homeless"); or Y a verb before its object ("receive email and browse
 /// the web").
 fn is_whole_coordination(site: CoordinationSite) -> bool {
@@ -1858,7 +1859,10 @@ fn is_whole_coordination(site: CoordinationSite) -> bool {
     }
     site.after.is_none_or(|(after, _)| {
         !site.determiner[after as usize]
-            && !matches!(site.words[after as usize], "of" | "against")
+            && !matches!(
+                site.words[after as usize],
+                "of" | "against" | "down" | "up" | "out" | "off"
+            )
             && !site.is_modifier(after)
     })
 }
@@ -2159,6 +2163,16 @@ mod tests {
                 "The video shouted the name of a cleric and opponent of Saddam. The cleric \
                  and opponent of Saddam was named again.",
                 "cleric and opponent",
+            ),
+            (
+                "People may worship only in state-sanctioned churches and temples. \
+                 Inspectors visit state-sanctioned churches and temples each month.",
+                "churches and temples",
+            ),
+            (
+                "The state funds the churches and cracks down on sects. It pays the \
+                 churches and cracks down on the rest.",
+                "churches and cracks",
             ),
             (
                 "Some of the victims were intoxicated or homeless. Many were intoxicated or \
