@@ -1490,6 +1490,10 @@ pub fn keywords(
                     || (amount[key[0] as usize] && money(at + 1 - len))
                     || (amount[*id as usize] && money(at))
                     || class[key[0] as usize] == Some(WordClass::Adverb)
+                    // nor holds one between two words ("infection usually
+                    // spread", "agencies formally calls"): it tells of a
+                    // verb
+                    || (len == 3 && class[key[1] as usize] == Some(WordClass::Adverb))
                     || (matches!(
                         class[*id as usize],
                         Some(WordClass::Adjective | WordClass::Number | WordClass::Adverb)
@@ -2785,6 +2789,23 @@ mod tests {
             .into_iter()
             .map(|k| k.text)
             .collect()
+    }
+
+    #[test]
+    fn no_phrase_holds_an_adverb_between_two_words() {
+        // GMB windows' "infection usually spread", "Insurgents frequently
+        // target"
+        let got = phrases(
+            "Cholera cases rise",
+            "Cholera is an infection usually spread through dirty water. The infection \
+             usually spread fast in the camps, where insurgents frequently target aid \
+             convoys and insurgents frequently target clinics.",
+        );
+        lacks(
+            &got,
+            &["infection usually spread", "insurgents frequently target"],
+        );
+        assert!(got.iter().any(|k| k == "infection"), "{got:?}");
     }
 
     #[test]
