@@ -85,9 +85,40 @@ const LEGISLATURES: &[&str] = &[
     "storting",
 ];
 
+/// Armed and political groups that CoNLL-2003 would label organisations
+/// ("Hamas" 7 times of 7 in `eng.train` and `eng.testa`, "Hizbollah" 4 of
+/// 4, "PKK" 12 of 12) but whose names its 1996 text has seldom or never:
+/// the tagger made a place of "al-Qaeda" and "Fatah" and a MISC name of
+/// "Hezbollah" and GMB's "al-Qaida". "Taleban", which CoNLL labels MISC
+/// (9 of 9), is left out. Matched after an "al-" or "al " prefix.
+const GROUPS: &[&str] = &[
+    "boko haram",
+    "fatah",
+    "hamas",
+    "hezbollah",
+    "hizbollah",
+    "hizbullah",
+    "islamic jihad",
+    "qaeda",
+    "qaida",
+    "shabaab",
+    "shabab",
+];
+
+/// Whether a name is one of [`GROUPS`], with or without its "al-".
+fn is_group(surface: &str) -> bool {
+    let name = ["al-", "Al-", "al ", "Al "]
+        .iter()
+        .find_map(|prefix| surface.strip_prefix(prefix))
+        .unwrap_or(surface);
+    // the longest listed name, "islamic jihad"
+    name.len() <= 13 && with_lower(name, |w| GROUPS.contains(&w))
+}
+
 /// Makes MISC names of awards, of competitions and of one-word nouns for a
 /// nation's people ("Scot", "Welshman", "Frenchwomen", as CoNLL labels
-/// "Briton", "Frenchman" and "Swede"), and organisations of legislatures,
+/// "Briton", "Frenchman" and "Swede"), and organisations of legislatures
+/// and of [`GROUPS`],
 /// after the document's types are harmonised. A person whose full name
 /// the article gives starting with such a word ("Oscar Tabarez") keeps
 /// that word as a person; an organisation keeps its type when its name is
@@ -102,7 +133,7 @@ pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Ga
             || (people && (national || is_demonym_man(surface, gazetteer)))
         {
             Some(MISC)
-        } else if legislature && s.kind != ORG {
+        } else if (legislature || is_group(surface)) && s.kind != ORG {
             Some(ORG)
         } else {
             None
@@ -212,6 +243,37 @@ mod tests {
         retype(&mut spans, &surfaces, &Gazetteer::default());
         let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
         assert_eq!(kinds, [ORG, ORG, MISC, LOC]);
+    }
+
+    #[test]
+    fn an_armed_or_political_group_is_an_organisation() {
+        let surfaces: Vec<String> = [
+            "al-Qaeda",
+            "Al Qaida",
+            "Qaeda",
+            "Hezbollah",
+            "Fatah",
+            "Islamic Jihad",
+            "Taleban",
+            "al-Jazeera",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut spans = [
+            span(LOC),
+            span(PER),
+            span(LOC),
+            span(MISC),
+            span(LOC),
+            span(MISC),
+            span(MISC),
+            span(LOC),
+        ];
+        retype(&mut spans, &surfaces, &Gazetteer::default());
+        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        // CoNLL labels "Taleban" MISC; a name not listed keeps its type
+        assert_eq!(kinds, [ORG, ORG, ORG, ORG, ORG, ORG, MISC, LOC]);
     }
 
     #[test]
