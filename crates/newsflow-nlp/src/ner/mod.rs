@@ -240,7 +240,15 @@ impl Tagger {
             storms_are_named_events(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
-            for s in spans {
+            for mut s in spans {
+                if retype::names_an_administration(
+                    &view.words,
+                    s.start..s.end,
+                    s.kind,
+                    &self.lexicon.silver_names,
+                ) {
+                    s.kind = PER;
+                }
                 if s.start == 0
                     && s.end == 1
                     && is_common_word(
@@ -1323,6 +1331,21 @@ mod tests {
             .collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn the_name_before_administration_is_a_person() {
+        // GMB's windows, where the tagger made a MISC name of "Bush"
+        let tagger = builtin_tagger();
+        let text =
+            "A published report says the Bush administration is pressing Iraqi leaders to act.";
+        let bush = tagger.spans(text).into_iter().find(|s| {
+            text.chars()
+                .skip(s.start)
+                .take(s.end - s.start)
+                .eq("Bush".chars())
+        });
+        assert_eq!(bush.map(|s| s.kind), Some(PER));
     }
 
     #[test]

@@ -115,6 +115,25 @@ fn is_group(surface: &str) -> bool {
     name.len() <= 13 && with_lower(name, |w| GROUPS.contains(&w))
 }
 
+/// Whether a one-word name of another type than a person, right before
+/// "administration", is the leader the administration is named for, as
+/// CoNLL-2003 labels "Clinton" in "the Clinton administration" (4 times
+/// of 4): the silver name lists know the word as a person's name and as
+/// nothing else. The tagger made a MISC name of "Bush" there in 12 of 800
+/// GMB windows and an organisation of "Trump"; "Republican" and "Labour"
+/// before "administration" are no people's names.
+pub(super) fn names_an_administration(
+    words: &[&str],
+    span: std::ops::Range<usize>,
+    kind: usize,
+    silver_names: &Gazetteer,
+) -> bool {
+    kind != PER
+        && span.len() == 1
+        && words.get(span.end) == Some(&"administration")
+        && silver_names.labels(&words[span], false).first() == Some(&Some("PER-U"))
+}
+
 /// Makes MISC names of awards, of competitions and of one-word nouns for a
 /// nation's people ("Scot", "Welshman", "Frenchwomen", as CoNLL labels
 /// "Briton", "Frenchman" and "Swede"), and organisations of legislatures
@@ -274,6 +293,21 @@ mod tests {
         let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
         // CoNLL labels "Taleban" MISC; a name not listed keeps its type
         assert_eq!(kinds, [ORG, ORG, ORG, ORG, ORG, ORG, MISC, LOC]);
+    }
+
+    #[test]
+    fn a_person_s_name_before_administration_names_its_leader() {
+        let silver = Gazetteer::from_tsv(["Bush\tPER\nRepublican\tORG\nFatah\tLOC\n"]);
+        let words = ["the", "Bush", "administration", "said"];
+        assert!(names_an_administration(&words, 1..2, MISC, &silver));
+        assert!(!names_an_administration(&words, 1..2, PER, &silver));
+        // another word after the name, or a name the lists know otherwise
+        let words = ["the", "Bush", "government", "said"];
+        assert!(!names_an_administration(&words, 1..2, MISC, &silver));
+        let words = ["the", "Republican", "administration"];
+        assert!(!names_an_administration(&words, 1..2, MISC, &silver));
+        let words = ["the", "George", "Bush", "administration"];
+        assert!(!names_an_administration(&words, 1..3, MISC, &silver));
     }
 
     #[test]
