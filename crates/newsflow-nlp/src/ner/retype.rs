@@ -107,6 +107,10 @@ const GROUPS: &[&str] = &[
 
 /// Whether a name is one of [`GROUPS`], with or without its "al-".
 fn is_group(surface: &str) -> bool {
+    // the longest listed name with its prefix, "al-islamic jihad"
+    if surface.len() > 16 {
+        return false;
+    }
     let name = ["al-", "Al-", "al ", "Al "]
         .iter()
         .find_map(|prefix| surface.strip_prefix(prefix))
@@ -152,7 +156,7 @@ pub(super) fn retype(spans: &mut [CharSpan], surfaces: &[String], gazetteer: &Ga
             || (people && (national || is_demonym_man(surface, gazetteer)))
         {
             Some(MISC)
-        } else if (legislature || is_group(surface)) && s.kind != ORG {
+        } else if s.kind != ORG && (legislature || is_group(surface)) {
             Some(ORG)
         } else {
             None
