@@ -241,6 +241,9 @@ impl Tagger {
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
             for mut s in spans {
+                if retype::is_group_after_al(&view.words, s.start..s.end) {
+                    s.start -= 1;
+                }
                 if retype::names_an_administration(
                     &view.words,
                     s.start..s.end,
@@ -1346,6 +1349,23 @@ mod tests {
                 .eq("Bush".chars())
         });
         assert_eq!(bush.map(|s| s.kind), Some(PER));
+    }
+
+    #[test]
+    fn a_group_named_after_al_is_one_organisation() {
+        let tagger = builtin_tagger();
+        let text = "The attack was claimed by al Qaeda on Monday.";
+        let names: Vec<(String, usize)> = tagger
+            .spans(text)
+            .iter()
+            .map(|s| {
+                (
+                    text.chars().skip(s.start).take(s.end - s.start).collect(),
+                    s.kind,
+                )
+            })
+            .collect();
+        assert!(names.contains(&("al Qaeda".to_string(), ORG)), "{names:?}");
     }
 
     #[test]

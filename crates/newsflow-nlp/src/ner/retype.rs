@@ -119,6 +119,16 @@ fn is_group(surface: &str) -> bool {
     name.len() <= 13 && with_lower(name, |w| GROUPS.contains(&w))
 }
 
+/// Whether a name of [`GROUPS`] follows a separate lower-case "al" that
+/// belongs to it ("al Qaeda", which the tagger cuts to "Qaeda").
+pub(super) fn is_group_after_al(words: &[&str], span: std::ops::Range<usize>) -> bool {
+    span.start > 0
+        && words[span.start - 1] == "al"
+        && words
+            .get(span)
+            .is_some_and(|name| is_group(&name.join(" ")))
+}
+
 /// Whether a one-word name of another type than a person, right before
 /// "administration", is the leader the administration is named for, as
 /// CoNLL-2003 labels "Clinton" in "the Clinton administration" (4 times
@@ -297,6 +307,16 @@ mod tests {
         let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
         // CoNLL labels "Taleban" MISC; a name not listed keeps its type
         assert_eq!(kinds, [ORG, ORG, ORG, ORG, ORG, ORG, MISC, LOC]);
+    }
+
+    #[test]
+    fn a_group_takes_in_the_al_before_it() {
+        let words = ["claimed", "by", "al", "Qaeda", "and", "al", "Jazeera"];
+        assert!(is_group_after_al(&words, 3..4));
+        assert!(!is_group_after_al(&words, 6..7));
+        assert!(!is_group_after_al(&words, 0..1));
+        let words = ["by", "Al", "Qaeda"];
+        assert!(!is_group_after_al(&words, 2..3));
     }
 
     #[test]
