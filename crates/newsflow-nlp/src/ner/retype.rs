@@ -133,7 +133,7 @@ pub(super) fn is_group_after_al(words: &[&str], span: std::ops::Range<usize>) ->
 /// "administration", is the leader the administration is named for, as
 /// CoNLL-2003 labels "Clinton" in "the Clinton administration" (4 times
 /// of 4): the silver name lists know the word as a person's name and as
-/// nothing else. The tagger made a MISC name of "Bush" there in 12 of 800
+/// nothing else. The tagger made a MISC name of "Bush" there in 11 of 800
 /// GMB windows and an organisation of "Trump"; "Republican" and "Labour"
 /// before "administration" are no people's names.
 pub(super) fn names_an_administration(
