@@ -2702,7 +2702,6 @@ mod tests {
         assert!(!got.iter().any(|k| k.contains("adjusts")), "{got:?}");
     }
 
-    /// The twenty best key phrases of a headline and a body.
     #[test]
     fn a_headline_s_second_verb_after_and_is_no_phrase() {
         // an AG-style item's fragments "calls early polls" and
@@ -2782,6 +2781,7 @@ mod tests {
         assert!(got.iter().any(|k| k == "film chart crown"), "{got:?}");
     }
 
+    /// The twenty best key phrases of a headline and a body.
     fn phrases(title: &str, body: &str) -> Vec<String> {
         let doc = crate::Document::new(title, body);
         of_document(&doc, &[], 20)
