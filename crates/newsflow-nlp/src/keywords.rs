@@ -1531,12 +1531,12 @@ pub fn keywords(
                         && !is_whole_coordination(CoordinationSite {
                             before: start
                                 .checked_sub(1)
-                                .map(|p| (chunk[p], tokens[at - 3].text(text))),
+                                .map(|p| (chunk[p].map(|(w, _)| w), tokens[at - 3].text(text))),
                             // "Bank cuts rates and charges for savers"
                             before_is_verb: start > 0
                                 && (headline_verbs.contains(&(at - 3)) || is_clause_verb[at - 3]),
                             first: key[0] as usize,
-                            after: chunk.get(start + len).copied().flatten(),
+                            after: chunk.get(start + len).copied().flatten().map(|(w, _)| w),
                             words: &words,
                             class: &class,
                             stop: &stop,
@@ -1799,15 +1799,15 @@ fn divides_phrases(lower: &str) -> bool {
 
 /// The words around a phrase "X and Y" or "X or Y", by word id.
 struct CoordinationSite<'a> {
-    /// the token before X: as its chunk holds it (`None` for punctuation
-    /// and possessives) and as written
-    before: Option<(Option<(u32, &'a str)>, &'a str)>,
+    /// the token before X: its word (`None` for punctuation and
+    /// possessives) and the token as written
+    before: Option<(Option<u32>, &'a str)>,
     /// whether the token before X is a verb in its context
     before_is_verb: bool,
     /// X
     first: usize,
     /// the word after Y, if the sentence goes on with one
-    after: Option<(u32, &'a str)>,
+    after: Option<u32>,
     words: &'a [&'a str],
     class: &'a [Option<WordClass>],
     stop: &'a [bool],
@@ -1843,13 +1843,12 @@ impl CoordinationSite<'_> {
 /// after it ("hygiene and urban environmental management", "settlers and
 /// native American Indians"), takes its own "of" ("cleric and opponent
 /// of Saddam") or a verb's particle ("churches and cracks down"); X an
-/// adjective or a past form ("intoxicated or
-/// homeless"); or Y a verb before its object ("receive email and browse
-/// the web").
+/// adjective or a past form ("intoxicated or homeless"); or Y a verb
+/// before its object ("receive email and browse the web").
 fn is_whole_coordination(site: CoordinationSite) -> bool {
     match site.before {
         Some((None, ",")) => return false,
-        Some((Some((before, _)), _)) if !site.before_is_verb && site.is_modifier(before) => {
+        Some((Some(before), _)) if !site.before_is_verb && site.is_modifier(before) => {
             return false
         }
         _ => {}
@@ -1861,7 +1860,7 @@ fn is_whole_coordination(site: CoordinationSite) -> bool {
     {
         return false;
     }
-    site.after.is_none_or(|(after, _)| {
+    site.after.is_none_or(|after| {
         !site.determiner[after as usize]
             && !matches!(
                 site.words[after as usize],
