@@ -1263,6 +1263,20 @@ mod tests {
             .expect("the built-in tagger loads")
     }
 
+    /// The names the built-in tagger finds in `text`, with their types.
+    fn names_in(text: &str) -> Vec<(String, usize)> {
+        builtin_tagger()
+            .spans(text)
+            .iter()
+            .map(|s| {
+                (
+                    text.chars().skip(s.start).take(s.end - s.start).collect(),
+                    s.kind,
+                )
+            })
+            .collect()
+    }
+
     /// A span of `kind` over tokens `start..end`, for the rules' tests.
     pub(super) fn span(kind: usize, start: usize, end: usize) -> TokenSpan {
         TokenSpan { kind, start, end }
@@ -1324,14 +1338,9 @@ mod tests {
 
     #[test]
     fn a_short_item_s_first_word_of_ordinary_use_is_no_name() {
-        let tagger = builtin_tagger();
         let text = "Handset maker warns of weaker sales\n\
                     The world's largest maker of mobile phones said price competition in Europe would hold back sales.";
-        let names: Vec<String> = tagger
-            .spans(text)
-            .iter()
-            .map(|s| text.chars().skip(s.start).take(s.end - s.start).collect())
-            .collect();
+        let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
     }
@@ -1339,32 +1348,15 @@ mod tests {
     #[test]
     fn the_name_before_administration_is_a_person() {
         // GMB's windows, where the tagger made a MISC name of "Bush"
-        let tagger = builtin_tagger();
         let text =
             "A published report says the Bush administration is pressing Iraqi leaders to act.";
-        let bush = tagger.spans(text).into_iter().find(|s| {
-            text.chars()
-                .skip(s.start)
-                .take(s.end - s.start)
-                .eq("Bush".chars())
-        });
-        assert_eq!(bush.map(|s| s.kind), Some(PER));
+        let bush = names_in(text).into_iter().find(|(n, _)| n == "Bush");
+        assert_eq!(bush.map(|(_, kind)| kind), Some(PER));
     }
 
     #[test]
     fn a_group_named_after_al_is_one_organisation() {
-        let tagger = builtin_tagger();
-        let text = "The attack was claimed by al Qaeda on Monday.";
-        let names: Vec<(String, usize)> = tagger
-            .spans(text)
-            .iter()
-            .map(|s| {
-                (
-                    text.chars().skip(s.start).take(s.end - s.start).collect(),
-                    s.kind,
-                )
-            })
-            .collect();
+        let names = names_in("The attack was claimed by al Qaeda on Monday.");
         assert!(names.contains(&("al Qaeda".to_string(), ORG)), "{names:?}");
     }
 
