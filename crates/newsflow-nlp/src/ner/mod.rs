@@ -223,6 +223,7 @@ impl Tagger {
             places_named_by_their_kind(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
+            lone_titles_before_people(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
             team_sheets_name_people(&view.words, &labels, &mut spans);
             honorifics_make_people(&view.words, &mut spans);
@@ -928,6 +929,27 @@ fn titles_are_no_part_of_a_name(words: &[&str], spans: &mut [tags::TokenSpan]) {
             s.start += 1;
         }
     }
+}
+
+/// A title the tagger made a name of its own right before a person's name
+/// ("Chancellor Gordon Brown" as a MISC name and a person, "Senator Barack
+/// Obama" as an organisation and a person) is no name: in CoNLL-2003's
+/// `eng.train` and `eng.testa` a word of [`TITLES`] right before a person
+/// is outside any name 337 times of 339 (inside the person's name twice).
+/// The tagger did so in 14 of BBC's training articles ("Chancellor",
+/// "Singer", "Comedian").
+fn lone_titles_before_people(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
+    let people_starts: Vec<usize> = spans
+        .iter()
+        .filter(|s| s.kind == PER)
+        .map(|s| s.start)
+        .collect();
+    spans.retain(|s| {
+        !(s.kind != PER
+            && s.end - s.start == 1
+            && TITLES.contains(&words[s.start])
+            && people_starts.contains(&s.end))
+    });
 }
 
 /// A "person" ending on a word for a party's members is those members:
@@ -1661,6 +1683,45 @@ mod tests {
                 span(MISC, 11, 13)
             ]
         );
+    }
+
+    #[test]
+    fn a_title_alone_before_a_person_is_no_name() {
+        let words = [
+            "Chancellor",
+            "Gordon",
+            "Brown",
+            "and",
+            "Senator",
+            "Obama",
+            "met",
+            "Chancellor",
+            "Merkel",
+            "'s",
+            "Chancellor",
+            ",",
+        ];
+        let mut spans = vec![
+            span(MISC, 0, 1),
+            span(PER, 1, 3),
+            span(ORG, 4, 5),
+            span(PER, 5, 6),
+            span(PER, 7, 9),
+            span(MISC, 10, 11),
+        ];
+        lone_titles_before_people(&words, &mut spans);
+        // a person named with the title, a title before no person
+        assert_eq!(
+            spans,
+            [
+                span(PER, 1, 3),
+                span(PER, 5, 6),
+                span(PER, 7, 9),
+                span(MISC, 10, 11)
+            ]
+        );
+        let names = names_in("The plan was backed by Chancellor Gordon Brown on Monday.");
+        assert!(!names.iter().any(|(n, _)| n == "Chancellor"), "{names:?}");
     }
 
     #[test]
