@@ -246,6 +246,16 @@ impl Tagger {
                 if retype::is_group_after_al(&view.words, s.start..s.end) {
                     s.start -= 1;
                 }
+                if s.kind != ORG
+                    && s.end - s.start == 1
+                    && retype::is_organisation_acronym(
+                        view.words[s.start],
+                        &self.lexicon.gazetteer,
+                        &self.lexicon.silver_names,
+                    )
+                {
+                    s.kind = ORG;
+                }
                 if retype::names_an_administration(
                     &view.words,
                     s.start..s.end,
@@ -1436,6 +1446,13 @@ mod tests {
         // GMB's windows, where the tagger made an organisation of it
         let names = names_in("The attack happened in the northern town of Tal Afar .");
         assert!(names.contains(&("Tal Afar".to_string(), LOC)), "{names:?}");
+    }
+
+    #[test]
+    fn an_organisation_s_acronym_before_a_noun_is_the_organisation() {
+        // GMB's windows, where the tagger made a MISC name of it
+        let names = names_in("Saturday, the head of AU forces in Darfur accused the army.");
+        assert!(names.contains(&("AU".to_string(), ORG)), "{names:?}");
     }
 
     #[test]
