@@ -680,15 +680,15 @@ fn places_after_a_place_word(words: &[&str], labels: &LazyLabels, spans: &mut [t
 /// CoNLL-2003 keeps a world war's numeral inside its name ("World War
 /// Two" 4 times of 4, "World War II", "World War One").
 fn world_war_takes_its_numeral(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
-    for s in spans.iter_mut() {
-        if s.end >= 2
-            && words[s.end - 2] == "World"
-            && matches!(words[s.end - 1], "War" | "Wars")
-            && words.get(s.end) == Some(&"I")
-            && !starts.contains(&s.end)
+    for i in 0..spans.len() {
+        let end = spans[i].end;
+        if end >= 2
+            && words[end - 2] == "World"
+            && matches!(words[end - 1], "War" | "Wars")
+            && words.get(end) == Some(&"I")
+            && !spans.iter().any(|s| s.start == end)
         {
-            s.end += 1;
+            spans[i].end += 1;
         }
     }
 }
@@ -969,17 +969,20 @@ fn titles_are_no_part_of_a_name(words: &[&str], spans: &mut [tags::TokenSpan]) {
 /// The tagger did so in 14 of BBC's training articles ("Chancellor",
 /// "Singer", "Comedian").
 fn lone_titles_before_people(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
-    let people_starts: Vec<usize> = spans
-        .iter()
-        .filter(|s| s.kind == PER)
-        .map(|s| s.start)
+    let person_at = |at: usize| spans.iter().any(|s| s.kind == PER && s.start == at);
+    // nothing is allocated for the many sentences with no such title
+    let lone: Vec<usize> = (0..spans.len())
+        .filter(|&i| {
+            let s = spans[i];
+            s.kind != PER
+                && s.end - s.start == 1
+                && person_at(s.end)
+                && TITLES.contains(&words[s.start])
+        })
         .collect();
-    spans.retain(|s| {
-        !(s.kind != PER
-            && s.end - s.start == 1
-            && TITLES.contains(&words[s.start])
-            && people_starts.contains(&s.end))
-    });
+    for i in lone.into_iter().rev() {
+        spans.remove(i);
+    }
 }
 
 /// A "person" ending on a word for a party's members is those members:

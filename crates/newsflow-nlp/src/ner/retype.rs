@@ -81,19 +81,43 @@ const FAITHS_AND_PEOPLES: &[&str] = &[
     "sunnis",
 ];
 
+/// The lengths of the words of [`FAITHS_AND_PEOPLES`] by their first
+/// letter, one bit per length: most names fail on their first word's
+/// first letter and length, before any lower-casing.
+const FAITH_SHAPES: [u16; 26] = {
+    let mut shapes = [0; 26];
+    let mut i = 0;
+    while i < FAITHS_AND_PEOPLES.len() {
+        let word = FAITHS_AND_PEOPLES[i].as_bytes();
+        shapes[(word[0] - b'a') as usize] |= 1 << word.len();
+        i += 1;
+    }
+    shapes
+};
+
 /// Whether every word of a name is one of [`FAITHS_AND_PEOPLES`].
 fn is_faith_or_people(surface: &str) -> bool {
     surface.split(' ').all(|word| {
-        // the longest listed word, "protestants"; "shi’ites" with its
-        // three-byte apostrophe is shorter
-        word.len() <= 11 && {
-            let word = if word.contains('\u{2019}') {
-                std::borrow::Cow::Owned(word.replace('\u{2019}', "'"))
-            } else {
-                std::borrow::Cow::Borrowed(word)
-            };
-            with_lower(&word, |w| FAITHS_AND_PEOPLES.binary_search(&w).is_ok())
+        // a typographic apostrophe ("Shi’ite") is two bytes longer
+        let apostrophes = if word.is_ascii() {
+            0
+        } else {
+            word.matches('\u{2019}').count()
+        };
+        let len = word.len() - 2 * apostrophes;
+        let initial = word.as_bytes().first().map(u8::to_ascii_lowercase);
+        let shape = initial
+            .filter(u8::is_ascii_lowercase)
+            .and_then(|c| FAITH_SHAPES[usize::from(c - b'a')].checked_shr(len as u32));
+        if shape.is_none_or(|bits| bits & 1 == 0) {
+            return false;
         }
+        let word = if apostrophes > 0 {
+            std::borrow::Cow::Owned(word.replace('\u{2019}', "'"))
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        with_lower(&word, |w| FAITHS_AND_PEOPLES.binary_search(&w).is_ok())
     })
 }
 
