@@ -409,30 +409,29 @@ mod tests {
         }
     }
 
+    /// The types [`retype`] gives names of the types the tagger gave them.
+    fn retyped(names: &[(&str, usize)], gazetteer: &Gazetteer) -> Vec<usize> {
+        let surfaces: Vec<String> = names.iter().map(|(name, _)| name.to_string()).collect();
+        let mut spans: Vec<CharSpan> = names.iter().map(|&(_, kind)| span(kind)).collect();
+        retype(&mut spans, &surfaces, gazetteer);
+        spans.iter().map(|s| s.kind).collect()
+    }
+
     #[test]
     fn awards_and_nationals_are_misc_names() {
         let gazetteer = Gazetteer::from_tsv(["Welsh\tMISC\nWales\tLOC\n"]);
-        let surfaces = [
-            "Oscar",
-            "Golden Globes",
-            "Welshman",
-            "Scot",
-            "Walesman",
-            "Scotsman",
-            "Chairman",
-        ];
-        let mut spans = [
-            span(PER),
-            span(ORG),
-            span(PER),
-            span(LOC),
-            span(PER),
-            span(ORG),
-            span(PER),
-        ];
-        let surfaces: Vec<String> = surfaces.iter().map(|s| s.to_string()).collect();
-        retype(&mut spans, &surfaces, &gazetteer);
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("Oscar", PER),
+                ("Golden Globes", ORG),
+                ("Welshman", PER),
+                ("Scot", LOC),
+                ("Walesman", PER),
+                ("Scotsman", ORG),
+                ("Chairman", PER),
+            ],
+            &gazetteer,
+        );
         // a place's name with "man" is no nation's people, and the
         // newspaper keeps its type
         assert_eq!(kinds, [MISC, MISC, MISC, MISC, PER, ORG, PER]);
@@ -442,60 +441,37 @@ mod tests {
     fn a_point_of_the_compass_and_a_people_s_adjective_is_a_misc_name() {
         // the demonym list's "Wales"
         let gazetteer = Gazetteer::from_tsv(["Korean\tMISC\nKorea\tLOC\nWales\tMISC\n"]);
-        let surfaces: Vec<String> = [
-            "Southeast Asian",
-            "South Korean",
-            "North Africans",
-            "South Korea",
-            "West Azerbaijan",
-            "North Atlantic",
-            "Asian",
-            "South Wales",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let mut spans = [
-            span(ORG),
-            span(LOC),
-            span(LOC),
-            span(LOC),
-            span(LOC),
-            span(ORG),
-            span(LOC),
-            span(LOC),
-        ];
-        retype(&mut spans, &surfaces, &gazetteer);
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("Southeast Asian", ORG),
+                ("South Korean", LOC),
+                ("North Africans", LOC),
+                ("South Korea", LOC),
+                ("West Azerbaijan", LOC),
+                ("North Atlantic", ORG),
+                ("Asian", LOC),
+                ("South Wales", LOC),
+            ],
+            &gazetteer,
+        );
         assert_eq!(kinds, [MISC, MISC, MISC, LOC, LOC, ORG, LOC, LOC]);
     }
 
     #[test]
     fn a_faith_or_a_people_is_a_misc_name() {
         assert!(FAITHS_AND_PEOPLES.windows(2).all(|w| w[0] < w[1]));
-        let surfaces: Vec<String> = [
-            "Shi'ite Muslims",
-            "Sunni Arab",
-            "Kurdish",
-            "Shi\u{2019}ite",
-            "Christian",
-            "Arab League",
-            "Islamic Jihad",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let mut spans = [
-            span(ORG),
-            span(PER),
-            span(LOC),
-            span(ORG),
-            span(PER),
-            span(ORG),
-            span(LOC),
-        ];
-        retype(&mut spans, &surfaces, &Gazetteer::default());
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("Shi'ite Muslims", ORG),
+                ("Sunni Arab", PER),
+                ("Kurdish", LOC),
+                ("Shi\u{2019}ite", ORG),
+                ("Christian", PER),
+                ("Arab League", ORG),
+                ("Islamic Jihad", LOC),
+            ],
+            &Gazetteer::default(),
+        );
         // a given name, an organisation's name, an armed group
         assert_eq!(kinds, [MISC, MISC, MISC, MISC, PER, ORG, ORG]);
     }
@@ -515,56 +491,48 @@ mod tests {
 
     #[test]
     fn a_legislature_is_an_organisation() {
-        let surfaces: Vec<String> = ["Commons", "Bundestag", "Parliament", "Senate Hall"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut spans = [span(MISC), span(LOC), span(MISC), span(LOC)];
-        retype(&mut spans, &surfaces, &Gazetteer::default());
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("Commons", MISC),
+                ("Bundestag", LOC),
+                ("Parliament", MISC),
+                ("Senate Hall", LOC),
+            ],
+            &Gazetteer::default(),
+        );
         assert_eq!(kinds, [ORG, ORG, MISC, LOC]);
     }
 
     #[test]
     fn an_armed_or_political_group_is_an_organisation() {
-        let surfaces: Vec<String> = [
-            "al-Qaeda",
-            "Al Qaida",
-            "Qaeda",
-            "Hezbollah",
-            "Fatah",
-            "Islamic Jihad",
-            "Taleban",
-            "al-Amarah",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let mut spans = [
-            span(LOC),
-            span(PER),
-            span(LOC),
-            span(MISC),
-            span(LOC),
-            span(MISC),
-            span(MISC),
-            span(LOC),
-        ];
-        retype(&mut spans, &surfaces, &Gazetteer::default());
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("al-Qaeda", LOC),
+                ("Al Qaida", PER),
+                ("Qaeda", LOC),
+                ("Hezbollah", MISC),
+                ("Fatah", LOC),
+                ("Islamic Jihad", MISC),
+                ("Taleban", MISC),
+                ("al-Amarah", LOC),
+            ],
+            &Gazetteer::default(),
+        );
         // CoNLL labels "Taleban" MISC; a name not listed keeps its type
         assert_eq!(kinds, [ORG, ORG, ORG, ORG, ORG, ORG, MISC, LOC]);
     }
 
     #[test]
     fn a_news_agency_or_broadcaster_is_an_organisation() {
-        let surfaces: Vec<String> = ["Associated Press", "al-Jazeera", "Al Jazeera", "Al-Arabiya"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut spans = [span(LOC), span(LOC), span(PER), span(LOC)];
-        retype(&mut spans, &surfaces, &Gazetteer::default());
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[
+                ("Associated Press", LOC),
+                ("al-Jazeera", LOC),
+                ("Al Jazeera", PER),
+                ("Al-Arabiya", LOC),
+            ],
+            &Gazetteer::default(),
+        );
         assert_eq!(kinds, [ORG, ORG, ORG, ORG]);
     }
 
@@ -622,13 +590,10 @@ mod tests {
     #[test]
     fn a_person_the_article_names_in_full_keeps_the_word() {
         let gazetteer = Gazetteer::default();
-        let surfaces: Vec<String> = ["Oscar Tabarez", "Oscar", "Oscars"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut spans = [span(PER), span(PER), span(PER)];
-        retype(&mut spans, &surfaces, &gazetteer);
-        let kinds: Vec<usize> = spans.iter().map(|s| s.kind).collect();
+        let kinds = retyped(
+            &[("Oscar Tabarez", PER), ("Oscar", PER), ("Oscars", PER)],
+            &gazetteer,
+        );
         assert_eq!(kinds, [PER, PER, MISC]);
     }
 }
