@@ -1,8 +1,11 @@
 //! Names whose type the tagger, trained on CoNLL-2003's few examples of
 //! them, guessed: awards ("Oscar"), competitions ("Six Nations", "London
-//! Marathon") and the nouns for a nation's people ("Welshman", "Briton"),
+//! Marathon"), the nouns for a nation's people ("Welshman", "Briton"),
+//! regions' and faiths' peoples ("Southeast Asian", "Shi'ite Muslims"),
 //! which CoNLL calls MISC, and legislatures named by one word ("Commons",
-//! "Bundestag"), which it calls organisations.
+//! "Bundestag"), armed groups, news agencies and broadcasters
+//! ("al-Qaeda", "Al Jazeera") and organisations' acronyms ("AU"), which
+//! it calls organisations.
 
 use super::{MISC, ORG, PER};
 use crate::conll::CharSpan;
@@ -37,8 +40,9 @@ const NATIONALS: &[&str] = &["brit", "briton", "britons", "kiwi", "scot", "swede
 /// "Maronite" an organisation). The silver name lists, from GMB's
 /// annotators, call them organisations, places or people, and the tagger
 /// followed: over GMB's 9,600 windows of five sentences, "Shi'ite
-/// Muslim(s)" came out an organisation 42 times, "Sunni Arab" a person 16. "Christian" is left out:
-/// it is a given name as often (a person 12 times of 16).
+/// Muslim(s)" came out an organisation 42 times, "Sunni Arab" a person
+/// 16. "Christian" is left out: it is a given name as often (a person 12
+/// times of 16).
 const FAITHS_AND_PEOPLES: &[&str] = &[
     "alawite",
     "alawites",
@@ -260,7 +264,8 @@ fn is_group(surface: &str) -> bool {
     name.len() <= 16 && with_lower(name, |w| GROUPS.contains(&w) || MEDIA.contains(&w))
 }
 
-/// Whether a name of [`GROUPS`] or [`MEDIA`] follows a separate lower-case "al" that
+/// Whether a name of [`GROUPS`] or [`MEDIA`] follows a separate
+/// lower-case "al" that
 /// belongs to it ("al Qaeda", which the tagger cuts to "Qaeda").
 pub(super) fn is_group_after_al(words: &[&str], span: std::ops::Range<usize>) -> bool {
     span.start > 0
@@ -314,11 +319,12 @@ pub(super) fn is_organisation_acronym(
     acronym && only_an_organisation(gazetteer) && only_an_organisation(silver_names)
 }
 
-/// Makes MISC names of awards, of competitions and of one-word nouns for a
+/// Makes MISC names of awards, of competitions, of one-word nouns for a
 /// nation's people ("Scot", "Welshman", "Frenchwomen", as CoNLL labels
-/// "Briton", "Frenchman" and "Swede"), and organisations of legislatures
-/// and of [`GROUPS`],
-/// after the document's types are harmonised. A person whose full name
+/// "Briton", "Frenchman" and "Swede"), of regions' peoples and of faiths
+/// and peoples ([`is_regional_people`], [`FAITHS_AND_PEOPLES`]), and
+/// organisations of legislatures and of [`GROUPS`] and [`MEDIA`], after
+/// the document's types are harmonised. A person whose full name
 /// the article gives starting with such a word ("Oscar Tabarez") keeps
 /// that word as a person; an organisation keeps its type when its name is
 /// a noun for a nation's people ("The Scotsman").
@@ -389,8 +395,8 @@ fn is_demonym_man(word: &str, gazetteer: &Gazetteer) -> bool {
     stem.is_some_and(|stem| is_demonym(stem, gazetteer))
 }
 
-/// Whether the gazetteer knows a word as a people's name or adjective
-/// only ("Welsh", "Korean").
+/// Whether the gazetteer knows a word alone as a people's name or
+/// adjective ("Welsh", "Korean"): its label holds MISC.
 fn is_demonym(word: &str, gazetteer: &Gazetteer) -> bool {
     gazetteer.labels(&[word], false)[0]
         .is_some_and(|label| label.ends_with("-U") && label.contains("MISC"))
