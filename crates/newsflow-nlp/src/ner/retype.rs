@@ -265,8 +265,8 @@ fn is_group(surface: &str) -> bool {
 }
 
 /// Whether a name of [`GROUPS`] or [`MEDIA`] follows a separate
-/// lower-case "al" that
-/// belongs to it ("al Qaeda", which the tagger cuts to "Qaeda").
+/// lower-case "al" that belongs to it ("al Qaeda", which the tagger cuts
+/// to "Qaeda").
 pub(super) fn is_group_after_al(words: &[&str], span: std::ops::Range<usize>) -> bool {
     span.start > 0
         && words[span.start - 1] == "al"
