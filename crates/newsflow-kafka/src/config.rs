@@ -9,8 +9,31 @@ use rdkafka::ClientConfig;
 
 use crate::security::Security;
 
-/// `fetch.wait.max.ms` for every consumer, unless `-X` says otherwise.
+/// `fetch.wait.max.ms` for every consumer but the sink's, unless `-X`
+/// says otherwise.
 pub(crate) const FETCH_WAIT_MAX_MS: u32 = 30;
+
+/// `fetch.wait.max.ms` for the sink's consumer, unless `-X` says otherwise.
+/// The enricher's wait sets the latency to an enriched record, so it stays
+/// short; the sink's only delays a file line or a row. A broker that holds
+/// every fetch for its whole wait (Tansu) serves the sink's fetches every
+/// 30 ms for nothing but latency; Kafka answers as soon as data arrives, so
+/// there a longer wait only saves idle fetch requests.
+pub const SINK_FETCH_WAIT_MAX_MS: u32 = 250;
+
+/// `linger.ms` of pipeline output (the enricher's records, replays, dead
+/// letters), which comes in a steady stream: a record waits up to this long
+/// so that each request carries several, since a broker's cost is per
+/// request and per batch as well as per record (Tansu's SQLite storage
+/// most of all). The latency to `enriched_at` does not include it: that
+/// time is stamped before the record is produced. With the sink's longer
+/// wait, this took the broker's CPU while a backlog drained from about 5.8
+/// to 3.6 seconds per 20,000 articles (docs/performance.md).
+const PIPELINE_LINGER_MS: u32 = 20;
+
+/// `linger.ms` of `newsflow produce`: an article waits at most this long
+/// before it is sent, as it sets the latency of everything downstream.
+const INGEST_LINGER_MS: u32 = 5;
 
 /// Broker address, TLS and SASL, and raw librdkafka properties.
 #[derive(Clone, Default)]
@@ -149,7 +172,7 @@ impl KafkaConfig {
     /// without a deadline, so that a broker outage delays output instead of
     /// failing it.
     pub(crate) fn pipeline_producer(&self) -> ClientConfig {
-        let mut config = self.producer(0);
+        let mut config = self.producer(0, PIPELINE_LINGER_MS);
         self.apply_properties(&mut config);
         config
     }
@@ -157,18 +180,18 @@ impl KafkaConfig {
     /// Producer for `newsflow produce`, which gives up on a record after
     /// `timeout_ms` and reports it as failed.
     pub(crate) fn ingest_producer(&self, timeout_ms: u64) -> ClientConfig {
-        let mut config = self.producer(timeout_ms);
+        let mut config = self.producer(timeout_ms, INGEST_LINGER_MS);
         self.apply_properties(&mut config);
         config
     }
 
-    fn producer(&self, timeout_ms: u64) -> ClientConfig {
+    fn producer(&self, timeout_ms: u64, linger_ms: u32) -> ClientConfig {
         let mut config = self.base();
         config
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("message.timeout.ms", timeout_ms.to_string())
-            .set("linger.ms", "5")
+            .set("linger.ms", linger_ms.to_string())
             // large enough for dead-lettering an oversized input whole
             .set("message.max.bytes", (16 << 20).to_string());
         config
@@ -178,6 +201,12 @@ impl KafkaConfig {
     /// is durable, and committed in the background and on rebalance or
     /// shutdown.
     pub fn group_consumer(&self, group_id: &str) -> ClientConfig {
+        self.group_consumer_waiting(group_id, FETCH_WAIT_MAX_MS)
+    }
+
+    /// [`Self::group_consumer`] whose fetches wait up to `fetch_wait_ms`
+    /// for data.
+    pub fn group_consumer_waiting(&self, group_id: &str, fetch_wait_ms: u32) -> ClientConfig {
         let mut config = self.base();
         config
             .set("group.id", group_id)
@@ -192,7 +221,7 @@ impl KafkaConfig {
             // on Tansu, 30 ms makes it 73 ms (docs/performance.md). Kafka
             // answers as soon as data arrives, so there the shorter wait
             // only costs idle fetch requests.
-            .set("fetch.wait.max.ms", FETCH_WAIT_MAX_MS.to_string())
+            .set("fetch.wait.max.ms", fetch_wait_ms.to_string())
             // With the short wait the client fills its prefetch queue
             // faster; librdkafka's 64 MiB of it made the PostgreSQL sink
             // peak at 155 MB, 16 MiB at 108 MB at the same speed. It stays
@@ -248,10 +277,27 @@ mod tests {
             k.group_consumer("g").get("queued.max.messages.kbytes"),
             Some("16384")
         );
+        assert_eq!(
+            k.group_consumer_waiting("g", SINK_FETCH_WAIT_MAX_MS)
+                .get("fetch.wait.max.ms"),
+            Some("250")
+        );
         let mut k = KafkaConfig::new("127.0.0.1:9092");
         k.properties
             .push(("fetch.wait.max.ms".into(), "500".into()));
         assert_eq!(k.group_consumer("g").get("fetch.wait.max.ms"), Some("500"));
+        assert_eq!(
+            k.group_consumer_waiting("g", SINK_FETCH_WAIT_MAX_MS)
+                .get("fetch.wait.max.ms"),
+            Some("500")
+        );
+    }
+
+    #[test]
+    fn pipeline_output_lingers_longer_than_ingest() {
+        let k = KafkaConfig::new("127.0.0.1:9092");
+        assert_eq!(k.pipeline_producer().get("linger.ms"), Some("20"));
+        assert_eq!(k.ingest_producer(1000).get("linger.ms"), Some("5"));
     }
 
     #[test]

@@ -89,7 +89,7 @@ mod stall;
 mod stats;
 mod topics;
 
-pub use config::{ConfigError, KafkaConfig};
+pub use config::{ConfigError, KafkaConfig, SINK_FETCH_WAIT_MAX_MS};
 pub use connection::check as check_connection;
 pub use options::{
     InFlight, PipelineOptions, Subscription, Watchdog, DEFAULT_MAX_IN_FLIGHT,

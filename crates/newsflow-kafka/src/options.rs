@@ -82,6 +82,8 @@ pub struct PipelineOptions {
     /// leave the group when it stops, so its partitions wait out the
     /// session timeout when it does not come back.
     pub instance_id: Option<String>,
+    /// librdkafka's `fetch.wait.max.ms`, unless `-X` sets it.
+    pub fetch_wait_ms: u32,
 }
 
 /// What the pipeline does about partitions that stop moving and members
@@ -154,6 +156,7 @@ impl PipelineOptions {
             max_rate: None,
             watchdog: Watchdog::default(),
             instance_id: None,
+            fetch_wait_ms: crate::config::FETCH_WAIT_MAX_MS,
         }
     }
 }

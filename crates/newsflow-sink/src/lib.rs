@@ -44,6 +44,7 @@ impl SinkOptions {
         pipeline.watchdog = self.watchdog.clone();
         pipeline.instance_id = self.instance_id.clone();
         pipeline.limit_in_flight(self.in_flight);
+        pipeline.fetch_wait_ms = newsflow_kafka::SINK_FETCH_WAIT_MAX_MS;
         pipeline
     }
 }
@@ -64,4 +65,26 @@ pub async fn run_jsonl(
     };
     writer.close().await;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sink_waits_longer_for_data_than_other_consumers() {
+        let options = SinkOptions {
+            input_topic: "in".into(),
+            dlq_topic: "dlq".into(),
+            group_id: "g".into(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            watchdog: Watchdog::default(),
+            instance_id: None,
+            in_flight: InFlight::default(),
+        };
+        let sink = options.pipeline();
+        assert_eq!(sink.fetch_wait_ms, newsflow_kafka::SINK_FETCH_WAIT_MAX_MS);
+        let other = PipelineOptions::group("g", "in", "dlq");
+        assert!(other.fetch_wait_ms < sink.fetch_wait_ms, "{other:?}");
+    }
 }
