@@ -108,6 +108,10 @@ const PROTECTED: &[(&str, &str)] = &[
         "acks",
         "output must be acknowledged by all in-sync replicas",
     ),
+    (
+        "statistics.interval.ms",
+        "the consumer lag and the stall watch read the client's statistics, so they must stay on",
+    ),
 ];
 
 impl KafkaConfig {
@@ -139,7 +143,8 @@ impl KafkaConfig {
                     ("enable.auto.offset.store", "false")
                         | ("enable.idempotence", "true")
                         | ("acks", "all" | "-1")
-                );
+                ) || (key == "statistics.interval.ms"
+                    && value.trim().parse::<u64>().is_ok_and(|ms| ms > 0));
                 if !keeps {
                     return Err(ConfigError::Weakens {
                         key: key.clone(),
@@ -215,6 +220,9 @@ impl KafkaConfig {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "false")
+            // Consumer lag for /metrics and the stall watch come from these
+            // statistics; `-X` may change how often, not turn them off.
+            .set("statistics.interval.ms", "5000")
             // Brokers that hold a fetch for its whole wait even when data
             // arrives (Tansu among them) add that wait to every record's
             // latency; librdkafka's 500 ms made p99 550 ms at 200 records/s
@@ -291,6 +299,33 @@ mod tests {
                 .get("fetch.wait.max.ms"),
             Some("500")
         );
+    }
+
+    #[test]
+    fn statistics_can_come_more_or_less_often_but_not_stop() {
+        let k = KafkaConfig::new("b");
+        assert_eq!(
+            k.group_consumer("g").get("statistics.interval.ms"),
+            Some("5000")
+        );
+        let mut k = KafkaConfig::new("b");
+        k.properties
+            .push(("statistics.interval.ms".into(), "1000".into()));
+        assert!(k.validate().is_ok());
+        assert_eq!(
+            k.group_consumer("g").get("statistics.interval.ms"),
+            Some("1000")
+        );
+        for off in ["0", "never"] {
+            let mut k = KafkaConfig::new("b");
+            k.properties
+                .push(("statistics.interval.ms".into(), off.into()));
+            let e = k.validate().unwrap_err();
+            assert!(
+                matches!(&e, ConfigError::Weakens { key, .. } if key == "statistics.interval.ms"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -250,8 +250,6 @@ fn connect(
         Subscription::Group { group_id, .. } | Subscription::Ranges { group_id, .. } => group_id,
     };
     let mut config = kafka.group_consumer_waiting(group_id, options.fetch_wait_ms);
-    // Consumer lag for /metrics comes from these statistics.
-    config.set("statistics.interval.ms", "5000");
     if let (Some(id), Subscription::Group { .. }) = (&options.instance_id, &options.subscription) {
         config.set("group.instance.id", id);
     }
