@@ -8,6 +8,7 @@
 mod companies;
 pub mod eval;
 pub mod features;
+mod listed_and;
 mod lists;
 mod local_scores;
 pub mod model;
@@ -216,6 +217,12 @@ impl Tagger {
             join_of_names(&view.words, &mut spans);
             join_and_names(&view.words, &mut spans);
             join_on_names(&view.words, &mut spans);
+            listed_and::join_listed_and_names(
+                &view.words,
+                &self.lexicon.gazetteer,
+                &self.lexicon.silver_names,
+                &mut spans,
+            );
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
@@ -1440,6 +1447,22 @@ mod tests {
         let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn a_listed_name_with_and_inside_stays_whole() {
+        // the tagger alone cuts both at the "and", or leaves "Marks" out
+        let names = names_in(
+            "Leaders of Bosnia and Herzegovina met in Sarajevo .\nShares in Marks and Spencer rose .",
+        );
+        assert!(
+            names.contains(&("Bosnia and Herzegovina".to_string(), LOC)),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&("Marks and Spencer".to_string(), ORG)),
+            "{names:?}"
+        );
     }
 
     #[test]

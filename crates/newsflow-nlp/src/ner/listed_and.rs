@@ -1,0 +1,224 @@
+//! Names with "and" inside that the name lists know whole ("Bosnia and
+//! Herzegovina", "Marks and Spencer"): the tagger cuts some of them at the
+//! "and" into two names, or keeps one half only, and a key phrase or an
+//! entity then holds half a name.
+
+use std::ops::Range;
+
+use super::tags::{TokenSpan, TYPES};
+use crate::gazetteer::Gazetteer;
+
+/// The words that join the two halves.
+fn is_and(word: &str) -> bool {
+    word == "and" || word == "&"
+}
+
+/// Makes one span of a name with "and" or "&" inside that the curated
+/// gazetteer or the silver names know whole, where the tagger's spans
+/// there all lie inside it (one at least). CoNLL-2003 writes such names
+/// as one ("Trinidad and Tobago", "Duff & Phelps"). The silver names,
+/// read from WikiANN's and GMB's labels, also hold pairs of names a
+/// sentence joined ("India and Pakistan", "Nissan and Renault" as one
+/// organisation), so one of them counts only where the words on the two
+/// sides of its "and" are not both names of their own. The name takes
+/// the list's type, or of a list's several types the tagger's.
+pub(super) fn join_listed_and_names(
+    words: &[&str],
+    curated: &Gazetteer,
+    silver: &Gazetteer,
+    spans: &mut Vec<TokenSpan>,
+) {
+    // most sentences hold no "and" beside or inside a name
+    let candidate = |k: usize, spans: &[TokenSpan]| {
+        k > 0
+            && is_and(words[k])
+            && spans
+                .iter()
+                .any(|s| s.end == k || s.start == k + 1 || (s.start < k && k < s.end))
+    };
+    if !(0..words.len()).any(|k| candidate(k, spans)) {
+        return;
+    }
+    // the lists write some names with "&" that news writes with "and"
+    // ("Procter & Gamble")
+    let ampersands: Vec<&str> = words
+        .iter()
+        .map(|&w| if w == "and" { "&" } else { w })
+        .collect();
+    let curated_labels = curated.labels(words, false);
+    let mut silver_labels: Option<Vec<Option<&str>>> = None;
+    let mut silver_ampersands: Option<Vec<Option<&str>>> = None;
+    let mut k = 1;
+    while k < words.len() {
+        if !candidate(k, spans) {
+            k += 1;
+            continue;
+        }
+        let name = match whole_name_around(&curated_labels, k) {
+            Some(name) => Some(name),
+            None => {
+                let labels = silver_labels.get_or_insert_with(|| silver.labels(words, false));
+                let name = whole_name_around(labels, k).or_else(|| {
+                    let labels =
+                        silver_ampersands.get_or_insert_with(|| silver.labels(&ampersands, false));
+                    whole_name_around(labels, k)
+                });
+                name.filter(|(range, _)| {
+                    let own_name = |r: Range<usize>| {
+                        names_whole(curated, &words[r.clone()]) || names_whole(silver, &words[r])
+                    };
+                    !(own_name(range.start..k) && own_name(k + 1..range.end))
+                })
+            }
+        };
+        let Some((range, kinds)) = name else {
+            k += 1;
+            continue;
+        };
+        let inside: Vec<usize> = (0..spans.len())
+            .filter(|&i| spans[i].start < range.end && spans[i].end > range.start)
+            .collect();
+        let crossing = inside
+            .iter()
+            .any(|&i| spans[i].start < range.start || spans[i].end > range.end);
+        // a name the tagger found whole keeps the tagger's type: the
+        // silver lists have no MISC, and call a book a place
+        let whole = matches!(inside.as_slice(), [one] if spans[*one].start == range.start && spans[*one].end == range.end);
+        if let (Some(&first), false, false) = (inside.first(), crossing, whole) {
+            let tagged = spans[first].kind;
+            let listed: Vec<usize> = kinds
+                .split('+')
+                .filter_map(|kind| TYPES.iter().position(|t| *t == kind))
+                .collect();
+            let kind = if listed.contains(&tagged) || listed.is_empty() {
+                tagged
+            } else {
+                listed[0]
+            };
+            spans.drain(first..first + inside.len());
+            spans.insert(
+                first,
+                TokenSpan {
+                    kind,
+                    start: range.start,
+                    end: range.end,
+                },
+            );
+        }
+        k = range.end.max(k + 1);
+    }
+}
+
+/// The whole listed name that holds word `k` inside it (a label ending
+/// "-I"), as its words and its kinds ("LOC", "ORG+LOC").
+fn whole_name_around<'a>(labels: &[Option<&'a str>], k: usize) -> Option<(Range<usize>, &'a str)> {
+    let part = |i: usize, part: &str| labels[i].is_some_and(|l| l.ends_with(part));
+    if !part(k, "-I") {
+        return None;
+    }
+    let mut start = k;
+    while start > 0 && part(start - 1, "-I") {
+        start -= 1;
+    }
+    let mut end = k + 1;
+    while end < labels.len() && part(end, "-I") {
+        end += 1;
+    }
+    if start == 0 || end == labels.len() || !part(start - 1, "-B") || !part(end, "-L") {
+        return None;
+    }
+    let kinds = labels[start - 1]?.rsplit_once('-')?.0;
+    Some((start - 1..end + 1, kinds))
+}
+
+/// Whether the list knows these words, all of them, as one name.
+fn names_whole(list: &Gazetteer, words: &[&str]) -> bool {
+    let labels = list.labels(words, false);
+    match labels.as_slice() {
+        [one] => one.is_some_and(|l| l.ends_with("-U")),
+        [first, middle @ .., last] => {
+            first.is_some_and(|l| l.ends_with("-B"))
+                && middle.iter().all(|l| l.is_some_and(|l| l.ends_with("-I")))
+                && last.is_some_and(|l| l.ends_with("-L"))
+        }
+        [] => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::tests::span;
+    use crate::ner::{LOC, MISC, ORG, PER};
+
+    fn lists() -> (Gazetteer, Gazetteer) {
+        let curated = Gazetteer::from_tsv(["Bosnia and Herzegovina\tLOC\nBosnia\tLOC\n"]);
+        let silver = Gazetteer::from_tsv([
+            "Marks and Spencer\tORG\nProcter & Gamble\tORG\nIndia and Pakistan\tORG\nIndia\tLOC\nPakistan\tLOC\n",
+        ]);
+        (curated, silver)
+    }
+
+    fn joined(sentence: &str, mut spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+        let (curated, silver) = lists();
+        let words: Vec<&str> = sentence.split(' ').collect();
+        join_listed_and_names(&words, &curated, &silver, &mut spans);
+        spans
+    }
+
+    #[test]
+    fn a_listed_name_cut_at_its_and_is_one_name() {
+        assert_eq!(
+            joined(
+                "Leaders of Bosnia and Herzegovina met in Paris",
+                vec![span(LOC, 2, 3), span(LOC, 4, 5), span(LOC, 7, 8)]
+            ),
+            vec![span(LOC, 2, 5), span(LOC, 7, 8)]
+        );
+    }
+
+    #[test]
+    fn a_listed_name_takes_in_the_half_the_tagger_left_out() {
+        // "Marks" untagged, "Spencer" read as a person
+        assert_eq!(
+            joined("shares in Marks and Spencer rose", vec![span(PER, 4, 5)]),
+            vec![span(ORG, 2, 5)]
+        );
+    }
+
+    #[test]
+    fn two_names_a_silver_label_joined_stay_two() {
+        let spans = vec![span(LOC, 2, 3), span(LOC, 4, 5)];
+        assert_eq!(
+            joined("talks between India and Pakistan", spans.clone()),
+            spans
+        );
+    }
+
+    #[test]
+    fn a_name_listed_with_an_ampersand_is_found_written_with_and() {
+        let spans = vec![span(ORG, 0, 1), span(ORG, 2, 3)];
+        assert_eq!(
+            joined("Procter and Gamble cut prices", spans),
+            vec![span(ORG, 0, 3)]
+        );
+    }
+
+    #[test]
+    fn a_name_the_tagger_found_whole_keeps_its_type() {
+        let spans = vec![span(MISC, 2, 5)];
+        assert_eq!(
+            joined("shares in Marks and Spencer rose", spans.clone()),
+            spans
+        );
+    }
+
+    #[test]
+    fn a_span_reaching_past_the_listed_name_is_left_alone() {
+        let spans = vec![span(ORG, 0, 4)];
+        assert_eq!(
+            joined("Bosnia and Herzegovina Football Federation", spans.clone()),
+            spans
+        );
+    }
+}
