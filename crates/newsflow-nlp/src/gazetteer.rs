@@ -40,6 +40,11 @@ impl<'g, 'w> LazyLabels<'g, 'w> {
         }
     }
 
+    /// The gazetteer the labels come from.
+    pub(crate) fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+
     /// Each word's label, as [`Gazetteer::labels`] gives them outside a
     /// headline.
     pub(crate) fn get(&self) -> &[Option<&'g str>] {

@@ -5,8 +5,9 @@
 
 use std::ops::Range;
 
+use super::capitalised;
 use super::tags::{TokenSpan, TYPES};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, LazyLabels};
 
 /// The words that join the two halves.
 fn is_and(word: &str) -> bool {
@@ -24,52 +25,47 @@ fn is_and(word: &str) -> bool {
 /// the list's type, or of a list's several types the tagger's.
 pub(super) fn join_listed_and_names(
     words: &[&str],
-    curated: &Gazetteer,
+    curated: &LazyLabels,
     silver: &Gazetteer,
     spans: &mut Vec<TokenSpan>,
 ) {
-    // most sentences hold no "and" beside or inside a name
-    let candidate = |k: usize, spans: &[TokenSpan]| {
-        k > 0
-            && is_and(words[k])
-            && spans
-                .iter()
-                .any(|s| s.end == k || s.start == k + 1 || (s.start < k && k < s.end))
-    };
-    if !(0..words.len()).any(|k| candidate(k, spans)) {
-        return;
-    }
-    // the lists write some names with "&" that news writes with "and"
-    // ("Procter & Gamble")
-    let ampersands: Vec<&str> = words
-        .iter()
-        .map(|&w| if w == "and" { "&" } else { w })
-        .collect();
-    let curated_labels = curated.labels(words, false);
-    let mut silver_labels: Option<Vec<Option<&str>>> = None;
-    let mut silver_ampersands: Option<Vec<Option<&str>>> = None;
     let mut k = 1;
     while k < words.len() {
-        if !candidate(k, spans) {
+        // most sentences hold no "and" between capitals beside or inside
+        // a name ("Saint Vincent and the Grenadines" has "the")
+        let candidate = is_and(words[k])
+            && capitalised(words[k - 1])
+            && words
+                .get(k + 1)
+                .is_some_and(|&w| capitalised(w) || w == "the")
+            && spans
+                .iter()
+                .any(|s| s.end == k || s.start == k + 1 || (s.start < k && k < s.end));
+        if !candidate {
             k += 1;
             continue;
         }
-        let name = match whole_name_around(&curated_labels, k) {
+        let curated_labels = curated.get();
+        // "Britain and France": a curated name ends before the "and" and
+        // another starts after it, two names a silver name would join
+        let label_is = |i: usize, parts: [&str; 2]| {
+            curated_labels
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|l| parts.iter().any(|p| l.ends_with(p)))
+        };
+        let two_names = label_is(k - 1, ["-U", "-L"]) && label_is(k + 1, ["-U", "-B"]);
+        let name = match whole_name_around(curated_labels, k) {
             Some(name) => Some(name),
-            None => {
-                let labels = silver_labels.get_or_insert_with(|| silver.labels(words, false));
-                let name = whole_name_around(labels, k).or_else(|| {
-                    let labels =
-                        silver_ampersands.get_or_insert_with(|| silver.labels(&ampersands, false));
-                    whole_name_around(labels, k)
-                });
-                name.filter(|(range, _)| {
-                    let own_name = |r: Range<usize>| {
-                        names_whole(curated, &words[r.clone()]) || names_whole(silver, &words[r])
-                    };
-                    !(own_name(range.start..k) && own_name(k + 1..range.end))
-                })
-            }
+            None if two_names => None,
+            None => silver_name_around(words, silver, k).filter(|(range, _)| {
+                let own_name = |r: Range<usize>| {
+                    names_whole(curated.gazetteer(), &words[r.clone()])
+                        || names_whole(silver, &words[r])
+                };
+                !(own_name(range.start..k) && own_name(k + 1..range.end))
+            }),
         };
         let Some((range, kinds)) = name else {
             k += 1;
@@ -107,6 +103,34 @@ pub(super) fn join_listed_and_names(
         }
         k = range.end.max(k + 1);
     }
+}
+
+/// Words a silver name is looked for on either side of its "and": only
+/// these, not the whole sentence, are looked up, which kept the rule's
+/// cost near nothing.
+const REACH: usize = 4;
+
+/// The whole name of the silver lists that holds word `k`, an "and" or
+/// "&", inside it, as [`whole_name_around`] gives it; also where the
+/// lists write "&" for the text's "and" ("Procter & Gamble").
+fn silver_name_around<'a>(
+    words: &[&str],
+    silver: &'a Gazetteer,
+    k: usize,
+) -> Option<(Range<usize>, &'a str)> {
+    let from = k.saturating_sub(REACH);
+    let window = &words[from..(k + REACH + 1).min(words.len())];
+    let found = |window: &[&str]| {
+        whole_name_around(&silver.labels(window, false), k - from)
+            .map(|(range, kinds)| (range.start + from..range.end + from, kinds))
+    };
+    found(window).or_else(|| {
+        let ampersands: Vec<&str> = window
+            .iter()
+            .map(|&w| if w == "and" { "&" } else { w })
+            .collect();
+        (words[k] == "and").then(|| found(&ampersands)).flatten()
+    })
 }
 
 /// The whole listed name that holds word `k` inside it (a label ending
@@ -162,7 +186,8 @@ mod tests {
     fn joined(sentence: &str, mut spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
         let (curated, silver) = lists();
         let words: Vec<&str> = sentence.split(' ').collect();
-        join_listed_and_names(&words, &curated, &silver, &mut spans);
+        let labels = LazyLabels::new(&curated, &words);
+        join_listed_and_names(&words, &labels, &silver, &mut spans);
         spans
     }
 

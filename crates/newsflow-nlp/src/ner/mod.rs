@@ -219,7 +219,7 @@ impl Tagger {
             join_on_names(&view.words, &mut spans);
             listed_and::join_listed_and_names(
                 &view.words,
-                &self.lexicon.gazetteer,
+                &labels,
                 &self.lexicon.silver_names,
                 &mut spans,
             );
