@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use super::capitalised;
+use super::lists::names_one;
 use super::tags::{TokenSpan, TYPES};
 use crate::gazetteer::{Gazetteer, LazyLabels};
 
@@ -157,16 +158,7 @@ fn whole_name_around<'a>(labels: &[Option<&'a str>], k: usize) -> Option<(Range<
 
 /// Whether the list knows these words, all of them, as one name.
 fn names_whole(list: &Gazetteer, words: &[&str]) -> bool {
-    let labels = list.labels(words, false);
-    match labels.as_slice() {
-        [one] => one.is_some_and(|l| l.ends_with("-U")),
-        [first, middle @ .., last] => {
-            first.is_some_and(|l| l.ends_with("-B"))
-                && middle.iter().all(|l| l.is_some_and(|l| l.ends_with("-I")))
-                && last.is_some_and(|l| l.ends_with("-L"))
-        }
-        [] => false,
-    }
+    names_one(&list.labels(words, false), |_| true)
 }
 
 #[cfg(test)]

@@ -66,13 +66,14 @@ pub(super) fn places_in_lists_of_places(
 
 /// Whether a span's gazetteer labels are one place's name, whole.
 pub(super) fn names_a_place(labels: &[Option<&str>]) -> bool {
+    names_one(labels, |kinds| kinds.split('+').any(|k| k == "LOC"))
+}
+
+/// Whether a span's gazetteer labels are one name, whole, whose kinds
+/// ("LOC", "ORG+LOC") `of_kind` accepts.
+pub(super) fn names_one(labels: &[Option<&str>], of_kind: impl Fn(&str) -> bool) -> bool {
     let part = |label: Option<&str>, part: &str| {
-        label.is_some_and(|l| {
-            l.ends_with(part)
-                && l.split('-')
-                    .next()
-                    .is_some_and(|k| k.split('+').any(|k| k == "LOC"))
-        })
+        label.is_some_and(|l| l.ends_with(part) && l.split('-').next().is_some_and(&of_kind))
     };
     match labels {
         [one] => part(*one, "-U"),
