@@ -1127,10 +1127,17 @@ const OF_HEADS: &[&str] = &[
 /// of the 69 such runs in `eng.train` so, where the tagger often stops at
 /// the head. The organisation takes in the tagger's next span when one
 /// starts there, or else the capitalised words that follow, untagged,
-/// "and" between two of them included.
+/// "and" between two of them included. A name the tagger ended just
+/// before such a head word, which it left out, is that organisation's
+/// first part: "London School of Economics" had been the place "London"
+/// and the MISC name "Economics".
 fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
     let mut i = 0;
     while i < spans.len() {
+        if head_left_out(words, spans, i) {
+            spans[i].end += 1;
+            spans[i].kind = ORG;
+        }
         let s = spans[i];
         let linked = words.get(s.end).is_some_and(|w| *w == "of" || *w == "for");
         // the link word first: it is rarer than a head word
@@ -1153,6 +1160,27 @@ fn join_of_names(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
         );
         i += 1;
     }
+}
+
+/// Whether the name `spans[i]`, no person's, stops just before a head word
+/// the tagger left out, with "of" or "for" behind it: "London" in "London
+/// School of Economics". Not after a word like "Luxembourg-based", which
+/// is a MISC name of its own.
+fn head_left_out(words: &[&str], spans: &[tags::TokenSpan], i: usize) -> bool {
+    let s = spans[i];
+    let describes = words[s.end - 1]
+        .rsplit_once('-')
+        .is_some_and(|(_, part)| !capitalised(part));
+    let untagged = spans.get(i + 1).is_none_or(|next| next.start > s.end);
+    s.kind != PER
+        && !describes
+        && untagged
+        && words
+            .get(s.end)
+            .is_some_and(|w| capitalised(w) && is_org_head(w))
+        && words
+            .get(s.end + 1)
+            .is_some_and(|w| *w == "of" || *w == "for")
 }
 
 /// Whether a word, in any case, is an organisation's head word:
@@ -1461,6 +1489,19 @@ mod tests {
         );
         assert!(
             names.contains(&("Marks and Spencer".to_string(), ORG)),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_school_after_its_city_is_one_organisation() {
+        // the tagger alone finds the place "London" and the MISC name
+        // "Economics", leaving "School of" out (BBC, four articles)
+        let names =
+            names_in("She studied at the London School of Economics before joining the bank.");
+        assert_eq!(
+            names,
+            [("London School of Economics".to_string(), ORG)],
             "{names:?}"
         );
     }
@@ -2037,9 +2078,27 @@ mod tests {
             ),
             [span(ORG, 1, 4)]
         );
-        // no head word, a month, or a person: left alone
+        // the head word the tagger left out after a place: one organisation
+        assert_eq!(
+            joined(
+                "the London School of Economics said",
+                vec![span(LOC, 1, 2), span(MISC, 4, 5)]
+            ),
+            [span(ORG, 1, 5)]
+        );
+        // no head word, a month, or a person: left alone; nor a head word
+        // after a person, after "X-based", or without "of" or "for" behind it
         for (text, spans) in [
             ("Acme Corp of Texas", vec![span(ORG, 0, 2)]),
+            (
+                "John Smith School of Art",
+                vec![span(PER, 0, 2), span(ORG, 2, 5)],
+            ),
+            (
+                "the Luxembourg-based Court of First Instance",
+                vec![span(MISC, 1, 2), span(ORG, 4, 6)],
+            ),
+            ("in London School pupils", vec![span(LOC, 1, 2)]),
             (
                 "the Commerce Department for November",
                 vec![span(ORG, 1, 3)],
