@@ -157,7 +157,7 @@ fn whole_name_around<'a>(labels: &[Option<&'a str>], k: usize) -> Option<(Range<
 }
 
 /// Whether the list knows these words, all of them, as one name.
-fn names_whole(list: &Gazetteer, words: &[&str]) -> bool {
+pub(super) fn names_whole(list: &Gazetteer, words: &[&str]) -> bool {
     names_one(&list.labels(words, false), |_| true)
 }
 

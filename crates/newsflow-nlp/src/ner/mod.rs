@@ -12,6 +12,7 @@ mod listed_and;
 mod lists;
 mod local_scores;
 pub mod model;
+mod of_and;
 mod retype;
 pub(crate) mod score_layout;
 pub mod selection;
@@ -215,6 +216,12 @@ impl Tagger {
             let labels = LazyLabels::new(&self.lexicon.gazetteer, &view.words);
             apply_head_words(&view.words, &labels, &mut spans);
             join_of_names(&view.words, &mut spans);
+            of_and::join_of_names_over_and(
+                &view.words,
+                &labels,
+                &self.lexicon.silver_names,
+                &mut spans,
+            );
             join_and_names(&view.words, &mut spans);
             join_on_names(&view.words, &mut spans);
             listed_and::join_listed_and_names(
@@ -1504,6 +1511,25 @@ mod tests {
             [("London School of Economics".to_string(), ORG)],
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn an_organisation_of_x_and_y_stays_whole() {
+        // BBC: the tagger alone ends both at the "and", "Budget" a MISC
+        // name and "Sport" an organisation of their own
+        let names = names_in(
+            "Mr Raines, head of the Office of Management and Budget under President Clinton, retired.\n\
+             Savings of £336m at the Department for Culture Media and Sport have been identified.",
+        );
+        for whole in [
+            "Office of Management and Budget",
+            "Department for Culture Media and Sport",
+        ] {
+            assert!(
+                names.contains(&(whole.to_string(), ORG)),
+                "{whole}: {names:?}"
+            );
+        }
     }
 
     #[test]
