@@ -8,7 +8,7 @@ use crate::gazetteer::LazyLabels;
 
 /// Whether the words between two names join them in a list: a comma,
 /// "and" or "or", or a comma and one of them.
-fn joins(between: &[&str]) -> bool {
+pub(super) fn joins(between: &[&str]) -> bool {
     match between {
         [","] | ["and"] | ["or"] => true,
         [",", w] => *w == "and" || *w == "or",

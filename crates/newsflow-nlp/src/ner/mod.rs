@@ -18,6 +18,7 @@ pub(crate) mod score_layout;
 pub mod selection;
 pub mod tags;
 mod tidy;
+mod towns;
 pub(crate) use tidy::{is_kind_acronym, names_a_kind};
 pub mod train;
 
@@ -206,6 +207,7 @@ impl Tagger {
         // of space: each asked once, and only when a rule needs it
         let about_works = mentions_any(&words, WORK_WORDS);
         let about_space = mentions_any(&words, SPACE_WORDS);
+        let about_sport = mentions_any(&words, towns::SPORT_WORDS);
         let mut out = Vec::new();
         let mut runs = Vec::new();
         let mut surfaces = Vec::new();
@@ -241,6 +243,13 @@ impl Tagger {
             initialled_names_are_people(&view.words, &mut spans);
             team_sheets_name_people(&view.words, &labels, &mut spans);
             honorifics_make_people(&view.words, &mut spans);
+            towns::towns_outside_sport_are_places(
+                &view.words,
+                &labels,
+                &self.lexicon.silver_names,
+                &about_sport,
+                &mut spans,
+            );
             lists::places_in_lists_of_places(&view.words, &labels, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);
@@ -1530,6 +1539,18 @@ mod tests {
                 "{whole}: {names:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_town_outside_sport_is_a_place() {
+        // the tagger alone makes "Liverpool" an organisation, as a club
+        let text = "The Ministry of Defence said troops from Manchester and Liverpool would help.";
+        let names = names_in(text);
+        assert!(names.contains(&("Liverpool".to_string(), LOC)), "{names:?}");
+        // in a sports story it stays as tagged
+        let sport = "Fans travelled from Manchester and Liverpool for the match.";
+        let names = names_in(sport);
+        assert!(names.contains(&("Liverpool".to_string(), ORG)), "{names:?}");
     }
 
     #[test]
