@@ -2,8 +2,8 @@
 //! and cricket clubs by their town ("Leeds", "Liverpool"), so the tagger
 //! types a town named alone an organisation far more often than the news
 //! outside sport does: on BBC's training articles that are not sport,
-//! "visits Manchester, Liverpool, Leicester", "from Newcastle", "in his
-//! Bristol hometown" and "the Brighton conference" had organisations.
+//! "visits Manchester, Liverpool, Leicester", "from Essex" and "In Nice"
+//! had organisations.
 
 use super::lists::{joins, names_a_place, names_one};
 use super::tags::TokenSpan;
