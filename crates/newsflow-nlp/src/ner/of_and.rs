@@ -5,7 +5,7 @@
 //! holds half the name.
 
 use super::tags::TokenSpan;
-use super::{capitalised, is_org_head, listed_and::names_whole, ORG, PER};
+use super::{capitalised, is_org_head, listed_and::names_whole, LOC, ORG, PER};
 use crate::gazetteer::{Gazetteer, LazyLabels};
 
 /// Last words of a second organisation after the "and" ("United Bank of
@@ -26,9 +26,11 @@ const OWN_ENDINGS: &[&str] = &[
 /// An organisation span with a head word and "of" or "for" inside it,
 /// followed by "and" and a capitalised run, takes the run in: the
 /// tagger's span that starts right after the "and", or else the untagged
-/// capitalised words there. Not where the run is a person, a name the
-/// curated gazetteer or the silver lists know by itself ("the Bank of
-/// England and Barclays"), a month, or an organisation of its own: one
+/// capitalised words there. Not where the run is a person, one word the
+/// tagger made an organisation or a place (mostly a company or a place of
+/// its own: "the Bank of England and Barclays"; "and Sport" is lost so),
+/// a name the curated gazetteer or the silver lists know by itself
+/// ("England and Wales"), a month, or an organisation of its own: one
 /// with a head word in it or a company's ending ("Standard Trust Bank",
 /// "State University of New York"), or going on with "of", "for" or "'s".
 pub(super) fn join_of_names_over_and(
@@ -51,7 +53,9 @@ pub(super) fn join_of_names_over_and(
         let from = and + 1;
         let next = spans.get(i + 1).filter(|n| n.start == from).copied();
         let end = match next {
+            // a person, or one word the tagger made a name of its own
             Some(n) if n.kind == PER => from,
+            Some(n) if n.end - n.start == 1 && (n.kind == ORG || n.kind == LOC) => from,
             Some(n) => n.end,
             None => {
                 let stop = spans.get(i + 1).map_or(words.len(), |n| n.start);
@@ -108,7 +112,7 @@ mod tests {
 
     fn joined(sentence: &str, mut spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
         let curated = Gazetteer::from_tsv(["Wales\tLOC\nEngland\tLOC\n"]);
-        let silver = Gazetteer::from_tsv(["Barclays\tORG\n"]);
+        let silver = Gazetteer::from_tsv(["Credit Agricole\tORG\n"]);
         let words: Vec<&str> = sentence.split(' ').collect();
         let labels = LazyLabels::new(&curated, &words);
         join_of_names_over_and(&words, &labels, &silver, &mut spans);
@@ -149,8 +153,12 @@ mod tests {
                 vec![span(ORG, 1, 4), span(PER, 5, 7)],
             ),
             (
-                "the Bank of England and Barclays said",
+                "the Bank of England and HSBC said",
                 vec![span(ORG, 1, 4), span(ORG, 5, 6)],
+            ),
+            (
+                "the Bank of England and Credit Agricole said",
+                vec![span(ORG, 1, 4), span(ORG, 5, 7)],
             ),
             (
                 "the Police Federation of England and Wales said",
