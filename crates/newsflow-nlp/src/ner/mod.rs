@@ -203,8 +203,8 @@ impl Tagger {
             .collect();
         let words: Vec<Vec<&str>> = views.iter().map(|v| v.words.clone()).collect();
         let tagged = self.tag_sentences(&words);
-        // whether the article speaks of films, shows, books or bands, or
-        // of space: each asked once, and only when a rule needs it
+        // whether the article speaks of films, shows, books or bands, of
+        // space or of sport: each asked once, and only when a rule needs it
         let about_works = mentions_any(&words, WORK_WORDS);
         let about_space = mentions_any(&words, SPACE_WORDS);
         let about_sport = mentions_any(&words, towns::SPORT_WORDS);
