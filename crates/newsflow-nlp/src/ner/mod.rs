@@ -13,6 +13,7 @@ mod lists;
 mod local_scores;
 pub mod model;
 mod of_and;
+mod portfolios;
 mod retype;
 pub(crate) mod score_layout;
 pub mod selection;
@@ -240,6 +241,7 @@ impl Tagger {
             party_members_are_no_person(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
             lone_titles_before_people(&view.words, &mut spans);
+            portfolios::portfolios_are_no_names(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
             team_sheets_name_people(&view.words, &labels, &mut spans);
             honorifics_make_people(&view.words, &mut spans);
@@ -1540,6 +1542,15 @@ mod tests {
                 "{name}: {names:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_portfolio_before_a_minister_is_no_name() {
+        // BBC: the tagger alone makes an organisation of "Justice"
+        let names = names_in(
+            "However, following a consultation on the idea, Justice Minister Cathy Jamieson has decided against it.",
+        );
+        assert_eq!(names, [("Cathy Jamieson".to_string(), PER)], "{names:?}");
     }
 
     #[test]
