@@ -2100,7 +2100,7 @@ mod tests {
 
     /// The spans `rule` leaves of the tagger's `spans` over `text`, its
     /// words split at spaces.
-    fn joined_by(
+    pub(super) fn joined_by(
         rule: impl Fn(&[&str], &mut Vec<TokenSpan>),
         text: &str,
         mut spans: Vec<TokenSpan>,

@@ -58,13 +58,11 @@ pub(super) fn portfolios_are_no_names(words: &[&str], spans: &mut Vec<TokenSpan>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ner::tests::span;
+    use crate::ner::tests::{joined_by, span};
     use crate::ner::{LOC, PER};
 
-    fn kept(sentence: &str, mut spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
-        let words: Vec<&str> = sentence.split(' ').collect();
-        portfolios_are_no_names(&words, &mut spans);
-        spans
+    fn kept(sentence: &str, spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+        joined_by(portfolios_are_no_names, sentence, spans)
     }
 
     #[test]
