@@ -675,7 +675,8 @@ const PARTS_OF_PLACES: &[&str] = &[
 /// of" (or another point of the compass) 34 of 35. Before a noun or a
 /// possessive it stays ("brought in Newcastle prop Ed Kalman", "in Tesco's
 /// stores"), save a noun for a part of a place ("in Bradford city
-/// centre").
+/// centre"). In an article about no sport, `towns::towns_outside_sport_are_places`
+/// goes further (more prepositions, lists of places, no phrase's end).
 fn places_after_a_place_word(words: &[&str], labels: &LazyLabels, spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if s.kind != ORG || s.end - s.start != 1 || !follows_a_place_word(words, s.start) {

@@ -55,7 +55,9 @@ pub(super) const SPORT_WORDS: &[&str] = &[
 
 /// Words before a place: a town named after one is the town, whatever the
 /// tagger made of it ("from Newcastle", "on to Carlisle"). Not "at" or
-/// "of" ("works at Orange", "Order of the Bath").
+/// "of" ("works at Orange", "Order of the Bath"), though the tagger's
+/// feature of the same name (`features.rs`) counts "at": that list is
+/// part of the trained model and stays as it is.
 const PLACE_PREPOSITIONS: &[&str] = &[
     "across", "around", "between", "from", "in", "into", "near", "outside", "through", "to",
     "towards", "via",
@@ -68,6 +70,10 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// and the silver lists know it only as a place (not "Halifax", a bank,
 /// or "Toyota"). Elsewhere it is left: a company named like a town is an
 /// organisation where it "said" or "owns" ("Suez", "Orange", "Magna").
+/// `places_after_a_place_word` does the same in every article, sport
+/// too, after "in", "near" or "outside" only where the name ends its
+/// phrase ("a clash in Kent."); this rule is its wider form where no club
+/// is likely.
 pub(super) fn towns_outside_sport_are_places(
     words: &[&str],
     curated: &LazyLabels,
