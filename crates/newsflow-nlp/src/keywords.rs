@@ -523,10 +523,14 @@ fn in_web_address(text: &str, token: &Token) -> bool {
 }
 
 /// Whether a word follows a full stop inside a web address ("com" of
-/// "napster.com").
+/// "napster.com"): in lower case, as an abbreviation's letter is not
+/// ("N" of "U.N officials").
 fn ends_web_address(text: &str, token: &Token) -> bool {
     let bytes = text.as_bytes();
     token.byte_start >= 2
+        && bytes
+            .get(token.byte_start)
+            .is_some_and(u8::is_ascii_lowercase)
         && bytes.get(token.byte_start - 1) == Some(&b'.')
         && bytes
             .get(token.byte_start - 2)
@@ -3168,6 +3172,12 @@ mod tests {
         );
         assert!(!got.iter().any(|p| p == "napster"), "{got:?}");
         assert!(!got.iter().any(|p| p == "com"), "{got:?}");
+        // an abbreviation's letter after its full stop is no web address
+        let got = phrases(
+            "Aid reaches survivors",
+            "U.N officials say aid reached survivors. U.N officials met donors.",
+        );
+        assert!(!got.iter().any(|p| p == "U."), "{got:?}");
         // nor is a verb's ("fed through" and the Fed)
         let got = phrases(
             "Fed holds rates",
