@@ -266,6 +266,7 @@ impl Tagger {
             }
             storms_are_named_events(&view.words, &mut spans);
             world_war_takes_its_numeral(&view.words, &mut spans);
+            names_take_their_numeral(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
             for mut s in spans {
@@ -712,6 +713,29 @@ fn world_war_takes_its_numeral(words: &[&str], spans: &mut [tags::TokenSpan]) {
             && words[end - 2] == "World"
             && matches!(words[end - 1], "War" | "Wars")
             && words.get(end) == Some(&"I")
+            && !spans.iter().any(|s| s.start == end)
+        {
+            spans[i].end += 1;
+        }
+    }
+}
+
+/// A person's, a work's or an organisation's name right before a Roman
+/// numeral takes it in: "Pope John Paul II" had been "Pope John Paul" and
+/// a key phrase "II" in 14 of GMB's 9,600 windows, since one of CoNLL's
+/// `eng.train` sentences leaves that numeral outside the name (most keep
+/// theirs: "Lee White II", "World War II"). "Mac OS X", "MDA IV" too. Not
+/// a place's ("England XV" is a team); "I" is left out as the pronoun and
+/// "V" as "versus" ("AUSTRALIA V WEST INDIES" in CoNLL's results).
+fn names_take_their_numeral(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    const NUMERALS: &[&str] = &[
+        "II", "III", "IV", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+        "XVII", "XVIII", "XIX", "XX",
+    ];
+    for i in 0..spans.len() {
+        let end = spans[i].end;
+        if spans[i].kind != LOC
+            && words.get(end).is_some_and(|w| NUMERALS.contains(w))
             && !spans.iter().any(|s| s.start == end)
         {
             spans[i].end += 1;
@@ -1876,6 +1900,42 @@ mod tests {
             names_in("A republic emerged following World War I , but it was annexed in 1940 .");
         assert!(
             names.contains(&("World War I".to_string(), MISC)),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn names_take_in_their_numeral() {
+        let words = [
+            "Pope", "John", "Paul", "II", "met", "the", "England", "XV", "on", "Mac", "OS", "X",
+            "II", "Smith",
+        ];
+        let mut spans = vec![
+            span(PER, 1, 3),
+            span(LOC, 6, 7),
+            span(MISC, 9, 11),
+            span(PER, 12, 14),
+        ];
+        names_take_their_numeral(&words, &mut spans);
+        // not a place's, nor a word a name the tagger found starts on
+        assert_eq!(
+            spans,
+            [
+                span(PER, 1, 4),
+                span(LOC, 6, 7),
+                span(MISC, 9, 12),
+                span(PER, 12, 14)
+            ]
+        );
+        // "V" is "versus" in a results headline
+        let words = ["SCOREBOARD-AUSTRALIA", "V", "WEST", "INDIES"];
+        let mut spans = vec![span(MISC, 0, 1), span(LOC, 2, 4)];
+        names_take_their_numeral(&words, &mut spans);
+        assert_eq!(spans, [span(MISC, 0, 1), span(LOC, 2, 4)]);
+        let names = names_in("Pope John Paul II visited Poland in 1979 .");
+        assert!(
+            names.contains(&("John Paul II".to_string(), PER))
+                || names.contains(&("Pope John Paul II".to_string(), PER)),
             "{names:?}"
         );
     }
