@@ -17,6 +17,7 @@ mod portfolios;
 mod retype;
 pub(crate) mod score_layout;
 pub mod selection;
+mod suffixes;
 pub mod tags;
 mod tidy;
 mod towns;
@@ -239,6 +240,7 @@ impl Tagger {
             places_after_a_place_word(&view.words, &labels, &mut spans);
             places_named_by_their_kind(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
+            suffixes::people_take_their_suffix(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
             lone_titles_before_people(&view.words, &mut spans);
             portfolios::portfolios_are_no_names(&view.words, &mut spans);
@@ -1439,7 +1441,7 @@ mod tests {
     }
 
     /// The names the built-in tagger finds in `text`, with their types.
-    fn names_in(text: &str) -> Vec<(String, usize)> {
+    pub(super) fn names_in(text: &str) -> Vec<(String, usize)> {
         builtin_tagger()
             .spans(text)
             .iter()
