@@ -435,6 +435,42 @@ fn is_age(lower: &str) -> bool {
     ["-year-old", "-month-old", "-week-old", "-day-old"]
         .iter()
         .any(|ending| lower.len() > ending.len() && lower.ends_with(ending))
+        || is_measured(lower)
+}
+
+/// Whether a lower-cased word is a count joined to its unit, which
+/// describes a noun as an adjective does: "a 15-year high", "a 24-hour
+/// strike", "a two-day visit" (a figure before any unit; a number in words
+/// before a stretch of time).
+fn is_measured(lower: &str) -> bool {
+    let Some((count, unit)) = lower.split_once('-') else {
+        return false;
+    };
+    let unit_word = !unit.is_empty() && unit.bytes().all(|b| b.is_ascii_lowercase());
+    let figure = !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let time = matches!(unit, "year" | "month" | "week" | "day" | "hour" | "minute");
+    unit_word
+        && (figure
+            || (time
+                && matches!(
+                    count,
+                    "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "six"
+                        | "seven"
+                        | "eight"
+                        | "nine"
+                        | "ten"
+                        | "twelve"
+                        | "twenty"
+                        | "thirty"
+                        | "forty"
+                        | "fifty"
+                        | "hundred"
+                )))
 }
 
 /// Whether a word is a year or a decade: "1997", "1990s", "70s".
@@ -2728,6 +2764,25 @@ mod tests {
         );
         assert!(!got.iter().any(|k| k.contains("year-old")), "{got:?}");
         assert!(is_age("six-month-old") && !is_age("17-year-olds") && !is_age("-year-old"));
+        // nor is a count joined to its unit alone, though it leads a noun
+        let got = top(
+            "Inflation hit a 15-year high. The 15-year high came as a 24-hour strike \
+             closed ports, and the 10-point plan failed.",
+            20,
+        );
+        assert!(!got.iter().any(|k| k == "15-year"), "{got:?}");
+        assert!(got.iter().any(|k| k == "10-point plan"), "{got:?}");
+        for (word, measured) in [
+            ("15-year", true),
+            ("two-day", true),
+            ("2.5-metre", true),
+            ("one-off", false),
+            ("3-2", false),
+            ("g-7", false),
+            ("two-thirds", false),
+        ] {
+            assert_eq!(is_measured(word), measured, "{word}");
+        }
         // no phrase starts or ends on an adverb
         let got = top(
             "Cases rose sharply. Cases rose sharply again, and cases fell sharply later. \
