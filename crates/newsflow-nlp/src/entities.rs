@@ -355,6 +355,23 @@ const CLUB_FIRST_WORDS: &[&str] = &[
     "benfica",
 ];
 
+/// Last words that name a football club alone, as match reports write
+/// "United" for Manchester United or "Villa" for Aston Villa once the
+/// article has named it whole.
+const CLUB_LAST_WORDS: &[&str] = &[
+    "united",
+    "city",
+    "rovers",
+    "athletic",
+    "albion",
+    "wanderers",
+    "county",
+    "villa",
+    "forest",
+    "rangers",
+    "hotspur",
+];
+
 /// Whether the organisation `words` (lower-cased) is what its first word
 /// alone means.
 fn full_form_of_first_word(words: &[String]) -> bool {
@@ -375,6 +392,7 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
     let mut by_word: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     let mut by_initials: HashMap<(usize, String), Vec<usize>> = HashMap::new();
     let mut by_first: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_club_last: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     for (j, g) in groups.iter().enumerate() {
         match TYPES[g.kind] {
             "PER" => {
@@ -395,6 +413,14 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                         .entry((g.kind, g.words[0].as_str()))
                         .or_default()
                         .push(j);
+                    if let Some(last) = g.words.last() {
+                        if CLUB_LAST_WORDS.contains(&last.as_str()) {
+                            by_club_last
+                                .entry((g.kind, last.as_str()))
+                                .or_default()
+                                .push(j);
+                        }
+                    }
                 }
             }
             _ => {}
@@ -420,15 +446,20 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     // The one name that starts with the word, and only if
                     // it is what the word alone means ("Reliance" with
                     // Reliance Energy and Reliance Industries is either).
-                    match by_first.get(&(short.kind, short.words[0].as_str())) {
+                    // Else the one club whose name ends with it ("United"
+                    // with Manchester United, not with Dundee United too).
+                    let word = short.words[0].as_str();
+                    merged_into[i] = match by_first.get(&(short.kind, word)) {
                         Some(names) if names.len() == 1 => {
-                            if full_form_of_first_word(&groups[names[0]].words) {
-                                merged_into[i] = Some(names[0]);
-                            }
-                            continue;
+                            full_form_of_first_word(&groups[names[0]].words).then_some(names[0])
                         }
-                        _ => continue,
-                    }
+                        Some(_) => None,
+                        None => match by_club_last.get(&(short.kind, word)) {
+                            Some(clubs) if clubs.len() == 1 => Some(clubs[0]),
+                            _ => None,
+                        },
+                    };
+                    continue;
                 }
                 by_abbreviation
             }
@@ -629,6 +660,19 @@ mod tests {
             ["Lucent Technologies"]
         );
         assert_eq!(canonicals(&["Real", "Real Madrid"]), ["Real Madrid"]);
+        // and a club by its last word, when one club of the article ends on it
+        assert_eq!(
+            canonicals(&["United", "Manchester United", "City", "Manchester City"]),
+            ["Manchester United", "Manchester City"]
+        );
+        assert_eq!(
+            canonicals(&["Manchester United", "Dundee United", "United"]),
+            ["Manchester United", "Dundee United", "United"]
+        );
+        assert_eq!(
+            canonicals(&["Nottingham", "Nottingham Forest", "Forest"]),
+            ["Nottingham", "Nottingham Forest"]
+        );
         // A part or a product of the first word's organisation is not it.
         assert_eq!(canonicals(&["BBC", "BBC News"]), ["BBC", "BBC News"]);
         assert_eq!(
