@@ -1451,8 +1451,8 @@ pub fn keywords(
     // after it, is a verb wherever it stands ("triggering a tsunami
     // warning", "after stabbing his neighbour", "spilling 5,000 tonnes"),
     // unless an article or a possessive makes it a noun ("the bombing the
-    // army denied"). "This" and "it" open no object here: "heavy fighting
-    // this week".
+    // army denied"). "This", "these", "those" and "it" open no object
+    // here: "heavy fighting this week".
     let participle_with_object = |chunk: &[Option<(u32, &str)>], p: usize| {
         let Some(id) = word_at(chunk, p) else {
             return false;
