@@ -254,6 +254,7 @@ impl Tagger {
                 &about_sport,
                 &mut spans,
             );
+            towns::counties_after_towns_are_places(&view.words, &mut spans);
             lists::places_in_lists_of_places(&view.words, &labels, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);

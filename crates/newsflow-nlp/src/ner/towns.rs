@@ -108,6 +108,53 @@ pub(super) fn towns_outside_sport_are_places(
     }
 }
 
+/// British counties whose names do not end in "-shire", which CoNLL's
+/// cricket pages name as clubs ("Kent", "Surrey", "Essex").
+const COUNTIES: &[&str] = &[
+    "Cornwall",
+    "Cumbria",
+    "Devon",
+    "Dorset",
+    "Durham",
+    "Essex",
+    "Kent",
+    "Merseyside",
+    "Middlesex",
+    "Norfolk",
+    "Northumberland",
+    "Rutland",
+    "Somerset",
+    "Suffolk",
+    "Surrey",
+    "Sussex",
+];
+
+/// A county the tagger typed an organisation (a cricket club, in CoNLL's
+/// sports pages) is a place right after a town and a comma, as news
+/// writes where a town lies: "Luton, Bedfordshire", "Chatham, Kent",
+/// "Guildford, Surrey" (9 of BBC's training articles). Only where a sign
+/// or the sentence's end
+/// follows: "at Grace Road, Leicestershire extended their first innings"
+/// is the club, and "Kent Cricket" or a list of clubs goes on.
+pub(super) fn counties_after_towns_are_places(words: &[&str], spans: &mut [TokenSpan]) {
+    for i in 1..spans.len() {
+        let s = spans[i];
+        let county = |w: &str| (w.len() > 5 && w.ends_with("shire")) || COUNTIES.contains(&w);
+        if s.kind == ORG
+            && s.end - s.start == 1
+            && spans[i - 1].kind == LOC
+            && spans[i - 1].end + 1 == s.start
+            && words[s.start - 1] == ","
+            && county(words[s.start])
+            && words
+                .get(s.end)
+                .is_none_or(|w| matches!(*w, "," | "." | ";" | ":" | ")"))
+        {
+            spans[i].kind = LOC;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +205,56 @@ mod tests {
             retyped("he went to Liverpool today", true),
             [span(ORG, 3, 4)]
         );
+    }
+
+    #[test]
+    fn a_county_after_a_town_is_a_place() {
+        let county = |sentence: &str, spans: Vec<TokenSpan>| {
+            crate::ner::tests::joined_by(
+                |words, spans: &mut Vec<TokenSpan>| counties_after_towns_are_places(words, spans),
+                sentence,
+                spans,
+            )
+        };
+        assert_eq!(
+            county(
+                "a man from Guildford , Surrey , admitted",
+                vec![span(LOC, 3, 4), span(ORG, 5, 6)]
+            ),
+            [span(LOC, 3, 4), span(LOC, 5, 6)]
+        );
+        assert_eq!(
+            county(
+                "born in Luton , Bedfordshire .",
+                vec![span(LOC, 2, 3), span(ORG, 4, 5)]
+            ),
+            [span(LOC, 2, 3), span(LOC, 4, 5)]
+        );
+        // not without a town before it, nor where a list of clubs goes on
+        for (sentence, spans) in [
+            (
+                "Surrey , Kent and Essex won",
+                vec![span(ORG, 0, 1), span(ORG, 2, 3)],
+            ),
+            (
+                "Leeds , Kent Spitfires won",
+                vec![span(LOC, 0, 1), span(ORG, 2, 4)],
+            ),
+            (
+                "Leeds , Kent Cricket",
+                vec![span(LOC, 0, 1), span(ORG, 2, 3)],
+            ),
+            (
+                "at Grace Road , Leicestershire extended their first innings",
+                vec![span(LOC, 1, 3), span(ORG, 4, 5)],
+            ),
+        ] {
+            assert_eq!(county(sentence, spans.clone()), spans, "{sentence}");
+        }
+        let names = crate::ner::tests::names_in(
+            "James Whitmore , 54 , of Guildford , Surrey , admitted 14 counts of fraud .",
+        );
+        assert!(names.contains(&("Surrey".to_string(), LOC)), "{names:?}");
     }
 
     #[test]
