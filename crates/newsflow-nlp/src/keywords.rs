@@ -443,34 +443,41 @@ fn is_age(lower: &str) -> bool {
 /// strike", "a two-day visit" (a figure before any unit; a number in words
 /// before a stretch of time).
 fn is_measured(lower: &str) -> bool {
-    let Some((count, unit)) = lower.split_once('-') else {
+    // most words are neither: told apart by their first byte or their
+    // ending before anything is searched, as this runs for every word
+    if lower.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let Some((count, unit)) = lower.split_once('-') else {
+            return false;
+        };
+        return count.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && !unit.is_empty()
+            && unit.bytes().all(|b| b.is_ascii_lowercase());
+    }
+    let Some(count) = ["-year", "-month", "-week", "-day", "-hour", "-minute"]
+        .iter()
+        .find_map(|unit| lower.strip_suffix(unit))
+    else {
         return false;
     };
-    let unit_word = !unit.is_empty() && unit.bytes().all(|b| b.is_ascii_lowercase());
-    let figure = !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let time = matches!(unit, "year" | "month" | "week" | "day" | "hour" | "minute");
-    unit_word
-        && (figure
-            || (time
-                && matches!(
-                    count,
-                    "one"
-                        | "two"
-                        | "three"
-                        | "four"
-                        | "five"
-                        | "six"
-                        | "seven"
-                        | "eight"
-                        | "nine"
-                        | "ten"
-                        | "twelve"
-                        | "twenty"
-                        | "thirty"
-                        | "forty"
-                        | "fifty"
-                        | "hundred"
-                )))
+    matches!(
+        count,
+        "one"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "twelve"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "hundred"
+    )
 }
 
 /// Whether a word is a year or a decade: "1997", "1990s", "70s".
