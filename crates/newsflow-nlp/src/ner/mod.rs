@@ -589,15 +589,19 @@ const COMPANY_ENDINGS: &[&str] = &[
     "technologies",
 ];
 
+/// Whether a word, in any case and with a full stop or not, is one of
+/// [`COMPANY_ENDINGS`].
+fn is_company_ending(word: &str) -> bool {
+    with_lower(word, |w| COMPANY_ENDINGS.contains(&w.trim_end_matches('.')))
+}
+
 /// A person, a place or a MISC name of two words or more that ends on a
 /// company's ending is the company ("Berkeley Homes" had been a place).
 fn companies_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if (s.kind == PER || s.kind == MISC || s.kind == LOC)
             && s.end - s.start > 1
-            && with_lower(words[s.end - 1], |w| {
-                COMPANY_ENDINGS.contains(&w.trim_end_matches('.'))
-            })
+            && is_company_ending(words[s.end - 1])
         {
             s.kind = ORG;
         }

@@ -5,23 +5,8 @@
 //! holds half the name.
 
 use super::tags::TokenSpan;
-use super::{capitalised, is_org_head, listed_and::names_whole, LOC, ORG, PER};
+use super::{capitalised, is_company_ending, is_org_head, listed_and::names_whole, LOC, ORG, PER};
 use crate::gazetteer::{Gazetteer, LazyLabels};
-
-/// Last words of a second organisation after the "and" ("United Bank of
-/// Africa and Standard Trust Bank", "Ministry of Finance and Nomura
-/// Securities"), besides the head words.
-const OWN_ENDINGS: &[&str] = &[
-    "airlines",
-    "corp",
-    "corporation",
-    "group",
-    "holdings",
-    "inc",
-    "ltd",
-    "plc",
-    "securities",
-];
 
 /// An organisation span with a head word and "of" or "for" inside it,
 /// followed by "and" and a capitalised run, takes the run in: the
@@ -90,10 +75,13 @@ fn takes(
     silver: &Gazetteer,
 ) -> bool {
     let part = &words[run.clone()];
+    // a second organisation after the "and": a head word in it, or a
+    // company's ending ("United Bank of Africa and Standard Trust Bank",
+    // "Ministry of Finance and Nomura Securities", "… and Tata Group")
+    let last = part[part.len() - 1];
     let own_ending = part.iter().any(|w| is_org_head(w))
-        || super::with_lower(part[part.len() - 1], |w| {
-            OWN_ENDINGS.contains(&w.trim_end_matches('.'))
-        });
+        || is_company_ending(last)
+        || super::with_lower(last, |w| w.trim_end_matches('.') == "group");
     let goes_on = words
         .get(run.end)
         .is_some_and(|w| matches!(*w, "of" | "for" | "'s"));
@@ -172,6 +160,14 @@ mod tests {
             ),
             (
                 "the Ministry of Finance and Nomura Securities said",
+                vec![span(ORG, 1, 4), span(ORG, 5, 7)],
+            ),
+            (
+                "the Ministry of Health and Acme Pharmaceuticals said",
+                vec![span(ORG, 1, 4), span(ORG, 5, 7)],
+            ),
+            (
+                "the Bank of Ireland and Tata Group said",
                 vec![span(ORG, 1, 4), span(ORG, 5, 7)],
             ),
             (

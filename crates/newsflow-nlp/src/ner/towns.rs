@@ -133,13 +133,13 @@ const COUNTIES: &[&str] = &[
 /// sports pages) is a place right after a town and a comma, as news
 /// writes where a town lies: "Luton, Bedfordshire", "Chatham, Kent",
 /// "Guildford, Surrey" (9 of BBC's training articles). Only where a sign
-/// or the sentence's end
-/// follows: "at Grace Road, Leicestershire extended their first innings"
-/// is the club, and "Kent Cricket" or a list of clubs goes on.
+/// or the sentence's end follows: "at Grace Road, Leicestershire extended
+/// their first innings" is the club, and "Kent Cricket" or a list of
+/// clubs goes on.
 pub(super) fn counties_after_towns_are_places(words: &[&str], spans: &mut [TokenSpan]) {
+    let county = |w: &str| (w.len() > 5 && w.ends_with("shire")) || COUNTIES.contains(&w);
     for i in 1..spans.len() {
         let s = spans[i];
-        let county = |w: &str| (w.len() > 5 && w.ends_with("shire")) || COUNTIES.contains(&w);
         if s.kind == ORG
             && s.end - s.start == 1
             && spans[i - 1].kind == LOC
