@@ -8,6 +8,7 @@
 mod companies;
 pub mod eval;
 pub mod features;
+mod first_words;
 mod listed_and;
 mod lists;
 mod local_scores;
@@ -219,6 +220,7 @@ impl Tagger {
         for ((view, sentence), mut spans) in views.iter().zip(sentences).zip(tagged) {
             let labels = LazyLabels::new(&self.lexicon.gazetteer, &view.words);
             apply_head_words(&view.words, &labels, &mut spans);
+            first_words::names_take_their_first_word(&view.words, &mut spans);
             join_of_names(&view.words, &mut spans);
             of_and::join_of_names_over_and(
                 &view.words,
@@ -269,6 +271,7 @@ impl Tagger {
             }
             storms_are_named_events(&view.words, &mut spans);
             names_take_their_numeral(&view.words, &mut spans);
+            eras_are_misc(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
             for mut s in spans {
@@ -743,6 +746,28 @@ fn names_take_their_numeral(words: &[&str], spans: &mut [tags::TokenSpan]) {
     }
 }
 
+/// An era's mark after a year or a century, or before a year, is a MISC
+/// name, as CoNLL-2003 labels "BC" of "1991-1786 BC" (its one era mark
+/// after a year): the tagger made an organisation of "AD" ("the second
+/// century AD").
+fn eras_are_misc(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    let figure = |w: &&str| w.starts_with(|c: char| c.is_ascii_digit());
+    for s in spans.iter_mut() {
+        if s.kind != MISC
+            && s.end == s.start + 1
+            && matches!(words[s.start], "AD" | "A.D." | "BC" | "B.C." | "BCE" | "CE")
+            && (s
+                .start
+                .checked_sub(1)
+                .and_then(|p| words.get(p))
+                .is_some_and(|w| figure(w) || matches!(*w, "century" | "centuries" | "millennium"))
+                || words.get(s.end).is_some_and(figure))
+        {
+            s.kind = MISC;
+        }
+    }
+}
+
 /// Lower-case nouns for a kind of place, which name the place after "of":
 /// "the town of Khan Younis", "the island of Java". In CoNLL-2003's
 /// `eng.train` and `eng.testa` a capitalised word right after one of them
@@ -1151,6 +1176,7 @@ const OF_HEADS: &[&str] = &[
     "academy",
     "bank",
     "board",
+    "campaign",
     "centre",
     "center",
     "college",
@@ -1869,6 +1895,33 @@ mod tests {
                 span(LOC, 5, 6),
                 span(ORG, 9, 10),
                 span(MISC, 11, 13)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_era_s_mark_is_a_misc_name() {
+        let words = [
+            "the", "second", "century", "AD", ",", "500", "BC", "and", "AD", "79", "in", "Kelowna",
+            ",", "BC",
+        ];
+        let mut spans = vec![
+            span(ORG, 3, 4),
+            span(MISC, 6, 7),
+            span(ORG, 8, 9),
+            span(LOC, 11, 12),
+            span(LOC, 13, 14),
+        ];
+        eras_are_misc(&words, &mut spans);
+        // British Columbia after its town stays a place
+        assert_eq!(
+            spans,
+            [
+                span(MISC, 3, 4),
+                span(MISC, 6, 7),
+                span(MISC, 8, 9),
+                span(LOC, 11, 12),
+                span(LOC, 13, 14)
             ]
         );
     }
