@@ -900,7 +900,7 @@ fn storms_are_named_events(words: &[&str], spans: &mut [tags::TokenSpan]) {
 /// Whether a word names a kind of storm before the storm's name: "Storm"
 /// capitalised only ("protesters storm Parliament"), "hurricane",
 /// "typhoon" and "cyclone" in any case, and their plurals.
-fn is_storm_word(word: &str) -> bool {
+pub(crate) fn is_storm_word(word: &str) -> bool {
     word == "Storm"
         // most words are told apart by their length alone
         || ((7..=10).contains(&word.len())
