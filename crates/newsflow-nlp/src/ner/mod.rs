@@ -241,6 +241,7 @@ impl Tagger {
             companies_by_their_last_word(&view.words, &mut spans);
             places_after_a_place_word(&view.words, &labels, &mut spans);
             places_named_by_their_kind(&view.words, &mut spans);
+            places_before_their_kind(&view.words, &mut spans);
             party_members_are_no_person(&view.words, &mut spans);
             suffixes::people_take_their_suffix(&view.words, &mut spans);
             titles_are_no_part_of_a_name(&view.words, &mut spans);
@@ -801,6 +802,41 @@ fn places_named_by_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
             && s.start >= 2
             && words[s.start - 1] == "of"
             && KINDS_OF_PLACES.contains(&words[s.start - 2])
+        {
+            s.kind = LOC;
+        }
+    }
+}
+
+/// Lower-case nouns for a kind of land or water, which a place's name
+/// comes right before: "the Noto peninsula", "the Kunar river". In
+/// CoNLL-2003's `eng.train` and `eng.testa` a capitalised word right before
+/// one is a place 18 times of 25, and otherwise a MISC word that describes
+/// ("Arctic island", "Irish coast"), never a person or an organisation.
+const KINDS_OF_LAND: &[&str] = &[
+    "archipelago",
+    "basin",
+    "coast",
+    "delta",
+    "desert",
+    "island",
+    "islands",
+    "lake",
+    "mountains",
+    "peninsula",
+    "plateau",
+    "river",
+    "strait",
+    "valley",
+];
+
+/// A person's or an organisation's name right before a kind of land or
+/// water is that place: the tagger made a person of "Noto" ("the Noto
+/// peninsula") and an organisation of "Reykjanes". A MISC name stays.
+fn places_before_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    for s in spans.iter_mut() {
+        if matches!(s.kind, PER | ORG)
+            && words.get(s.end).is_some_and(|w| KINDS_OF_LAND.contains(w))
         {
             s.kind = LOC;
         }
@@ -1897,6 +1933,45 @@ mod tests {
                 span(MISC, 11, 13)
             ]
         );
+    }
+
+    #[test]
+    fn a_name_before_a_kind_of_land_is_a_place() {
+        let words = [
+            "the",
+            "Noto",
+            "peninsula",
+            ",",
+            "the",
+            "Reykjanes",
+            "peninsula",
+            ",",
+            "the",
+            "Arctic",
+            "island",
+            "and",
+            "John",
+            "Smith",
+            "said",
+        ];
+        let mut spans = vec![
+            span(PER, 1, 2),
+            span(ORG, 5, 6),
+            span(MISC, 9, 10),
+            span(PER, 12, 14),
+        ];
+        places_before_their_kind(&words, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                span(LOC, 1, 2),
+                span(LOC, 5, 6),
+                span(MISC, 9, 10),
+                span(PER, 12, 14)
+            ]
+        );
+        let names = names_in("A magnitude 7.5 earthquake struck the Noto peninsula on Monday .");
+        assert!(names.contains(&("Noto".to_string(), LOC)), "{names:?}");
     }
 
     #[test]
