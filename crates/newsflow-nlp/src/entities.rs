@@ -393,6 +393,7 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
     let mut by_initials: HashMap<(usize, String), Vec<usize>> = HashMap::new();
     let mut by_first: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     let mut by_club_last: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_head: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     for (j, g) in groups.iter().enumerate() {
         match TYPES[g.kind] {
             "PER" => {
@@ -421,6 +422,20 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                                 .push(j);
                         }
                     }
+                    // an organisation's head word, first or last ("Bank of
+                    // England", "Hampshire County Council")
+                    let first = g.words[0].as_str();
+                    let last = g.words[g.words.len() - 1].as_str();
+                    let heads = if first == last {
+                        &[first][..]
+                    } else {
+                        &[first, last][..]
+                    };
+                    for &head in heads {
+                        if crate::ner::is_org_head(head) {
+                            by_head.entry((g.kind, head)).or_default().push(j);
+                        }
+                    }
                 }
             }
             _ => {}
@@ -447,18 +462,24 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     // it is what the word alone means ("Reliance" with
                     // Reliance Energy and Reliance Industries is either).
                     // Else the one club whose name ends with it ("United"
-                    // with Manchester United, not with Dundee United too).
+                    // with Manchester United, not with Dundee United too),
+                    // or the one organisation whose head word it is ("the
+                    // Bank" with the Bank of England, "University" with the
+                    // University of Edinburgh, "the Council" with Hampshire
+                    // County Council).
                     let word = short.words[0].as_str();
+                    let only = |list: Option<&Vec<usize>>| match list {
+                        Some(names) if names.len() == 1 => Some(names[0]),
+                        _ => None,
+                    };
                     merged_into[i] = match by_first.get(&(short.kind, word)) {
                         Some(names) if names.len() == 1 => {
                             full_form_of_first_word(&groups[names[0]].words).then_some(names[0])
                         }
                         Some(_) => None,
-                        None => match by_club_last.get(&(short.kind, word)) {
-                            Some(clubs) if clubs.len() == 1 => Some(clubs[0]),
-                            _ => None,
-                        },
-                    };
+                        None => only(by_club_last.get(&(short.kind, word))),
+                    }
+                    .or_else(|| only(by_head.get(&(short.kind, word))));
                     continue;
                 }
                 by_abbreviation
@@ -672,6 +693,21 @@ mod tests {
         assert_eq!(
             canonicals(&["Nottingham", "Nottingham Forest", "Forest"]),
             ["Nottingham", "Nottingham Forest"]
+        );
+        // and an organisation by its head word, first or last, when one
+        // organisation of the article has it
+        assert_eq!(
+            canonicals(&[
+                "Bank",
+                "Bank of England",
+                "Council",
+                "Hampshire County Council"
+            ]),
+            ["Bank of England", "Hampshire County Council"]
+        );
+        assert_eq!(
+            canonicals(&["Security Council", "Council", "Hampshire County Council"]),
+            ["Security Council", "Council", "Hampshire County Council"]
         );
         // A part or a product of the first word's organisation is not it.
         assert_eq!(canonicals(&["BBC", "BBC News"]), ["BBC", "BBC News"]);

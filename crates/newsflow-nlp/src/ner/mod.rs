@@ -1290,7 +1290,7 @@ fn head_left_out(words: &[&str], spans: &[tags::TokenSpan], i: usize) -> bool {
 
 /// Whether a word, in any case, is an organisation's head word:
 /// "Commission", "Institute", "Bank", "Court"…
-fn is_org_head(word: &str) -> bool {
+pub(crate) fn is_org_head(word: &str) -> bool {
     with_lower(word, |w| ORG_HEADS.contains(&w) || OF_HEADS.contains(&w))
 }
 
