@@ -1743,9 +1743,28 @@ pub fn keywords(
                     || after_who
                     || is_clause_verb[at]
                     || takes_object[at]
-                    || (len > 1 && participle[*id as usize] && {
-                        let previous = key[len - 2] as usize;
-                        no_end[previous] || plural[previous]
+                    || (participle[*id as usize] && {
+                        if len > 1 {
+                            let previous = key[len - 2] as usize;
+                            no_end[previous] || plural[previous]
+                        } else {
+                            // alone, after a plural noun (no verb in -s)
+                            // and before a small word ("households earning
+                            // less than £25,000"; not "a profits warning.",
+                            // "takes steering wheel", "issues warning to")
+                            matches!(
+                                start.checked_sub(1).map(|p| chunk[p]),
+                                Some(Some((p, _))) if plural[p as usize]
+                                    && class[p as usize].is_none()
+                                    && !is_verb_s_form(words[p as usize])
+                                    && !headline_verbs.contains(&(at - 1))
+                            ) && matches!(
+                                chunk.get(start + 1),
+                                Some(Some((n, _))) if stop[*n as usize]
+                                    || preposition[*n as usize]
+                                    || quantifier[*n as usize]
+                            )
+                        }
                     });
                 let divided = len > 1 && divides[*id as usize];
                 // nor does a phrase hold a number in words ("million homes"
@@ -3078,6 +3097,14 @@ mod tests {
                 .any(|p| p.contains("destroying") || p.contains("injuring")),
             "{got:?}"
         );
+        // and alone after a plural noun, before a small word
+        let got = phrases(
+            "University waives fees",
+            "Fees are waived for households earning less than £25,000. The firm \
+             issued a profits warning, and students protesting outside cheered.",
+        );
+        lacks(&got, &["earning", "protesting"]);
+        holds(&got, &["warning"]);
         // an article or a possessive before it makes it a noun, and "this"
         // opens no object
         let got = phrases(
