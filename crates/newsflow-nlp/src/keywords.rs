@@ -187,8 +187,20 @@ fn is_time_word(lower: &str) -> bool {
 /// "march" and "may" only where the article never writes them in lower
 /// case (`written_lower`), as a word ("a march through London").
 fn is_date_name(lower: &str, written_lower: bool) -> bool {
-    (crate::dates::month(lower).is_some() || crate::dates::weekday(lower).is_some())
-        && !(written_lower && matches!(lower, "march" | "mar" | "may"))
+    // a `match` on the lower-cased word, not `dates::month`, which
+    // lower-cases and tries abbreviations: this runs for every word, most
+    // of which their length rules out
+    if !(3..=9).contains(&lower.len()) {
+        return false;
+    }
+    match lower {
+        "march" | "mar" | "may" => !written_lower,
+        "january" | "jan" | "february" | "feb" | "april" | "apr" | "june" | "jun" | "july"
+        | "jul" | "august" | "aug" | "september" | "sep" | "sept" | "october" | "oct"
+        | "november" | "nov" | "december" | "dec" | "monday" | "tuesday" | "wednesday"
+        | "thursday" | "friday" | "saturday" | "sunday" => true,
+        _ => false,
+    }
 }
 
 /// Whether a lower-cased word is a number in words from eleven to
@@ -196,39 +208,44 @@ fn is_date_name(lower: &str, written_lower: bool) -> bool {
 /// table, from figures-heavy corpora, does not list (it has one to ten,
 /// "hundred", "million").
 fn is_spelled_number(lower: &str) -> bool {
-    // most words are told apart by their first letter and length alone
-    lower.len() >= 3
-        && matches!(lower.as_bytes()[0], b'e' | b'f' | b'n' | b's' | b't')
-        && lower.split('-').all(|part| {
-            matches!(
-                part,
-                "one"
-                    | "two"
-                    | "three"
-                    | "four"
-                    | "five"
-                    | "six"
-                    | "seven"
-                    | "eight"
-                    | "nine"
-                    | "eleven"
-                    | "twelve"
-                    | "thirteen"
-                    | "fourteen"
-                    | "fifteen"
-                    | "sixteen"
-                    | "seventeen"
-                    | "eighteen"
-                    | "nineteen"
-                    | "twenty"
-                    | "thirty"
-                    | "forty"
-                    | "fifty"
-                    | "sixty"
-                    | "seventy"
-                    | "eighty"
-                    | "ninety"
-            )
+    let tens_or_teens = |w: &str| {
+        matches!(
+            w,
+            "eleven"
+                | "twelve"
+                | "thirteen"
+                | "fourteen"
+                | "fifteen"
+                | "sixteen"
+                | "seventeen"
+                | "eighteen"
+                | "nineteen"
+                | "twenty"
+                | "thirty"
+                | "forty"
+                | "fifty"
+                | "sixty"
+                | "seventy"
+                | "eighty"
+                | "ninety"
+        )
+    };
+    // most words are told apart by their length and first letter alone,
+    // before any search for a hyphen ("forty-five")
+    let bytes = lower.as_bytes();
+    if !(5..=13).contains(&bytes.len()) || !matches!(bytes[0], b'e' | b'f' | b'n' | b's' | b't') {
+        return false;
+    }
+    if bytes.len() <= 9 && tens_or_teens(lower) {
+        return true;
+    }
+    bytes.len() >= 8
+        && bytes.iter().position(|&b| b == b'-').is_some_and(|dash| {
+            tens_or_teens(&lower[..dash])
+                && matches!(
+                    &lower[dash + 1..],
+                    "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine"
+                )
         })
 }
 
@@ -388,15 +405,18 @@ fn is_adverb_form(lower: &str) -> bool {
 /// and listed. So are the irregular past forms the table's corpora saw
 /// too rarely ("Opposition leader sworn in", "rescue teams dug"), but for
 /// those that are also nouns or adjectives ("slew", "lit", "frozen"), and
-/// the irregular pasts the table lists as mostly verbs ("a tornado tore
-/// through the town").
-fn is_past_form(lower: &str) -> bool {
+/// the irregular pasts the table lists as possible verbs (`class`: "a
+/// tornado tore through the town").
+fn is_past_form(lower: &str, class: Option<WordClass>) -> bool {
     (lower.len() >= 5
         && lower.ends_with("ed")
         && !lower.ends_with("eed")
         && !matches!(lower, "hundred" | "hatred" | "kindred" | "moped"))
-        || is_unlisted_irregular_past(lower)
-        || is_past_of_mixed_use(lower)
+        || match class {
+            None => is_unlisted_irregular_past(lower),
+            Some(WordClass::MaybeVerb) => is_past_of_mixed_use(lower),
+            _ => false,
+        }
 }
 
 /// Whether a word the class table lists as a possible verb is an
@@ -1373,10 +1393,14 @@ pub fn keywords(
         .collect();
     // a month or a weekday, on which no phrase ends ("in March", "convenes
     // in March"), though one may start a phrase ("January sales")
+    // (news capitalises them: a word the article never capitalises inside
+    // a sentence, nor writes in capitals, is asked no further)
     let date_name: Vec<bool> = words
         .iter()
         .zip(&stats)
-        .map(|(w, stats)| is_date_name(w, stats.lower))
+        .map(|(w, stats)| {
+            (stats.upper > 0.0 || stats.acronym > 0.0) && is_date_name(w, stats.lower)
+        })
         .collect();
     let time_word: Vec<bool> = words.iter().map(|w| is_time_word(w)).collect();
     let compass: Vec<bool> = words.iter().map(|w| is_compass_point(w)).collect();
@@ -1397,18 +1421,18 @@ pub fn keywords(
             if is_age(w) {
                 return Some(WordClass::Adjective);
             }
-            if is_spelled_number(w) {
-                return Some(WordClass::Number);
-            }
             class_in_phrase(w)
                 .filter(|_| !crate::ner::is_kind_acronym(w))
                 .or_else(|| is_adverb_form(w).then_some(WordClass::Adverb))
+                .or_else(|| is_spelled_number(w).then_some(WordClass::Number))
         })
         .collect();
     let past_form: Vec<bool> = words
         .iter()
         .zip(&class)
-        .map(|(w, class)| matches!(class, None | Some(WordClass::MaybeVerb)) && is_past_form(w))
+        .map(|(w, class)| {
+            matches!(class, None | Some(WordClass::MaybeVerb)) && is_past_form(w, *class)
+        })
         .collect();
     // a number in words ("six", "million"), not a team's age limit that
     // the table counts as one ("under-21 championship")
@@ -1697,7 +1721,6 @@ pub fn keywords(
                 // energy needs.")
                 let verb_of_subject = || {
                     let word = words[*id as usize];
-                    let s_form = is_verb_s_form(word);
                     let before = |back: usize| {
                         (start + len)
                             .checked_sub(back)
@@ -1705,33 +1728,33 @@ pub fn keywords(
                             .copied()
                             .flatten()
                     };
-                    // the pronoun, over one adverb ("it also suggests")
+                    // the pronoun, over one adverb ("it also suggests");
+                    // the word's form, a look-up, asked last
                     let pronoun = match before(2) {
                         Some((p, _)) if class[p as usize] == Some(WordClass::Adverb) => before(3),
                         other => other,
                     }
                     .map(|(_, surface)| surface);
-                    let agrees = match pronoun {
-                        Some("he" | "she" | "it" | "He" | "She" | "It") => s_form,
-                        Some("they" | "we" | "They" | "We") => !s_form,
-                        _ => false,
-                    };
-                    match before(2) {
-                        _ if agrees => true,
-                        Some((p, _)) => {
-                            let p = p as usize;
-                            s_form
-                                && mostly_verb[*id as usize]
-                                && class[p].is_none()
-                                && !stop[p]
-                                && !plural[p]
-                                && match chunk.get(start + len) {
-                                    None | Some(None) => word != "needs",
-                                    Some(Some((_, next))) => *next == "to",
-                                }
+                    match pronoun {
+                        Some("he" | "she" | "it" | "He" | "She" | "It") => {
+                            return is_verb_s_form(word);
                         }
-                        _ => false,
+                        Some("they" | "we" | "They" | "We") => return !is_verb_s_form(word),
+                        _ => {}
                     }
+                    let Some((p, _)) = before(2) else {
+                        return false;
+                    };
+                    let p = p as usize;
+                    mostly_verb[*id as usize]
+                        && class[p].is_none()
+                        && !stop[p]
+                        && !plural[p]
+                        && match chunk.get(start + len) {
+                            None | Some(None) => word != "needs",
+                            Some(Some((_, next))) => *next == "to",
+                        }
+                        && is_verb_s_form(word)
                 };
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => !headline_modifiers.contains(&at),

@@ -60,15 +60,19 @@ pub(super) fn names_take_their_first_word(words: &[&str], spans: &mut Vec<TokenS
             i += 1;
             continue;
         };
+        // the link word first: it is rarer than a name
+        if !matches!(words[link - 1], "for" | "of")
+            || !matches!(s.kind, ORG | LOC)
+            || !is_capitalised_word(words[head])
+            || !is_org_head(words[head])
+        {
+            i += 1;
+            continue;
+        }
         let head_alone = spans
             .iter()
             .position(|h| h.start == head && h.end == head + 1 && h.kind != PER);
-        if !matches!(s.kind, ORG | LOC)
-            || !matches!(words[link - 1], "for" | "of")
-            || !is_capitalised_word(words[head])
-            || !is_org_head(words[head])
-            || !(head_alone.is_some() || untagged(spans, head))
-        {
+        if head_alone.is_none() && !untagged(spans, head) {
             i += 1;
             continue;
         }
@@ -87,9 +91,28 @@ pub(super) fn names_take_their_first_word(words: &[&str], spans: &mut Vec<TokenS
 /// creed ("The Socialist CFDT union", "The Islamist Hamas movement", the
 /// one case of the 40 where CoNLL-2003 keeps such a word out).
 fn describes(word: &str) -> bool {
-    crate::dates::month(word).is_some()
-        || crate::dates::weekday(word).is_some()
-        || word.ends_with("ist")
+    matches!(
+        word,
+        "January"
+            | "February"
+            | "March"
+            | "April"
+            | "May"
+            | "June"
+            | "July"
+            | "August"
+            | "September"
+            | "October"
+            | "November"
+            | "December"
+            | "Monday"
+            | "Tuesday"
+            | "Wednesday"
+            | "Thursday"
+            | "Friday"
+            | "Saturday"
+            | "Sunday"
+    ) || word.ends_with("ist")
 }
 
 /// Whether a word is written as a sentence's first word is: a capital,
