@@ -80,6 +80,11 @@ pub(crate) fn weekday(word: &str) -> Option<Weekday> {
 }
 
 fn day(word: &str) -> Option<u32> {
+    // most words start with a letter: told apart before any parse, as this
+    // runs for each word
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let digits = word.trim_end_matches(|c: char| c.is_alphabetic());
     let d: u32 = digits.parse().ok()?;
     (1..=31).contains(&d).then_some(d)
