@@ -250,6 +250,7 @@ impl Tagger {
             initialled_names_are_people(&view.words, &mut spans);
             team_sheets_name_people(&view.words, &labels, &mut spans);
             honorifics_make_people(&view.words, &mut spans);
+            peers_are_people(&view.words, &mut spans);
             towns::towns_outside_sport_are_places(
                 &view.words,
                 &labels,
@@ -1206,6 +1207,42 @@ fn honorifics_make_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
     }
 }
 
+/// A name that opens on a peer's or a knight's title ("Lord Hodge", "Lady
+/// Hale", "Baroness Thatcher") is a person: the tagger made a place of
+/// "Lord Hodge", the title being what CoNLL-2003's cricket pages name a
+/// ground by ("Lord's", one word, which stays). Not an office that opens
+/// on one ("Lord Chancellor", "Lord Mayor").
+fn peers_are_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    for s in spans.iter_mut() {
+        if s.kind != PER
+            && s.end - s.start >= 2
+            && matches!(
+                words[s.start],
+                "Lord" | "Lady" | "Baroness" | "Baron" | "Dame" | "Sir"
+            )
+            && !matches!(
+                words[s.start + 1],
+                "Chancellor"
+                    | "Mayor"
+                    | "Justice"
+                    | "Chief"
+                    | "Provost"
+                    | "Lieutenant"
+                    | "Advocate"
+                    | "President"
+                    | "Speaker"
+                    | "Privy"
+                    | "Protector"
+                    | "Chamberlain"
+                    | "High"
+            )
+            && capitalised(words[s.start + 1])
+        {
+            s.kind = PER;
+        }
+    }
+}
+
 /// Last words of an organisation that "of" or "for" may continue: "Bank
 /// of England", "California Institute of Technology".
 const OF_HEADS: &[&str] = &[
@@ -1932,6 +1969,45 @@ mod tests {
                 span(ORG, 9, 10),
                 span(MISC, 11, 13)
             ]
+        );
+    }
+
+    #[test]
+    fn a_peer_is_a_person() {
+        let words = [
+            "Lord",
+            "Hodge",
+            "and",
+            "Lady",
+            "Hale",
+            "met",
+            "the",
+            "Lord",
+            "Chancellor",
+            "at",
+            "Lord",
+            "'s",
+        ];
+        let mut spans = vec![
+            span(LOC, 0, 2),
+            span(PER, 3, 5),
+            span(ORG, 7, 9),
+            span(LOC, 10, 11),
+        ];
+        peers_are_people(&words, &mut spans);
+        assert_eq!(
+            spans,
+            [
+                span(PER, 0, 2),
+                span(PER, 3, 5),
+                span(ORG, 7, 9),
+                span(LOC, 10, 11)
+            ]
+        );
+        let names = names_in("Lord Hodge , the court 's deputy president , said so .");
+        assert!(
+            names.contains(&("Lord Hodge".to_string(), PER)),
+            "{names:?}"
         );
     }
 

@@ -68,7 +68,8 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// place's preposition or in a list beside a place ("Paris, Lille, Lyon
 /// and Toulouse"), when the curated gazetteer knows the word as a place
 /// and the silver lists know it only as a place (not "Halifax", a bank,
-/// or "Toyota"). Elsewhere it is left: a company named like a town is an
+/// or "Toyota"), or when it is a county ("in Lancashire and West
+/// Yorkshire", which the lists know as a cricket club too). Elsewhere it is left: a company named like a town is an
 /// organisation where it "said" or "owns" ("Suez", "Orange", "Magna").
 /// `places_after_a_place_word` does the same in every article, sport
 /// too, after "in", "near" or "outside" only where the name ends its
@@ -95,13 +96,15 @@ pub(super) fn towns_outside_sport_are_places(
             .get(i + 1)
             .is_some_and(|n| n.kind == LOC && joins(&words[s.end..n.start]));
         let listed = place_before || place_after;
-        if !(after_preposition || listed)
-            || !names_a_place(&curated.get()[s.start..s.end])
-            || !names_one(&silver.labels(&words[s.start..s.end], false), |kinds| {
-                kinds == "LOC"
-            })
-            || about_sport()
-        {
+        // a county is one whatever the lists say of its cricket club
+        let known_place = || {
+            is_county(words[s.start])
+                || (names_a_place(&curated.get()[s.start..s.end])
+                    && names_one(&silver.labels(&words[s.start..s.end], false), |kinds| {
+                        kinds == "LOC"
+                    }))
+        };
+        if !(after_preposition || listed) || !known_place() || about_sport() {
             continue;
         }
         spans[i].kind = LOC;
@@ -129,6 +132,12 @@ const COUNTIES: &[&str] = &[
     "Sussex",
 ];
 
+/// Whether a word is a British county's name: in "-shire", or one of
+/// [`COUNTIES`].
+fn is_county(word: &str) -> bool {
+    (word.len() > 5 && word.ends_with("shire")) || COUNTIES.contains(&word)
+}
+
 /// A county the tagger typed an organisation (a cricket club, in CoNLL's
 /// sports pages) is a place right after a town and a comma, as news
 /// writes where a town lies: "Luton, Bedfordshire", "Chatham, Kent",
@@ -137,7 +146,6 @@ const COUNTIES: &[&str] = &[
 /// their first innings" is the club, and "Kent Cricket" or a list of
 /// clubs goes on.
 pub(super) fn counties_after_towns_are_places(words: &[&str], spans: &mut [TokenSpan]) {
-    let county = |w: &str| (w.len() > 5 && w.ends_with("shire")) || COUNTIES.contains(&w);
     for i in 1..spans.len() {
         let s = spans[i];
         if s.kind == ORG
@@ -145,7 +153,7 @@ pub(super) fn counties_after_towns_are_places(words: &[&str], spans: &mut [Token
             && spans[i - 1].kind == LOC
             && spans[i - 1].end + 1 == s.start
             && words[s.start - 1] == ","
-            && county(words[s.start])
+            && is_county(words[s.start])
             && words
                 .get(s.end)
                 .is_none_or(|w| matches!(*w, "," | "." | ";" | ":" | ")"))
@@ -203,6 +211,16 @@ mod tests {
         // in a sports story the town may be its club
         assert_eq!(
             retyped("he went to Liverpool today", true),
+            [span(ORG, 3, 4)]
+        );
+        // a county, which no list here knows, is a place after "in", and
+        // so beside it
+        assert_eq!(
+            retyped("trees fell in Lancashire and Kent today", false),
+            [span(LOC, 3, 4), span(LOC, 5, 6)]
+        );
+        assert_eq!(
+            retyped("trees fell in Lancashire today", true),
             [span(ORG, 3, 4)]
         );
     }
