@@ -394,6 +394,7 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
     let mut by_first: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     let mut by_club_last: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     let mut by_head: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    let mut by_tail: HashMap<(usize, String), Vec<usize>> = HashMap::new();
     for (j, g) in groups.iter().enumerate() {
         match TYPES[g.kind] {
             "PER" => {
@@ -409,6 +410,25 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     .entry((g.kind, initials(&g.words)))
                     .or_default()
                     .push(j);
+                // its last words, two or more, after words that only say
+                // whose or which it is: "Supreme Court" of "UK Supreme
+                // Court", "Sound of Music" of "The Sound of Music" (not
+                // "Labour Party" of "Parliamentary Labour Party", another
+                // body)
+                let written: Vec<&str> = g.texts[0].split_whitespace().collect();
+                if written.len() == g.words.len() {
+                    for from in 1..g.words.len().saturating_sub(1) {
+                        if !written[from - 1].chars().all(|c| c.is_ascii_uppercase())
+                            && !matches!(written[from - 1], "The" | "Greater")
+                        {
+                            break;
+                        }
+                        by_tail
+                            .entry((g.kind, g.words[from..].join(" ")))
+                            .or_default()
+                            .push(j);
+                    }
+                }
                 if TYPES[g.kind] == "ORG" {
                     by_first
                         .entry((g.kind, g.words[0].as_str()))
@@ -483,6 +503,19 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     continue;
                 }
                 by_abbreviation
+            }
+            // a name of two words or more is the one longer name of its
+            // type that ends on them after a place's abbreviation, "The" or
+            // "Greater" ("Supreme Court" and "UK Supreme Court",
+            // "Manchester Police" and "Greater Manchester Police")
+            "ORG" | "MISC" | "LOC" => {
+                if let Some([only]) = by_tail
+                    .get(&(short.kind, short.words.join(" ")))
+                    .map(Vec::as_slice)
+                {
+                    merged_into[i] = Some(*only);
+                }
+                continue;
             }
             _ => None,
         }
@@ -693,6 +726,27 @@ mod tests {
         assert_eq!(
             canonicals(&["Nottingham", "Nottingham Forest", "Forest"]),
             ["Nottingham", "Nottingham Forest"]
+        );
+        // a name by its last words, when one longer name ends on them
+        assert_eq!(
+            canonicals(&["Supreme Court", "UK Supreme Court"]),
+            ["UK Supreme Court"]
+        );
+        assert_eq!(
+            canonicals(&[
+                "Security Council",
+                "UN Security Council",
+                "EU Security Council"
+            ]),
+            [
+                "Security Council",
+                "UN Security Council",
+                "EU Security Council"
+            ]
+        );
+        assert_eq!(
+            canonicals(&["Labour Party", "Parliamentary Labour Party"]),
+            ["Labour Party", "Parliamentary Labour Party"]
         );
         // and an organisation by its head word, first or last, when one
         // organisation of the article has it
