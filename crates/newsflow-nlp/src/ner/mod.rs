@@ -404,7 +404,12 @@ fn reads_as_ordinary(lower: &str, next: Option<&str>) -> bool {
         next == ","
             && (lower.ends_with("ly") || word_classes::class_of(lower) == Some(WordClass::Adverb))
     };
-    ordinary_after && lower_case_words::is_mostly_lower_case(lower)
+    // a plural, by its singular ("Games console sales jump": "game")
+    ordinary_after
+        && (lower_case_words::is_mostly_lower_case(lower)
+            || lower
+                .strip_suffix('s')
+                .is_some_and(lower_case_words::is_mostly_lower_case))
 }
 
 /// A person or a MISC name never ends on a possessive "'s" in CoNLL-2003
@@ -1585,6 +1590,8 @@ mod tests {
     fn a_first_word_the_corpora_write_in_lower_case_is_common_before_a_noun() {
         let ordinary = |lower: &str, next: &str| reads_as_ordinary(lower, Some(next));
         assert!(ordinary("handset", "makers"));
+        // a plural by its singular ("game", not "games", is listed)
+        assert!(ordinary("games", "console"));
         assert!(ordinary("born", "in"));
         assert!(ordinary("sadly", ","));
         assert!(ordinary("nationally", ","));
