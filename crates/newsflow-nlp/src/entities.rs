@@ -303,9 +303,10 @@ fn join_spellings(groups: &[Group], merged_into: &mut [Option<usize>]) {
     }
 }
 
-/// Second words that make a two-word organisation the full name of its
+/// Words after the first that make an organisation the full name of its
 /// first word alone: "Labour" is the Labour Party, "Leicester" (a team) is
-/// Leicester City, "Lucent" is Lucent Technologies. Other second words name
+/// Leicester City, "Lucent" is Lucent Technologies, "Toyota" Toyota Motor
+/// Corp (every word after the first one of these). Other second words name
 /// a part or a product of the first ("BBC News", "Sony PlayStation", "AOL
 /// UK"), which the first word alone does not mean; on BBC train, merging
 /// those too changed 241 articles, many of them wrongly.
@@ -333,6 +334,17 @@ const FULL_NAME_ENDINGS: &[&str] = &[
     "communications",
     "airlines",
     "airways",
+    // legal forms, and "motor" of a carmaker's ("Toyota Motor Corp")
+    "ag",
+    "sa",
+    "nv",
+    "se",
+    "co",
+    "llc",
+    "limited",
+    "spa",
+    "gmbh",
+    "motor",
 ];
 
 /// First words that name a football club alone ("Real" for Real Madrid,
@@ -375,9 +387,11 @@ const CLUB_LAST_WORDS: &[&str] = &[
 /// Whether the organisation `words` (lower-cased) is what its first word
 /// alone means.
 fn full_form_of_first_word(words: &[String]) -> bool {
-    words.len() == 2
-        && (FULL_NAME_ENDINGS.contains(&words[1].as_str())
-            || CLUB_FIRST_WORDS.contains(&words[0].as_str()))
+    (words.len() == 2 && CLUB_FIRST_WORDS.contains(&words[0].as_str()))
+        || (words.len() >= 2
+            && words[1..]
+                .iter()
+                .all(|w| FULL_NAME_ENDINGS.contains(&w.as_str())))
 }
 
 /// A short form with more candidate full names than this is ambiguous
@@ -714,6 +728,11 @@ mod tests {
             ["Lucent Technologies"]
         );
         assert_eq!(canonicals(&["Real", "Real Madrid"]), ["Real Madrid"]);
+        // and a company's legal form, after one word or more of them
+        assert_eq!(
+            canonicals(&["Toyota", "Toyota Motor Corp", "Volkswagen", "Volkswagen AG"]),
+            ["Toyota Motor Corp", "Volkswagen AG"]
+        );
         // and a club by its last word, when one club of the article ends on it
         assert_eq!(
             canonicals(&["United", "Manchester United", "City", "Manchester City"]),
