@@ -429,7 +429,11 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                 // Court", "Sound of Music" of "The Sound of Music" (not
                 // "Labour Party" of "Parliamentary Labour Party", another
                 // body)
-                let written: Vec<&str> = g.texts[0].split_whitespace().collect();
+                let written: Vec<&str> = if g.words.len() > 2 {
+                    g.texts[0].split_whitespace().collect()
+                } else {
+                    Vec::new()
+                };
                 if written.len() == g.words.len() {
                     for from in 1..g.words.len().saturating_sub(1) {
                         if !written[from - 1].chars().all(|c| c.is_ascii_uppercase())
