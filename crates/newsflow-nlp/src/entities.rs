@@ -39,12 +39,16 @@ struct Group {
 pub(crate) const UNDOTTED_TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"];
 
 /// Drops leading titles ("Gen.", "Mr.", "Dr.", and for a person `Mr`) from
-/// a name.
+/// a name. Other dotted abbreviations open only a person's name as titles:
+/// an organisation's or a place's keeps its "St.", "Mt." or a state's ("St.
+/// Louis", "Mt. Everest"), and drops "U.S.", "U.K." and "U.N." alone, as
+/// news names "the Supreme Court" and "the Federal Reserve" after them.
 fn strip_titles(text: &str, person: bool) -> &str {
     let mut t = text.trim();
     while let Some((first, rest)) = t.split_once(' ') {
-        let is_title = if first.ends_with('.') {
-            crate::tokenizer::is_abbreviation(first.trim_end_matches('.'))
+        let is_title = if let Some(stem) = first.strip_suffix('.') {
+            crate::tokenizer::is_abbreviation(stem)
+                && (person || is_personal_title(stem) || matches!(stem, "U.S" | "U.K" | "U.N"))
         } else {
             person && UNDOTTED_TITLES.contains(&first)
         };
@@ -54,6 +58,43 @@ fn strip_titles(text: &str, person: bool) -> &str {
         t = rest.trim_start();
     }
     t
+}
+
+/// Whether a dotted abbreviation (without its full stop) is a person's
+/// title or rank.
+fn is_personal_title(stem: &str) -> bool {
+    crate::lowercase::with_lower(stem, |w| {
+        matches!(
+            w,
+            "mr" | "mrs"
+                | "ms"
+                | "dr"
+                | "prof"
+                | "gen"
+                | "lt"
+                | "col"
+                | "maj"
+                | "capt"
+                | "cmdr"
+                | "adm"
+                | "sgt"
+                | "cpl"
+                | "pvt"
+                | "gov"
+                | "sen"
+                | "rep"
+                | "rev"
+                | "fr"
+                | "pres"
+                | "amb"
+                | "supt"
+                | "insp"
+                | "messrs"
+                | "mme"
+                | "mlle"
+                | "hon"
+        )
+    })
 }
 
 /// Normalises a mention for grouping: titles and possessive dropped,
@@ -424,21 +465,23 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                     .entry((g.kind, initials(&g.words)))
                     .or_default()
                     .push(j);
-                // its last words, two or more, after words that only say
-                // whose or which it is: "Supreme Court" of "UK Supreme
-                // Court", "Sound of Music" of "The Sound of Music" (not
+                // its last words after words that only say whose or which
+                // it is: "Supreme Court" of "UK Supreme Court", "Army" of
+                // "US Army", "Sound of Music" of "The Sound of Music" (not
                 // "Labour Party" of "Parliamentary Labour Party", another
                 // body)
-                let written: Vec<&str> = if g.words.len() > 2 {
-                    g.texts[0].split_whitespace().collect()
-                } else {
-                    Vec::new()
-                };
+                let written: Vec<&str> = g.texts[0].split_whitespace().collect();
                 if written.len() == g.words.len() {
-                    for from in 1..g.words.len().saturating_sub(1) {
-                        if !written[from - 1].chars().all(|c| c.is_ascii_uppercase())
-                            && !matches!(written[from - 1], "The" | "Greater")
-                        {
+                    for from in 1..g.words.len() {
+                        // "US", "UK", "BBC"; before one word two capitals
+                        // at most ("Army" of "US Army", not
+                        // "Rover" of "BMW Rover")
+                        let before = written[from - 1];
+                        let capitals = before.chars().filter(char::is_ascii_uppercase).count();
+                        let abbreviation = capitals > 0
+                            && (capitals <= 2 || from + 1 < g.words.len())
+                            && before.chars().all(|c| c.is_ascii_uppercase() || c == '.');
+                        if !abbreviation && !matches!(before, "The" | "Greater") {
                             break;
                         }
                         by_tail
@@ -517,7 +560,8 @@ fn merges(groups: &[Group]) -> Vec<Option<usize>> {
                         Some(_) => None,
                         None => only(by_club_last.get(&(short.kind, word))),
                     }
-                    .or_else(|| only(by_head.get(&(short.kind, word))));
+                    .or_else(|| only(by_head.get(&(short.kind, word))))
+                    .or_else(|| only(by_tail.get(&(short.kind, word.to_string()))));
                     continue;
                 }
                 by_abbreviation
@@ -770,6 +814,17 @@ mod tests {
         assert_eq!(
             canonicals(&["Labour Party", "Parliamentary Labour Party"]),
             ["Labour Party", "Parliamentary Labour Party"]
+        );
+        // "St." stays in the name, "U.S." goes; an acronym may leave
+        // either out
+        assert_eq!(
+            canonicals(&["St. Louis Cardinals", "U.S. Air Force", "Air Force"]),
+            ["St. Louis Cardinals", "Air Force"]
+        );
+        assert_eq!(canonicals(&["Army", "US Army"]), ["US Army"]);
+        assert_eq!(
+            canonicals(&["Rover", "BMW Rover", "World Service", "BBC World Service"]),
+            ["Rover", "BMW Rover", "BBC World Service"]
         );
         // and an organisation by its head word, first or last, when one
         // organisation of the article has it
