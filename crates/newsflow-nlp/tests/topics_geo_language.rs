@@ -170,6 +170,37 @@ fn unseen_topics_are_recognised() {
     }
 }
 
+/// "Landslide" is a disaster word of the lexicon, and an election won by
+/// one had disaster at 0.85 beside politics; a landslide that buries homes
+/// must stay a disaster.
+#[test]
+fn a_landslide_victory_is_no_disaster_and_a_landslide_on_a_village_is() {
+    let disaster = "disaster, accident and emergency incident";
+    let score = |article: &EnrichedArticle, label: &str| {
+        article
+            .topics
+            .iter()
+            .find(|t| t.label == label)
+            .map_or(0.0, |t| t.score)
+    };
+    let election = annotate(
+        "Governing party wins landslide victory",
+        "The governing party won a landslide victory in Sunday's general election, \
+         taking 71 of the 96 seats in parliament, the electoral commission said. \
+         The president congratulated the prime minister, and opposition leaders \
+         conceded defeat before dawn.",
+    );
+    assert_eq!(top_level(&election)[0], "politics");
+    assert!(score(&election, disaster) < 0.5, "{:?}", election.topics);
+    let hillside = annotate(
+        "Landslide buries homes after days of rain",
+        "At least 14 people died and dozens are missing after a landslide swept \
+         through a hillside village early on Thursday, officials said. Rescuers \
+         were digging through mud with their hands as more rain fell.",
+    );
+    assert_eq!(top_level(&hillside)[0], disaster);
+}
+
 #[test]
 fn french_and_turkish_articles_keep_their_language_and_skip_the_english_models() {
     for (title, body, code) in [
