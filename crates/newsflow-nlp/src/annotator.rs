@@ -734,6 +734,24 @@ mod tests {
     }
 
     #[test]
+    fn charities_the_silver_lists_call_places_are_organisations() {
+        let annotator = Annotator::with_default_models().unwrap();
+        let got = entity_types(
+            &annotator,
+            "Activists climb refinery chimney",
+            "Greenpeace activists climbed the refinery's chimney on Tuesday to protest \
+             against new drilling licences. Oxfam said the number of people facing hunger \
+             had doubled.",
+        );
+        for name in ["Greenpeace", "Oxfam"] {
+            assert!(
+                got.contains(&(name.to_string(), "ORG".to_string())),
+                "{name}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_holiday_is_a_date_and_still_a_key_phrase() {
         let mut raw = RawArticle::new(
             "Shops brace for Christmas rush",
