@@ -607,13 +607,21 @@ struct TermStats {
 enum Ranked<'a> {
     Name(&'a str),
     Phrase(&'a [Option<(u32, &'a str)>]),
+    /// A noun that ends one two-word phrase wherever the article has it,
+    /// as that phrase: the slice is the phrase, the noun its last word.
+    Head(&'a [Option<(u32, &'a str)>]),
 }
+
+/// A ranked phrase's text, whether it is a name, whether to write its
+/// first word in lower case, and for [`Ranked::Head`] the noun alone, with
+/// the same.
+type RankedText = (String, bool, bool, Option<(String, bool)>);
 
 impl Ranked<'_> {
     fn text(&self) -> String {
         match self {
             Ranked::Name(name) => name.to_string(),
-            Ranked::Phrase(words) => words
+            Ranked::Phrase(words) | Ranked::Head(words) => words
                 .iter()
                 .flatten()
                 .map(|(_, surface)| *surface)
@@ -677,6 +685,8 @@ fn ends_web_address(text: &str, token: &Token) -> bool {
 
 /// No word: the unused slots of a one- or two-word candidate key.
 const NONE: u32 = u32::MAX;
+/// A word not yet seen where it is counted a phrase alone.
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// An entity's mention: the tokens it covers and, for a name, the
 /// entity's canonical name, which is the key phrase candidate. A date's
@@ -1630,6 +1640,41 @@ pub fn keywords(
     // candidate phrases: word ids → (count, where first seen, how many
     // times a longer phrase went on from it)
     let mut candidates: HashMap<[u32; 3], (f64, usize, usize, f64), Seeded> = HashMap::default();
+    // the first word of the two-word phrase counted here that ends on
+    // each token, if any; and, for each word, the one first word of such
+    // a phrase it always ends where it is a phrase alone (UNSEEN before
+    // its first time, NONE once it is seen alone or after another)
+    let mut pair_from = vec![NONE; tokens.len()];
+    let mut always_after = vec![UNSEEN; stats.len()];
+    // A pair of words that reads as a noun's compound: it ends on a word
+    // that can be a noun, and a first word that can be a verb ("opening
+    // ceremony", "tear gas", "devastated city") opens its noun phrase,
+    // after a function word, a verb or an adjective, not after a noun
+    // whose verb it is ("fighters crept northward", "attack sparks
+    // reprisals", "to defeat terrorism"); a plural before a word of mixed
+    // use is that word's subject ("experts fear", "findings point").
+    let compound = |before: Option<usize>, first: usize, noun: usize| {
+        if !(class[noun].is_none()
+            || (class[noun] == Some(WordClass::MaybeVerb) && !plural[first]))
+            || past_form[noun]
+            || quantifier[first]
+            // nor after a figure ("39th minute", "000s except")
+            || words[first].bytes().any(|b| b.is_ascii_digit())
+        {
+            return false;
+        }
+        let opens = before.is_none_or(|b| {
+            (stop[b] && words[b] != "to")
+                || past_form[b]
+                || matches!(class[b], Some(WordClass::Verb | WordClass::Adjective))
+        });
+        // the verb's forms last: the table is looked up for them
+        opens
+            || !(participle[first]
+                || past_form[first]
+                || matches!(class[first], Some(WordClass::Verb | WordClass::MaybeVerb))
+                || (class[first].is_none() && is_verb_s_form(words[first])))
+    };
     for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
             // A word right after a modal, an unknown "-ing" word right
@@ -1957,6 +2002,25 @@ pub fn keywords(
                     }
                 }
                 candidates.entry(key).or_insert((0.0, c, start, 0.0)).0 += 1.0;
+                if len == 1 {
+                    let after = &mut always_after[*id as usize];
+                    if *after == UNSEEN {
+                        *after = pair_from[at];
+                    } else if *after != pair_from[at] {
+                        *after = NONE;
+                    }
+                } else if len == 2
+                    && compound(
+                        start
+                            .checked_sub(1)
+                            .and_then(|p| chunk[p])
+                            .map(|(b, _)| b as usize),
+                        key[0] as usize,
+                        *id as usize,
+                    )
+                {
+                    pair_from[at] = key[0];
+                }
                 shorter_here = true;
             }
         }
@@ -1999,9 +2063,23 @@ pub fn keywords(
                 let terms = key[..len].iter().map(|&id| scores[id as usize]);
                 let product: f64 = terms.clone().product();
                 let sum: f64 = terms.sum();
+                // A noun that ends one two-word phrase wherever the article
+                // has it ("societies" of "building societies", "executives"
+                // of "chief executives") stands for that phrase, which a
+                // person writes and which the word alone, ranked above it,
+                // would leave out as holding a better one. A noun after
+                // several words ("third quarter", "previous quarter") stays
+                // itself.
+                let head = len == 1
+                    && start > 0
+                    && !matches!(always_after[key[0] as usize], NONE | UNSEEN);
                 (
                     product / (count * (1.0 + sum)),
-                    Ranked::Phrase(&chunks[c][start..start + len]),
+                    if head {
+                        Ranked::Head(&chunks[c][start - 1..start + 1])
+                    } else {
+                        Ranked::Phrase(&chunks[c][start..start + len])
+                    },
                 )
             }),
     );
@@ -2028,46 +2106,60 @@ pub fn keywords(
         // that the entities left out ("Meteorologists are warning…"; not a
         // people's name, "Spaniards", "Texans", nor a headline's word:
         // "Scots suffer another injury blow")
-        let mut texts: Vec<(String, bool, bool)> = ranked[at..at + tied]
+        let first_lower = |phrase: &[Option<(u32, &str)>]| {
+            let first = phrase.iter().flatten().next().map(|(id, _)| *id as usize);
+            first.is_some_and(|id| {
+                let w = words[id];
+                (stats[id].lower
+                    && !matches!(class[id], Some(WordClass::Verb | WordClass::MaybeVerb)))
+                    || (plural[id]
+                        && stats[id].upper == 0.0
+                        && stats[id].acronym == 0.0
+                        && !w.ends_with("ans")
+                        && !w.ends_with("ards")
+                        && !term_of_token[..headline.min(tokens.len())].contains(&(id as u32)))
+            })
+        };
+        // and, for a noun put as its phrase, the noun alone, should the
+        // phrase be left out ("world record" after "world")
+        let mut texts: Vec<RankedText> = ranked[at..at + tied]
             .iter()
             .map(|r| match r.1 {
-                Ranked::Name(_) => (r.1.text(), true, false),
-                Ranked::Phrase(phrase) => {
-                    let first = phrase.iter().flatten().next().map(|(id, _)| *id as usize);
-                    let lower = first.is_some_and(|id| {
-                        let w = words[id];
-                        (stats[id].lower
-                            && !matches!(class[id], Some(WordClass::Verb | WordClass::MaybeVerb)))
-                            || (plural[id]
-                                && stats[id].upper == 0.0
-                                && stats[id].acronym == 0.0
-                                && !w.ends_with("ans")
-                                && !w.ends_with("ards")
-                                && !term_of_token[..headline.min(tokens.len())]
-                                    .contains(&(id as u32)))
-                    });
-                    (r.1.text(), false, lower)
+                Ranked::Name(_) => (r.1.text(), true, false, None),
+                Ranked::Phrase(phrase) => (r.1.text(), false, first_lower(phrase), None),
+                Ranked::Head(pair) => {
+                    let noun = Ranked::Phrase(&pair[1..]);
+                    let alone = (noun.text(), first_lower(&pair[1..]));
+                    (r.1.text(), false, first_lower(pair), Some(alone))
                 }
             })
             .collect();
         texts.sort();
         at += tied;
-        for (phrase, name, first_lower) in texts {
-            let lower = phrase.to_lowercase();
-            let words: Vec<&str> = lower.split(' ').collect();
-            let covered = kept.iter().any(|(kept, kept_name)| {
-                let shared = words
-                    .iter()
-                    .filter(|w| kept.split(' ').any(|k| same_word(k, w)))
-                    .count();
-                let holds_kept = !name
-                    && !kept_name
-                    && kept
-                        .split(' ')
-                        .all(|k| words.iter().any(|w| same_word(k, w)));
-                shared * 2 > words.len() || holds_kept
-            });
-            if !covered {
+        for (mut phrase, name, mut first_lower, alone) in texts {
+            let covered = |phrase: &str| {
+                let words: Vec<&str> = phrase.split(' ').collect();
+                kept.iter().any(|(kept, kept_name)| {
+                    let shared = words
+                        .iter()
+                        .filter(|w| kept.split(' ').any(|k| same_word(k, w)))
+                        .count();
+                    let holds_kept = !name
+                        && !kept_name
+                        && kept
+                            .split(' ')
+                            .all(|k| words.iter().any(|w| same_word(k, w)));
+                    shared * 2 > words.len() || holds_kept
+                })
+            };
+            let mut lower = phrase.to_lowercase();
+            let mut left_out = covered(&lower);
+            if let (true, Some((noun, noun_lower))) = (left_out, alone) {
+                (phrase, first_lower) = (noun, noun_lower);
+                lower = phrase.to_lowercase();
+                left_out = covered(&lower);
+            }
+            if !left_out {
                 kept.push((lower.clone(), name));
                 out.push(Keyword {
                     // after the ranking, so that ties keep their order
@@ -3232,6 +3324,33 @@ mod tests {
             .into_iter()
             .map(|k| k.text)
             .collect()
+    }
+
+    #[test]
+    fn a_noun_always_after_one_word_is_put_with_it() {
+        let got = phrases(
+            "Lenders agree to merge",
+            "Two building societies have agreed to merge. The chief executives said there \
+             would be no branch closures. Profits rose in the third quarter and fell in \
+             the previous quarter. Rebel fighters crept northward, and experts fear more \
+             unrest.",
+        );
+        holds(
+            &got,
+            &[
+                "building societies",
+                "chief executives",
+                "branch closures",
+                "quarter",
+            ],
+        );
+        for alone in ["societies", "executives", "closures"] {
+            assert!(!got.iter().any(|p| p == alone), "{alone}: {got:?}");
+        }
+        // a verb with its subject or its adverb is no such phrase
+        for verb in ["crept northward", "experts fear"] {
+            assert!(!got.iter().any(|p| p == verb), "{verb}: {got:?}");
+        }
     }
 
     #[test]
