@@ -1027,6 +1027,34 @@ fn headline_verbs(
         if clause_has_verb {
             continue;
         }
+        // After a noun and an "-ing" word that says what it does ("Plane
+        // carrying 100 passengers crashes", "Boat carrying migrants
+        // sinks"), a word in -s that can be a verb is the clause's verb,
+        // although a plural stands right before it, and the "-ing" word is
+        // a verb too; not where the body has the "-ing" word and the next
+        // together ("Hospital waiting list grows": "the waiting list").
+        let first = (0..i)
+            .rev()
+            .find(|&j| starts_clause(j))
+            .map_or(0, |j| j + 1);
+        if i > first + 2
+            && in_ing(first + 1)
+            && class(first) == Some(None)
+            && matches!(
+                class(first + 1),
+                Some(None | Some(WordClass::Verb | WordClass::MaybeVerb))
+            )
+            && in_s(i)
+            && (class(i) == Some(Some(WordClass::MaybeVerb))
+                || (class(i) == Some(None) && with_lower(headline[i].text(text), is_verb_s_form)))
+            && !compound_in_body(first + 1, first + 2)
+        {
+            verbs.push(first + 1);
+            verbs.push(i);
+            clause_has_verb = true;
+            last_verb = Some(i);
+            continue;
+        }
         match class(i) {
             // a participle in "-ing" is no finite verb: before a noun it
             // is the subject's ("Hospital waiting lists fall")
@@ -3324,6 +3352,31 @@ mod tests {
             .into_iter()
             .map(|k| k.text)
             .collect()
+    }
+
+    #[test]
+    fn a_headline_s_verb_after_what_its_subject_carries_is_a_verb() {
+        for (title, body, verbs) in [
+            (
+                "Plane carrying 100 passengers crashes in jungle",
+                "Rescuers reached the wreck on Tuesday after the aircraft came down in \
+                 thick forest.",
+                ["carrying", "crashes"],
+            ),
+            (
+                "Boat carrying migrants sinks off Libya",
+                "Dozens were rescued by the coastguard after the vessel capsized.",
+                ["carrying", "sinks"],
+            ),
+        ] {
+            let got = phrases(title, body);
+            for verb in verbs {
+                assert!(
+                    !got.iter().any(|p| p.split(' ').any(|w| w == verb)),
+                    "{verb}: {got:?}"
+                );
+            }
+        }
     }
 
     #[test]
