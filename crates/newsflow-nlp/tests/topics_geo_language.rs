@@ -201,6 +201,29 @@ fn a_landslide_victory_is_no_disaster_and_a_landslide_on_a_village_is() {
     assert_eq!(top_level(&hillside)[0], disaster);
 }
 
+/// A shooting had crime at 0.54 and politics at 0.43 beside it, before the
+/// lexicon's crime entry learnt "shot dead" and "at the scene".
+#[test]
+fn a_shooting_is_crime_with_confidence() {
+    let article = annotate(
+        "Two shot dead in city centre",
+        "Officers were called to the street at 9pm on Friday.",
+    );
+    let score = |label: &str| {
+        article
+            .topics
+            .iter()
+            .find(|t| t.label == label)
+            .map_or(0.0, |t| t.score)
+    };
+    assert!(
+        score("crime, law and justice") > 0.8,
+        "{:?}",
+        article.topics
+    );
+    assert!(score("politics") < 0.5, "{:?}", article.topics);
+}
+
 #[test]
 fn french_and_turkish_articles_keep_their_language_and_skip_the_english_models() {
     for (title, body, code) in [
