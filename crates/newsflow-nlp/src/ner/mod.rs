@@ -249,8 +249,7 @@ impl Tagger {
             portfolios::portfolios_are_no_names(&view.words, &mut spans);
             initialled_names_are_people(&view.words, &mut spans);
             team_sheets_name_people(&view.words, &labels, &mut spans);
-            honorifics_make_people(&view.words, &mut spans);
-            peers_are_people(&view.words, &mut spans);
+            titles_make_people(&view.words, &mut spans);
             towns::towns_outside_sport_are_places(
                 &view.words,
                 &labels,
@@ -1194,33 +1193,22 @@ fn team_sheets_name_people(words: &[&str], labels: &LazyLabels, spans: &mut [tag
     }
 }
 
-/// A name that starts on "Mr", "Mrs" or "Ms" ("Ms Sturgeon"), or comes
-/// right after one, is a person: in CoNLL-2003's `eng.train` a name after
-/// one is a person 9 times of 9, while the tagger made organisations or
-/// places of such names in 14 of BBC's training articles, and a MISC name
-/// of a surname that is also a nationality ("said Mr Irish"). "Dr" ("Dr
-/// Pepper") and "Miss" ("Miss World") are left out.
-fn honorifics_make_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
+/// A name that a title makes a person's is one:
+/// - one that starts on "Mr", "Mrs" or "Ms" ("Ms Sturgeon"), or comes
+///   right after one: in CoNLL-2003's `eng.train` a name after one is a
+///   person 9 times of 9, while the tagger made organisations or places of
+///   such names in 14 of BBC's training articles, and a MISC name of a
+///   surname that is also a nationality ("said Mr Irish"). "Dr" ("Dr
+///   Pepper") and "Miss" ("Miss World") are left out;
+/// - one that opens on a peer's or a knight's title ("Lord Hodge", "Lady
+///   Hale", "Baroness Thatcher"): the tagger made a place of "Lord Hodge",
+///   the title being what CoNLL-2003's cricket pages name a ground by
+///   ("Lord's", one word, which stays). Not an office that opens on one
+///   ("Lord Chancellor", "Lord Mayor").
+fn titles_make_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
     let honorific = |w: &str| matches!(w, "Mr" | "Mr." | "Mrs" | "Mrs." | "Ms" | "Ms.");
-    for s in spans.iter_mut() {
-        if s.kind != PER
-            && ((s.end - s.start > 1 && honorific(words[s.start]))
-                || s.start.checked_sub(1).is_some_and(|i| honorific(words[i])))
-        {
-            s.kind = PER;
-        }
-    }
-}
-
-/// A name that opens on a peer's or a knight's title ("Lord Hodge", "Lady
-/// Hale", "Baroness Thatcher") is a person: the tagger made a place of
-/// "Lord Hodge", the title being what CoNLL-2003's cricket pages name a
-/// ground by ("Lord's", one word, which stays). Not an office that opens
-/// on one ("Lord Chancellor", "Lord Mayor").
-fn peers_are_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
-    for s in spans.iter_mut() {
-        if s.kind != PER
-            && s.end - s.start >= 2
+    let peer = |s: &tags::TokenSpan| {
+        s.end - s.start >= 2
             && matches!(
                 words[s.start],
                 "Lord" | "Lady" | "Baroness" | "Baron" | "Dame" | "Sir"
@@ -1242,6 +1230,12 @@ fn peers_are_people(words: &[&str], spans: &mut [tags::TokenSpan]) {
                     | "High"
             )
             && capitalised(words[s.start + 1])
+    };
+    for s in spans.iter_mut() {
+        if s.kind != PER
+            && ((s.end - s.start > 1 && honorific(words[s.start]))
+                || s.start.checked_sub(1).is_some_and(|i| honorific(words[i]))
+                || peer(s))
         {
             s.kind = PER;
         }
@@ -2001,7 +1995,7 @@ mod tests {
             span(ORG, 7, 9),
             span(LOC, 10, 11),
         ];
-        peers_are_people(&words, &mut spans);
+        titles_make_people(&words, &mut spans);
         assert_eq!(
             spans,
             [
@@ -2200,7 +2194,7 @@ mod tests {
             span(LOC, 6, 8),
             span(MISC, 11, 12),
         ];
-        honorifics_make_people(&words, &mut spans);
+        titles_make_people(&words, &mut spans);
         assert_eq!(
             spans,
             [
