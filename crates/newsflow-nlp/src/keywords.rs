@@ -384,13 +384,13 @@ fn is_measure(lower: &str) -> bool {
 }
 
 /// Whether a word the class table does not know is an adverb by its
-/// ending ("unlawfully", "reportedly", "seemingly"): the table lists only
+/// ending ("unlawfully", "reportedly", "seemingly", "temporarily"): the table lists only
 /// words seen twice in its corpora, and an adverb neither starts nor ends
 /// a phrase. Endings no noun has; "-ally" from seven letters, so that
 /// "rally" and "tally" stay nouns.
 fn is_adverb_form(lower: &str) -> bool {
     [
-        "fully", "ously", "ively", "ently", "antly", "lessly", "edly", "ingly",
+        "fully", "ously", "ively", "ently", "antly", "lessly", "edly", "ingly", "arily",
     ]
     .iter()
     .any(|e| lower.len() > e.len() + 1 && lower.ends_with(e))
@@ -3472,7 +3472,7 @@ mod tests {
             "The overcrowded ferry capsized on the lake, whose shores were crowded. \
              Rescuers acted unlawfully, although the ferry capsized again. The ferry \
              capsized a third time, and another. The untreated sewage poured into \
-             the lake; the untreated sewage killed fish.",
+             the lake; the untreated sewage killed fish. The port closed temporarily.",
         );
         lacks(
             &got,
@@ -3484,6 +3484,8 @@ mod tests {
                 "unlawfully",
                 "although",
                 "another",
+                "temporarily",
+                "port closed temporarily",
             ],
         );
         // a past form may still lead a noun
