@@ -965,6 +965,8 @@ fn headline_verbs(
     // starts on a verb shares ("Fed holds rates, signals cuts")
     let mut shared_subject: Option<usize> = None;
     let mut last_verb: Option<usize> = None;
+    // the first word of the clause at hand
+    let mut clause_start = usize::from(!headline.is_empty() && starts_clause(0));
     for i in 1..headline.len() {
         if starts_clause(i) {
             shared_subject = if headline[i].text(text) == "," && clause_has_verb {
@@ -974,6 +976,7 @@ fn headline_verbs(
             };
             clause_has_verb = false;
             last_verb = None;
+            clause_start = i + 1;
             continue;
         }
         if let Some(verb) = shared_subject.take() {
@@ -1033,23 +1036,19 @@ fn headline_verbs(
         // although a plural stands right before it, and the "-ing" word is
         // a verb too; not where the body has the "-ing" word and the next
         // together ("Hospital waiting list grows": "the waiting list").
-        let first = (0..i)
-            .rev()
-            .find(|&j| starts_clause(j))
-            .map_or(0, |j| j + 1);
-        if i > first + 2
-            && in_ing(first + 1)
-            && class(first) == Some(None)
+        if i > clause_start + 2
+            && in_ing(clause_start + 1)
+            && class(clause_start) == Some(None)
             && matches!(
-                class(first + 1),
+                class(clause_start + 1),
                 Some(None | Some(WordClass::Verb | WordClass::MaybeVerb))
             )
             && in_s(i)
             && (class(i) == Some(Some(WordClass::MaybeVerb))
                 || (class(i) == Some(None) && with_lower(headline[i].text(text), is_verb_s_form)))
-            && !compound_in_body(first + 1, first + 2)
+            && !compound_in_body(clause_start + 1, clause_start + 2)
         {
-            verbs.push(first + 1);
+            verbs.push(clause_start + 1);
             verbs.push(i);
             clause_has_verb = true;
             last_verb = Some(i);
