@@ -9,6 +9,7 @@ mod companies;
 pub mod eval;
 pub mod features;
 mod first_words;
+mod kinds_of_place;
 mod listed_and;
 mod lists;
 mod local_scores;
@@ -222,6 +223,7 @@ impl Tagger {
             apply_head_words(&view.words, &labels, &mut spans);
             first_words::names_take_their_first_word(&view.words, &mut spans);
             join_of_names(&view.words, &mut spans);
+            kinds_of_place::places_named_by_their_kind_of(&view.words, &mut spans);
             of_and::join_of_names_over_and(
                 &view.words,
                 &labels,
@@ -347,7 +349,8 @@ fn mentions_any<'a>(
 
 /// Whether a capitalised word that opens a sentence is an ordinary word
 /// rather than a name: the article never writes it capitalised inside a
-/// sentence, and either writes it in lower case ("Electronics firms eye
+/// sentence, other than inside a longer name ([`inside_a_longer_name`]),
+/// and either writes it in lower case ("Electronics firms eye
 /// plasma deal" over a story of "consumer electronics"; "Singer's film to
 /// show at festival") or the corpora do and the word reads as an ordinary
 /// one there ([`reads_as_ordinary`]: "Handset makers…" in a two-line
@@ -375,7 +378,8 @@ fn is_common_word(
                 continue;
             }
             if t == word {
-                if i > 0 {
+                let before = i.checked_sub(1).and_then(|j| in_sentence.get(j));
+                if before.is_some_and(|b| !inside_a_longer_name(b.text(text))) {
                     return false;
                 }
             } else if t.eq_ignore_ascii_case(word) && t.starts_with(char::is_lowercase) {
@@ -384,6 +388,19 @@ fn is_common_word(
         }
     }
     lower_seen || with_lower(word, |lower| reads_as_ordinary(lower, next))
+}
+
+/// Whether a word after `before` is inside a longer name rather than one
+/// of its own: after a capitalised word that is no title ("Southern
+/// Valley Water", not "Mr Hunt"). Such a use does not make the word a
+/// name where it opens a sentence ("Water company fined over spills").
+fn inside_a_longer_name(before: &str) -> bool {
+    before.starts_with(char::is_uppercase)
+        && !TITLES.contains(&before)
+        && !matches!(
+            before.trim_end_matches('.'),
+            "Mr" | "Mrs" | "Ms" | "Dr" | "Sir" | "Dame" | "Lord" | "Lady"
+        )
 }
 
 /// Whether a sentence's first word, which the article writes nowhere
@@ -1568,8 +1585,18 @@ mod tests {
         ));
         // capitalised inside a sentence too: a name
         assert!(!common(
+            "Electronics firms merge. Sales of electronics at Electronics Boutique rose.",
+            "Electronics"
+        ));
+        // but not where only a longer name holds it
+        assert!(common(
             "Electronics firms merge. Sales of electronics at Samsung Electronics rose.",
             "Electronics"
+        ));
+        // a title before it makes no longer name
+        assert!(!common(
+            "Hunt plan unveiled. The hunt for savings is the plan of Mr Hunt.",
+            "Hunt"
         ));
         // never in lower case
         assert!(!common(
@@ -1618,6 +1645,18 @@ mod tests {
         let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn a_headline_s_first_word_that_only_a_longer_name_holds_is_no_name() {
+        let text = "Water company fined over sewage spills\n\
+                    Southern Valley Water was fined £12 million for letting sewage into rivers.";
+        let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
+        assert!(!names.iter().any(|n| n == "Water"), "{names:?}");
+        assert!(
+            names.iter().any(|n| n == "Southern Valley Water"),
+            "{names:?}"
+        );
     }
 
     #[test]

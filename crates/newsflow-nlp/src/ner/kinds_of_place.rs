@@ -1,0 +1,128 @@
+//! Places named by a kind of place and "of": "Strait of Hormuz", "Kingdom
+//! of Benin", "Gulf of Venezuela". CoNLL-2003 has few of them (the
+//! "Republic of Ireland" three times, a place each time), so the tagger
+//! types them as it types other "X of Y" names, an organisation ("Bank of
+//! Canada", "House of Lords"), or stops at the kind.
+
+use super::tags::TokenSpan;
+use super::{capitalised, go_on, LOC, PER};
+
+/// Capitalised words for a kind of place that a name can follow after
+/// "of". Not "Union", "State" or "Commonwealth", which name organisations
+/// as often ("State of Law", "Union of Students").
+const KINDS: &[&str] = &[
+    "Bay",
+    "Cape",
+    "Emirate",
+    "Gulf",
+    "Isle",
+    "Isles",
+    "Kingdom",
+    "Principality",
+    "Republic",
+    "Sea",
+    "Strait",
+    "Straits",
+    "Sultanate",
+];
+
+/// A name that opens on a kind of place and "of" is a place, the name
+/// after "of" taken in where the tagger stopped before it ("Kingdom",
+/// then "Benin") or left the kind out ("Hormuz" after "Strait of").
+/// A person's name stays as it is.
+pub(super) fn places_named_by_their_kind_of(words: &[&str], spans: &mut Vec<TokenSpan>) {
+    let mut i = 0;
+    while i < spans.len() {
+        let s = spans[i];
+        if s.kind == PER {
+            i += 1;
+            continue;
+        }
+        let kind_at = |at: usize| KINDS.contains(&words[at]) && words.get(at + 1) == Some(&"of");
+        if kind_at(s.start) {
+            if s.end - s.start == 1 {
+                // "Kingdom" alone: the name after "of" (and "the") goes with it
+                let mut start = s.end + 1;
+                if words.get(start) == Some(&"the") {
+                    start += 1;
+                }
+                go_on(words, spans, i, start, |next| next.kind != PER, |_| true);
+            }
+            if spans[i].end - spans[i].start > 2 {
+                spans[i].kind = LOC;
+            }
+        } else if s.start >= 2 && words[s.start - 1] == "of" && kind_at(s.start - 2) {
+            // "Strait" left out before "of Hormuz"
+            let untagged = i == 0 || spans[i - 1].end <= s.start - 2;
+            if untagged && capitalised(words[s.start - 2]) {
+                spans[i].start = s.start - 2;
+                spans[i].kind = LOC;
+            }
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{names_in, span};
+    use super::super::{LOC, ORG, PER};
+    use super::*;
+
+    fn placed(sentence: &str, spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+        let words: Vec<&str> = sentence.split(' ').collect();
+        let mut spans = spans;
+        places_named_by_their_kind_of(&words, &mut spans);
+        spans
+    }
+
+    #[test]
+    fn a_kind_of_place_and_of_make_a_place() {
+        // the whole name typed an organisation
+        assert_eq!(
+            placed(
+                "Tankers crossed the Strait of Hormuz .",
+                vec![span(ORG, 3, 6)]
+            ),
+            vec![span(LOC, 3, 6)]
+        );
+        // the kind alone, then the name after "of"
+        assert_eq!(
+            placed(
+                "bronzes taken from the Kingdom of Benin in 1897",
+                vec![span(ORG, 4, 5), span(LOC, 6, 7)]
+            ),
+            vec![span(LOC, 4, 7)]
+        );
+        // the kind left out
+        assert_eq!(
+            placed("ships in the Gulf of Venezuela .", vec![span(LOC, 5, 6)]),
+            vec![span(LOC, 3, 6)]
+        );
+        // no kind of place, or a person's name: as they were
+        assert_eq!(
+            placed("the Bank of Canada said", vec![span(ORG, 1, 4)]),
+            vec![span(ORG, 1, 4)]
+        );
+        assert_eq!(
+            placed("the Cape of Good Hope", vec![span(PER, 1, 5)]),
+            vec![span(PER, 1, 5)]
+        );
+        // "of" lower-case after a kind that is no name's
+        assert_eq!(
+            placed("the sea of troubles in Gaza", vec![span(LOC, 5, 6)]),
+            vec![span(LOC, 5, 6)]
+        );
+    }
+
+    #[test]
+    fn the_tagger_s_places_of_a_kind_are_whole() {
+        let names = names_in(
+            "Bronzes taken from the Kingdom of Benin were returned. \
+             Tankers crossed the Strait of Hormuz on Monday.",
+        );
+        for place in ["Kingdom of Benin", "Strait of Hormuz"] {
+            assert!(names.contains(&(place.to_string(), LOC)), "{names:?}");
+        }
+    }
+}
