@@ -176,13 +176,7 @@ fn unseen_topics_are_recognised() {
 #[test]
 fn a_landslide_victory_is_no_disaster_and_a_landslide_on_a_village_is() {
     let disaster = "disaster, accident and emergency incident";
-    let score = |article: &EnrichedArticle, label: &str| {
-        article
-            .topics
-            .iter()
-            .find(|t| t.label == label)
-            .map_or(0.0, |t| t.score)
-    };
+    let score = topic_score;
     let election = annotate(
         "Governing party wins landslide victory",
         "The governing party won a landslide victory in Sunday's general election, \
@@ -209,19 +203,16 @@ fn a_shooting_is_crime_with_confidence() {
         "Two shot dead in city centre",
         "Officers were called to the street at 9pm on Friday.",
     );
-    let score = |label: &str| {
-        article
-            .topics
-            .iter()
-            .find(|t| t.label == label)
-            .map_or(0.0, |t| t.score)
-    };
     assert!(
-        score("crime, law and justice") > 0.8,
+        topic_score(&article, "crime, law and justice") > 0.8,
         "{:?}",
         article.topics
     );
-    assert!(score("politics") < 0.5, "{:?}", article.topics);
+    assert!(
+        topic_score(&article, "politics") < 0.5,
+        "{:?}",
+        article.topics
+    );
 }
 
 #[test]
@@ -407,4 +398,60 @@ fn the_agency_sample_is_politics_and_conflict() {
     }
     let tripoli = place(&article, "Tripoli");
     assert_eq!(geo(tripoli, "country"), "LY");
+}
+
+/// The score of the article's topic with `label`, 0 if it has none.
+fn topic_score(article: &EnrichedArticle, label: &str) -> f64 {
+    article
+        .topics
+        .iter()
+        .find(|t| t.label == label)
+        .map_or(0.0, |t| t.score)
+}
+
+/// A central bank's rate decision had politics first (0.87, economy 0.84):
+/// "England", "Governor", "voting" and "committee" are BBC politics words.
+/// The lexicon's economy entry has the central banks and their words.
+#[test]
+fn a_central_bank_s_rate_decision_is_economy_first() {
+    let article = annotate(
+        "Bank of England keeps rates on hold",
+        "The Bank of England kept interest rates unchanged on Thursday, its \
+         monetary policy committee voting 6-3 to hold borrowing costs. The \
+         governor said price rises were slowing.",
+    );
+    let economy = topic_score(&article, "economy, business and finance");
+    assert!(economy > 0.8, "{:?}", article.topics);
+    assert!(
+        economy > topic_score(&article, "politics"),
+        "{:?}",
+        article.topics
+    );
+}
+
+/// Hospital news had health at 0.16 ("waiting times") or below a crime or
+/// politics score; the lexicon's health entry has the words of hospitals'
+/// services.
+#[test]
+fn hospital_waiting_times_and_maternity_care_are_health() {
+    for (title, body) in [
+        (
+            "A&E waiting times at their worst on record",
+            "Thousands of patients waited more than 12 hours in A&E last \
+             month, and hospital beds were full in most trusts, figures show.",
+        ),
+        (
+            "Trust fined over failings in maternity care",
+            "A hospital trust was fined £500,000 after failings in its \
+             maternity unit, where midwives were short-staffed for months.",
+        ),
+    ] {
+        let article = annotate(title, body);
+        assert_eq!(
+            article.topics.first().map(|t| t.label.as_str()),
+            Some("health"),
+            "{title}: {:?}",
+            article.topics
+        );
+    }
 }
