@@ -876,27 +876,34 @@ fn headline_verbs(
             .is_none_or(|t| t.kind == TokenKind::Punct || starts_clause(i))
     };
     // whether the body has headline word `i` after a determiner or a
-    // possessive ("the talks", "Sony's shares")
+    // possessive ("the talks", "Sony's shares"), or opening a sentence
+    // before a preposition ("Shares in Nvidia rose"), where a verb in -s
+    // would have no subject
     let noun_in_body = |i: usize| {
         let word = headline[i].text(text);
         body.windows(2).any(|pair| {
-            pair[1].text(text).eq_ignore_ascii_case(word)
-                && with_lower(pair[0].text(text), |w| {
-                    is_possessive(w)
-                        || matches!(
-                            w,
-                            "the"
-                                | "a"
-                                | "an"
-                                | "these"
-                                | "those"
-                                | "their"
-                                | "its"
-                                | "his"
-                                | "her"
-                                | "our"
-                        )
-                })
+            let (first, second) = (pair[0].text(text), pair[1].text(text));
+            let opens_before_preposition = first.eq_ignore_ascii_case(word)
+                && first.starts_with(char::is_uppercase)
+                && with_lower(second, is_preposition_word);
+            opens_before_preposition
+                || (second.eq_ignore_ascii_case(word)
+                    && with_lower(first, |w| {
+                        is_possessive(w)
+                            || matches!(
+                                w,
+                                "the"
+                                    | "a"
+                                    | "an"
+                                    | "these"
+                                    | "those"
+                                    | "their"
+                                    | "its"
+                                    | "his"
+                                    | "her"
+                                    | "our"
+                            )
+                    }))
         })
     };
     // whether the body has headline words `b` and `i` side by side ("terror
@@ -3376,6 +3383,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_headline_plural_that_opens_a_body_sentence_before_a_preposition_is_a_noun() {
+        // "shares" is the subject, "surge" its verb: no "surge on AI"
+        let got = phrases(
+            "Chipmaker shares surge on AI demand",
+            "Shares in the company rose 9% after it reported revenue above forecasts.",
+        );
+        assert!(
+            !got.iter().any(|p| p.split(' ').any(|w| w == "surge")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|p| p == "AI demand"), "{got:?}");
     }
 
     #[test]
