@@ -1639,26 +1639,33 @@ pub fn keywords(
     // warning", "after stabbing his neighbour", "spilling 5,000 tonnes"),
     // unless an article or a possessive makes it a noun ("the bombing the
     // army denied"). "This", "these", "those" and "it" open no object
-    // here: "heavy fighting this week".
+    // here ("heavy fighting this week"), save after a preposition that
+    // opens a clause of its own, where "that" does too ("after admitting
+    // it allowed…", "before announcing that").
     let participle_with_object = |chunk: &[Option<(u32, &str)>], p: usize| {
         let Some(id) = word_at(chunk, p) else {
             return false;
         };
-        if !participle[id]
-            || p.checked_sub(1)
-                .and_then(|q| word_at(chunk, q))
-                .is_some_and(|b| determiner[b])
-        {
+        let before = p.checked_sub(1).and_then(|q| word_at(chunk, q));
+        if !participle[id] || before.is_some_and(|b| determiner[b]) {
             return false;
         }
+        let opens_clause = before.is_some_and(|b| {
+            matches!(
+                words[b],
+                "after" | "before" | "by" | "since" | "without" | "despite" | "while" | "when"
+            )
+        });
         // an object opens on a figure or a number in words too ("destroying
         // thousands of homes", "injuring two")
         word_at(chunk, p + 1).is_some_and(|n| {
             let next = words[n];
+            let demonstrative = matches!(next, "this" | "these" | "those" | "it");
             next.starts_with(|c: char| c.is_ascii_digit())
                 || number_word[n]
                 || matches!(next, "hundreds" | "thousands" | "millions" | "dozens")
-                || (is_object_start(next) && !matches!(next, "this" | "these" | "those" | "it"))
+                || (is_object_start(next) && !demonstrative)
+                || (opens_clause && (demonstrative || next == "that"))
         })
     };
     // once per token, since the loop below meets each word up to three times
@@ -3383,6 +3390,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_ing_word_after_after_or_while_before_it_or_that_is_a_verb() {
+        let got = phrases(
+            "Water firm fined",
+            "The company was fined after admitting it had allowed sewage into rivers, \
+             while warning that bills would rise. Heavy fighting this week closed roads.",
+        );
+        for verb in ["admitting", "warning"] {
+            assert!(
+                !got.iter().any(|p| p.split(' ').any(|w| w == verb)),
+                "{verb}: {got:?}"
+            );
+        }
+        // "this" opens no object elsewhere
+        assert!(got.iter().any(|p| p.contains("fighting")), "{got:?}");
     }
 
     #[test]
