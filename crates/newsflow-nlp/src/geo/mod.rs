@@ -225,7 +225,12 @@ fn attach(entity: &mut Entity, place: &Place) {
     }));
     let mut links: Map<String, Value> = entity.links.take().unwrap_or_default();
     links.insert("geonames_id".into(), json!(place.geonames_id));
-    links.insert("country".into(), json!(place.country));
+    // A continent's code is no country's, and some are other countries'
+    // ISO codes ("AS" is American Samoa, "AF" Afghanistan): `geo` keeps
+    // it beside its kind, the links leave it out.
+    if place.kind != PlaceKind::Continent {
+        links.insert("country".into(), json!(place.country));
+    }
     entity.links = Some(links);
 }
 
@@ -244,6 +249,7 @@ mod tests {
 6252001\tcountry\tUS\t38.0000\t-97.0000\t310232863\tUnited States\tUS|USA|United States of America
 4180439\tcity\tUS\t33.7490\t-84.3880\t510823\tAtlanta\t
 611717\tcity\tGE\t41.6941\t44.8337\t1049498\tTbilisi\t
+6255147\tcontinent\tAS\t29.8406\t89.2969\t3812366000\tAsia\t
 ";
     const NATIONALITIES: &str = "Libyan\tLY\nLebanese\tLB\nGeorgian\tGE\nAmerican\tUS\n";
 
@@ -301,6 +307,19 @@ mod tests {
         lists.link(&mut b);
         assert_eq!(a, b);
         assert!(a[0].geo.is_some());
+    }
+
+    #[test]
+    fn a_continent_is_on_the_map_but_links_to_no_country() {
+        let linked = linked(&[("LOC", "Asia")]);
+        let asia = &linked[0];
+        assert_eq!(geonames_id(asia), Some(6255147));
+        let geo = asia.geo.as_ref().expect("placed");
+        assert_eq!(geo["kind"], "continent");
+        let links = asia.links.as_ref().expect("linked");
+        assert_eq!(links.get("geonames_id"), Some(&json!(6255147)));
+        // "AS" would read as American Samoa
+        assert_eq!(links.get("country"), None);
     }
 
     #[test]
