@@ -1741,17 +1741,28 @@ pub fn keywords(
         for start in 0..chunk.len() {
             // A word right after a modal, an unknown "-ing" word right
             // after a form of "be", and a word seen mostly as a finite verb
-            // right after "to" are verbs and start no phrase ("would
-            // guarantee deposits", "were pumping air", "to allay concerns",
-            // "plans to launch satellites").
+            // right after "to", or one of mixed use there before a word of
+            // movement, are verbs and start no phrase ("would guarantee
+            // deposits", "were pumping air", "to allay concerns", "plans to
+            // launch satellites", "sewage to flow into rivers").
             if let (Some(Some((previous, surface))), Some(Some((first, _)))) =
                 (start.checked_sub(1).map(|p| chunk[p]), chunk.get(start))
             {
                 let (previous, first) = (previous as usize, *first as usize);
                 let modal = modal[previous] && surface.starts_with(|c: char| c.is_lowercase());
+                let moves_after = || {
+                    class[first] == Some(WordClass::MaybeVerb)
+                        && matches!(
+                            chunk.get(start + 1),
+                            Some(Some((
+                                _,
+                                "into" | "onto" | "towards" | "through" | "across"
+                            )))
+                        )
+                };
                 if (modal && !stop[first])
                     || (be_form[previous] && participle[first])
-                    || (mostly_verb[first] && words[previous] == "to")
+                    || (words[previous] == "to" && (mostly_verb[first] || moves_after()))
                 {
                     continue;
                 }
@@ -3418,6 +3429,17 @@ mod tests {
         no_phrase_holds(&got, &["admitting", "warning"]);
         // "this" opens no object elsewhere
         assert!(got.iter().any(|p| p.contains("fighting")), "{got:?}");
+    }
+
+    #[test]
+    fn a_word_of_mixed_use_after_to_and_before_a_word_of_movement_is_a_verb() {
+        let got = phrases(
+            "Water firm fined",
+            "The firm allowed untreated sewage to flow into rivers. A virus used \
+             email to spread across the net.",
+        );
+        no_phrase_holds(&got, &["flow", "spread"]);
+        holds(&got, &["untreated sewage"]);
     }
 
     #[test]
