@@ -908,17 +908,14 @@ fn headline_verbs(
     };
     // whether the body has `word` in the past, in "-ed" or "-d"
     let past_in_body = |word: &str| {
+        let ending: &[u8] = if word.ends_with('e') { b"d" } else { b"ed" };
+        let length = word.len() + ending.len();
         body.iter().any(|t| {
-            let form = t.text(text);
-            form.len() > word.len()
-                && form
-                    .get(..word.len())
-                    .is_some_and(|stem| stem.eq_ignore_ascii_case(word))
-                && match &form[word.len()..] {
-                    "ed" => !word.ends_with('e'),
-                    "d" => word.ends_with('e'),
-                    _ => false,
-                }
+            // the length first: most of the body's words fail it
+            let form = t.text(text).as_bytes();
+            form.len() == length
+                && form.ends_with(ending)
+                && form[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         })
     };
     // whether the body has headline words `b` and `i` side by side ("terror
@@ -971,8 +968,9 @@ fn headline_verbs(
         }
         // a word neither the table nor its other forms tell of can be a
         // verb when the body has its past ("Scientists sequence genome…"
-        // over "have sequenced the genome")
-        if class.is_none() && !listed && !in_s(i) && past_in_body(word) {
+        // over "have sequenced the genome"): in its base form, after a
+        // plural, the one subject it agrees with
+        if class.is_none() && !listed && !in_s(i) && i > 0 && in_s(i - 1) && past_in_body(word) {
             return Some(Some(WordClass::MaybeVerb));
         }
         Some(class)
