@@ -215,6 +215,25 @@ fn nationalities(tsv: &str) -> HashMap<String, String> {
 }
 
 fn attach(entity: &mut Entity, place: &Place) {
+    // A name the article writes only in capitals (a dateline's "BERLIN")
+    // is written as the place list writes it, or, found by another of its
+    // names ("HERAT" for "Herāt"), as a word of letters alone is written
+    let shouted = entity.canonical.chars().any(char::is_alphabetic)
+        && !entity.canonical.chars().any(char::is_lowercase);
+    if shouted {
+        if entity.canonical.to_lowercase() == place.name.to_lowercase() {
+            entity.canonical = place.name.clone();
+        } else if entity.canonical.chars().count() > 3
+            && entity.canonical.chars().all(char::is_alphabetic)
+        {
+            let lower = entity.canonical.to_lowercase();
+            let mut chars = lower.chars();
+            entity.canonical = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
+    }
     entity.geo = Some(json!({
         "geonames_id": place.geonames_id,
         "name": place.name,
@@ -307,6 +326,19 @@ mod tests {
         lists.link(&mut b);
         assert_eq!(a, b);
         assert!(a[0].geo.is_some());
+    }
+
+    #[test]
+    fn a_place_written_in_capitals_takes_the_place_list_s_spelling() {
+        let linked = linked(&[("LOC", "TBILISI"), ("LOC", "US"), ("LOC", "TARABULUS")]);
+        assert_eq!(linked[0].canonical, "Tbilisi");
+        assert_eq!(linked[0].text, "TBILISI");
+        assert_eq!(geonames_id(&linked[0]), Some(611717));
+        // an abbreviation is no spelling of the place's name
+        assert_eq!(linked[1].canonical, "US");
+        // found by another of its names: the word as it is written
+        assert_eq!(linked[2].canonical, "Tarabulus");
+        assert_eq!(geonames_id(&linked[2]), Some(2210247));
     }
 
     #[test]
