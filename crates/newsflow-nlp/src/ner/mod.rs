@@ -600,7 +600,8 @@ fn mark_places(words: &[&str], place: std::ops::Range<usize>, spans: &mut Vec<ta
 /// Last words of a company's name, and nobody's surname. In CoNLL-2003's
 /// `eng.train` and `eng.testa` a name of two words or more that ends on one
 /// of them is an organisation 222 times of 222 ("Homes" is there for
-/// builders: "Developer Larkfleet Homes said").
+/// builders: "Developer Larkfleet Homes said"; "Utd" is there for clubs,
+/// "Man Utd", which CoNLL never writes so).
 const COMPANY_ENDINGS: &[&str] = &[
     "airlines",
     "airways",
@@ -614,6 +615,7 @@ const COMPANY_ENDINGS: &[&str] = &[
     "pharmaceuticals",
     "securities",
     "technologies",
+    "utd",
 ];
 
 /// Whether a word, in any case and with a full stop or not, is one of
@@ -2295,12 +2297,15 @@ mod tests {
             "Homes",
             "Berkeley",
             "Homes",
+            "Man",
+            "Utd",
         ];
         let mut spans = vec![
             span(PER, 0, 2),
             span(MISC, 3, 5),
             span(PER, 6, 7),
             span(LOC, 7, 9),
+            span(PER, 9, 11),
         ];
         companies_by_their_last_word(&words, &mut spans);
         // a lone word stays
@@ -2310,7 +2315,8 @@ mod tests {
                 span(ORG, 0, 2),
                 span(ORG, 3, 5),
                 span(PER, 6, 7),
-                span(ORG, 7, 9)
+                span(ORG, 7, 9),
+                span(ORG, 9, 11)
             ]
         );
     }
