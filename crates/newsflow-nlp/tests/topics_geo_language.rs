@@ -455,3 +455,16 @@ fn hospital_waiting_times_and_maternity_care_are_health() {
         );
     }
 }
+
+/// A president's swearing-in had economy first (0.35, politics 0.13): the
+/// lexicon's politics entry had no words for taking office.
+#[test]
+fn a_president_sworn_in_is_politics_first() {
+    let article = annotate(
+        "Economist Varga sworn in as president",
+        "Tomas Varga was sworn in as president on Sunday, promising deep \
+         spending cuts to tackle inflation of more than 100%. The economist \
+         won last month's run-off with 55% of the vote.",
+    );
+    assert_eq!(top_level(&article)[0], "politics", "{:?}", article.topics);
+}
