@@ -217,13 +217,14 @@ fn nationalities(tsv: &str) -> HashMap<String, String> {
 fn attach(entity: &mut Entity, place: &Place) {
     // A name the article writes only in capitals (a dateline's "BERLIN")
     // is written as the place list writes it, or, found by another of its
-    // names ("HERAT" for "Herāt"), as a word of letters alone is written
+    // names ("HERAT" for "Herāt"), as a word of letters alone is written;
+    // not a short one, which may be an abbreviation ("DPRK")
     let shouted = entity.canonical.chars().any(char::is_alphabetic)
         && !entity.canonical.chars().any(char::is_lowercase);
     if shouted {
         if entity.canonical.to_lowercase() == place.name.to_lowercase() {
             entity.canonical = place.name.clone();
-        } else if entity.canonical.chars().count() > 3
+        } else if entity.canonical.chars().count() > 4
             && entity.canonical.chars().all(char::is_alphabetic)
         {
             let lower = entity.canonical.to_lowercase();
@@ -269,6 +270,7 @@ mod tests {
 4180439\tcity\tUS\t33.7490\t-84.3880\t510823\tAtlanta\t
 611717\tcity\tGE\t41.6941\t44.8337\t1049498\tTbilisi\t
 6255147\tcontinent\tAS\t29.8406\t89.2969\t3812366000\tAsia\t
+1873107\tcountry\tKP\t40.0000\t127.0000\t22912177\tNorth Korea\tDPRK
 ";
     const NATIONALITIES: &str = "Libyan\tLY\nLebanese\tLB\nGeorgian\tGE\nAmerican\tUS\n";
 
@@ -330,7 +332,13 @@ mod tests {
 
     #[test]
     fn a_place_written_in_capitals_takes_the_place_list_s_spelling() {
-        let linked = linked(&[("LOC", "TBILISI"), ("LOC", "US"), ("LOC", "TARABULUS")]);
+        let linked = linked(&[
+            ("LOC", "TBILISI"),
+            ("LOC", "US"),
+            ("LOC", "TARABULUS"),
+            ("LOC", "USA"),
+            ("LOC", "DPRK"),
+        ]);
         assert_eq!(linked[0].canonical, "Tbilisi");
         assert_eq!(linked[0].text, "TBILISI");
         assert_eq!(geonames_id(&linked[0]), Some(611717));
@@ -339,6 +347,10 @@ mod tests {
         // found by another of its names: the word as it is written
         assert_eq!(linked[2].canonical, "Tarabulus");
         assert_eq!(geonames_id(&linked[2]), Some(2210247));
+        assert_eq!(linked[3].canonical, "USA");
+        assert_eq!(geonames_id(&linked[3]), Some(6252001));
+        assert_eq!(linked[4].canonical, "DPRK");
+        assert_eq!(geonames_id(&linked[4]), Some(1873107));
     }
 
     #[test]
