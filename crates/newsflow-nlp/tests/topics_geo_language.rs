@@ -176,7 +176,6 @@ fn unseen_topics_are_recognised() {
 #[test]
 fn a_landslide_victory_is_no_disaster_and_a_landslide_on_a_village_is() {
     let disaster = "disaster, accident and emergency incident";
-    let score = topic_score;
     let election = annotate(
         "Governing party wins landslide victory",
         "The governing party won a landslide victory in Sunday's general election, \
@@ -185,7 +184,11 @@ fn a_landslide_victory_is_no_disaster_and_a_landslide_on_a_village_is() {
          conceded defeat before dawn.",
     );
     assert_eq!(top_level(&election)[0], "politics");
-    assert!(score(&election, disaster) < 0.5, "{:?}", election.topics);
+    assert!(
+        topic_score(&election, disaster) < 0.5,
+        "{:?}",
+        election.topics
+    );
     let hillside = annotate(
         "Landslide buries homes after days of rain",
         "At least 14 people died and dozens are missing after a landslide swept \

@@ -227,12 +227,7 @@ fn attach(entity: &mut Entity, place: &Place) {
         } else if entity.canonical.chars().count() > 4
             && entity.canonical.chars().all(char::is_alphabetic)
         {
-            let lower = entity.canonical.to_lowercase();
-            let mut chars = lower.chars();
-            entity.canonical = chars
-                .next()
-                .map(|first| first.to_uppercase().chain(chars).collect())
-                .unwrap_or_default();
+            entity.canonical = crate::gazetteer::title_case(&entity.canonical.to_lowercase());
         }
     }
     entity.geo = Some(json!({
