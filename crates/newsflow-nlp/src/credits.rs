@@ -70,6 +70,12 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
         }
         (j == 0 && i <= MAX_DATELINE).then_some(0)
     };
+    // a word of two letters or more in capitals ("LONDON", "HERAT")
+    let in_capitals = |k: usize| {
+        let word = tokens[k].text(text);
+        word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.chars().any(char::is_lowercase)
+    };
     // the place of a dateline whose line starts at `line` and whose agency
     // opens at `agency`: capitalised words and commas up to its date
     let place = |line: usize, agency: usize| {
@@ -116,17 +122,16 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
             }
             _ => false,
         };
-        // "March 12 (Reuters) -", "12 March (AFP) -", "LONDON (AP) —";
-        // not "The World Health Organization (WHO) - the UN agency"
+        // "March 12 (Reuters) -", "12 March (AFP) -", "LONDON (AP) —",
+        // and a city in capitals with its region, "HERAT, Afghanistan (AP)
+        // —"; not "The World Health Organization (WHO) - the UN agency"
         let after_date_or_city = i.checked_sub(1).is_some_and(|p| {
-            let word = tokens[p].text(text);
             tokens[p].kind == TokenKind::Number
-                || crate::dates::month(word).is_some()
-                || (word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                    && !word.chars().any(char::is_lowercase))
+                || crate::dates::month(tokens[p].text(text)).is_some()
+                || in_capitals(p)
         });
-        let dateline = line_start(i).filter(|_| {
-            after_date_or_city
+        let dateline = line_start(i).filter(|&line| {
+            (after_date_or_city || (in_capitals(line) && place(line, i).is_some()))
                 && (1..=MAX_AGENCY).contains(&inside.len())
                 && inside.iter().any(|t| t.kind == TokenKind::Word)
                 && dash(close + 1)
@@ -223,6 +228,17 @@ mod tests {
         );
         assert_eq!(places("Title\nNEW YORK (AP) — Stocks rose."), ["NEW YORK"]);
         assert_eq!(places("Ankara, 12 March (AFP) - Talks."), ["Ankara"]);
+        // a city in capitals with its region, before the agency alone
+        assert_eq!(
+            places("HERAT, Afghanistan (AP) — A quake struck."),
+            ["HERAT, Afghanistan"]
+        );
+        assert_eq!(
+            credits("HERAT, Afghanistan (AP) — A quake struck."),
+            ["(AP)"]
+        );
+        // but not a region's name opening a sentence without capitals
+        assert!(places("Herat, Afghanistan (AP) — A quake struck.").is_empty());
         // a photo credit has no place, nor a dateline opening on a date or
         // on lower-case words
         assert!(places("Fans cheered (Getty Images) at the final.").is_empty());

@@ -775,12 +775,21 @@ fn is_country(entity: &newsflow_core::Entity) -> bool {
 /// The `limit` best key phrases of title and body together; `names` are
 /// the entity mentions found in it.
 pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<Keyword> {
+    // A dateline's place says where the copy was filed, not what it is
+    // about: "Berlin" of "BERLIN (Reuters) - German output fell…" is no
+    // key phrase, though the place counts when the story names it again.
+    let left_out: Vec<std::ops::Range<usize>> = doc
+        .credits()
+        .iter()
+        .chain(doc.dateline_places())
+        .cloned()
+        .collect();
     keywords(
         doc.text(),
         doc.tokens(),
         doc.sentences(),
         doc.title_tokens().len(),
-        doc.credits(),
+        &left_out,
         names,
         limit,
     )
@@ -1235,17 +1244,23 @@ fn headline_verbs(
 /// around it ("Putin discuss"). Every mention of one entity counts for its
 /// canonical name, so "Putin" and "Vladimir Putin" make one phrase. The
 /// first `headline` tokens are the headline, whose verb a phrase never
-/// holds either; no phrase comes from the credits (`credits`, token
-/// ranges: photo credits, a dateline's agency).
+/// holds either; no phrase and no name's mention comes from `left_out`
+/// (token ranges: photo credits, a dateline's agency and place).
 pub fn keywords(
     text: &str,
     tokens: &[Token],
     sentences: &[std::ops::Range<usize>],
     headline: usize,
-    credits: &[std::ops::Range<usize>],
+    left_out: &[std::ops::Range<usize>],
     names: &[Name],
     limit: usize,
 ) -> Vec<Keyword> {
+    let is_left_out = |i: usize| left_out.iter().any(|r| r.contains(&i));
+    let mut names: Vec<Name> = names
+        .iter()
+        .filter(|name| !is_left_out(name.tokens.start))
+        .cloned()
+        .collect();
     // the name each token belongs to, if any
     let mut in_name: Vec<Option<usize>> = vec![None; tokens.len()];
     for (n, name) in names.iter().enumerate() {
@@ -1257,7 +1272,6 @@ pub fn keywords(
     // headline) still belongs to that name, when it belongs to only one
     // and is no acronym of a kind of thing: "AI" of "AI Act" does not make
     // "landmark AI rules" a name between two fragments.
-    let mut names: Vec<Name> = names.to_vec();
     let mut owner: HashMap<&str, Option<&str>, Seeded> = HashMap::default();
     for name in &names {
         let Some(canonical) = name.canonical else {
@@ -1277,7 +1291,7 @@ pub fn keywords(
             || !word.chars().next().is_some_and(char::is_uppercase)
             || with_lower(word, is_stop)
             || crate::ner::names_a_kind(word)
-            || credits.iter().any(|c| c.contains(&i))
+            || is_left_out(i)
         {
             continue;
         }
@@ -1377,7 +1391,7 @@ pub fn keywords(
             if token.kind == TokenKind::Punct
                 || clitic
                 || ends_web_address(text, token)
-                || credits.iter().any(|c| c.contains(&at))
+                || is_left_out(at)
             {
                 chunk.push(None);
                 continue;

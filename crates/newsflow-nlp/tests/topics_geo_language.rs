@@ -381,6 +381,38 @@ fn the_agency_sample_has_whole_names_as_key_phrases() {
 }
 
 #[test]
+fn a_dateline_s_place_and_agency_are_no_key_phrases_unless_the_story_names_them() {
+    let phrases = |article: &EnrichedArticle| -> Vec<String> {
+        article.keywords.iter().map(|k| k.text.clone()).collect()
+    };
+    let article = annotate(
+        "German factory output falls for a third month",
+        "BERLIN (Reuters) - German industrial output fell for a third month in \
+         October, the statistics office said on Thursday, as carmakers cut \
+         production.\n\nEconomists had expected output to rise by 0.2%. The \
+         energy-intensive chemicals sector was hit hardest.",
+    );
+    // where the copy was filed is still a place of the article
+    place(&article, "Berlin");
+    assert!(
+        !phrases(&article).contains(&"Berlin".to_string()),
+        "{:?}",
+        phrases(&article)
+    );
+    let article = annotate(
+        "Earthquake kills dozens in western Afghanistan",
+        "HERAT, Afghanistan (AP) - A magnitude 6.3 earthquake killed at least 40 \
+         people in western Afghanistan on Saturday, officials said, flattening \
+         villages near the city of Herat.\n\nRescue teams dug through rubble.",
+    );
+    let got = phrases(&article);
+    assert!(!got.contains(&"AP".to_string()), "{got:?}");
+    for named_again in ["Afghanistan", "Herat"] {
+        assert!(got.contains(&named_again.to_string()), "{got:?}");
+    }
+}
+
+#[test]
 fn the_agency_sample_is_politics_and_conflict() {
     let Some(article) = agency_sample() else {
         return;
