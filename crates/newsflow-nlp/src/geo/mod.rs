@@ -326,6 +326,31 @@ mod tests {
     }
 
     #[test]
+    fn a_place_s_name_written_without_its_accents_finds_the_place() {
+        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
+        let mut e: Vec<Entity> = ["Reykjavik", "GDANSK", "Zurich", "Tromso"]
+            .iter()
+            .map(|n| entity("LOC", n))
+            .collect();
+        table.link(&mut e);
+        let names: Vec<Option<&str>> = e
+            .iter()
+            .map(|e| e.geo.as_ref().and_then(|g| g["name"].as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Some("Reykjavík"),
+                Some("Gdańsk"),
+                Some("Zürich"),
+                Some("Tromsø")
+            ]
+        );
+        // the article's own spelling stays its text
+        assert_eq!(e[0].text, "Reykjavik");
+    }
+
+    #[test]
     fn a_place_written_in_capitals_takes_the_place_list_s_spelling() {
         let linked = linked(&[
             ("LOC", "TBILISI"),

@@ -67,8 +67,17 @@ pub struct Place {
     pub name: String,
 }
 
-/// Lower case, without dots, "the" or repeated spaces: "the U.S." → "us".
+/// Lower case, without accents, dots, "the" or repeated spaces: "the
+/// U.S." → "us", "Reykjavík" → "reykjavik", since English copy often
+/// writes a place's name without its accents ("Bogota", "Lodz").
 pub fn name_key(name: &str) -> String {
+    let folded;
+    let name = if name.is_ascii() {
+        name
+    } else {
+        folded = deunicode::deunicode(name);
+        &folded
+    };
     let lower = name.to_lowercase().replace('.', "");
     let words: Vec<&str> = lower.split_whitespace().collect();
     let words = match words.first() {
