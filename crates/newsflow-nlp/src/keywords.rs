@@ -1206,7 +1206,25 @@ fn headline_verbs(
                         && with_lower(headline[i + 1].text(text), is_mostly_verb))
                     || compound_in_body(b, i)))
                 || (starts_a_number(i + 2) && plural_noun()));
-        if after_noun && head_noun {
+        // The mirror case: a base form after a plural, which the article
+        // uses as a noun ("a strike by dockworkers"), before a word in -s
+        // that can be a verb, ends the subject, and the word in -s is the
+        // verb: "Dockworkers strike shuts port", "Farmers protest halts
+        // traffic" (not "Workers strike over pay").
+        let verb_in_s_follows = || {
+            // the class first: there is none past the headline's end
+            let can_be_verb = match class(i + 1) {
+                Some(Some(WordClass::MaybeVerb)) => true,
+                Some(None) => with_lower(headline[i + 1].text(text), |w| {
+                    is_verb_s_form(w) || is_verb_by_its_past(w)
+                }),
+                _ => false,
+            };
+            can_be_verb && in_s(i + 1) && !ends_clause(i + 2)
+        };
+        let base_form_noun =
+            !named(b) && in_s(b) && !in_s(i) && noun_in_body(i) && verb_in_s_follows();
+        if after_noun && (head_noun || base_form_noun) {
             verbs.push(i + 1);
             clause_has_verb = true;
             last_verb = Some(i + 1);
@@ -3537,6 +3555,28 @@ mod tests {
         for kept in ["Scots", "Texans", "Rangers"] {
             assert!(got.iter().any(|p| p == kept), "{kept}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_base_form_used_as_a_noun_before_a_verb_in_s_ends_the_subject() {
+        let got = phrases(
+            "Dockworkers strike shuts Antwerp port",
+            "A strike by dockworkers kept the port closed on Tuesday. Unions \
+             demanded higher pay.",
+        );
+        no_phrase_holds(&got, &["shuts"]);
+        let got = phrases(
+            "Farmers protest halts traffic in Brussels",
+            "A protest by farmers halted traffic in central Brussels on Thursday.",
+        );
+        no_phrase_holds(&got, &["halts"]);
+        holds(&got, &["protest", "traffic in Brussels"]);
+        // with no verb in -s after it, the base form stays the verb
+        let got = phrases(
+            "Workers strike over pay at car plant",
+            "Workers went on strike over pay at the car plant on Monday.",
+        );
+        holds(&got, &["car plant"]);
     }
 
     #[test]
