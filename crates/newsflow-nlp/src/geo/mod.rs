@@ -32,6 +32,22 @@ const COUNTRY_BONUS: f64 = 5.0;
 /// Alternate names ("Kiev") count for less than main names.
 const ALIAS_PENALTY: f64 = 3.0;
 
+/// Name keys of seats of power and districts that news names far more
+/// often than the places of the list that share the name, and that no
+/// other entry of the list is: "White House" and "Whitehall" are old
+/// names of Casablanca and Atlanta there, and "Capitol Hill", "Times
+/// Square", "West End" and "Hollywood" towns in the Northern Marianas,
+/// the US, Canada and Florida. Such a name stays unlinked rather than
+/// put on the wrong map.
+const NOT_THE_PLACE_OF_THE_LIST: &[&str] = &[
+    "capitol hill",
+    "hollywood",
+    "times square",
+    "west end",
+    "white house",
+    "whitehall",
+];
+
 /// The place and nationality lists, indexed by normalised name.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
@@ -89,11 +105,13 @@ impl Places {
 
     /// Places a name may refer to, with whether it is their main name.
     fn candidates(&self, name: &str) -> Vec<(u32, bool)> {
+        let key = name_key(name);
+        if NOT_THE_PLACE_OF_THE_LIST.contains(&key.as_str()) {
+            return Vec::new();
+        }
         match &self.index {
-            Index::Lists { by_name, .. } => {
-                by_name.get(&name_key(name)).cloned().unwrap_or_default()
-            }
-            Index::Table(table) => table.candidates(&name_key(name)),
+            Index::Lists { by_name, .. } => by_name.get(&key).cloned().unwrap_or_default(),
+            Index::Table(table) => table.candidates(&key),
         }
     }
 
@@ -323,6 +341,18 @@ mod tests {
         lists.link(&mut b);
         assert_eq!(a, b);
         assert!(a[0].geo.is_some());
+    }
+
+    #[test]
+    fn seats_of_power_and_districts_are_not_the_towns_of_the_list() {
+        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
+        let mut e: Vec<Entity> = ["White House", "Whitehall", "West End", "Casablanca"]
+            .iter()
+            .map(|n| entity("LOC", n))
+            .collect();
+        table.link(&mut e);
+        assert!(e[..3].iter().all(|e| e.geo.is_none()), "{e:?}");
+        assert_eq!(e[3].geo.as_ref().unwrap()["country"], "MA");
     }
 
     #[test]
