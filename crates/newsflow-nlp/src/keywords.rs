@@ -2073,16 +2073,24 @@ pub fn keywords(
                 }
                 // A phrase that stops before the noun it leads to is cut in
                 // two: "X of Y" before Y's head ("rise in oil" of "rise in
-                // oil prices"), and an adjective and an "-ing" word that
-                // modify the noun after them ("largest teaching" of
-                // "largest teaching union").
+                // oil prices"; "meeting on output" of "a meeting on output
+                // cuts," where a plural of mixed use ends the clause), and
+                // an adjective and an "-ing" word that modify the noun
+                // after them ("largest teaching" of "largest teaching
+                // union").
                 let modifiers = len > 1
                     && participle[*id as usize]
                     && class[key[len - 2] as usize] == Some(WordClass::Adjective);
                 if modifiers || (len == 3 && no_end[key[1] as usize]) {
                     if let Some(Some((next, _))) = chunk.get(start + len) {
                         let n = *next as usize;
-                        let noun = alphabetic[n] && !no_end[n] && !divides[n] && class[n].is_none();
+                        let plural_ends_clause = class[n] == Some(WordClass::MaybeVerb)
+                            && plural[n]
+                            && !matches!(chunk.get(start + len + 1), Some(Some(_)));
+                        let noun = alphabetic[n]
+                            && !no_end[n]
+                            && !divides[n]
+                            && (class[n].is_none() || plural_ends_clause);
                         if noun
                             && in_name[at + 1].is_none()
                             && !role[at + 1]
@@ -3555,6 +3563,18 @@ mod tests {
         for kept in ["Scots", "Texans", "Rangers"] {
             assert!(got.iter().any(|p| p == kept), "{kept}: {got:?}");
         }
+    }
+
+    #[test]
+    fn x_of_y_does_not_stop_before_a_plural_that_ends_the_clause() {
+        let got = phrases(
+            "Oil prices slide as producers delay output cuts",
+            "Oil prices fell more than 2% on Tuesday after producers postponed a \
+             meeting on output cuts, raising doubts about the group's ability to \
+             support the market.",
+        );
+        lacks(&got, &["meeting on output"]);
+        holds(&got, &["output cuts", "meeting"]);
     }
 
     #[test]
