@@ -221,6 +221,7 @@ impl Tagger {
         for ((view, sentence), mut spans) in views.iter().zip(sentences).zip(tagged) {
             let labels = LazyLabels::new(&self.lexicon.gazetteer, &view.words);
             apply_head_words(&view.words, &labels, &mut spans);
+            organisations_take_their_trust(&view.words, &mut spans);
             first_words::names_take_their_first_word(&view.words, &mut spans);
             join_of_names(&view.words, &mut spans);
             kinds_of_place::places_named_by_their_kind_of(&view.words, &mut spans);
@@ -807,6 +808,25 @@ fn firms_after_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
         };
         if (s.kind == PER || s.kind == LOC) && kinds.contains(&kind) {
             s.kind = ORG;
+        }
+    }
+}
+
+/// An organisation right before "Trust" that ends a capitalised run takes
+/// it in: "Norwich University Hospitals NHS Foundation" had been cut
+/// before its "Trust" by the head word "Foundation". "Trust" is no head
+/// word of its own: made one, it cut the names that go on after it
+/// ("Child Trust Fund", "Standard Trust Bank").
+fn organisations_take_their_trust(words: &[&str], spans: &mut [tags::TokenSpan]) {
+    for i in 0..spans.len() {
+        let end = spans[i].end;
+        let free = !spans.iter().any(|s| s.start == end);
+        if spans[i].kind == ORG
+            && free
+            && words.get(end) == Some(&"Trust")
+            && !words.get(end + 1).is_some_and(|w| capitalised(w))
+        {
+            spans[i].end += 1;
         }
     }
 }
@@ -1831,6 +1851,25 @@ mod tests {
         let mut spans = vec![span(LOC, 2, 3), span(ORG, 5, 6)];
         firms_of_market_professionals(&words, &mut spans);
         assert_eq!(spans, vec![span(LOC, 2, 3), span(ORG, 5, 6)]);
+    }
+
+    #[test]
+    fn an_organisation_takes_the_trust_after_it() {
+        let names = names_in(
+            "The Norfolk and Norwich University Hospitals NHS Foundation Trust said it \
+             had reported the breach.",
+        );
+        assert!(
+            names
+                .iter()
+                .any(|(n, k)| n.ends_with("NHS Foundation Trust") && *k == ORG),
+            "{names:?}"
+        );
+        // a name that goes on after "Trust" is left to the tagger
+        let words: Vec<&str> = "the Child Trust Fund".split(' ').collect();
+        let mut spans = vec![span(ORG, 1, 2)];
+        organisations_take_their_trust(&words, &mut spans);
+        assert_eq!(spans, vec![span(ORG, 1, 2)]);
     }
 
     #[test]
