@@ -132,9 +132,22 @@ impl Places {
     /// mentioned in the article (`context`, already without this name's
     /// own mentions).
     pub fn resolve(&self, name: &str, context: &HashMap<String, f64>) -> Option<Place> {
+        // A British county's name ("Kent", "Norfolk", "Surrey") is the
+        // county, which the list lacks, not the American or Canadian town
+        // named after it, unless the article points at that town's
+        // country; a British town of the name may stand for it ("Durham").
+        // One word: "New Hampshire" is a state.
+        let county = !name.contains(' ') && crate::ner::is_county(name);
         self.candidates(name)
             .into_iter()
             .filter_map(|(i, main)| Some((self.place(i)?, main)))
+            .filter(|(place, _)| {
+                !county
+                    || place.country == "GB"
+                    || context
+                        .get(&place.country)
+                        .is_some_and(|&weight| weight > 0.0)
+            })
             .map(|(place, main)| {
                 let mut score = (1.0 + place.population as f64).ln();
                 if place.kind == PlaceKind::Country {
@@ -341,6 +354,34 @@ mod tests {
         lists.link(&mut b);
         assert_eq!(a, b);
         assert!(a[0].geo.is_some());
+    }
+
+    #[test]
+    fn a_british_county_is_no_town_abroad_unless_the_article_is_there() {
+        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
+        let country = |names: &[&str]| -> Vec<Option<String>> {
+            let mut e: Vec<Entity> = names.iter().map(|n| entity("LOC", n)).collect();
+            table.link(&mut e);
+            e.iter()
+                .map(|e| {
+                    e.geo
+                        .as_ref()
+                        .and_then(|g| g["country"].as_str())
+                        .map(str::to_string)
+                })
+                .collect()
+        };
+        // Norfolk, Virginia and Surrey, British Columbia were chosen alone
+        assert_eq!(country(&["Norfolk", "Surrey"]), [None, None]);
+        // the British town of the name
+        assert_eq!(country(&["Durham"]), [Some("GB".to_string())]);
+        // a state in "-shire" is no county
+        assert_eq!(country(&["New Hampshire"]), [Some("US".to_string())]);
+        // and the town abroad where the article is about its country
+        assert_eq!(
+            country(&["Norfolk", "Virginia", "United States"])[0].as_deref(),
+            Some("US")
+        );
     }
 
     #[test]

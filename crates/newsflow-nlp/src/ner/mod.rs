@@ -24,6 +24,7 @@ pub mod tags;
 mod tidy;
 mod towns;
 pub(crate) use tidy::{is_kind_acronym, names_a_kind};
+pub(crate) use towns::is_county;
 pub mod train;
 
 use features::{context_features, is_headline, DocumentContext, LOCAL_FEATURES};

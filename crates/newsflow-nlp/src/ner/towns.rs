@@ -134,7 +134,7 @@ const COUNTIES: &[&str] = &[
 
 /// Whether a word is a British county's name: in "-shire", or one of
 /// [`COUNTIES`].
-fn is_county(word: &str) -> bool {
+pub(crate) fn is_county(word: &str) -> bool {
     (word.len() > 5 && word.ends_with("shire")) || COUNTIES.contains(&word)
 }
 
