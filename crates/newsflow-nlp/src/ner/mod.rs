@@ -726,16 +726,17 @@ fn firms_of_market_professionals(words: &[&str], spans: &mut [tags::TokenSpan]) 
         })
     };
     for s in spans.iter_mut() {
-        if s.kind != ORG
-            && ends_the_firm(words.get(s.end))
-            && s.start >= 2
+        // the cheapest test first: most names follow no "at"
+        if s.start >= 2
             && words[s.start - 1] == "at"
+            && s.kind != ORG
             && with_lower(words[s.start - 2], |w| {
                 matches!(
                     w.strip_suffix('s').unwrap_or(w),
                     "analyst" | "economist" | "strategist" | "trader" | "broker"
                 )
             })
+            && ends_the_firm(words.get(s.end))
         {
             s.kind = ORG;
         }
@@ -794,20 +795,22 @@ const CORPORATE_KINDS: &[&str] = &[
 /// tournament).
 fn firms_after_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
+        if s.kind != PER && s.kind != LOC {
+            continue;
+        }
         let Some(kind) = s.start.checked_sub(1).map(|i| words[i]) else {
             continue;
         };
-        // ("C." where it ends a sentence)
-        if s.end - s.start == 1 && words[s.start].chars().filter(|c| c.is_alphabetic()).count() == 1
-        {
-            continue;
-        }
-        let kinds = if s.end - s.start == 1 {
+        let one_word = s.end - s.start == 1;
+        let kinds = if one_word {
             FIRM_KINDS
         } else {
             CORPORATE_KINDS
         };
-        if (s.kind == PER || s.kind == LOC) && kinds.contains(&kind) {
+        // a letter stays ("C." where it ends a sentence)
+        let letter =
+            || one_word && words[s.start].chars().filter(|c| c.is_alphabetic()).count() == 1;
+        if kinds.contains(&kind) && !letter() {
             s.kind = ORG;
         }
     }
@@ -821,11 +824,10 @@ fn firms_after_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
 fn organisations_take_their_trust(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for i in 0..spans.len() {
         let end = spans[i].end;
-        let free = !spans.iter().any(|s| s.start == end);
-        if spans[i].kind == ORG
-            && free
-            && words.get(end) == Some(&"Trust")
+        if words.get(end) == Some(&"Trust")
+            && spans[i].kind == ORG
             && !words.get(end + 1).is_some_and(|w| capitalised(w))
+            && !spans.iter().any(|s| s.start == end)
         {
             spans[i].end += 1;
         }
