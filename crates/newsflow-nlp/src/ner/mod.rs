@@ -744,37 +744,14 @@ fn firms_of_market_professionals(words: &[&str], spans: &mut [tags::TokenSpan]) 
 }
 
 /// Kinds of firm that, written in lower case right before a name, say it
-/// is one ("operator Isavia", "accountancy firm Grant Thornton"). In
-/// CoNLL-2003 (`eng.train` and `eng.testa`) every one of the 66 names
-/// after "company", "firm", "group", "bank", "maker", "miner",
-/// "operator", "conglomerate", "distributor", "manufacturer", "retailer",
-/// "utility" or "lender" is an organisation; "carrier" (the aircraft
-/// carrier "Carl Vinson"), "insurer", "broker" and "partner" also come
-/// before people and ships, and are left out, as are compounds in
-/// "-maker" ("lawmaker", "filmmaker", "playmaker").
-const FIRM_KINDS: &[&str] = &[
-    "airline",
-    "bank",
-    "broadcaster",
-    "company",
-    "conglomerate",
-    "distributor",
-    "firm",
-    "group",
-    "lender",
-    "maker",
-    "manufacturer",
-    "miner",
-    "operator",
-    "publisher",
-    "retailer",
-    "utility",
-];
-
-/// Of [`FIRM_KINDS`], those a person is not: before a name of two words
-/// or more, which may be a person's ("games maker Peter Molyneux",
-/// "broadcaster Cyril Fletcher"), only these make it a firm ("parts maker"
-/// aside, "firm Grant Thornton", "group Reckitt Benckiser").
+/// is one ("accountancy firm Grant Thornton", "retailer Metro"), and that
+/// a person is not. In CoNLL-2003 (`eng.train` and `eng.testa`) every one
+/// of the 66 names after "company", "firm", "group", "bank", "maker",
+/// "miner", "operator", "conglomerate", "distributor", "manufacturer",
+/// "retailer", "utility" or "lender" is an organisation; "carrier" (the
+/// aircraft carrier "Carl Vinson"), "insurer", "broker" and "partner"
+/// also come before people and ships, and are left out, as are compounds
+/// in "-maker" ("lawmaker", "filmmaker", "playmaker").
 const CORPORATE_KINDS: &[&str] = &[
     "bank",
     "company",
@@ -789,10 +766,14 @@ const CORPORATE_KINDS: &[&str] = &[
     "utility",
 ];
 
+/// Kinds of firm that a person may also be ("games maker Peter Molyneux",
+/// "broadcaster Cyril Fletcher"): they make a firm of a one-word name
+/// only ("operator Isavia").
+const FIRM_OR_PERSON_KINDS: &[&str] = &["airline", "broadcaster", "maker", "operator", "publisher"];
+
 /// A person or a place the tagger found right after a kind of firm
-/// ([`FIRM_KINDS`]; [`CORPORATE_KINDS`] before a longer name) is that
-/// firm: "operator Isavia said"; not a letter ("group C" of a
-/// tournament).
+/// ([`CORPORATE_KINDS`]; [`FIRM_OR_PERSON_KINDS`] before a one-word name)
+/// is that firm: "operator Isavia said".
 fn firms_after_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if s.kind != PER && s.kind != LOC {
@@ -802,15 +783,12 @@ fn firms_after_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
             continue;
         };
         let one_word = s.end - s.start == 1;
-        let kinds = if one_word {
-            FIRM_KINDS
-        } else {
-            CORPORATE_KINDS
-        };
+        let firm_kind =
+            CORPORATE_KINDS.contains(&kind) || (one_word && FIRM_OR_PERSON_KINDS.contains(&kind));
         // a letter stays ("C." where it ends a sentence)
         let letter =
             || one_word && words[s.start].chars().filter(|c| c.is_alphabetic()).count() == 1;
-        if kinds.contains(&kind) && !letter() {
+        if firm_kind && !letter() {
             s.kind = ORG;
         }
     }
