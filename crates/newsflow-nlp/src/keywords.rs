@@ -179,6 +179,7 @@ fn is_time_word(lower: &str) -> bool {
             | "time"
             | "today"
             | "tonight"
+            | "overnight"
     )
 }
 
@@ -3911,6 +3912,13 @@ mod tests {
         );
         assert!(!got.iter().any(|p| p.chars().count() == 1), "{got:?}");
         holds(&got, &["coast"]);
+        // nor is "overnight", a stretch of time
+        let got = phrases(
+            "Air force downs 30 drones overnight",
+            "The air force said it had shot down 30 of 35 drones launched overnight, \
+             mostly over the southern region. Debris damaged a power line overnight.",
+        );
+        lacks(&got, &["overnight"]);
     }
 
     /// Asserts that none of `got` is one of `gone`, whatever the case of
