@@ -1134,6 +1134,18 @@ fn headline_verbs(
                     )
                     && with_lower(headline[i].text(text), is_verb_by_its_past)
                     && !noun_in_body(i) => {}
+            // And a word in -s after a singular noun, right before a count
+            // of something ("Air force downs 30 drones", "Tech firm axes
+            // 1,000 staff"): a count opens its object; not where the body
+            // uses the word as a noun.
+            Some(None)
+                if in_s(i)
+                    && starts_a_number(i + 1)
+                    && !small(i + 2)
+                    && !ends_clause(i + 2)
+                    && before(i)
+                        .is_some_and(|b| !named(b) && class(b) == Some(None) && !in_s(b))
+                    && !noun_in_body(i) => {}
             _ => continue,
         }
         // the subject comes before any adverb ("Japan narrowly escapes")
@@ -3564,6 +3576,16 @@ mod tests {
         for kept in ["Scots", "Texans", "Rangers"] {
             assert!(got.iter().any(|p| p == kept), "{kept}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_word_in_s_before_a_count_after_a_singular_noun_is_the_verb() {
+        let got = phrases(
+            "Tech firm axes 1,000 staff",
+            "The tech firm said it was axing 1,000 staff worldwide.",
+        );
+        no_phrase_holds(&got, &["axes"]);
+        holds(&got, &["tech firm"]);
     }
 
     #[test]
