@@ -499,6 +499,29 @@ fn is_unlisted_irregular_past(lower: &str) -> bool {
     )
 }
 
+/// Whether a lower-cased word is a past participle that is also a noun or
+/// its verb's base form ("shot", "spread", "cut"): after "was" or "had" it
+/// is the verb, and starts no phrase.
+fn is_participle_of_mixed_use(lower: &str) -> bool {
+    matches!(
+        lower,
+        "shot"
+            | "spread"
+            | "hit"
+            | "cut"
+            | "set"
+            | "put"
+            | "hurt"
+            | "shut"
+            | "struck"
+            | "cost"
+            | "split"
+            | "burst"
+            | "cast"
+            | "quit"
+    )
+}
+
 /// Whether a lower-cased word looks like a regular plural: "charges",
 /// not "business", "virus" or "crisis".
 fn is_plural_form(lower: &str) -> bool {
@@ -1783,7 +1806,9 @@ pub fn keywords(
     for (c, chunk) in chunks.iter().enumerate() {
         for start in 0..chunk.len() {
             // A word right after a modal, an unknown "-ing" word right
-            // after a form of "be", and a word seen mostly as a finite verb
+            // after a form of "be", a participle that is also a noun right
+            // after a form of "be" or "have" ("was shot dead", "have spread
+            // to shops"), and a word seen mostly as a finite verb
             // right after "to", or one of mixed use there before a word of
             // movement, are verbs and start no phrase ("would guarantee
             // deposits", "were pumping air", "to allay concerns", "plans to
@@ -1803,8 +1828,11 @@ pub fn keywords(
                             )))
                         )
                 };
+                let have_form = matches!(words[previous], "has" | "have" | "had" | "having");
                 if (modal && !stop[first])
                     || (be_form[previous] && participle[first])
+                    || ((be_form[previous] || have_form)
+                        && is_participle_of_mixed_use(words[first]))
                     || (words[previous] == "to" && (mostly_verb[first] || moves_after()))
                 {
                     continue;
@@ -3576,6 +3604,17 @@ mod tests {
         for kept in ["Scots", "Texans", "Rangers"] {
             assert!(got.iter().any(|p| p == kept), "{kept}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_participle_that_is_also_a_noun_after_was_or_had_is_no_phrase() {
+        let got = phrases(
+            "Man killed in street attack",
+            "A man was shot dead in the street on Friday. Police said he had been \
+             shot twice. Prices have spread to shops.",
+        );
+        lacks(&got, &["shot", "spread"]);
+        holds(&got, &["street attack"]);
     }
 
     #[test]
