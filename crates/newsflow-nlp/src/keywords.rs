@@ -1158,9 +1158,8 @@ fn headline_verbs(
                     && with_lower(headline[i].text(text), is_verb_by_its_past)
                     && !noun_in_body(i) => {}
             // And a word in -s after a singular noun, right before a count
-            // of something ("Air force downs 30 drones", "Tech firm axes
-            // 1,000 staff"): a count opens its object; not where the body
-            // uses the word as a noun.
+            // of something ("Tech firm axes 1,000 staff"): a count opens
+            // its object; not where the body uses the word as a noun.
             Some(None)
                 if in_s(i)
                     && starts_a_number(i + 1)
