@@ -32,21 +32,14 @@ const COUNTRY_BONUS: f64 = 5.0;
 /// Alternate names ("Kiev") count for less than main names.
 const ALIAS_PENALTY: f64 = 3.0;
 
-/// Name keys of seats of power and districts that news names far more
-/// often than the places of the list that share the name, and that no
-/// other entry of the list is: "White House" and "Whitehall" are old
-/// names of Casablanca and Atlanta there, and "Capitol Hill", "Times
-/// Square", "West End" and "Hollywood" towns in the Northern Marianas,
-/// the US, Canada and Florida. Such a name stays unlinked rather than
-/// put on the wrong map.
-const NOT_THE_PLACE_OF_THE_LIST: &[&str] = &[
-    "capitol hill",
-    "hollywood",
-    "times square",
-    "west end",
-    "white house",
-    "whitehall",
-];
+/// Name keys of a seat of power and a district that news names far more
+/// often than the places of the list that share the name: "White House"
+/// and "Whitehall" are old names of Casablanca and Atlanta there (and
+/// Whitehall a town in Ohio), and "West End" is Vancouver's. Such a name
+/// stays unlinked rather than put on the wrong map. ("Capitol Hill",
+/// "Times Square" and "Hollywood" are in the list as the places news
+/// means.)
+const NOT_THE_PLACE_OF_THE_LIST: &[&str] = &["west end", "white house", "whitehall"];
 
 /// The place and nationality lists, indexed by normalised name.
 #[derive(Debug, Clone, Default)]
