@@ -1600,6 +1600,11 @@ pub fn keywords(
         .iter()
         .map(|w| matches!(*w, "is" | "are" | "was" | "were" | "be" | "been"))
         .collect();
+    let be_or_have_form: Vec<bool> = words
+        .iter()
+        .zip(&be_form)
+        .map(|(w, &be)| be || matches!(*w, "has" | "have" | "had" | "having"))
+        .collect();
     let preposition: Vec<bool> = words.iter().map(|w| is_preposition_word(w)).collect();
     let joins_nouns: Vec<bool> = words.iter().map(|w| joins_nouns(w)).collect();
     let article: Vec<bool> = words
@@ -1827,11 +1832,9 @@ pub fn keywords(
                             )))
                         )
                 };
-                let have_form = matches!(words[previous], "has" | "have" | "had" | "having");
                 if (modal && !stop[first])
                     || (be_form[previous] && participle[first])
-                    || ((be_form[previous] || have_form)
-                        && is_participle_of_mixed_use(words[first]))
+                    || (be_or_have_form[previous] && is_participle_of_mixed_use(words[first]))
                     || (words[previous] == "to" && (mostly_verb[first] || moves_after()))
                 {
                     continue;
