@@ -317,6 +317,19 @@ mod tests {
         entities
     }
 
+    /// Places named `names` (LOC entities), linked by the built-in list.
+    fn linked_by_builtin(names: &[&str]) -> Vec<Entity> {
+        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
+        let mut entities: Vec<Entity> = names.iter().map(|n| entity("LOC", n)).collect();
+        table.link(&mut entities);
+        entities
+    }
+
+    /// A linked place's field.
+    fn geo_field<'a>(e: &'a Entity, field: &str) -> Option<&'a str> {
+        e.geo.as_ref()?[field].as_str()
+    }
+
     fn geonames_id(e: &Entity) -> Option<u64> {
         e.geo.as_ref()?["geonames_id"].as_u64()
     }
@@ -351,17 +364,10 @@ mod tests {
 
     #[test]
     fn a_british_county_is_no_town_abroad_unless_the_article_is_there() {
-        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
         let country = |names: &[&str]| -> Vec<Option<String>> {
-            let mut e: Vec<Entity> = names.iter().map(|n| entity("LOC", n)).collect();
-            table.link(&mut e);
-            e.iter()
-                .map(|e| {
-                    e.geo
-                        .as_ref()
-                        .and_then(|g| g["country"].as_str())
-                        .map(str::to_string)
-                })
+            linked_by_builtin(names)
+                .iter()
+                .map(|e| geo_field(e, "country").map(str::to_string))
                 .collect()
         };
         // Norfolk, Virginia and Surrey, British Columbia were chosen alone
@@ -379,28 +385,15 @@ mod tests {
 
     #[test]
     fn seats_of_power_and_districts_are_not_the_towns_of_the_list() {
-        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
-        let mut e: Vec<Entity> = ["White House", "Whitehall", "West End", "Casablanca"]
-            .iter()
-            .map(|n| entity("LOC", n))
-            .collect();
-        table.link(&mut e);
+        let e = linked_by_builtin(&["White House", "Whitehall", "West End", "Casablanca"]);
         assert!(e[..3].iter().all(|e| e.geo.is_none()), "{e:?}");
-        assert_eq!(e[3].geo.as_ref().unwrap()["country"], "MA");
+        assert_eq!(geo_field(&e[3], "country"), Some("MA"));
     }
 
     #[test]
     fn a_place_s_name_written_without_its_accents_finds_the_place() {
-        let table = Places::builtin(NATIONALITIES).expect("the build's table reads");
-        let mut e: Vec<Entity> = ["Reykjavik", "GDANSK", "Zurich", "Tromso"]
-            .iter()
-            .map(|n| entity("LOC", n))
-            .collect();
-        table.link(&mut e);
-        let names: Vec<Option<&str>> = e
-            .iter()
-            .map(|e| e.geo.as_ref().and_then(|g| g["name"].as_str()))
-            .collect();
+        let e = linked_by_builtin(&["Reykjavik", "GDANSK", "Zurich", "Tromso"]);
+        let names: Vec<Option<&str>> = e.iter().map(|e| geo_field(e, "name")).collect();
         assert_eq!(
             names,
             [
