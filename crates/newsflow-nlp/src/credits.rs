@@ -3,7 +3,9 @@
 //! "Berlin, March 12 (Reuters) - …". They name who took a picture or sent
 //! the copy, not who the story is about, so neither entities nor key
 //! phrases come from them. The dateline's place before them, "Berlin" or
-//! "Pasadena, California", is where the story was filed: a place.
+//! "Pasadena, California", is where the story was filed: a place. A
+//! dateline without an agency, "WELLINGTON - …", is found too, but only
+//! where the body opens.
 
 use std::ops::Range;
 
@@ -30,6 +32,23 @@ const LAST_WORDS: [&str; 8] = [
     "images",
 ];
 
+/// Words in capitals that open a line as a newswire's label, not a
+/// dateline: "UPDATE 2 -", "EXCLUSIVE -".
+const SLUGS: [&str; 12] = [
+    "update",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "factbox",
+    "refile",
+    "corrected",
+    "correction",
+    "insight",
+    "column",
+    "warning",
+    "urgent",
+];
+
 /// Words that open one when a colon or "by" follows: "(Photo: …)",
 /// "(Picture by …)", "(Credit: …)".
 const FIRST_WORDS: [&str; 5] = ["photo", "photograph", "picture", "image", "credit"];
@@ -42,6 +61,10 @@ pub struct Found {
     /// Datelines' places: from the line's start to the date or the agency,
     /// with no trailing comma ("Pasadena, California").
     pub places: Vec<Range<usize>>,
+    /// Datelines with no agency ("WELLINGTON -"): the words before the
+    /// dash. Mostly a city, but some are a desk's label ("SUMMARY -"), so
+    /// the tagger is not told they are places.
+    pub bare_datelines: Vec<Range<usize>>,
     /// Where the story starts after each dateline: the token after its dash.
     pub story_starts: Vec<usize>,
 }
@@ -96,6 +119,43 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
         (end > line && named).then_some(line..end)
     };
     let mut out = Found::default();
+    // a dateline with no agency: a city in capitals opening the body's
+    // first line, its region after a comma, and a dash on that line
+    // ("WELLINGTON - Nurses…", "GOMA, Congo — Rebels…"); not a newswire's
+    // label ("UPDATE -") nor a short word alone, more often an acronym
+    // ("US - China talks"). Only there: a title in capitals is often a
+    // desk's label ("SOCCER - RESULTS"), and a digest's later lines name
+    // its papers ("THAWRA - …").
+    let starts_line = |j: usize| {
+        j == 0
+            || text
+                .get(tokens[j - 1].byte_end..tokens[j].byte_start)
+                .is_none_or(|gap| gap.contains('\n'))
+    };
+    let bare_dateline = |line: usize| {
+        if !in_capitals(line) || word_in(&tokens[line], &SLUGS) {
+            return None;
+        }
+        let dash_at = (line + 1..tokens.len().min(line + MAX_DATELINE))
+            .take_while(|&k| !starts_line(k))
+            .find(|&k| dash(k))?;
+        let city_end = (line..dash_at)
+            .find(|&k| is(&tokens[k], ","))
+            .unwrap_or(dash_at);
+        let city_in_capitals = (line..city_end)
+            .all(|k| tokens[k].kind == TokenKind::Word && in_capitals(k))
+            && (city_end - line > 1 || tokens[line].text(text).chars().count() > 3);
+        (city_in_capitals && place(line, dash_at) == Some(line..dash_at)).then_some(dash_at)
+    };
+    let body_start = text
+        .find('\n')
+        .and_then(|at| tokens.iter().position(|t| t.byte_start > at));
+    if let Some((line, dash_at)) =
+        body_start.and_then(|line| bare_dateline(line).map(|dash_at| (line, dash_at)))
+    {
+        out.bare_datelines.push(line..dash_at);
+        out.story_starts.push(dash_at + 1);
+    }
     let mut i = 0;
     while i < tokens.len() {
         if !is(&tokens[i], "(") {
@@ -244,6 +304,46 @@ mod tests {
         assert!(places("Fans cheered (Getty Images) at the final.").is_empty());
         assert!(places("March 12 (Reuters) - Talks stalled.").is_empty());
         assert!(places("in Berlin, March 12 (Reuters) - Talks stalled.").is_empty());
+    }
+
+    fn bare(text: &str) -> Vec<String> {
+        let tokens = tokenize(text);
+        find(text, &tokens)
+            .bare_datelines
+            .into_iter()
+            .map(|r| text[tokens[r.start].byte_start..tokens[r.end - 1].byte_end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_city_in_capitals_and_a_dash_is_a_dateline_without_an_agency() {
+        let text = "Nurses walk out\nWELLINGTON - Thousands of nurses struck.";
+        assert_eq!(bare(text), ["WELLINGTON"]);
+        assert!(credits(text).is_empty(), "no agency to leave out");
+        assert!(places(text).is_empty(), "the tagger judges it");
+        assert_eq!(
+            bare("Rebels take town\nGOMA, Congo — Rebels seized a town."),
+            ["GOMA, Congo"]
+        );
+        assert_eq!(bare("\nRIO DE JANEIRO – Floods hit."), ["RIO DE JANEIRO"]);
+        // the story starts after the dash
+        let tokens = tokenize(text);
+        let start = find(text, &tokens).story_starts[0];
+        assert_eq!(tokens[start].text(text), "Thousands");
+        // a slug, an acronym, a place not in capitals, or no dash
+        for text in [
+            "Title\nUPDATE - Talks stalled.",
+            "Title\nUS - China talks resume.",
+            "Title\nWellington - Nurses struck.",
+            "Title\nWELLINGTON Nurses struck - again.",
+            "Title\nNEW YORK, March 12 - Stocks rose.",
+            "Title\nTHAWRA\n- Iraq's president met.",
+            // a title's label, and a later line of the body
+            "SOCCER - RESULTS\nThe scores.",
+            "Title\nThe papers led on talks.\nTHAWRA - Iraq's president met.",
+        ] {
+            assert!(bare(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Document {
     credits: Vec<Range<usize>>,
     /// Datelines' places ("Berlin, March 12 (Reuters) -"), as token ranges.
     dateline_places: Vec<Range<usize>>,
+    /// Datelines without an agency ("WELLINGTON -"), before their dash.
+    bare_datelines: Vec<Range<usize>>,
 }
 
 impl Document {
@@ -75,6 +77,7 @@ impl Document {
         Document {
             credits: found.credits,
             dateline_places: found.places,
+            bare_datelines: found.bare_datelines,
             text,
             tokens,
             sentences,
@@ -156,6 +159,13 @@ impl Document {
     /// (Reuters) -"), as ranges of [`Document::tokens`].
     pub fn dateline_places(&self) -> &[Range<usize>] {
         &self.dateline_places
+    }
+
+    /// The words before the dash of datelines without an agency
+    /// ("WELLINGTON - …"), as ranges of [`Document::tokens`]: a city or a
+    /// desk's label ("SUMMARY - …"), which the tagger judges.
+    pub fn bare_datelines(&self) -> &[Range<usize>] {
+        &self.bare_datelines
     }
 
     /// Whether the code point at `at` of [`Document::text`] is in a credit.

@@ -806,6 +806,7 @@ pub fn of_document(doc: &crate::Document, names: &[Name], limit: usize) -> Vec<K
         .credits()
         .iter()
         .chain(doc.dateline_places())
+        .chain(doc.bare_datelines())
         .cloned()
         .collect();
     keywords(

@@ -410,6 +410,16 @@ fn a_dateline_s_place_and_agency_are_no_key_phrases_unless_the_story_names_them(
     for named_again in ["Afghanistan", "Herat"] {
         assert!(got.contains(&named_again.to_string()), "{got:?}");
     }
+    // a dateline with no agency, where the body opens
+    let article = annotate(
+        "Nurses walk out over pay and staffing",
+        "WELLINGTON - Thousands of nurses in New Zealand walked off the job on \
+         Tuesday in a 24-hour strike over staffing and pay, their union said. \
+         Hospitals postponed planned surgery.",
+    );
+    place(&article, "Wellington");
+    let got = phrases(&article);
+    assert!(!got.iter().any(|p| p.eq_ignore_ascii_case("wellington")), "{got:?}");
 }
 
 #[test]
