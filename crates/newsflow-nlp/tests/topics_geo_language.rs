@@ -419,7 +419,10 @@ fn a_dateline_s_place_and_agency_are_no_key_phrases_unless_the_story_names_them(
     );
     place(&article, "Wellington");
     let got = phrases(&article);
-    assert!(!got.iter().any(|p| p.eq_ignore_ascii_case("wellington")), "{got:?}");
+    assert!(
+        !got.iter().any(|p| p.eq_ignore_ascii_case("wellington")),
+        "{got:?}"
+    );
 }
 
 #[test]

@@ -15,12 +15,18 @@ use crate::gazetteer::{elements, members, strings, Parsed};
 /// better-known places.
 const ALIAS_MIN_POPULATION: u64 = 500_000;
 
-/// Country names common in English news that the sources lack.
+/// Country names common in English news that the sources lack. "Congo"
+/// alone is both Congos: the sources give it to the Republic of the Congo
+/// only, while the agencies write it for the far larger Democratic
+/// Republic (and "Republic of Congo" for the other), so the two share it
+/// and the population and the article's other places choose.
 const EXTRA_COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("GB", "Britain"),
     ("TR", "Turkey"),
     ("CD", "DR Congo"),
     ("CD", "Democratic Republic of Congo"),
+    ("CD", "Congo"),
+    ("CG", "Republic of Congo"),
     ("CZ", "Czech Republic"),
 ];
 

@@ -391,6 +391,18 @@ mod tests {
     }
 
     #[test]
+    fn congo_alone_is_the_democratic_republic_unless_the_article_is_in_the_other() {
+        let country = |names: &[&str]| {
+            let e = linked_by_builtin(names);
+            geo_field(&e[0], "country").map(str::to_string)
+        };
+        assert_eq!(country(&["Congo"]).as_deref(), Some("CD"));
+        assert_eq!(country(&["Congo", "Goma"]).as_deref(), Some("CD"));
+        assert_eq!(country(&["Congo", "Brazzaville"]).as_deref(), Some("CG"));
+        assert_eq!(country(&["Republic of Congo"]).as_deref(), Some("CG"));
+    }
+
+    #[test]
     fn a_place_s_name_written_without_its_accents_finds_the_place() {
         let e = linked_by_builtin(&["Reykjavik", "GDANSK", "Zurich", "Tromso"]);
         let names: Vec<Option<&str>> = e.iter().map(|e| geo_field(e, "name")).collect();
