@@ -5,10 +5,11 @@
 
 use std::ops::Range;
 
-use super::capitalised;
 use super::lists::names_one;
 use super::tags::{TokenSpan, TYPES};
+use super::{capitalised, is_org_head, LOC, ORG};
 use crate::gazetteer::{Gazetteer, LazyLabels};
+use crate::lowercase::with_lower;
 
 /// The words that join the two halves.
 fn is_and(word: &str) -> bool {
@@ -156,6 +157,46 @@ fn whole_name_around<'a>(labels: &[Option<&'a str>], k: usize) -> Option<(Range<
     Some((start - 1..end + 1, kinds))
 }
 
+/// Last words of a public body named after the two places it serves.
+const AUTHORITY_HEADS: [&str; 3] = ["police", "constabulary", "council"];
+
+/// A police force or a council named after two places is one
+/// organisation: "Avon and Somerset Police", "Devon and Cornwall Police",
+/// "Kensington and Chelsea Council" had been a place abroad ("Avon",
+/// Connecticut) and a force or a council of the second place alone. Only
+/// where the tagger's span before the "and" is one to three capitalised
+/// words of a place or an organisation with no head word of its own, and
+/// the span after it ends on the head word with none before it: "Britain
+/// and France Telecom" and "Microsoft and Deutsche Bank" stay two.
+pub(super) fn authorities_of_two_places(words: &[&str], spans: &mut Vec<TokenSpan>) {
+    let mut i = 1;
+    while i < spans.len() {
+        let (before, after) = (spans[i - 1], spans[i]);
+        let joins = after.kind == ORG
+            && after.start >= 2
+            && before.end + 1 == after.start
+            && is_and(words[before.end])
+            && matches!(before.kind, LOC | ORG)
+            && before.end - before.start <= 3
+            && words[before.start..before.end]
+                .iter()
+                .all(|w| capitalised(w))
+            && !words[before.start..before.end]
+                .iter()
+                .any(|w| is_org_head(w))
+            && with_lower(words[after.end - 1], |w| AUTHORITY_HEADS.contains(&w))
+            && !words[after.start..after.end - 1]
+                .iter()
+                .any(|w| is_org_head(w));
+        if joins {
+            spans[i].start = before.start;
+            spans.remove(i - 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Whether the list knows these words, all of them, as one name.
 pub(super) fn names_whole(list: &Gazetteer, words: &[&str]) -> bool {
     names_one(&list.labels(words, false), |_| true)
@@ -181,6 +222,55 @@ mod tests {
         let labels = LazyLabels::new(&curated, &words);
         join_listed_and_names(&words, &labels, &silver, &mut spans);
         spans
+    }
+
+    #[test]
+    fn a_force_or_council_named_after_two_places_is_one_organisation() {
+        let joined = |sentence: &str, mut spans: Vec<TokenSpan>| {
+            let words: Vec<&str> = sentence.split(' ').collect();
+            authorities_of_two_places(&words, &mut spans);
+            spans
+        };
+        assert_eq!(
+            joined(
+                "Officers from Avon and Somerset Police said so",
+                vec![span(LOC, 2, 3), span(ORG, 4, 6)]
+            ),
+            vec![span(ORG, 2, 6)]
+        );
+        assert_eq!(
+            joined(
+                "Kensington and Chelsea Council and Devon and Cornwall Police met",
+                vec![
+                    span(LOC, 0, 1),
+                    span(ORG, 2, 4),
+                    span(ORG, 5, 6),
+                    span(ORG, 7, 9)
+                ]
+            ),
+            vec![span(ORG, 0, 4), span(ORG, 5, 9)]
+        );
+        // a firm after a place, a bank after a firm, a person before
+        for (sentence, spans) in [
+            (
+                "Britain and France Telecom",
+                vec![span(LOC, 0, 1), span(ORG, 2, 4)],
+            ),
+            (
+                "Microsoft and Deutsche Bank",
+                vec![span(ORG, 0, 1), span(ORG, 2, 4)],
+            ),
+            (
+                "Smith and Essex Police",
+                vec![span(PER, 0, 1), span(ORG, 2, 4)],
+            ),
+            (
+                "the Home Office and Kent Police",
+                vec![span(ORG, 1, 3), span(ORG, 4, 6)],
+            ),
+        ] {
+            assert_eq!(joined(sentence, spans.clone()), spans, "{sentence}");
+        }
     }
 
     #[test]

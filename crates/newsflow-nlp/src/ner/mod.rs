@@ -241,6 +241,7 @@ impl Tagger {
                 &self.lexicon.silver_names,
                 &mut spans,
             );
+            listed_and::authorities_of_two_places(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             villages_by_their_first_word(&view.words, &mut spans);
