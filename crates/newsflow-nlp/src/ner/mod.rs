@@ -244,6 +244,7 @@ impl Tagger {
             listed_and::authorities_of_two_places(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
+            waters_named_by_a_people(&view.words, &mut spans);
             villages_by_their_first_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
             firms::firms_of_market_professionals(&view.words, &mut spans);
@@ -673,6 +674,36 @@ fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
             && with_lower(words[s.end - 1], |w| PLACE_HEADS.contains(&w))
         {
             s.kind = LOC;
+        }
+    }
+}
+
+/// Waters and ranges a people's adjective names ("English Channel",
+/// "Irish Sea", "Swiss Alps").
+const NAMED_BY_A_PEOPLE: &[&str] = &["alps", "channel", "gulf", "ocean", "riviera", "sea"];
+
+/// A people's adjective the tagger made a MISC name of its own, right
+/// before one of [`NAMED_BY_A_PEOPLE`] tagged alone, is one place with it:
+/// "English Channel" had been "English" (MISC) and "Channel" (an
+/// organisation, as "Channel 4" is).
+fn waters_named_by_a_people(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
+    let mut i = 1;
+    while i < spans.len() {
+        let (people, water) = (spans[i - 1], spans[i]);
+        if people.kind == MISC
+            && people.end - people.start == 1
+            && water.start == people.end
+            && water.end - water.start == 1
+            && with_lower(words[water.start], |w| NAMED_BY_A_PEOPLE.contains(&w))
+        {
+            spans[i] = tags::TokenSpan {
+                kind: LOC,
+                start: people.start,
+                end: water.end,
+            };
+            spans.remove(i - 1);
+        } else {
+            i += 1;
         }
     }
 }
@@ -1700,6 +1731,18 @@ mod tests {
         let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn a_people_s_adjective_before_a_water_is_one_place() {
+        let mut spans = vec![span(MISC, 3, 4), span(ORG, 4, 5), span(MISC, 7, 8)];
+        let words = "Migrants crossed the English Channel from French beaches";
+        waters_named_by_a_people(&words.split(' ').collect::<Vec<_>>(), &mut spans);
+        assert_eq!(spans, vec![span(LOC, 3, 5), span(MISC, 7, 8)]);
+        // not a name the adjective only stands before
+        let mut spans = vec![span(MISC, 0, 1), span(ORG, 1, 2)];
+        waters_named_by_a_people(&["British", "Airways"], &mut spans);
+        assert_eq!(spans, vec![span(MISC, 0, 1), span(ORG, 1, 2)]);
     }
 
     #[test]
