@@ -692,6 +692,13 @@ mod tests {
         );
         has_places(&got, &["Marseille", "Bradford"]);
         assert!(!got.iter().any(|(_, kind)| kind == "ORG"), "{got:?}");
+        // off the coast of a county
+        let got = types(
+            "Migrants rescued from boat",
+            "More than 60 migrants were rescued from a small boat on Thursday after it \
+             got into difficulty off the coast of Kent, the coastguard said.",
+        );
+        has_places(&got, &["Kent"]);
         // a club's name before a noun stays the club
         let got = types(
             "Tykes sign prop",

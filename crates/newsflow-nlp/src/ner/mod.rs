@@ -745,7 +745,8 @@ fn organisations_take_their_trust(words: &[&str], spans: &mut [tags::TokenSpan])
 }
 
 /// Whether the words before token `at` are "in", "near", "outside", or a
-/// point of the compass and "of" ("north of").
+/// point of the compass, "coast", "outskirts" or "shores" and "of" ("north
+/// of", "off the coast of").
 fn follows_a_place_word(words: &[&str], at: usize) -> bool {
     match at.checked_sub(1).map(|i| words[i]) {
         Some("in" | "near" | "outside") => true,
@@ -761,6 +762,9 @@ fn follows_a_place_word(words: &[&str], at: usize) -> bool {
                         | "northwest"
                         | "southeast"
                         | "southwest"
+                        | "coast"
+                        | "outskirts"
+                        | "shores"
                 )
             })
         }),
@@ -782,7 +786,8 @@ const PARTS_OF_PLACES: &[&str] = &[
 /// tagger those names as teams, while after "in" a one-word name is a place
 /// 523 times of 595 in `eng.train` (an organisation 25 times), after "near"
 /// 20 of 21 (never one), after "outside" 6 of 8, and a name after "north
-/// of" (or another point of the compass) 34 of 35. Before a noun or a
+/// of" (or another point of the compass) 34 of 35, after "coast of" 3 of
+/// 3 (in `eng.train` and `eng.testa`). Before a noun or a
 /// possessive it stays ("brought in Newcastle prop Ed Kalman", "in Tesco's
 /// stores"), save a noun for a part of a place ("in Bradford city
 /// centre"). In an article about no sport, `towns::towns_outside_sport_are_places`
