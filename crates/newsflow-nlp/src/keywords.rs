@@ -1948,10 +1948,27 @@ pub fn keywords(
                         }
                         && is_verb_s_form(word)
                 };
+                // and one of mixed use, not a plural, before "up" or "out"
+                // that is no part of "up to" or "out of" ("nurses walk out
+                // for 24 hours", "jihadist groups step up attacks"; not
+                // "prices up 5%", "a way out of the crisis")
+                let particle_follows = || {
+                    let surface = |p: usize| match chunk.get(p) {
+                        Some(Some((_, w))) => Some(*w),
+                        _ => None,
+                    };
+                    !plural[*id as usize]
+                        && match (surface(start + len), surface(start + len + 1)) {
+                            (Some("up"), next) => next != Some("to"),
+                            (Some("out"), next) => next != Some("of"),
+                            _ => false,
+                        }
+                };
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => !headline_modifiers.contains(&at),
                     Some(WordClass::MaybeVerb) => {
                         article_follows
+                            || particle_follows()
                             || that_after_plural()
                             || verb_before_object()
                             || verb_of_subject()
@@ -3628,6 +3645,24 @@ mod tests {
         );
         no_phrase_holds(&got, &["axes"]);
         holds(&got, &["tech firm"]);
+    }
+
+    #[test]
+    fn a_word_of_mixed_use_before_up_or_out_is_the_verb() {
+        let got = phrases(
+            "Nurses walk out over pay",
+            "Thousands of nurses walked off the job on Tuesday. Jihadist groups \
+             step up attacks on soldiers.",
+        );
+        no_phrase_holds(&got, &["walk", "step"]);
+        holds(&got, &["jihadist groups"]);
+        // not a plural before "up", nor a noun before "out of"
+        let got = phrases(
+            "Dollar gains",
+            "Figures showed exports up 5% in May, and firms saw no way out of the \
+             slump.",
+        );
+        holds(&got, &["exports"]);
     }
 
     #[test]
