@@ -32,6 +32,16 @@ const COUNTRY_BONUS: f64 = 5.0;
 /// Alternate names ("Kiev") count for less than main names.
 const ALIAS_PENALTY: f64 = 3.0;
 
+/// Countries whose towns are often named after British and Irish ones.
+const NAMED_AFTER_BRITAIN: &[&str] = &["AU", "CA", "NZ", "US", "ZA"];
+/// A town of [`NAMED_AFTER_BRITAIN`] below this population is not taken
+/// for a name in an article that points at Britain or Ireland and never
+/// at the town's country: the list holds towns of 15,000 and more only,
+/// so the British district or village the article means is often missing
+/// from it ("Easton" in a Bristol story is no town of Pennsylvania,
+/// "Ashfield" in Nottinghamshire no suburb of Sydney).
+const SMALL_TOWN_ABROAD: u64 = 100_000;
+
 /// Name keys of a seat of power and a district that news names far more
 /// often than the places of the list that share the name: "White House"
 /// and "Whitehall" are old names of Casablanca and Atlanta there (and
@@ -159,6 +169,14 @@ impl Places {
                     .then(b.1.geonames_id.cmp(&a.1.geonames_id))
             })
             .map(|(_, place)| place)
+            .filter(|place| {
+                let points_at = |country: &str| context.get(country).is_some_and(|&w| w > 0.0);
+                place.kind != PlaceKind::City
+                    || place.population >= SMALL_TOWN_ABROAD
+                    || !NAMED_AFTER_BRITAIN.contains(&place.country.as_str())
+                    || points_at(&place.country)
+                    || !(points_at("GB") || points_at("IE"))
+            })
     }
 
     /// Adds `geo` and `links` to the LOC entities that name a known place
@@ -388,6 +406,25 @@ mod tests {
         let e = linked_by_builtin(&["White House", "Whitehall", "West End", "Casablanca"]);
         assert!(e[..3].iter().all(|e| e.geo.is_none()), "{e:?}");
         assert_eq!(geo_field(&e[3], "country"), Some("MA"));
+    }
+
+    #[test]
+    fn a_small_american_town_is_no_district_of_a_british_story() {
+        let country = |names: &[&str]| {
+            let e = linked_by_builtin(names);
+            geo_field(&e[0], "country").map(str::to_string)
+        };
+        // "Easton" of Bristol is not in the list, Easton, Pennsylvania is
+        assert_eq!(country(&["Easton", "England"]), None);
+        assert_eq!(country(&["Easton", "Scotland", "Wales"]), None);
+        assert_eq!(country(&["Easton"]).as_deref(), Some("US"));
+        assert_eq!(
+            country(&["Easton", "England", "Pennsylvania"]).as_deref(),
+            Some("US")
+        );
+        // a city is a city, and a small town elsewhere stays found
+        assert_eq!(country(&["Toronto", "England"]).as_deref(), Some("CA"));
+        assert_eq!(country(&["Narbonne", "England"]).as_deref(), Some("FR"));
     }
 
     #[test]
