@@ -65,7 +65,8 @@ pub struct Found {
     /// dash. Mostly a city, but some are a desk's label ("SUMMARY -"), so
     /// the tagger is not told they are places.
     pub bare_datelines: Vec<Range<usize>>,
-    /// Where the story starts after each dateline: the token after its dash.
+    /// Where the story starts after each dateline with an agency: the
+    /// token after its dash.
     pub story_starts: Vec<usize>,
 }
 
@@ -153,8 +154,10 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
     if let Some((line, dash_at)) =
         body_start.and_then(|line| bare_dateline(line).map(|dash_at| (line, dash_at)))
     {
+        // the tagger reads the line on as written: split after the dash,
+        // CoNLL-2003's headlines in capitals ("SOCCER - JAPAN GET LUCKY
+        // WIN") lost their context (cross-validated F1 0.9341 → 0.9336)
         out.bare_datelines.push(line..dash_at);
-        out.story_starts.push(dash_at + 1);
     }
     let mut i = 0;
     while i < tokens.len() {
@@ -326,10 +329,9 @@ mod tests {
             ["GOMA, Congo"]
         );
         assert_eq!(bare("\nRIO DE JANEIRO – Floods hit."), ["RIO DE JANEIRO"]);
-        // the story starts after the dash
+        // the tagger reads the line as one sentence
         let tokens = tokenize(text);
-        let start = find(text, &tokens).story_starts[0];
-        assert_eq!(tokens[start].text(text), "Thousands");
+        assert!(find(text, &tokens).story_starts.is_empty());
         // a slug, an acronym, a place not in capitals, or no dash
         for text in [
             "Title\nUPDATE - Talks stalled.",
