@@ -2036,6 +2036,10 @@ pub fn keywords(
                     || (len > 1
                         && time_word[*id as usize]
                         && counts_time(words[key[len - 2] as usize]))
+                    // nor on a word that says when the verb happened
+                    // ("missiles overnight", "talks today"), which may
+                    // start one ("overnight rates")
+                    || (len > 1 && matches!(words[*id as usize], "overnight" | "today" | "tonight"))
                     || quantifier[key[0] as usize]
                     || quantifier[*id as usize]
                     || year[key[0] as usize]
@@ -3645,6 +3649,19 @@ mod tests {
         );
         no_phrase_holds(&got, &["axes"]);
         holds(&got, &["tech firm"]);
+    }
+
+    #[test]
+    fn a_phrase_ends_on_no_word_that_says_when() {
+        let got = phrases(
+            "Zelenskiy urges allies to speed up air defence deliveries",
+            "Ukraine's president urged Western allies on Saturday to speed up \
+             deliveries of air defence systems after Russia launched more than 100 \
+             drones and missiles overnight, damaging power plants. Ministers hold \
+             talks tonight on the overnight rates.",
+        );
+        lacks(&got, &["missiles overnight", "talks tonight"]);
+        holds(&got, &["missiles", "overnight rates"]);
     }
 
     #[test]
