@@ -936,7 +936,8 @@ const KINDS_OF_LAND: &[&str] = &[
 
 /// A person's or an organisation's name right before a kind of land or
 /// water is that place: the tagger made a person of "Noto" ("the Noto
-/// peninsula") and an organisation of "Reykjanes". A MISC name stays.
+/// peninsula") and an organisation of "Reykjanes". A MISC name stays, as
+/// a name of a region joined to another's before "regions".
 fn places_before_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if matches!(s.kind, PER | ORG)
@@ -945,7 +946,33 @@ fn places_before_their_kind(words: &[&str], spans: &mut [tags::TokenSpan]) {
             s.kind = LOC;
         }
     }
+    // two names joined by "and" before a plural kind of region are both
+    // places: "the Odesa and Kharkiv regions" had an organisation "Odesa"
+    // ("Oaxaca and Guerrero states" in `eng.train`)
+    for i in 1..spans.len() {
+        let (first, second) = (spans[i - 1], spans[i]);
+        let before_regions = first.end + 1 == second.start
+            && words[first.end] == "and"
+            && words.get(second.end).is_some_and(|w| REGIONS.contains(w));
+        if before_regions {
+            for k in [i - 1, i] {
+                if matches!(spans[k].kind, PER | ORG) {
+                    spans[k].kind = LOC;
+                }
+            }
+        }
+    }
 }
+
+/// Plurals for the regions of a country, after the names of two of them.
+const REGIONS: &[&str] = &[
+    "counties",
+    "districts",
+    "oblasts",
+    "provinces",
+    "regions",
+    "states",
+];
 
 /// Words for the members of a party, which CoNLL-2003 labels MISC
 /// ("Democrats" 16 times of 18, "Republicans" 7 of 7).
@@ -1736,6 +1763,30 @@ mod tests {
         let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn two_names_before_a_plural_kind_of_region_are_places() {
+        let words: Vec<&str> =
+            "plants in the Odesa and Kharkiv regions and the Acme and Kharkiv firms"
+                .split(' ')
+                .collect();
+        let mut spans = vec![
+            span(ORG, 3, 4),
+            span(LOC, 5, 6),
+            span(ORG, 9, 10),
+            span(LOC, 11, 12),
+        ];
+        places_before_their_kind(&words, &mut spans);
+        assert_eq!(
+            spans,
+            vec![
+                span(LOC, 3, 4),
+                span(LOC, 5, 6),
+                span(ORG, 9, 10),
+                span(LOC, 11, 12)
+            ]
+        );
     }
 
     #[test]
