@@ -284,6 +284,7 @@ impl Tagger {
             storms_are_named_events(&view.words, &mut spans);
             names_take_their_numeral(&view.words, &mut spans);
             eras_are_misc(&view.words, &mut spans);
+            prizes_take_their_field(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
             for mut s in spans {
@@ -973,6 +974,49 @@ const REGIONS: &[&str] = &[
     "regions",
     "states",
 ];
+
+/// The fields of the Nobel prizes and the like, which a prize's name
+/// takes after "in" ("Nobel Prize in Physics").
+const FIELDS_OF_A_PRIZE: &[&str] = &[
+    "Chemistry",
+    "Economics",
+    "Literature",
+    "Medicine",
+    "Physics",
+    "Physiology",
+];
+
+/// A prize's name takes its field after "in", over "or" between two
+/// ("Nobel Prize in Physiology or Medicine"): the tagger made a place of
+/// "Physics" and "Literature" there. Not a place after "in" ("awarded the
+/// Nobel Prize in Oslo").
+fn prizes_take_their_field(words: &[&str], spans: &mut Vec<tags::TokenSpan>) {
+    // the spans a prize takes in come after it: `i` stays its index
+    let mut i = 0;
+    while i < spans.len() {
+        let prize = spans[i];
+        i += 1;
+        if prize.kind != MISC
+            || !matches!(words[prize.end - 1], "Prize" | "Prizes")
+            || words.get(prize.end) != Some(&"in")
+            || !words
+                .get(prize.end + 1)
+                .is_some_and(|w| FIELDS_OF_A_PRIZE.contains(w))
+        {
+            continue;
+        }
+        let mut end = prize.end + 2;
+        if words.get(end) == Some(&"or")
+            && words
+                .get(end + 1)
+                .is_some_and(|w| FIELDS_OF_A_PRIZE.contains(w))
+        {
+            end += 2;
+        }
+        spans[i - 1].end = end;
+        spans.retain(|s| s.start < prize.end || s.start >= end);
+    }
+}
 
 /// Words for the members of a party, which CoNLL-2003 labels MISC
 /// ("Democrats" 16 times of 18, "Republicans" 7 of 7).
@@ -1763,6 +1807,26 @@ mod tests {
         let names: Vec<String> = names_in(text).into_iter().map(|(n, _)| n).collect();
         assert!(!names.iter().any(|n| n == "Handset"), "{names:?}");
         assert!(names.iter().any(|n| n == "Europe"), "{names:?}");
+    }
+
+    #[test]
+    fn a_prize_takes_its_field() {
+        let words: Vec<&str> =
+            "the Nobel Prize in Physiology or Medicine and the Nobel Prize in Oslo"
+                .split(' ')
+                .collect();
+        let mut spans = vec![
+            span(MISC, 1, 3),
+            span(LOC, 4, 5),
+            span(MISC, 6, 7),
+            span(MISC, 9, 11),
+            span(LOC, 12, 13),
+        ];
+        prizes_take_their_field(&words, &mut spans);
+        assert_eq!(
+            spans,
+            vec![span(MISC, 1, 7), span(MISC, 9, 11), span(LOC, 12, 13)]
+        );
     }
 
     #[test]
