@@ -1691,12 +1691,21 @@ pub fn keywords(
             return false;
         };
         let next = word_at(chunk, p + 1);
-        if participle[id] {
-            // its object: a determiner or pronoun, or a noun that is not
-            // the subject of a verb after it (", leading economists have
-            // warned"; ", texting is")
+        // an adjective in "-ing" opens the clause too (", damaging power
+        // plants")
+        let ing_adjective = || {
+            class[id] == Some(WordClass::Adjective)
+                && words[id].len() > 5
+                && words[id].ends_with("ing")
+        };
+        if participle[id] || ing_adjective() {
+            // its object: a determiner or pronoun, a count ("nearly
+            // 140,000 neurons"), or a noun that is not the subject of a
+            // verb after it (", leading economists have warned"; ",
+            // texting is")
             let takes_object = next.is_some_and(|n| {
                 is_object_start(words[n])
+                    || matches!(words[n], "nearly" | "almost" | "some" | "more")
                     || (alphabetic[n]
                         && !stop[n]
                         && matches!(
@@ -3649,6 +3658,18 @@ mod tests {
         );
         no_phrase_holds(&got, &["axes"]);
         holds(&got, &["tech firm"]);
+    }
+
+    #[test]
+    fn an_ing_word_after_a_comma_before_its_object_is_a_verb() {
+        let got = phrases(
+            "Scientists map the brain of a fruit fly",
+            "Researchers have produced a complete map of the brain of a fly, \
+             charting nearly 140,000 neurons. Russia launched drones overnight, \
+             damaging power plants. Critics called the report damaging.",
+        );
+        no_phrase_holds(&got, &["charting", "damaging"]);
+        holds(&got, &["power plants", "neurons"]);
     }
 
     #[test]
