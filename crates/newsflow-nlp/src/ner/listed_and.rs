@@ -165,9 +165,10 @@ const AUTHORITY_HEADS: [&str; 3] = ["police", "constabulary", "council"];
 /// "Kensington and Chelsea Council" had been a place abroad ("Avon",
 /// Connecticut) and a force or a council of the second place alone. Only
 /// where the tagger's span before the "and" is one to three capitalised
-/// words of a place or an organisation with no head word of its own, and
-/// the span after it ends on the head word with none before it: "Britain
-/// and France Telecom" and "Microsoft and Deutsche Bank" stay two.
+/// words of a place, or of a county it made an organisation, with no head
+/// word of its own, and the span after it ends on the head word with none
+/// before it: "Britain and France Telecom", "Microsoft and Deutsche Bank"
+/// and "Microsoft and Manchester City Council" stay two.
 pub(super) fn authorities_of_two_places(words: &[&str], spans: &mut Vec<TokenSpan>) {
     let mut i = 1;
     while i < spans.len() {
@@ -176,7 +177,9 @@ pub(super) fn authorities_of_two_places(words: &[&str], spans: &mut Vec<TokenSpa
             && after.start >= 2
             && before.end + 1 == after.start
             && is_and(words[before.end])
-            && matches!(before.kind, LOC | ORG)
+            // a place, or a county the tagger made a club ("Devon")
+            && (before.kind == LOC
+                || (before.kind == ORG && super::towns::is_county(words[before.end - 1])))
             && before.end - before.start <= 3
             && words[before.start..before.end]
                 .iter()
@@ -250,7 +253,8 @@ mod tests {
             ),
             vec![span(ORG, 0, 4), span(ORG, 5, 9)]
         );
-        // a firm after a place, a bank after a firm, a person before
+        // a firm after a place, a bank or a council after a firm, a
+        // person before
         for (sentence, spans) in [
             (
                 "Britain and France Telecom",
@@ -259,6 +263,10 @@ mod tests {
             (
                 "Microsoft and Deutsche Bank",
                 vec![span(ORG, 0, 1), span(ORG, 2, 4)],
+            ),
+            (
+                "Microsoft and Manchester City Council",
+                vec![span(ORG, 0, 1), span(ORG, 2, 5)],
             ),
             (
                 "Smith and Essex Police",
