@@ -621,6 +621,8 @@ struct TermStats {
     acronym: f64,
     /// whether the article writes it in lower case somewhere
     lower: bool,
+    /// whether it does so right after "a", "an" or "the", as a noun
+    lower_noun: bool,
     /// how many different words are seen just before / after it
     left: u32,
     right: u32,
@@ -1475,6 +1477,11 @@ pub fn keywords(
                 entry.upper += 1.0;
             } else if !first_upper && !in_web_address(text, token) {
                 entry.lower = true;
+                entry.lower_noun |= i > 0
+                    && matches!(
+                        tokens[at - 1].text(text),
+                        "a" | "an" | "the" | "A" | "An" | "The"
+                    );
             }
             term_of_token[range.start + i] = id;
             // a phrase ending the sentence leaves its full stop out
@@ -2286,7 +2293,8 @@ pub fn keywords(
             .count();
         // a phrase's text, whether it is a name, and whether the article
         // writes its first word in lower case somewhere, as a word that
-        // can be no verb ("fed through" says nothing of "Fed's chairman"),
+        // can be no verb ("fed through" says nothing of "Fed's chairman")
+        // or one of mixed use after an article ("a ferry"),
         // or is a plural it capitalises only where a body sentence starts,
         // that the entities left out ("Meteorologists are warning…"; not a
         // people's name, "Spaniards", "Texans", nor a headline's word:
@@ -2295,8 +2303,14 @@ pub fn keywords(
             let first = phrase.iter().flatten().next().map(|(id, _)| *id as usize);
             first.is_some_and(|id| {
                 let w = words[id];
+                // a word of mixed use only where the article writes it
+                // as a noun ("A ferry carrying…" under "Ferry sinks…")
                 (stats[id].lower
-                    && !matches!(class[id], Some(WordClass::Verb | WordClass::MaybeVerb)))
+                    && match class[id] {
+                        Some(WordClass::Verb) => false,
+                        Some(WordClass::MaybeVerb) => stats[id].lower_noun,
+                        _ => true,
+                    })
                     || (plural[id]
                         && stats[id].upper == 0.0
                         && stats[id].acronym == 0.0
@@ -3616,6 +3630,24 @@ mod tests {
         // "needs" is a noun there
         holds(&got, &["research"]);
         assert!(got.iter().any(|p| p.ends_with("needs")), "{got:?}");
+    }
+
+    #[test]
+    fn a_headline_s_first_word_the_body_writes_as_a_noun_is_in_lower_case() {
+        let got = phrases(
+            "Ferry sinks off Indonesian island",
+            "A ferry carrying more than 80 passengers sank in rough seas off \
+             Sulawesi on Friday. The ferry had left port at dawn.",
+        );
+        holds(&got, &["ferry"]);
+        assert!(!got.iter().any(|p| p == "Ferry"), "{got:?}");
+        // not where the body writes it as a verb only
+        let got = phrases(
+            "Press freedom index falls",
+            "Reporters said they would press ahead with the case. Press freedom \
+             fell in 40 countries.",
+        );
+        assert!(!got.iter().any(|p| p.starts_with("press ")), "{got:?}");
     }
 
     #[test]
