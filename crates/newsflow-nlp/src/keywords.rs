@@ -621,8 +621,6 @@ struct TermStats {
     acronym: f64,
     /// whether the article writes it in lower case somewhere
     lower: bool,
-    /// whether it does so right after "a", "an" or "the", as a noun
-    lower_noun: bool,
     /// how many different words are seen just before / after it
     left: u32,
     right: u32,
@@ -1477,11 +1475,6 @@ pub fn keywords(
                 entry.upper += 1.0;
             } else if !first_upper && !in_web_address(text, token) {
                 entry.lower = true;
-                entry.lower_noun |= i > 0
-                    && matches!(
-                        tokens[at - 1].text(text),
-                        "a" | "an" | "the" | "A" | "An" | "The"
-                    );
             }
             term_of_token[range.start + i] = id;
             // a phrase ending the sentence leaves its full stop out
@@ -2299,6 +2292,18 @@ pub fn keywords(
         // that the entities left out ("Meteorologists are warning…"; not a
         // people's name, "Spaniards", "Texans", nor a headline's word:
         // "Scots suffer another injury blow")
+        // asked only of a top phrase's first word of mixed use that the
+        // article writes in lower case: a look through its tokens
+        let written_as_noun = |id: usize| {
+            (1..tokens.len()).any(|at| {
+                term_of_token[at] == id as u32
+                    && tokens[at].text(text).starts_with(char::is_lowercase)
+                    && matches!(
+                        tokens[at - 1].text(text),
+                        "a" | "an" | "the" | "A" | "An" | "The"
+                    )
+            })
+        };
         let first_lower = |phrase: &[Option<(u32, &str)>]| {
             let first = phrase.iter().flatten().next().map(|(id, _)| *id as usize);
             first.is_some_and(|id| {
@@ -2308,7 +2313,7 @@ pub fn keywords(
                 (stats[id].lower
                     && match class[id] {
                         Some(WordClass::Verb) => false,
-                        Some(WordClass::MaybeVerb) => stats[id].lower_noun,
+                        Some(WordClass::MaybeVerb) => written_as_noun(id),
                         _ => true,
                     })
                     || (plural[id]
