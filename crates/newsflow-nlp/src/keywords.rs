@@ -2284,16 +2284,10 @@ pub fn keywords(
             .iter()
             .take_while(|r| r.0.total_cmp(&score).is_eq())
             .count();
-        // a phrase's text, whether it is a name, and whether the article
-        // writes its first word in lower case somewhere, as a word that
-        // can be no verb ("fed through" says nothing of "Fed's chairman")
-        // or one of mixed use after an article ("a ferry"),
-        // or is a plural it capitalises only where a body sentence starts,
-        // that the entities left out ("Meteorologists are warning…"; not a
-        // people's name, "Spaniards", "Texans", nor a headline's word:
-        // "Scots suffer another injury blow")
-        // asked only of a top phrase's first word of mixed use that the
-        // article writes in lower case: a look through its tokens
+        // whether the article writes word `id` in lower case right after
+        // "a", "an" or "the", as a noun: asked only of a top phrase's first
+        // word of mixed use written in lower case, so a look through the
+        // tokens
         let written_as_noun = |id: usize| {
             (1..tokens.len()).any(|at| {
                 term_of_token[at] == id as u32
@@ -2304,6 +2298,14 @@ pub fn keywords(
                     )
             })
         };
+        // a phrase's text, whether it is a name, and whether the article
+        // writes its first word in lower case somewhere, as a word that
+        // can be no verb ("fed through" says nothing of "Fed's chairman")
+        // or one of mixed use after an article ("a ferry"),
+        // or is a plural it capitalises only where a body sentence starts,
+        // that the entities left out ("Meteorologists are warning…"; not a
+        // people's name, "Spaniards", "Texans", nor a headline's word:
+        // "Scots suffer another injury blow")
         let first_lower = |phrase: &[Option<(u32, &str)>]| {
             let first = phrase.iter().flatten().next().map(|(id, _)| *id as usize);
             first.is_some_and(|id| {
