@@ -81,18 +81,19 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
             .get(i)
             .is_some_and(|t| ["-", "–", "—"].iter().any(|d| is(t, d)))
     };
+    // whether token `j` opens a line
+    let starts_line = |j: usize| {
+        j == 0
+            || text
+                .get(tokens[j - 1].byte_end..tokens[j].byte_start)
+                .is_none_or(|gap| gap.contains('\n'))
+    };
     // the first token of token `i`'s line, if at most `MAX_DATELINE`
     // tokens back (asked only of an opening bracket)
     let line_start = |i: usize| {
-        let mut j = i;
-        while j > 0 && i - j <= MAX_DATELINE {
-            let gap = text.get(tokens[j - 1].byte_end..tokens[j].byte_start);
-            if gap.is_none_or(|gap| gap.contains('\n')) {
-                return Some(j);
-            }
-            j -= 1;
-        }
-        (j == 0 && i <= MAX_DATELINE).then_some(0)
+        (i.saturating_sub(MAX_DATELINE)..=i)
+            .rev()
+            .find(|&j| starts_line(j))
     };
     // a word of two letters or more in capitals ("LONDON", "HERAT")
     let in_capitals = |k: usize| {
@@ -127,12 +128,6 @@ pub fn find(text: &str, tokens: &[Token]) -> Found {
     // ("US - China talks"). Only there: a title in capitals is often a
     // desk's label ("SOCCER - RESULTS"), and a digest's later lines name
     // its papers ("THAWRA - …").
-    let starts_line = |j: usize| {
-        j == 0
-            || text
-                .get(tokens[j - 1].byte_end..tokens[j].byte_start)
-                .is_none_or(|gap| gap.contains('\n'))
-    };
     let bare_dateline = |line: usize| {
         if !in_capitals(line) || word_in(&tokens[line], &SLUGS) {
             return None;

@@ -343,6 +343,12 @@ mod tests {
         entities
     }
 
+    /// The country the built-in list links the first of `names` to.
+    fn country(names: &[&str]) -> Option<String> {
+        let e = linked_by_builtin(names);
+        geo_field(&e[0], "country").map(str::to_string)
+    }
+
     /// A linked place's field.
     fn geo_field<'a>(e: &'a Entity, field: &str) -> Option<&'a str> {
         e.geo.as_ref()?[field].as_str()
@@ -410,10 +416,6 @@ mod tests {
 
     #[test]
     fn a_small_american_town_is_no_district_of_a_british_story() {
-        let country = |names: &[&str]| {
-            let e = linked_by_builtin(names);
-            geo_field(&e[0], "country").map(str::to_string)
-        };
         // "Easton" of Bristol is not in the list, Easton, Pennsylvania is
         assert_eq!(country(&["Easton", "England"]), None);
         assert_eq!(country(&["Easton", "Scotland", "Wales"]), None);
@@ -429,10 +431,6 @@ mod tests {
 
     #[test]
     fn congo_alone_is_the_democratic_republic_unless_the_article_is_in_the_other() {
-        let country = |names: &[&str]| {
-            let e = linked_by_builtin(names);
-            geo_field(&e[0], "country").map(str::to_string)
-        };
         assert_eq!(country(&["Congo"]).as_deref(), Some("CD"));
         assert_eq!(country(&["Congo", "Goma"]).as_deref(), Some("CD"));
         assert_eq!(country(&["Congo", "Brazzaville"]).as_deref(), Some("CG"));
