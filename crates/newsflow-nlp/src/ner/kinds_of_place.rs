@@ -2,10 +2,12 @@
 //! of Benin", "Gulf of Venezuela". CoNLL-2003 has few of them (the
 //! "Republic of Ireland" three times, a place each time), so the tagger
 //! types them as it types other "X of Y" names, an organisation ("Bank of
-//! Canada", "House of Lords"), or stops at the kind.
+//! Canada", "House of Lords"), or stops at the kind. And rivers named
+//! "River" first, British style ("River Calder").
 
 use super::tags::TokenSpan;
-use super::{capitalised, go_on, LOC, PER};
+use super::{capitalised, go_on, LOC, MISC, ORG, PER};
+use crate::lowercase::with_lower;
 
 /// Capitalised words for a kind of place that a name can follow after
 /// "of". Not "Union", "State" or "Commonwealth", which name organisations
@@ -60,6 +62,23 @@ pub(super) fn places_named_by_their_kind_of(words: &[&str], spans: &mut Vec<Toke
             }
         }
         i += 1;
+    }
+}
+
+/// A name that opens on "River" is a river where the tagger made a person
+/// or a MISC name of it ("the River Calder burst its banks" gave a
+/// person), or an organisation after "the" ("the River Wear"): CoNLL-2003
+/// knows the word first in a name only as a company's ("River Medical
+/// Inc.") or a club's ("River Plate 2"), which "the" does not open, while
+/// a river's British name takes it ("the River Plate" is the estuary).
+/// Not a shop's name without "the" ("River Island").
+pub(super) fn rivers_named_first(words: &[&str], spans: &mut [TokenSpan]) {
+    for s in spans.iter_mut() {
+        let named_first = s.end - s.start > 1 && words[s.start] == "River";
+        let after_the = s.start > 0 && with_lower(words[s.start - 1], |w| w == "the");
+        if named_first && (s.kind == PER || s.kind == MISC || (s.kind == ORG && after_the)) {
+            s.kind = LOC;
+        }
     }
 }
 
@@ -126,6 +145,51 @@ mod tests {
              Tankers crossed the Strait of Hormuz on Monday.",
         );
         for place in ["Kingdom of Benin", "Strait of Hormuz"] {
+            assert!(names.contains(&(place.to_string(), LOC)), "{names:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_opening_on_river_is_a_river_save_a_firm_s() {
+        for (sentence, before, after) in [
+            // a person, an organisation after "the": a river
+            (
+                "The River Calder burst its banks .",
+                vec![span(PER, 1, 3)],
+                vec![span(LOC, 1, 3)],
+            ),
+            (
+                "Police searched the River Wear .",
+                vec![span(ORG, 3, 5)],
+                vec![span(LOC, 3, 5)],
+            ),
+            // a shop or a club without "the", or "River" alone: as they were
+            (
+                "a dress from River Island",
+                vec![span(ORG, 3, 5)],
+                vec![span(ORG, 3, 5)],
+            ),
+            (
+                "River Plate 2 Boca Juniors 1",
+                vec![span(ORG, 0, 2), span(ORG, 3, 5)],
+                vec![span(ORG, 0, 2), span(ORG, 3, 5)],
+            ),
+            ("the River", vec![span(PER, 1, 2)], vec![span(PER, 1, 2)]),
+        ] {
+            let words: Vec<&str> = sentence.split(' ').collect();
+            let mut spans = before;
+            rivers_named_first(&words, &mut spans);
+            assert_eq!(spans, after, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn the_tagger_s_rivers_named_first_are_places() {
+        let names = names_in(
+            "The River Calder burst its banks in Hebden Bridge. \
+             Police searched the River Wear in Durham.",
+        );
+        for place in ["River Calder", "River Wear"] {
             assert!(names.contains(&(place.to_string(), LOC)), "{names:?}");
         }
     }

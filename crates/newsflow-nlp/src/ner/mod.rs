@@ -24,6 +24,7 @@ mod suffixes;
 pub mod tags;
 mod tidy;
 mod towns;
+mod works;
 pub(crate) use tidy::{is_kind_acronym, names_a_kind};
 pub(crate) use towns::is_county;
 pub mod train;
@@ -244,6 +245,7 @@ impl Tagger {
             listed_and::authorities_of_two_places(&view.words, &mut spans);
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
+            kinds_of_place::rivers_named_first(&view.words, &mut spans);
             waters_named_by_a_people(&view.words, &mut spans);
             villages_by_their_first_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
@@ -286,6 +288,8 @@ impl Tagger {
             eras_are_misc(&view.words, &mut spans);
             prizes_take_their_field(&view.words, &mut spans);
             works_are_no_places(&view.words, &labels, &about_works, &mut spans);
+            works::works_are_cut_at_for(&view.words, &mut spans);
+            works::diseases_are_named_after_people(&view.words, &mut spans);
             planets_are_places(&view.words, &about_space, &mut spans);
             for mut s in spans {
                 if retype::is_group_after_al(&view.words, s.start..s.end) {
@@ -658,6 +662,7 @@ const PLACE_HEADS: &[&str] = &[
     "mountains",
     "ocean",
     "peninsula",
+    "river",
     "strait",
     "valley",
     "volcano",
@@ -666,8 +671,8 @@ const PLACE_HEADS: &[&str] = &[
 /// A name of two words or more ending on one of [`PLACE_HEADS`] is a place
 /// where the tagger took it for a person or a MISC name ("Jezero Crater"
 /// as a person). In CoNLL-2003's `eng.train` such names are places or
-/// organisations ("Taiwan Strait", "Faroe Islands"; "Battle Mountain
-/// Gold"); organisations are left as they are.
+/// organisations ("Taiwan Strait", "Faroe Islands", "Red River"; "Battle
+/// Mountain Gold"); organisations are left as they are.
 fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if (s.kind == PER || s.kind == MISC)
