@@ -42,14 +42,15 @@ const NAMED_AFTER_BRITAIN: &[&str] = &["AU", "CA", "NZ", "US", "ZA"];
 /// "Ashfield" in Nottinghamshire no suburb of Sydney).
 const SMALL_TOWN_ABROAD: u64 = 100_000;
 
-/// Name keys of a seat of power and a district that news names far more
-/// often than the places of the list that share the name: "White House"
-/// and "Whitehall" are old names of Casablanca and Atlanta there (and
-/// Whitehall a town in Ohio), and "West End" is Vancouver's. Such a name
-/// stays unlinked rather than put on the wrong map. ("Capitol Hill",
-/// "Times Square" and "Hollywood" are in the list as the places news
-/// means.)
-const NOT_THE_PLACE_OF_THE_LIST: &[&str] = &["west end", "white house", "whitehall"];
+/// Name keys of a seat of power, a district and a planet that news names
+/// far more often than the places of the list that share the name: "White
+/// House" and "Whitehall" are old names of Casablanca and Atlanta there
+/// (and Whitehall a town in Ohio), "West End" is Vancouver's, and
+/// "Jupiter" a town in Florida (the list has no other planet's name).
+/// Such a name stays unlinked rather than put on the wrong map.
+/// ("Capitol Hill", "Times Square" and "Hollywood" are in the list as the
+/// places news means.)
+const NOT_THE_PLACE_OF_THE_LIST: &[&str] = &["jupiter", "west end", "white house", "whitehall"];
 
 /// The place and nationality lists, indexed by normalised name.
 #[derive(Debug, Clone, Default)]
@@ -107,15 +108,24 @@ impl Places {
     }
 
     /// Places a name may refer to, with whether it is their main name.
+    ///
+    /// A name of three letters or fewer not written in capitals matches
+    /// main names only: the aliases that short are codes ("US", "IO"),
+    /// and "Io", Jupiter's moon, had been the British Indian Ocean
+    /// Territory.
     fn candidates(&self, name: &str) -> Vec<(u32, bool)> {
         let key = name_key(name);
         if NOT_THE_PLACE_OF_THE_LIST.contains(&key.as_str()) {
             return Vec::new();
         }
-        match &self.index {
+        let mut candidates = match &self.index {
             Index::Lists { by_name, .. } => by_name.get(&key).cloned().unwrap_or_default(),
             Index::Table(table) => table.candidates(&key),
+        };
+        if name.chars().count() <= 3 && name.chars().any(char::is_lowercase) {
+            candidates.retain(|&(_, main)| main);
         }
+        candidates
     }
 
     /// Place `index` of the list.
@@ -408,10 +418,25 @@ mod tests {
     }
 
     #[test]
-    fn seats_of_power_and_districts_are_not_the_towns_of_the_list() {
-        let e = linked_by_builtin(&["White House", "Whitehall", "West End", "Casablanca"]);
-        assert!(e[..3].iter().all(|e| e.geo.is_none()), "{e:?}");
-        assert_eq!(geo_field(&e[3], "country"), Some("MA"));
+    fn seats_of_power_districts_and_planets_are_not_the_towns_of_the_list() {
+        let e = linked_by_builtin(&[
+            "White House",
+            "Whitehall",
+            "West End",
+            "Jupiter",
+            "Casablanca",
+        ]);
+        assert!(e[..4].iter().all(|e| e.geo.is_none()), "{e:?}");
+        assert_eq!(geo_field(&e[4], "country"), Some("MA"));
+    }
+
+    #[test]
+    fn a_code_matches_only_in_capitals() {
+        assert_eq!(country(&["Io"]), None);
+        assert_eq!(country(&["IO"]).as_deref(), Some("IO"));
+        assert_eq!(country(&["US"]).as_deref(), Some("US"));
+        // a short main name in any case
+        assert_eq!(country(&["Ufa"]).as_deref(), Some("RU"));
     }
 
     #[test]
