@@ -1939,7 +1939,16 @@ pub fn keywords(
                 (start.checked_sub(1).map(|p| chunk[p]), chunk.get(start))
             {
                 let (previous, first) = (previous as usize, *first as usize);
-                let modal = modal[previous] && surface.starts_with(|c: char| c.is_lowercase());
+                // over "not" too: "the roads could not cope"
+                let negated_modal = || {
+                    matches!(words[previous], "not" | "n't")
+                        && start >= 2
+                        && matches!(chunk[start - 2], Some((m, w))
+                            if modal[m as usize] && w.starts_with(|c: char| c.is_lowercase()))
+                };
+                let modal = (modal[previous] && surface.starts_with(|c: char| c.is_lowercase()))
+                    || words[previous] == "cannot"
+                    || negated_modal();
                 let moves_after = || {
                     class[first] == Some(WordClass::MaybeVerb)
                         && matches!(
@@ -4107,6 +4116,13 @@ mod tests {
         );
         assert!(!got.iter().any(|p| p.ends_with("north")), "{got:?}");
         assert!(got.iter().any(|p| p.contains("belt land")), "{got:?}");
+        // nor on a verb after a modal and "not"
+        let got = phrases(
+            "Students march over rents",
+            "Students said they could not afford food. The roads could not cope, and \
+             tenants cannot afford rents.",
+        );
+        no_phrase_holds(&got, &["afford", "cope"]);
     }
 
     #[test]

@@ -169,11 +169,22 @@ const AUTHORITY_HEADS: [&str; 3] = ["police", "constabulary", "council"];
 /// word of its own, and the span after it ends on the head word with none
 /// before it: "Britain and France Telecom", "Microsoft and Deutsche Bank"
 /// and "Microsoft and Manchester City Council" stay two.
+///
+/// So is a fire service, whose name holds "Fire and Rescue" whatever it
+/// serves: "Greater Manchester Fire and Rescue Service" had been cut into
+/// "Greater Manchester Fire" and "Rescue Service".
 pub(super) fn authorities_of_two_places(words: &[&str], spans: &mut Vec<TokenSpan>) {
     let mut i = 1;
     while i < spans.len() {
         let (before, after) = (spans[i - 1], spans[i]);
-        let joins = after.kind == ORG
+        let fire_and_rescue = after.kind == ORG
+            && before.kind == ORG
+            && before.end + 1 == after.start
+            && is_and(words[before.end])
+            && words[before.end - 1] == "Fire"
+            && words[after.start] == "Rescue";
+        let joins = fire_and_rescue
+            || after.kind == ORG
             && after.start >= 2
             && before.end + 1 == after.start
             && is_and(words[before.end])
@@ -252,6 +263,13 @@ mod tests {
                 ]
             ),
             vec![span(ORG, 0, 4), span(ORG, 5, 9)]
+        );
+        assert_eq!(
+            joined(
+                "Greater Manchester Fire and Rescue Service said",
+                vec![span(ORG, 0, 3), span(ORG, 4, 6)]
+            ),
+            vec![span(ORG, 0, 6)]
         );
         // a firm after a place, a bank or a council after a firm, a
         // person before

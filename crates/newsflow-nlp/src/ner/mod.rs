@@ -656,6 +656,7 @@ const PLACE_HEADS: &[&str] = &[
     "canal",
     "crater",
     "desert",
+    "district",
     "glacier",
     "gulf",
     "islands",
@@ -670,9 +671,10 @@ const PLACE_HEADS: &[&str] = &[
 
 /// A name of two words or more ending on one of [`PLACE_HEADS`] is a place
 /// where the tagger took it for a person or a MISC name ("Jezero Crater"
-/// as a person). In CoNLL-2003's `eng.train` such names are places or
-/// organisations ("Taiwan Strait", "Faroe Islands", "Red River"; "Battle
-/// Mountain Gold"); organisations are left as they are.
+/// as a person, "Peak District" as a MISC name). In CoNLL-2003's
+/// `eng.train` such names are places or organisations ("Taiwan Strait",
+/// "Faroe Islands", "Red River"; "Battle Mountain Gold", "District
+/// Court"); organisations are left as they are.
 fn places_by_their_last_word(words: &[&str], spans: &mut [tags::TokenSpan]) {
     for s in spans.iter_mut() {
         if (s.kind == PER || s.kind == MISC)
@@ -2554,13 +2556,16 @@ mod tests {
     #[test]
     fn a_name_ending_on_a_feature_of_the_land_is_a_place() {
         let words = [
-            "Jezero", "Crater", "Mike", "Lake", "Gulf", "Mexico", "Valley", "Crater",
+            "Jezero", "Crater", "Mike", "Lake", "Gulf", "Mexico", "Valley", "Crater", "Peak",
+            "District", "Red", "River",
         ];
         let mut spans = vec![
             span(PER, 0, 2),
             span(PER, 2, 4),
             span(ORG, 5, 7),
             span(MISC, 7, 8),
+            span(MISC, 8, 10),
+            span(PER, 10, 12),
         ];
         places_by_their_last_word(&words, &mut spans);
         // a person named Lake, an organisation and a lone word stay
@@ -2570,7 +2575,9 @@ mod tests {
                 span(LOC, 0, 2),
                 span(PER, 2, 4),
                 span(ORG, 5, 7),
-                span(MISC, 7, 8)
+                span(MISC, 7, 8),
+                span(LOC, 8, 10),
+                span(LOC, 10, 12)
             ]
         );
     }

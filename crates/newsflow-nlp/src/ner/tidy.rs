@@ -32,6 +32,18 @@ pub(crate) fn tidy(
         .into_iter()
         .filter_map(|(kind, run)| Some((kind, balanced(text, tokens, run)?)))
         .filter_map(|(kind, mut run)| {
+            // A sum or a time ("£3m", "7.5bn", "10.38am") opens no name,
+            // nor do the small words after it: "save £3m" had the
+            // organisation "3m" (the gazetteer's 3M), "£7.5bn of Treasury
+            // money" the organisation "7.5bn of Treasury".
+            if !run.is_empty() && is_figure_with_unit(tokens[run.start].text(text)) {
+                run.start += 1;
+                while !run.is_empty()
+                    && tokens[run.start].text(text).starts_with(char::is_lowercase)
+                {
+                    run.start += 1;
+                }
+            }
             // A pronoun with its verb ("I'm", "I've" in a quote) or a
             // negated verb ("Don't") is no name, whatever the tagger made
             // of its capital; after a name ("Roddick didn't") the name
@@ -59,6 +71,16 @@ pub(crate) fn tidy(
             })
         })
         .collect()
+}
+
+/// Whether a word is a figure with a unit in lower case after it: "3m",
+/// "7.5bn", "10.38am", "20p". Not "3M", a company, nor "4Children" or
+/// "21st", where the letters make a name or an ordinal.
+fn is_figure_with_unit(word: &str) -> bool {
+    let unit = word.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    unit.len() < word.len()
+        && word.starts_with(|c: char| c.is_ascii_digit())
+        && matches!(unit, "m" | "bn" | "k" | "tn" | "am" | "pm" | "p")
 }
 
 /// Whether the name's last word, `tokens[last]`, carries the stop of the
@@ -658,6 +680,22 @@ mod tests {
             .collect();
         let got: Vec<(&str, &str)> = got.iter().map(|(t, k)| (t.as_str(), *k)).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_sum_or_a_time_opens_no_name() {
+        let text = "The council will save £3m. It spent £7.5bn of Treasury money by \
+                    10.38am Monday. 3M said so.";
+        assert_tidied(
+            text,
+            &[
+                ("3m", "ORG"),
+                ("7.5bn of Treasury", "ORG"),
+                ("10.38am Monday", "PER"),
+                ("3M", "ORG"),
+            ],
+            &[("Treasury", "ORG"), ("Monday", "PER"), ("3M", "ORG")],
+        );
     }
 
     #[test]
