@@ -1853,19 +1853,22 @@ pub fn keywords(
     // phrase ends: "found cold and hungry but unhurt", "hungry and cold."
     // Not after a determiner, where the pair may be nouns ("a cold and
     // flu").
+    let is_and = |chunk: &[Option<(u32, &str)>], q: usize| {
+        word_at(chunk, q).is_some_and(|w| words[w] == "and")
+    };
     let paired_adjective = |chunk: &[Option<(u32, &str)>], p: usize| {
+        let word = |q: Option<usize>| q.and_then(|q| word_at(chunk, q));
+        let and = |q: Option<usize>| q.is_some_and(|q| is_and(chunk, q));
         let Some(id) = word_at(chunk, p) else {
             return false;
         };
         if class[id].is_some() || plural[id] || stop[id] || !alphabetic[id] {
             return false;
         }
-        let word = |q: Option<usize>| q.and_then(|q| word_at(chunk, q));
         let ends = |q: usize| match chunk.get(q) {
             None | Some(None) => true,
             Some(Some((w, _))) => matches!(words[*w as usize], "but" | "or"),
         };
-        let and = |q: Option<usize>| word(q).is_some_and(|w| words[w] == "and");
         // the adjective at `q`, no determiner before the pair's first word
         // at `first`
         let adjective = |q: Option<usize>, first: usize| {
@@ -1884,7 +1887,14 @@ pub fn keywords(
             let at = sentences[c].start + p;
             is_clause_verb[at] = clause_verb(chunk, p, at);
             takes_object[at] = participle_with_object(chunk, p);
-            is_paired_adjective[at] = paired_adjective(chunk, p);
+            // asked only beside an "and"
+            if is_and(chunk, p) {
+                for q in [p.checked_sub(1), Some(p + 1)].into_iter().flatten() {
+                    if paired_adjective(chunk, q) {
+                        is_paired_adjective[sentences[c].start + q] = true;
+                    }
+                }
+            }
         }
     }
     // candidate phrases: word ids → (count, where first seen, how many
@@ -1941,13 +1951,12 @@ pub fn keywords(
                 let (previous, first) = (previous as usize, *first as usize);
                 // over "not" too: "the roads could not cope"
                 let negated_modal = || {
-                    matches!(words[previous], "not" | "n't")
-                        && start >= 2
+                    start >= 2
                         && matches!(chunk[start - 2], Some((m, w))
                             if modal[m as usize] && w.starts_with(|c: char| c.is_lowercase()))
+                        && matches!(words[previous], "not" | "n't")
                 };
                 let modal = (modal[previous] && surface.starts_with(|c: char| c.is_lowercase()))
-                    || words[previous] == "cannot"
                     || negated_modal();
                 let moves_after = || {
                     class[first] == Some(WordClass::MaybeVerb)
@@ -2794,7 +2803,16 @@ pub(crate) fn is_auxiliary(lower: &str) -> bool {
 fn is_modal(lower: &str) -> bool {
     matches!(
         lower,
-        "will" | "would" | "can" | "could" | "may" | "might" | "must" | "should" | "shall"
+        "will"
+            | "would"
+            | "can"
+            | "cannot"
+            | "could"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "shall"
     )
 }
 
