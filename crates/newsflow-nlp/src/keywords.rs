@@ -1278,7 +1278,9 @@ fn headline_verbs(
         // the noun and the plural together, they are a compound whatever
         // follows ("Terror suspects face house arrest"). Before a number,
         // the base form is a change's verb after a name too ("Virgin Blue
-        // shares plummet 20%").
+        // shares plummet 20%"), and so it is after a firm's name and a
+        // market's plural wherever it stands ("Google shares soar on
+        // debut", "Tesla shares fall as…").
         let plural_noun = || with_lower(headline[i].text(text), is_plural_noun);
         let head_noun = in_s(i)
             && class(i + 1) == Some(Some(WordClass::MaybeVerb))
@@ -1289,7 +1291,8 @@ fn headline_verbs(
                         && (plural_noun() || subordinate(i))
                         && with_lower(headline[i + 1].text(text), is_mostly_verb))
                     || compound_in_body(b, i)))
-                || (starts_a_number(i + 2) && plural_noun()));
+                || (starts_a_number(i + 2) && plural_noun())
+                || (named(b) && with_lower(headline[i].text(text), is_market_plural)));
         // The mirror case: a base form after a plural, which the article
         // uses as a noun ("a strike by dockworkers"), before a word in -s
         // that can be a verb, ends the subject, and the word in -s is the
@@ -1336,6 +1339,15 @@ fn headline_verbs(
         })
         .collect();
     (verbs, modifiers)
+}
+
+/// Whether a plural names what a firm's market figures are, which after
+/// the firm's name is the subject, never its verb ("Google shares soar").
+fn is_market_plural(lower: &str) -> bool {
+    matches!(
+        lower,
+        "shares" | "stocks" | "profits" | "sales" | "prices" | "earnings" | "revenues"
+    )
 }
 
 /// Whether a headline's verb reports what is said or thought, and so
@@ -3918,6 +3930,24 @@ mod tests {
             &["England", "Southgate"],
         );
         holds(&got, &["coach"]);
+    }
+
+    #[test]
+    fn a_firm_s_market_plural_takes_the_base_form_wherever_it_stands() {
+        keeps_without_names(
+            "Google shares soar on first day of trading",
+            "Investors bought shares of Google on Thursday.",
+            &["Google"],
+            "shares",
+            "soar",
+        );
+        keeps_without_names(
+            "Tesla shares fall as deliveries miss forecasts",
+            "Tesla delivered fewer cars.",
+            &["Tesla"],
+            "shares",
+            "fall",
+        );
     }
 
     #[test]
