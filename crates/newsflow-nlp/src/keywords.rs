@@ -395,10 +395,11 @@ fn is_measure(lower: &str) -> bool {
 /// such words the table lacks, 564 times in lower case, all adverbs but
 /// about 35 times an adjective), and so are those adjectives ("cowardly",
 /// "lovely", "unruly"), on which no phrase ends either: "a cowardly and
-/// brutal attack" had the phrase "cowardly". Not the endings of nouns: "-bly" ("assembly"), "-lly" ("tally", "bully"), "-ply"
-/// ("reply"), "-oly" ("monopoly"), "-aly" ("anomaly"), "-zly"
-/// ("grizzly"), nor "-ily" under seven letters ("family"), nor a word of
-/// other signs than letters ("April-July").
+/// brutal attack" had the phrase "cowardly". Not the endings of nouns:
+/// "-bly" ("assembly"), "-lly" ("tally", "bully"), "-ply" ("reply"),
+/// "-oly" ("monopoly"), "-aly" ("anomaly"), "-zly" ("grizzly"), nor
+/// "-ily" under seven letters ("family"), nor a word of other signs than
+/// letters ("April-July").
 fn is_adverb_form(lower: &str) -> bool {
     [
         "fully", "ously", "ively", "ently", "antly", "lessly", "edly", "ingly", "arily",
@@ -1860,14 +1861,14 @@ pub fn keywords(
                 || (opens_clause && (demonstrative || next == "that"))
         })
     };
+    let is_and = |chunk: &[Option<(u32, &str)>], q: usize| {
+        word_at(chunk, q).is_some_and(|w| words[w] == "and")
+    };
     // A word the class table does not know, paired by "and" with an
     // adjective where a clause ends, is an adjective too, on which no
     // phrase ends: "found cold and hungry but unhurt", "hungry and cold."
     // Not after a determiner, where the pair may be nouns ("a cold and
     // flu").
-    let is_and = |chunk: &[Option<(u32, &str)>], q: usize| {
-        word_at(chunk, q).is_some_and(|w| words[w] == "and")
-    };
     let paired_adjective = |chunk: &[Option<(u32, &str)>], p: usize| {
         let word = |q: Option<usize>| q.and_then(|q| word_at(chunk, q));
         let and = |q: Option<usize>| q.is_some_and(|q| is_and(chunk, q));
