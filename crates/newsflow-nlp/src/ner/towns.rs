@@ -65,7 +65,7 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 
 /// A one-word organisation the tagger found in an article that speaks of
 /// no sport (`about_sport`) is a place where it stands as one, after a
-/// place's preposition or in a list beside a place ("Paris, Lille, Lyon
+/// place's preposition (or "as far south as") or in a list beside a place ("Paris, Lille, Lyon
 /// and Toulouse"), when the curated gazetteer knows the word as a place
 /// and the silver lists know it only as a place (not "Halifax", a bank,
 /// or "Toyota"), or when it is a county ("in Lancashire and West
@@ -87,8 +87,9 @@ pub(super) fn towns_outside_sport_are_places(
         if s.kind != ORG || s.end - s.start != 1 {
             continue;
         }
-        let after_preposition =
-            s.start > 0 && with_lower(words[s.start - 1], |w| PLACE_PREPOSITIONS.contains(&w));
+        let after_preposition = s.start > 0
+            && (with_lower(words[s.start - 1], |w| PLACE_PREPOSITIONS.contains(&w))
+                || reaches_as_far_as(words, s.start));
         // a place right before or after it, a comma or "and" between
         let place_before =
             i > 0 && spans[i - 1].kind == LOC && joins(&words[spans[i - 1].end..s.start]);
@@ -109,6 +110,19 @@ pub(super) fn towns_outside_sport_are_places(
         }
         spans[i].kind = LOC;
     }
+}
+
+/// Whether "as far north as", "as far afield as" and the like stand right
+/// before word `at`, which then names a place: "seen as far south as
+/// Cornwall and Kent" had two organisations, cricket clubs.
+fn reaches_as_far_as(words: &[&str], at: usize) -> bool {
+    at >= 3
+        && words[at - 1] == "as"
+        && words[at - 3] == "far"
+        && matches!(
+            words[at - 2],
+            "north" | "south" | "east" | "west" | "afield" | "away" | "inland"
+        )
 }
 
 /// British counties whose names do not end in "-shire", which CoNLL's
@@ -222,6 +236,15 @@ mod tests {
         assert_eq!(
             retyped("trees fell in Lancashire today", true),
             [span(ORG, 3, 4)]
+        );
+        // and after "as far south as"
+        assert_eq!(
+            retyped("lights seen as far south as Cornwall and Kent", false),
+            [span(LOC, 6, 7), span(LOC, 8, 9)]
+        );
+        assert_eq!(
+            retyped("lights seen as Cornwall and Kent", false),
+            [span(ORG, 3, 4), span(ORG, 5, 6)]
         );
     }
 
