@@ -59,8 +59,19 @@ pub(super) const SPORT_WORDS: &[&str] = &[
 /// feature of the same name (`features.rs`) counts "at": that list is
 /// part of the trained model and stays as it is.
 const PLACE_PREPOSITIONS: &[&str] = &[
-    "across", "around", "between", "from", "in", "into", "near", "outside", "through", "to",
-    "towards", "via",
+    "across",
+    "around",
+    "between",
+    "from",
+    "in",
+    "including",
+    "into",
+    "near",
+    "outside",
+    "through",
+    "to",
+    "towards",
+    "via",
 ];
 
 /// A one-word organisation the tagger found in an article that speaks of
@@ -237,7 +248,11 @@ mod tests {
             retyped("trees fell in Lancashire today", true),
             [span(ORG, 3, 4)]
         );
-        // and after "as far south as"
+        // after "including" too, and after "as far south as"
+        assert_eq!(
+            retyped("he toured cities including Liverpool", false),
+            [span(LOC, 4, 5)]
+        );
         assert_eq!(
             retyped("lights seen as far south as Cornwall and Kent", false),
             [span(LOC, 6, 7), span(LOC, 8, 9)]
