@@ -197,7 +197,8 @@ pub struct DetectedLanguage {
 /// One distinct real-world thing named in the article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
-    /// The entity's longest surface form in the text.
+    /// The entity's first mention, as written ("Musk" of a headline
+    /// before "Elon Musk" in the body); its fullest name is `canonical`.
     pub text: String,
     /// PER, ORG, LOC or MISC (`type` in JSON).
     #[serde(rename = "type")]
