@@ -420,17 +420,21 @@ fn is_adverb_form(lower: &str) -> bool {
 /// Whether a word the class table does not know, or knows only as a
 /// possible verb, is a verb's past form by its ending ("capsized",
 /// "evicted", "detected"): no phrase ends on one, though one may lead a
-/// noun ("untreated sewage", "overcrowded ferry"). The nouns in "-ed" are few
-/// and listed. So are the irregular past forms the table's corpora saw
+/// noun ("untreated sewage", "overcrowded ferry"). From four letters:
+/// "axed", "sued" ("Bus route axed" had been a phrase). The nouns in "-ed"
+/// are few and listed. So are the irregular past forms the table's corpora saw
 /// too rarely ("Opposition leader sworn in", "rescue teams dug"), but for
 /// those that are also nouns or adjectives ("slew", "lit", "frozen"), and
 /// the irregular pasts the table lists as possible verbs (`class`: "a
 /// tornado tore through the town").
 fn is_past_form(lower: &str, class: Option<WordClass>) -> bool {
-    (lower.len() >= 5
+    (lower.len() >= 4
         && lower.ends_with("ed")
         && !lower.ends_with("eed")
-        && !matches!(lower, "hundred" | "hatred" | "kindred" | "moped"))
+        && !matches!(
+            lower,
+            "hundred" | "hatred" | "kindred" | "moped" | "sled" | "fred"
+        ))
         || match class {
             None => is_unlisted_irregular_past(lower),
             Some(WordClass::MaybeVerb) => is_past_of_mixed_use(lower),
@@ -890,9 +894,22 @@ fn headline_verbs(
             .get(i)
             .is_some_and(|t| t.text(text).ends_with("ing"))
     };
+    // An age between commas after the subject ("Woman, 101, celebrates
+    // birthday", "Man, 25, jailed") is no clause: its tokens are passed
+    // over, commas and figure alike.
+    let age_at = |i: usize| {
+        let is = |k: usize, test: &dyn Fn(&str) -> bool| {
+            headline.get(k).is_some_and(|t| test(t.text(text)))
+        };
+        let age = |w: &str| (1..=3).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit());
+        let comma = |w: &str| w == ",";
+        (is(i, &age) && i >= 1 && is(i - 1, &comma) && is(i + 1, &comma))
+            || (is(i, &comma) && is(i + 1, &age) && is(i + 2, &comma))
+            || (is(i, &comma) && i >= 2 && is(i - 1, &age) && is(i - 2, &comma))
+    };
     let starts_clause = |i: usize| {
         let word = headline[i].text(text);
-        matches!(word, "," | ";" | ":")
+        (matches!(word, "," | ";" | ":") && !age_at(i))
             || with_lower(word, |w| {
                 matches!(
                     w,
@@ -901,11 +918,11 @@ fn headline_verbs(
             })
     };
     // the word before `i` in its clause, over signs that belong to a name
-    // ("OPEC+ agrees")
+    // ("OPEC+ agrees") and an age between commas
     let before = |i: usize| {
-        (0..i)
-            .rev()
-            .find(|&j| headline[j].kind != TokenKind::Punct || starts_clause(j) || named(j))
+        (0..i).rev().find(|&j| {
+            (headline[j].kind != TokenKind::Punct || starts_clause(j) || named(j)) && !age_at(j)
+        })
     };
     // a small word after `i`: a stop word or a preposition
     let small = |i: usize| {
@@ -3931,6 +3948,32 @@ mod tests {
             &["England", "Southgate"],
         );
         holds(&got, &["coach"]);
+    }
+
+    #[test]
+    fn an_age_between_commas_opens_no_clause() {
+        keeps_without(
+            "Woman, 101, celebrates birthday with skydive",
+            "A great-grandmother marked her birthday with a skydive.",
+            "birthday",
+            "celebrates",
+        );
+        keeps_without(
+            "Boy, 7, rescues grandmother from fire",
+            "A boy pulled his grandmother from a burning house.",
+            "grandmother",
+            "rescues",
+        );
+    }
+
+    #[test]
+    fn a_past_form_of_four_letters_ends_no_phrase() {
+        let got = phrases(
+            "Bus route axed as operator blames driver shortage",
+            "The operator will withdraw the bus route next month.",
+        );
+        holds(&got, &["bus route"]);
+        no_phrase_holds(&got, &["axed"]);
     }
 
     #[test]
