@@ -563,7 +563,7 @@ fn is_quantity_word(lower: &str) -> bool {
 /// Whether a lower-cased word is a number, with at most a magnitude or a
 /// unit's letter after it: "42m", "1.8bn", "800m", but not a model such as
 /// "777-200lr" or "7e7".
-fn is_amount(lower: &str) -> bool {
+pub(crate) fn is_amount(lower: &str) -> bool {
     let rest = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
     lower.starts_with(|c: char| c.is_ascii_digit())
         && matches!(rest, "" | "m" | "bn" | "tn" | "k" | "p")
@@ -879,16 +879,17 @@ fn headline_verbs(
                 .iter()
                 .any(|ending| word.ends_with(ending))
     };
-    // a name of a group in the plural ("Tories", "Iraqis"); a person's
-    // name in -s is one person ("Jones")
-    let named_group = |i: usize| {
+    // a name, but not a person's: a group's, a firm's, a place's
+    let named_body = |i: usize| {
         in_name
             .get(i)
             .copied()
             .flatten()
             .is_some_and(|n| names.get(n).is_some_and(|name| !name.person))
-            && in_s(i)
     };
+    // a name of a group in the plural ("Tories", "Iraqis"); a person's
+    // name in -s is one person ("Jones")
+    let named_group = |i: usize| named_body(i) && in_s(i);
     let in_ing = |i: usize| {
         headline
             .get(i)
@@ -897,16 +898,18 @@ fn headline_verbs(
     // An age between commas after the subject ("Woman, 101, celebrates
     // birthday", "Man, 25, jailed") is no clause: its tokens are passed
     // over, commas and figure alike.
-    let age_at = |i: usize| {
-        let is = |k: usize, test: &dyn Fn(&str) -> bool| {
-            headline.get(k).is_some_and(|t| test(t.text(text)))
-        };
-        let age = |w: &str| (1..=3).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit());
-        let comma = |w: &str| w == ",";
-        (is(i, &age) && i >= 1 && is(i - 1, &comma) && is(i + 1, &comma))
-            || (is(i, &comma) && is(i + 1, &age) && is(i + 2, &comma))
-            || (is(i, &comma) && i >= 2 && is(i - 1, &age) && is(i - 2, &comma))
-    };
+    let mut in_age = vec![false; headline.len()];
+    for (k, three) in headline.windows(3).enumerate() {
+        let [comma, age, after] = [0, 1, 2].map(|j| three[j].text(text));
+        if comma == ","
+            && after == ","
+            && (1..=3).contains(&age.len())
+            && age.bytes().all(|b| b.is_ascii_digit())
+        {
+            in_age[k..k + 3].fill(true);
+        }
+    }
+    let age_at = |i: usize| in_age.get(i).copied().unwrap_or(false);
     let starts_clause = |i: usize| {
         let word = headline[i].text(text);
         (matches!(word, "," | ";" | ":") && !age_at(i))
@@ -1266,12 +1269,7 @@ fn headline_verbs(
         // winger"; not "England coach Gareth Southgate")
         let body_of_people = || {
             !in_s(i)
-                && named(b)
-                && in_name
-                    .get(b)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|n| names.get(n).is_some_and(|name| !name.person))
+                && named_body(b)
                 && (starts_a_number(i + 1)
                     || ((named(i + 1)
                         || headline.get(i + 1).is_some_and(|t| {

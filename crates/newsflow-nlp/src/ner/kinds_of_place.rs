@@ -7,7 +7,6 @@
 
 use super::tags::TokenSpan;
 use super::{capitalised, go_on, LOC, MISC, ORG, PER};
-use crate::lowercase::with_lower;
 
 /// Capitalised words for a kind of place that a name can follow after
 /// "of". Not "Union", "State" or "Commonwealth", which name organisations
@@ -75,7 +74,7 @@ pub(super) fn places_named_by_their_kind_of(words: &[&str], spans: &mut Vec<Toke
 pub(super) fn rivers_named_first(words: &[&str], spans: &mut [TokenSpan]) {
     for s in spans.iter_mut() {
         let named_first = s.end - s.start > 1 && words[s.start] == "River";
-        let after_the = s.start > 0 && with_lower(words[s.start - 1], |w| w == "the");
+        let after_the = s.start > 0 && words[s.start - 1].eq_ignore_ascii_case("the");
         if named_first && (s.kind == PER || s.kind == MISC || (s.kind == ORG && after_the)) {
             s.kind = LOC;
         }

@@ -77,10 +77,12 @@ pub(crate) fn tidy(
 /// "7.5bn", "10.38am", "20p". Not "3M", a company, nor "4Children" or
 /// "21st", where the letters make a name or an ordinal.
 fn is_figure_with_unit(word: &str) -> bool {
-    let unit = word.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-    unit.len() < word.len()
-        && word.starts_with(|c: char| c.is_ascii_digit())
-        && matches!(unit, "m" | "bn" | "k" | "tn" | "am" | "pm" | "p")
+    use crate::keywords::is_amount;
+    // a time is a figure before "am" or "pm"; as written, so that "3M"
+    // is no amount
+    let time = word.strip_suffix("am").or_else(|| word.strip_suffix("pm"));
+    word.ends_with(|c: char| c.is_ascii_lowercase())
+        && (is_amount(word) || time.is_some_and(is_amount))
 }
 
 /// Whether the name's last word, `tokens[last]`, carries the stop of the
