@@ -70,6 +70,21 @@ fn usable_alias(alias: &str) -> bool {
         && !alias.contains(['(', ')', ','])
 }
 
+/// Whether `alias` is the short name of a town named after its river or
+/// the sea ("Newcastle" of "Newcastle upon Tyne", "Hull" of "Kingston upon
+/// Hull", "Southend" of "Southend-on-Sea", "Rostov" of "Rostov-on-Don"):
+/// the name news writes, which a town under [`ALIAS_MIN_POPULATION`] would
+/// otherwise lose, leaving "Newcastle" to Australia's and South Africa's.
+fn is_short_name(alias: &str, name: &str) -> bool {
+    ["upon", "on", "under"].iter().any(|joint| {
+        [' ', '-'].iter().any(|&sep| {
+            let joint = format!("{sep}{joint}{sep}");
+            name.split_once(joint.as_str())
+                .is_some_and(|(town, river)| alias == town || alias == river)
+        })
+    })
+}
+
 /// (places.tsv, nationalities.tsv)
 pub(crate) fn build(parsed: &Parsed) -> (String, String) {
     let mut rows = Vec::new();
@@ -96,14 +111,11 @@ pub(crate) fn build(parsed: &Parsed) -> (String, String) {
                 c.2 += population;
             }
         }
-        let mut aliases = Vec::new();
-        if population >= ALIAS_MIN_POPULATION {
-            aliases.extend(
-                strings(&city["alternatenames"])
-                    .filter(|a| usable_alias(a) && *a != name)
-                    .filter_map(clean),
-            );
-        }
+        let aliases: Vec<String> = strings(&city["alternatenames"])
+            .filter(|a| usable_alias(a) && *a != name)
+            .filter(|a| population >= ALIAS_MIN_POPULATION || is_short_name(a, &name))
+            .filter_map(clean)
+            .collect();
         rows.push(PlaceRow {
             id,
             kind: "city",
@@ -277,4 +289,21 @@ fn nationalities(parsed: &Parsed, population_of: &HashMap<String, u64>) -> Strin
             Some(format!("{word}\t{best}\n"))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_short_name;
+
+    #[test]
+    fn a_river_town_s_short_name_is_either_side_of_its_river() {
+        assert!(is_short_name("Newcastle", "Newcastle upon Tyne"));
+        assert!(is_short_name("Hull", "Kingston upon Hull"));
+        assert!(is_short_name("Southend", "Southend-on-Sea"));
+        assert!(is_short_name("Ashton", "Ashton-under-Lyne"));
+        assert!(!is_short_name("Newcastle", "Newcastle"));
+        assert!(!is_short_name("Kingston", "Kingston"));
+        assert!(!is_short_name("Tyne", "Newcastle-upon-Tyne-and-Wear"));
+        assert!(!is_short_name("Don", "London"));
+    }
 }

@@ -455,6 +455,23 @@ mod tests {
     }
 
     #[test]
+    fn a_british_story_s_newcastle_and_hull_are_the_towns_on_the_tyne_and_the_humber() {
+        let e = linked_by_builtin(&["Newcastle", "Hull", "Stoke", "England"]);
+        let names: Vec<_> = e[..3].iter().map(|e| geo_field(e, "name")).collect();
+        assert_eq!(
+            names,
+            [
+                Some("Newcastle upon Tyne"),
+                Some("Kingston upon Hull"),
+                Some("Stoke-on-Trent")
+            ]
+        );
+        // elsewhere the larger Newcastle, in Australia
+        assert_eq!(country(&["Newcastle"]).as_deref(), Some("AU"));
+        assert_eq!(country(&["Newcastle", "Sydney"]).as_deref(), Some("AU"));
+    }
+
+    #[test]
     fn congo_alone_is_the_democratic_republic_unless_the_article_is_in_the_other() {
         assert_eq!(country(&["Congo"]).as_deref(), Some("CD"));
         assert_eq!(country(&["Congo", "Goma"]).as_deref(), Some("CD"));
