@@ -99,8 +99,7 @@ pub(super) fn towns_outside_sport_are_places(
             continue;
         }
         let after_preposition = s.start > 0
-            && (with_lower(words[s.start - 1], |w| PLACE_PREPOSITIONS.contains(&w))
-                || reaches_as_far_as(words, s.start));
+            && (after_place_preposition(words, s.start) || reaches_as_far_as(words, s.start));
         // a place right before or after it, a comma or "and" between
         let place_before =
             i > 0 && spans[i - 1].kind == LOC && joins(&words[spans[i - 1].end..s.start]);
@@ -121,6 +120,26 @@ pub(super) fn towns_outside_sport_are_places(
         }
         spans[i].kind = LOC;
     }
+}
+
+/// Whether a place's preposition stands right before word `at`, or
+/// before a part of the compass in lower case that does ("homes in east
+/// Hull", "towns across north Wales").
+fn after_place_preposition(words: &[&str], at: usize) -> bool {
+    let is_preposition = |w: &str| with_lower(w, |w| PLACE_PREPOSITIONS.contains(&w));
+    let part = matches!(
+        words[at - 1],
+        "north"
+            | "south"
+            | "east"
+            | "west"
+            | "central"
+            | "north-east"
+            | "north-west"
+            | "south-east"
+            | "south-west"
+    );
+    is_preposition(words[at - 1]) || (part && at >= 2 && is_preposition(words[at - 2]))
 }
 
 /// Whether "as far north as", "as far afield as" and the like stand right
@@ -260,6 +279,15 @@ mod tests {
         assert_eq!(
             retyped("lights seen as Cornwall and Kent", false),
             [span(ORG, 3, 4), span(ORG, 5, 6)]
+        );
+        // a part of the compass between the preposition and the town
+        assert_eq!(
+            retyped("homes in east Liverpool flooded", false),
+            [span(LOC, 3, 4)]
+        );
+        assert_eq!(
+            retyped("homes east Liverpool flooded", false),
+            [span(ORG, 2, 3)]
         );
     }
 
