@@ -13,11 +13,12 @@ pub(crate) fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
         let lower = &mut buf[..word.len()];
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        // ASCII lower-cased is still ASCII, so valid UTF-8.
-        match std::str::from_utf8(lower) {
-            Ok(lower) => f(lower),
-            Err(_) => f(&word.to_lowercase()),
-        }
+        // SAFETY: `word` is ASCII (tested above), and ASCII lower-cased is
+        // still ASCII, so the bytes are valid UTF-8. Checking them again
+        // (`str::from_utf8`) had cost 1% of an article's enrichment, as
+        // this runs for most of its words in several steps.
+        let lower = unsafe { std::str::from_utf8_unchecked(lower) };
+        f(lower)
     } else {
         f(&word.to_lowercase())
     }

@@ -250,8 +250,10 @@ pub(crate) const LOCAL_FEATURES: usize = 18;
 /// lists and 2 of the neighbours' cased clusters.
 const MAX_FEATURES: usize = LOCAL_FEATURES + 24;
 
-/// Appends the features of every token of `words` to `out` (one vector per
-/// token, cleared first): the token's own `LOCAL_FEATURES` first, then
+/// Writes the features of every token of `words` to the first
+/// `words.len()` vectors of `out` (each cleared first; `out` grows to that
+/// many and keeps any more, so a buffer kept between sentences allocates
+/// only for the longest): the token's own `LOCAL_FEATURES` first, then
 /// those of its context. The lexicon's gazetteers label each token with
 /// what they matched there (e.g. `LOC-B`), if anything.
 pub fn sentence_features<'a>(
@@ -348,7 +350,9 @@ pub(crate) fn context_features<'a>(
     let headline = if headline_sentence { "1" } else { "0" };
     // room for a token's features at once: growing each vector from empty
     // cost more than the features themselves
-    out.resize_with(words.len(), || Vec::with_capacity(MAX_FEATURES));
+    if out.len() < words.len() {
+        out.resize_with(words.len(), || Vec::with_capacity(MAX_FEATURES));
+    }
     let boundary = |i: isize| -> (&str, &str) {
         if i < 0 {
             ("<s>", "<s>")

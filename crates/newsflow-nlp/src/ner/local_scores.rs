@@ -27,11 +27,21 @@ const CAPACITY: usize = 1792;
 /// a table hashes them again with a seeded hasher ([`Seeded`]).
 type Kept = HashMap<u64, [f32; NUM_TAGS], Seeded>;
 
+/// Rows of feature keys, one per word of a sentence, kept with a table:
+/// made afresh for each document, their allocations had cost about 1.5%
+/// of an article's enrichment.
+pub(crate) type FeatureRows = Vec<Vec<u64>>;
+
+/// Rows a table keeps between documents: a longer sentence (a list with
+/// no stop) gets more for its document, which are then let go, so a
+/// table's rows stay under 100 KB.
+const KEPT_ROWS: usize = 256;
+
 /// One table per document being tagged at the same time, taken for the
 /// document and given back after: as many tables as taggings run at once
 /// (the enricher's CPU permits), however many threads run them.
 #[derive(Debug, Default)]
-pub(crate) struct Pool(Mutex<Vec<Kept>>);
+pub(crate) struct Pool(Mutex<Vec<(Kept, FeatureRows)>>);
 
 impl Clone for Pool {
     /// A copy of a tagger starts with no scores kept.
@@ -45,13 +55,19 @@ impl Pool {
     pub(crate) fn with_table<R>(&self, f: impl FnOnce(&mut LocalScores) -> R) -> R {
         // A poisoned lock only means a tagging panicked while it held the
         // lock for a push or pop; the tables themselves are still sound.
-        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut table = LocalScores(taken.unwrap_or_default());
+        let (kept, features) = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let mut table = LocalScores { kept, features };
         let result = f(&mut table);
+        table.features.truncate(KEPT_ROWS);
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(table.0);
+            .push((table.kept, table.features));
         result
     }
 }
@@ -68,21 +84,25 @@ pub(crate) fn word_key(word: &str, first: bool, headline: bool) -> u64 {
     key(0, &[word, flags])
 }
 
-/// One table of kept scores.
-pub(crate) struct LocalScores(Kept);
+/// One table of kept scores, and the rows the tagging of a sentence
+/// fills with its words' features.
+pub(crate) struct LocalScores {
+    kept: Kept,
+    pub(crate) features: FeatureRows,
+}
 
 impl LocalScores {
     pub(crate) fn get(&self, word: u64) -> Option<[f32; NUM_TAGS]> {
-        self.0.get(&word).copied()
+        self.kept.get(&word).copied()
     }
 
     pub(crate) fn insert(&mut self, word: u64, scores: [f32; NUM_TAGS]) {
-        if self.0.len() >= CAPACITY {
+        if self.kept.len() >= CAPACITY {
             // Starting again costs a few hundred look-ups to refill the
             // common words, and needs no bookkeeping per hit.
-            self.0.clear();
+            self.kept.clear();
         }
-        self.0.insert(word, scores);
+        self.kept.insert(word, scores);
     }
 }
 
@@ -111,6 +131,15 @@ mod tests {
     }
 
     #[test]
+    fn a_table_keeps_a_bounded_number_of_feature_rows() {
+        let pool = Pool::default();
+        pool.with_table(|t| t.features.resize_with(10, || Vec::with_capacity(8)));
+        pool.with_table(|t| assert_eq!(t.features.len(), 10));
+        pool.with_table(|t| t.features.resize_with(KEPT_ROWS + 100, Vec::new));
+        pool.with_table(|t| assert_eq!(t.features.len(), KEPT_ROWS));
+    }
+
+    #[test]
     fn the_place_of_a_word_is_part_of_its_key() {
         let keys = [
             word_key("Ankara", false, false),
@@ -133,7 +162,7 @@ mod tests {
             for n in 0..CAPACITY as u64 + 10 {
                 t.insert(n + 1, [0.0; NUM_TAGS]);
             }
-            assert!(t.0.len() <= CAPACITY);
+            assert!(t.kept.len() <= CAPACITY);
         });
     }
 }

@@ -143,10 +143,11 @@ impl Tagger {
     /// sums are made in the same order either way.
     fn scores(&self, sentences: &[Vec<&str>]) -> Vec<Vec<[f32; NUM_TAGS]>> {
         let doc = DocumentContext::new(sentences.iter().map(Vec::as_slice));
-        let mut features = Vec::new();
         let (mut keys, mut known) = (Vec::new(), Vec::new());
         self.kept.with_table(|kept| {
-            sentences
+            // the table's rows, taken for this document and given back
+            let mut features = std::mem::take(&mut kept.features);
+            let scores = sentences
                 .iter()
                 .map(|words| {
                     let headline = is_headline(words);
@@ -179,7 +180,9 @@ impl Tagger {
                     }
                     scores
                 })
-                .collect()
+                .collect();
+            kept.features = features;
+            scores
         })
     }
 
