@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use newsflow_core::{Entity, Mention, MentionField};
 
 use crate::ner::tags::TYPES;
+use crate::Seeded;
 
 /// One mention found by the tagger.
 #[derive(Debug, Clone)]
@@ -231,7 +232,7 @@ fn expand_abbreviations(entities: &mut Vec<(usize, Entity, f64)>, abbreviations:
 /// Groups `found` mentions into entities, in order of first mention.
 pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: HashMap<(usize, String), usize> = HashMap::new();
+    let mut by_key: HashMap<(usize, String), usize, Seeded> = HashMap::default();
     for f in found {
         let key = normalise(&f.text, TYPES[f.kind] == "PER");
         if key.is_empty() {
@@ -268,7 +269,7 @@ pub fn build(found: Vec<Found>, abbreviations: &Abbreviations) -> Vec<Entity> {
         i
     };
     let mut entities: Vec<(usize, Entity, f64)> = Vec::new();
-    let mut entity_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut entity_of_root: HashMap<usize, usize, Seeded> = HashMap::default();
     for (i, g) in groups.iter().enumerate() {
         let r = root(i);
         match entity_of_root.get(&r) {
@@ -326,7 +327,8 @@ fn join_spellings(groups: &[Group], merged_into: &mut [Option<usize>]) {
         compact(&g.key).for_each(|c| c.hash(&mut h));
         h.finish()
     };
-    let mut first: HashMap<u64, usize> = HashMap::with_capacity(groups.len());
+    let mut first: HashMap<u64, usize, Seeded> =
+        HashMap::with_capacity_and_hasher(groups.len(), Seeded::new());
     for (i, g) in groups.iter().enumerate() {
         let at = *first.entry(hash(g)).or_insert(i);
         let other = &groups[at];
@@ -444,12 +446,12 @@ const MAX_CANDIDATES: usize = 16;
 /// fullest matching name of its type, unless it fits two different full
 /// names (ambiguous). Indexes by word and by initials keep it near linear.
 fn merges(groups: &[Group]) -> Vec<Option<usize>> {
-    let mut by_word: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
-    let mut by_initials: HashMap<(usize, String), Vec<usize>> = HashMap::new();
-    let mut by_first: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
-    let mut by_club_last: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
-    let mut by_head: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
-    let mut by_tail: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+    let mut by_word: HashMap<(usize, &str), Vec<usize>, Seeded> = HashMap::default();
+    let mut by_initials: HashMap<(usize, String), Vec<usize>, Seeded> = HashMap::default();
+    let mut by_first: HashMap<(usize, &str), Vec<usize>, Seeded> = HashMap::default();
+    let mut by_club_last: HashMap<(usize, &str), Vec<usize>, Seeded> = HashMap::default();
+    let mut by_head: HashMap<(usize, &str), Vec<usize>, Seeded> = HashMap::default();
+    let mut by_tail: HashMap<(usize, String), Vec<usize>, Seeded> = HashMap::default();
     for (j, g) in groups.iter().enumerate() {
         match TYPES[g.kind] {
             "PER" => {

@@ -1927,7 +1927,10 @@ pub fn keywords(
     }
     // candidate phrases: word ids → (count, where first seen, how many
     // times a longer phrase went on from it)
-    let mut candidates: HashMap<[u32; 3], (f64, usize, usize, f64), Seeded> = HashMap::default();
+    // (room for about one per token from the start: grown from empty, the
+    // table was rehashed several times per article)
+    let mut candidates: HashMap<[u32; 3], (f64, usize, usize, f64), Seeded> =
+        HashMap::with_capacity_and_hasher(tokens.len(), Seeded::new());
     // the first word of the two-word phrase counted here that ends on
     // each token, if any; and, for each word, the one first word of such
     // a phrase it always ends where it is a phrase alone (UNSEEN before
