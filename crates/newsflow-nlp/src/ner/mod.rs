@@ -1662,8 +1662,9 @@ fn join_and_names(words: &[&str], spans: &mut [tags::TokenSpan]) {
 /// the words alone cannot tell a person from a club named after a place
 /// ("Aston Villa" … "Villa", taken for a person).
 fn harmonise_types(spans: &mut [CharSpan], surfaces: &[String]) {
-    let mut votes: std::collections::HashMap<&str, [u32; tags::TYPES.len()]> = Default::default();
-    let mut surname_votes: std::collections::HashMap<&str, u32> = Default::default();
+    type Votes<'a, V> = std::collections::HashMap<&'a str, V, crate::Seeded>;
+    let mut votes: Votes<[u32; tags::TYPES.len()]> = Default::default();
+    let mut surname_votes: Votes<u32> = Default::default();
     for (span, surface) in spans.iter().zip(surfaces) {
         votes.entry(surface.as_str()).or_default()[span.kind] += 1;
         if span.kind == PER {
