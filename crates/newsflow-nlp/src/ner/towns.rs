@@ -80,7 +80,9 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// and Toulouse"), when the curated gazetteer knows the word as a place
 /// and the silver lists know it only as a place (not "Halifax", a bank,
 /// or "Toyota"), or when it is a county ("in Lancashire and West
-/// Yorkshire", which the lists know as a cricket club too). Elsewhere it is left: a company named like a town is an
+/// Yorkshire", which the lists know as a cricket club too), which is a
+/// place wherever it stands ("a warning for Aberdeenshire"). Elsewhere
+/// it is left: a company named like a town is an
 /// organisation where it "said" or "owns" ("Suez", "Orange", "Magna").
 /// `places_after_a_place_word` does the same in every article, sport
 /// too, after "in", "near" or "outside" only where the name ends its
@@ -115,7 +117,11 @@ pub(super) fn towns_outside_sport_are_places(
                         kinds == "LOC"
                     }))
         };
-        if !(after_preposition || listed) || !known_place() || about_sport() {
+        // a county named alone is the county wherever it stands: outside
+        // sport it names no club ("a red warning for Angus and
+        // Aberdeenshire" had the organisation "Aberdeenshire")
+        let county = is_county(words[s.start]);
+        if !(after_preposition || listed || county) || !known_place() || about_sport() {
             continue;
         }
         spans[i].kind = LOC;
@@ -267,6 +273,15 @@ mod tests {
             retyped("trees fell in Lancashire today", true),
             [span(ORG, 3, 4)]
         );
+        // and anywhere outside sport
+        assert_eq!(
+            retyped("a warning for Aberdeenshire was issued", false),
+            [span(LOC, 3, 4)]
+        );
+        assert_eq!(
+            retyped("a warning for Aberdeenshire was issued", true),
+            [span(ORG, 3, 4)]
+        );
         // after "including" too, and after "as far south as"
         assert_eq!(
             retyped("he toured cities including Liverpool", false),
@@ -277,8 +292,12 @@ mod tests {
             [span(LOC, 6, 7), span(LOC, 8, 9)]
         );
         assert_eq!(
-            retyped("lights seen as Cornwall and Kent", false),
-            [span(ORG, 3, 4), span(ORG, 5, 6)]
+            retyped("lights seen as far south as Liverpool", false),
+            [span(LOC, 6, 7)]
+        );
+        assert_eq!(
+            retyped("lights seen as Liverpool", false),
+            [span(ORG, 3, 4)]
         );
         // a part of the compass between the preposition and the town
         assert_eq!(
