@@ -290,14 +290,15 @@ fn counts_time(lower: &str) -> bool {
 /// do ("young people", "number plates"): "people" was one of the ten key
 /// phrases of 140 of BBC's 1,781 training articles, "top" and "number" of
 /// 27 each. A compass point alone is a direction, not a place ("west" of
-/// "west London"), and "back" alone the particle of a verb ("fought
-/// back", "bring back"), one of the ten in 18 of BBC's training articles
-/// and 15 of 3,200 GMB windows, though it leads a few nouns ("back
-/// injury").
+/// "west London"), and "back" or "forward" alone the particle of a verb
+/// ("fought back", "bring back", "move forward"; "back" was one of the
+/// ten in 18 of BBC's training articles and 15 of 3,200 GMB windows),
+/// though each leads a few nouns ("back injury").
 fn is_vague_alone(lower: &str) -> bool {
     matches!(
         lower,
         "back"
+            | "forward"
             | "people"
             | "person"
             | "man"
@@ -2195,6 +2196,11 @@ pub fn keywords(
                     || is_paired_adjective[at]
                     || date_name[*id as usize]
                     || (len == 1 && not_alone[*id as usize])
+                    // nor ends on "back" or "forward" in lower case, a
+                    // verb's particle ("talks back on track", "dates back
+                    // to"; a title keeps its own: "Fast Forward")
+                    || (len > 1
+                        && matches!(chunk[start + len - 1], Some((_, "back" | "forward"))))
                     // nor is a letter alone one ("h" of "km/h")
                     || (len == 1 && words[*id as usize].len() == 1)
                     // nor ends on a point of the compass that "of" makes
@@ -3012,6 +3018,17 @@ mod tests {
         );
         assert!(!got.iter().any(|k| k.starts_with("back")), "{got:?}");
         holds(&got, &["state control"]);
+        // nor does a phrase end on it, or on "forward"
+        let got = top(
+            "The ruins date back to Roman times. Nuclear talks back on track. \
+             Nuclear talks resumed, and investors surge forward. Investors surge again.",
+            10,
+        );
+        assert!(
+            !got.iter()
+                .any(|k| k.ends_with("back") || k.ends_with("forward")),
+            "{got:?}"
+        );
     }
 
     #[test]
