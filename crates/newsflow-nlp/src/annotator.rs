@@ -208,6 +208,7 @@ fn find_entities(
             doc.tokens(),
             doc.tagger_sentences(),
             doc.dateline_places(),
+            doc.title_tokens().len(),
         )
         .into_iter()
         // a credit names who took the photo or sent the copy, not who the

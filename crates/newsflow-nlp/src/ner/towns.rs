@@ -14,9 +14,13 @@ use crate::lowercase::with_lower;
 /// Words of an article about sport, where a town named alone is often its
 /// club: any of them keeps the tagger's organisations. They flag 408 of
 /// BBC's 409 sport training articles ("v" is a team sheet's: "Leeds v
-/// Saracens"), and a fifth of the others.
+/// Saracens"), and a fifth of the others; "soccer", "baseball",
+/// "basketball" and "hockey" the agencies' sports pages ("SOCCER -
+/// BARCELONA BEAT ATLETICO").
 pub(super) const SPORT_WORDS: &[&str] = &[
     "athletics",
+    "baseball",
+    "basketball",
     "champion",
     "champions",
     "championship",
@@ -30,6 +34,7 @@ pub(super) const SPORT_WORDS: &[&str] = &[
     "football",
     "goal",
     "goals",
+    "hockey",
     "league",
     "marathon",
     "match",
@@ -45,6 +50,7 @@ pub(super) const SPORT_WORDS: &[&str] = &[
     "scored",
     "season",
     "seed",
+    "soccer",
     "squad",
     "stadium",
     "striker",
