@@ -197,7 +197,8 @@ impl Tagger {
     /// [`sentences_by_line`]) the caller already has. `places` are token
     /// ranges known to name places (datelines'): each part of one between
     /// commas is a place, found by the tagger or not. `tokens[..title]`
-    /// are the article's title ([`title_names_take_the_body_s_place`]).
+    /// are the article's title, whose one-word names may take the body's
+    /// type (`title_names_take_the_body_s_place`).
     pub fn spans_in(
         &self,
         text: &str,
@@ -2175,16 +2176,24 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_surname_takes_its_full_names_type_unless_the_article_says_otherwise() {
-        let span = |kind, start| CharSpan {
+    /// A one-character span of `kind` at `start`, for the type votes.
+    fn char_span(kind: usize, start: usize) -> CharSpan {
+        CharSpan {
             kind,
             start,
             end: start + 1,
-        };
-        let surfaces = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        }
+    }
+
+    /// The surfaces of spans, as the type votes read them.
+    fn surfaces(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn a_surname_takes_its_full_names_type_unless_the_article_says_otherwise() {
         // "Sam Bankman-Fried" … "Bankman-Fried" (taken for a place once)
-        let mut spans = vec![span(0, 0), span(2, 10)];
+        let mut spans = vec![char_span(0, 0), char_span(2, 10)];
         harmonise_types(
             &mut spans,
             &surfaces(&["Sam Bankman-Fried", "Bankman-Fried"]),
@@ -2192,11 +2201,16 @@ mod tests {
         assert_eq!(spans[1].kind, 0);
         // a surname of two words: "Ian St John" … "St John" (taken for an
         // organisation)
-        let mut spans = vec![span(0, 0), span(1, 10)];
+        let mut spans = vec![char_span(0, 0), char_span(1, 10)];
         harmonise_types(&mut spans, &surfaces(&["Ian St John", "St John"]));
         assert_eq!(spans[1].kind, 0);
         // "Roy Disney" once, the company "Disney" three times
-        let mut spans = vec![span(0, 0), span(1, 10), span(1, 20), span(1, 30)];
+        let mut spans = vec![
+            char_span(0, 0),
+            char_span(1, 10),
+            char_span(1, 20),
+            char_span(1, 30),
+        ];
         harmonise_types(
             &mut spans,
             &surfaces(&["Roy Disney", "Disney", "Disney", "Disney"]),
@@ -2204,11 +2218,11 @@ mod tests {
         assert!(spans[1..].iter().all(|s| s.kind == 1), "{spans:?}");
         // an initial and a surname the article then writes as a person's
         let mut spans = vec![
-            span(1, 0),
-            span(0, 10),
-            span(0, 20),
-            span(1, 30),
-            span(0, 40),
+            char_span(1, 0),
+            char_span(0, 10),
+            char_span(0, 20),
+            char_span(1, 30),
+            char_span(0, 40),
         ];
         harmonise_types(
             &mut spans,
@@ -2217,12 +2231,17 @@ mod tests {
         assert_eq!(spans[0].kind, 0);
         assert_eq!(spans[3].kind, 1);
         // the same words keep one type, the one given most often
-        let mut spans = vec![span(2, 0), span(2, 10), span(1, 20)];
+        let mut spans = vec![char_span(2, 0), char_span(2, 10), char_span(1, 20)];
         harmonise_types(&mut spans, &surfaces(&["Jordan", "Jordan", "Jordan"]));
         assert!(spans.iter().all(|s| s.kind == 2), "{spans:?}");
         // a person and an organisation on a tie: an organisation; a place
         // and an organisation: as the tagger said
-        let mut spans = vec![span(PER, 0), span(ORG, 10), span(LOC, 20), span(ORG, 30)];
+        let mut spans = vec![
+            char_span(PER, 0),
+            char_span(ORG, 10),
+            char_span(LOC, 20),
+            char_span(ORG, 30),
+        ];
         harmonise_types(
             &mut spans,
             &surfaces(&["Sophos", "Sophos", "Chelsea", "Chelsea"]),
@@ -2233,28 +2252,22 @@ mod tests {
 
     #[test]
     fn a_title_s_name_the_body_names_only_as_a_place_is_that_place() {
-        let span = |kind, start| CharSpan {
-            kind,
-            start,
-            end: start + 1,
-        };
-        let surfaces = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         // "Leeds" of the title an organisation, the body's a place
-        let mut spans = vec![span(ORG, 0), span(LOC, 40), span(LOC, 60)];
+        let mut spans = vec![char_span(ORG, 0), char_span(LOC, 40), char_span(LOC, 60)];
         let words = surfaces(&["Leeds", "Leeds", "Bradford"]);
         title_names_take_the_body_s_place(&mut spans, &words, &[true, false, false]);
         assert_eq!(spans[0].kind, LOC);
         // not where the body names it otherwise too, nor a body's mention,
         // nor a name of two words
-        let mut spans = vec![span(PER, 0), span(LOC, 40), span(PER, 60)];
+        let mut spans = vec![char_span(PER, 0), char_span(LOC, 40), char_span(PER, 60)];
         let words = surfaces(&["Lincoln", "Lincoln", "Lincoln"]);
         title_names_take_the_body_s_place(&mut spans, &words, &[true, false, false]);
         assert_eq!(spans[0].kind, PER);
-        let mut spans = vec![span(ORG, 0), span(LOC, 40)];
+        let mut spans = vec![char_span(ORG, 0), char_span(LOC, 40)];
         let words = surfaces(&["Man City", "Man City"]);
         title_names_take_the_body_s_place(&mut spans, &words, &[true, false]);
         assert_eq!(spans[0].kind, ORG);
-        let mut spans = vec![span(LOC, 0), span(ORG, 40)];
+        let mut spans = vec![char_span(LOC, 0), char_span(ORG, 40)];
         let words = surfaces(&["Leeds", "Leeds"]);
         title_names_take_the_body_s_place(&mut spans, &words, &[false, false]);
         assert_eq!(spans[1].kind, ORG);
