@@ -76,13 +76,10 @@ fn usable_alias(alias: &str) -> bool {
 /// the name news writes, which a town under [`ALIAS_MIN_POPULATION`] would
 /// otherwise lose, leaving "Newcastle" to Australia's and South Africa's.
 fn is_short_name(alias: &str, name: &str) -> bool {
-    ["upon", "on", "under"].iter().any(|joint| {
-        [' ', '-'].iter().any(|&sep| {
-            let joint = format!("{sep}{joint}{sep}");
-            name.split_once(joint.as_str())
-                .is_some_and(|(town, river)| alias == town || alias == river)
-        })
-    })
+    [" upon ", "-upon-", " on ", "-on-", " under ", "-under-"]
+        .iter()
+        .filter_map(|joint| name.split_once(joint))
+        .any(|(town, river)| alias == town || alias == river)
 }
 
 /// (places.tsv, nationalities.tsv)

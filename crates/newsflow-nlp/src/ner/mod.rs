@@ -1729,13 +1729,11 @@ fn title_names_take_the_body_s_place(
         if !title(i) || !matches!(spans[i].kind, PER | ORG) || surfaces[i].contains(' ') {
             continue;
         }
-        let mut body = (0..spans.len()).filter(|&j| !title(j) && surfaces[j] == surfaces[i]);
-        let mut any = false;
-        let all_places = body.all(|j| {
-            any = true;
-            spans[j].kind == LOC
-        });
-        if any && all_places {
+        let mut body = (0..spans.len())
+            .filter(|&j| !title(j) && surfaces[j] == surfaces[i])
+            .map(|j| spans[j].kind)
+            .peekable();
+        if body.peek().is_some() && body.all(|kind| kind == LOC) {
             spans[i].kind = LOC;
         }
     }

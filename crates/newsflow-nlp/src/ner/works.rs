@@ -44,8 +44,8 @@ pub(super) fn works_are_cut_at_for(words: &[&str], spans: &mut Vec<TokenSpan>) {
     }
 }
 
-/// A one-word name right before "'s disease" or "'s syndrome" is the
-/// person the illness is named after, as CoNLL-2003 labels "Crohn" and
+/// A name right before "'s disease" or "'s syndrome" is the person the
+/// illness is named after, as CoNLL-2003 labels "Crohn" and
 /// "Gehrig" there (4 times of 4): the tagger had made a place of
 /// "Alzheimer", which GMB's silver labels give as a place. Not
 /// "Legionnaire's disease", named after a veterans' convention.
