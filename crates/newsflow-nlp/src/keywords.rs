@@ -2135,6 +2135,88 @@ pub fn keywords(
                             _ => false,
                         }
                 };
+                // and a word in its base form, of mixed use or unlisted,
+                // after a plural that opens its clause and before a
+                // preposition: the plural's verb ("Investors pile into
+                // gold", "as stock markets slide for a third day"). A noun
+                // there follows a determiner ("failed a drugs test at",
+                // "its human rights record on").
+                let verb_after_opening_plural = || {
+                    let w = *id as usize;
+                    let word = words[w];
+                    // in the body: a headline has its own grammar
+                    // ("Nissan names successor to Ghosn")
+                    if at < headline
+                        || !matches!(class[w], None | Some(WordClass::MaybeVerb))
+                        || plural[w]
+                        || is_verb_s_form(word)
+                        || word.ends_with("ing")
+                        || word.ends_with("ed")
+                    {
+                        return false;
+                    }
+                    // the word before it, in the phrase or not
+                    let Some(at_subject) = (start + len).checked_sub(2) else {
+                        return false;
+                    };
+                    let Some(Some((subject, written))) = chunk.get(at_subject) else {
+                        return false;
+                    };
+                    let subject = *subject as usize;
+                    // not a name in -s ("Lions tour to New Zealand",
+                    // "Clijsters"), capitalised away from the start
+                    let capital = at_subject > 0 && written.starts_with(char::is_uppercase);
+                    if !plural[subject]
+                        || class[subject].is_some()
+                        || stop[subject]
+                        || capital
+                        || in_name[at - 1].is_some()
+                    {
+                        return false;
+                    }
+                    // back over the nouns and adjectives before the
+                    // subject to where its phrase opens
+                    let mut open = at_subject;
+                    while let Some(Some((p, _))) = open.checked_sub(1).map(|p| chunk[p]) {
+                        let p = p as usize;
+                        if stop[p] || !matches!(class[p], None | Some(WordClass::Adjective)) {
+                            break;
+                        }
+                        open -= 1;
+                    }
+                    // the sentence's start (over an opening quote), or a
+                    // word such as "as"; not a possessive ("the Union's
+                    // arms embargo on China") nor a quote inside it
+                    let subordinate = match open.checked_sub(1).map(|p| chunk[p]) {
+                        None => false,
+                        Some(None) if chunk[..open].iter().all(Option::is_none) => false,
+                        Some(Some((_, opener))) if with_lower(opener, is_subordinator) => true,
+                        _ => return false,
+                    };
+                    match chunk.get(start + len) {
+                        // the clause's end, after "as" or "while" ("as
+                        // prices fall.")
+                        None | Some(None) => subordinate,
+                        Some(Some((_, next))) => matches!(
+                            *next,
+                            "into"
+                                | "to"
+                                | "for"
+                                | "about"
+                                | "over"
+                                | "on"
+                                | "at"
+                                | "from"
+                                | "with"
+                                | "after"
+                                | "amid"
+                                | "against"
+                                | "across"
+                                | "towards"
+                                | "behind"
+                        ),
+                    }
+                };
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => !headline_modifiers.contains(&at),
                     Some(WordClass::MaybeVerb) => {
@@ -2146,6 +2228,7 @@ pub fn keywords(
                     }
                     _ => false,
                 } || headline_verbs.contains(&at)
+                    || verb_after_opening_plural()
                     || after_who
                     || is_clause_verb[at]
                     || takes_object[at]
@@ -3728,6 +3811,30 @@ mod tests {
             "The comedy kept the film chart crown for a second week.",
         );
         assert!(got.iter().any(|k| k == "film chart crown"), "{got:?}");
+    }
+
+    #[test]
+    fn a_base_form_after_a_plural_opening_its_clause_is_its_verb() {
+        // present-tense agency copy ("investors pile", "markets slide",
+        // GMB's "rescuers search", "tensions mount")
+        let got = phrases(
+            "Gold hits record",
+            "Investors pile into gold as stock markets slide for a third day. \
+             Rescuers search for survivors while tensions mount.",
+        );
+        no_phrase_holds(&got, &["pile", "slide", "search", "mount"]);
+        holds(
+            &got,
+            &["investors", "stock markets", "rescuers", "tensions"],
+        );
+        // a noun after a plural, past a possessive or a quote inside the
+        // sentence
+        let got = phrases(
+            "Ministers defend plan",
+            "Ministers defended plans to end the Union's arms embargo on China. The \
+             army called it the \"largest weapons cache to date\".",
+        );
+        holds(&got, &["arms embargo", "largest weapons cache"]);
     }
 
     /// The twenty best key phrases of a headline and a body.
