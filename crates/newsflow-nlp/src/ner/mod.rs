@@ -278,6 +278,7 @@ impl Tagger {
                 &mut spans,
             );
             towns::counties_after_towns_are_places(&view.words, &mut spans);
+            towns::town_shaped_names_are_places(&view.words, &about_sport, &mut spans);
             lists::places_in_lists_of_places(&view.words, &labels, &mut spans);
             for place in places {
                 let start = place.start.max(sentence.start);

@@ -7,7 +7,7 @@
 
 use super::lists::{joins, names_a_place, names_one};
 use super::tags::TokenSpan;
-use super::{LOC, ORG};
+use super::{LOC, MISC, ORG, PER};
 use crate::gazetteer::{Gazetteer, LazyLabels};
 use crate::lowercase::with_lower;
 
@@ -168,30 +168,74 @@ fn reaches_as_far_as(words: &[&str], at: usize) -> bool {
 }
 
 /// British counties whose names do not end in "-shire", which CoNLL's
-/// cricket pages name as clubs ("Kent", "Surrey", "Essex").
+/// cricket pages name as clubs ("Kent", "Surrey", "Essex"), and the
+/// Scottish, Welsh and Northern Irish ones news names alone ("Angus",
+/// "Powys", "Tyrone"), some of them first names too.
 const COUNTIES: &[&str] = &[
+    "Anglesey",
+    "Angus",
+    "Antrim",
+    "Armagh",
+    "Ceredigion",
     "Cornwall",
     "Cumbria",
     "Devon",
     "Dorset",
     "Durham",
     "Essex",
+    "Fermanagh",
+    "Fife",
+    "Gwynedd",
     "Kent",
     "Merseyside",
     "Middlesex",
+    "Moray",
     "Norfolk",
     "Northumberland",
+    "Powys",
     "Rutland",
     "Somerset",
     "Suffolk",
     "Surrey",
     "Sussex",
+    "Tyrone",
 ];
 
 /// Whether a word is a British county's name: in "-shire", or one of
 /// [`COUNTIES`].
 pub(crate) fn is_county(word: &str) -> bool {
     (word.len() > 5 && word.ends_with("shire")) || COUNTIES.contains(&word)
+}
+
+/// A name after a place's preposition that is shaped as a British town's
+/// is the town, whatever the tagger made of it: a market town ("near
+/// Market Drayton", an organisation) or a spa ("in Tenbury Wells", a
+/// person), neither of which the gazetteer's towns of 15,000 people
+/// hold; and so is a one-word county the tagger took for a person
+/// ("Police in Angus"), outside sport, where a county may be a club.
+pub(super) fn town_shaped_names_are_places(
+    words: &[&str],
+    about_sport: &dyn Fn() -> bool,
+    spans: &mut [TokenSpan],
+) {
+    for span in spans.iter_mut() {
+        if !matches!(span.kind, ORG | PER | MISC)
+            || span.start == 0
+            || !after_place_preposition(words, span.start)
+        {
+            continue;
+        }
+        let name = &words[span.start..span.end];
+        let town = match name {
+            ["Market", town] => town.starts_with(char::is_uppercase),
+            [first, "Wells" | "Spa" | "Regis"] => first.starts_with(char::is_uppercase),
+            [county] => span.kind == PER && is_county(county) && !about_sport(),
+            _ => false,
+        };
+        if town {
+            span.kind = LOC;
+        }
+    }
 }
 
 /// A county the tagger typed an organisation (a cricket club, in CoNLL's
@@ -245,6 +289,41 @@ mod tests {
             .collect();
         towns_outside_sport_are_places(&words, &labels, &silver, &|| sport, &mut spans);
         spans
+    }
+
+    #[test]
+    fn a_market_town_a_spa_and_a_county_after_a_preposition_are_places() {
+        let words: Vec<&str> =
+            "crash near Market Drayton , floods in Tenbury Wells , police in Angus , \
+             residents of Tenbury Wells , Market Drayton said"
+                .split(' ')
+                .collect();
+        let tagged = || {
+            vec![
+                span(ORG, 2, 4),
+                span(PER, 7, 9),
+                span(PER, 12, 13),
+                span(ORG, 16, 18),
+                span(ORG, 19, 21),
+            ]
+        };
+        let mut spans = tagged();
+        town_shaped_names_are_places(&words, &|| false, &mut spans);
+        // not after "of", nor opening a clause
+        assert_eq!(
+            spans,
+            [
+                span(LOC, 2, 4),
+                span(LOC, 7, 9),
+                span(LOC, 12, 13),
+                span(ORG, 16, 18),
+                span(ORG, 19, 21),
+            ]
+        );
+        // in a sports story a county may be its club; a town is a town
+        let mut spans = tagged();
+        town_shaped_names_are_places(&words, &|| true, &mut spans);
+        assert_eq!(spans[1..3], [span(LOC, 7, 9), span(PER, 12, 13)]);
     }
 
     #[test]
