@@ -2209,9 +2209,6 @@ pub fn keywords(
                     if at < headline
                         || !matches!(class[w], None | Some(WordClass::MaybeVerb))
                         || plural[w]
-                        || is_verb_s_form(word)
-                        || word.ends_with("ing")
-                        || word.ends_with("ed")
                     {
                         return false;
                     }
@@ -2231,6 +2228,10 @@ pub fn keywords(
                         || stop[subject]
                         || capital
                         || in_name[at - 1].is_some()
+                        // the verb's forms last: the table is looked up
+                        || word.ends_with("ing")
+                        || word.ends_with("ed")
+                        || is_verb_s_form(word)
                     {
                         return false;
                     }
