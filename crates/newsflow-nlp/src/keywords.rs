@@ -600,30 +600,32 @@ pub(crate) fn is_amount(lower: &str) -> bool {
 /// is a reading, not a subject. Not "m", which is millions or an
 /// athletics distance ("800m").
 fn is_physical_quantity(lower: &str) -> bool {
+    // most words fail on their first byte
+    if !lower.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let unit = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-    unit.len() < lower.len()
-        && lower.starts_with(|c: char| c.is_ascii_digit())
-        && matches!(
-            unit,
-            // not "g": "3G" is a mobile network
-            "kg" | "mg"
-                | "lb"
-                | "lbs"
-                | "km"
-                | "cm"
-                | "mm"
-                | "ft"
-                | "mph"
-                | "kph"
-                | "km/h"
-                | "c"
-                | "f"
-                | "mw"
-                | "gw"
-                | "kw"
-                | "kwh"
-                | "ml"
-        )
+    matches!(
+        unit,
+        // not "g": "3G" is a mobile network
+        "kg" | "mg"
+            | "lb"
+            | "lbs"
+            | "km"
+            | "cm"
+            | "mm"
+            | "ft"
+            | "mph"
+            | "kph"
+            | "km/h"
+            | "c"
+            | "f"
+            | "mw"
+            | "gw"
+            | "kw"
+            | "kwh"
+            | "ml"
+    )
 }
 
 /// Whether a lower-cased word gives an age, which describes its noun as
@@ -1971,14 +1973,96 @@ pub fn keywords(
         (p >= 2 && and(Some(p - 1)) && adjective(Some(p - 2), p - 2) && ends(p + 1))
             || (and(Some(p + 1)) && adjective(Some(p + 2), p) && ends(p + 3))
     };
+    // A word in its base form, of mixed use or unlisted, after a plural
+    // that opens its clause and before a preposition, is the plural's verb
+    // ("Investors pile into gold", "as stock markets slide for a third
+    // day"). A noun there follows a determiner ("failed a drugs test at",
+    // "its human rights record on").
+    let plural_verb = |chunk: &[Option<(u32, &str)>], p: usize, at: usize| {
+        let Some(Some((w, _))) = chunk.get(p) else {
+            return false;
+        };
+        let w = *w as usize;
+        let word = words[w];
+        // in the body: a headline has its own grammar ("Nissan names
+        // successor to Ghosn")
+        if at < headline || !matches!(class[w], None | Some(WordClass::MaybeVerb)) || plural[w] {
+            return false;
+        }
+        // the word before it
+        let Some(at_subject) = p.checked_sub(1) else {
+            return false;
+        };
+        let Some((subject, written)) = chunk[at_subject] else {
+            return false;
+        };
+        let subject = subject as usize;
+        if !plural[subject] || class[subject].is_some() || stop[subject] {
+            return false;
+        }
+        // not a name in -s ("Lions tour to New Zealand", "Clijsters"),
+        // capitalised away from the start
+        if (at_subject > 0 && written.starts_with(char::is_uppercase))
+            || in_name[at - 1].is_some()
+            // the verb's forms last: the table is looked up
+            || word.ends_with("ing")
+            || word.ends_with("ed")
+            || is_verb_s_form(word)
+        {
+            return false;
+        }
+        // back over the nouns and adjectives before the subject to where
+        // its phrase opens
+        let mut open = at_subject;
+        while let Some(Some((q, _))) = open.checked_sub(1).map(|q| chunk[q]) {
+            let q = q as usize;
+            if stop[q] || !matches!(class[q], None | Some(WordClass::Adjective)) {
+                break;
+            }
+            open -= 1;
+        }
+        // the sentence's start (over an opening quote), or a word such as
+        // "as"; not a possessive ("the Union's arms embargo on China") nor
+        // a quote inside it
+        let subordinate = match open.checked_sub(1).map(|q| chunk[q]) {
+            None => false,
+            Some(None) if chunk[..open].iter().all(Option::is_none) => false,
+            Some(Some((_, opener))) if with_lower(opener, is_subordinator) => true,
+            _ => return false,
+        };
+        match chunk.get(p + 1) {
+            // the clause's end, after "as" or "while" ("as prices fall.")
+            None | Some(None) => subordinate,
+            Some(Some((_, next))) => matches!(
+                *next,
+                "into"
+                    | "to"
+                    | "for"
+                    | "about"
+                    | "over"
+                    | "on"
+                    | "at"
+                    | "from"
+                    | "with"
+                    | "after"
+                    | "amid"
+                    | "against"
+                    | "across"
+                    | "towards"
+                    | "behind"
+            ),
+        }
+    };
     // once per token, since the loop below meets each word up to three times
     let mut is_clause_verb = vec![false; tokens.len()];
+    let mut is_plural_verb = vec![false; tokens.len()];
     let mut takes_object = vec![false; tokens.len()];
     let mut is_paired_adjective = vec![false; tokens.len()];
     for (c, chunk) in chunks.iter().enumerate() {
         for p in 0..chunk.len() {
             let at = sentences[c].start + p;
             is_clause_verb[at] = clause_verb(chunk, p, at);
+            is_plural_verb[at] = plural_verb(chunk, p, at);
             takes_object[at] = participle_with_object(chunk, p);
             // asked only beside an "and"
             if is_and(chunk, p) {
@@ -2195,89 +2279,6 @@ pub fn keywords(
                             _ => false,
                         }
                 };
-                // and a word in its base form, of mixed use or unlisted,
-                // after a plural that opens its clause and before a
-                // preposition: the plural's verb ("Investors pile into
-                // gold", "as stock markets slide for a third day"). A noun
-                // there follows a determiner ("failed a drugs test at",
-                // "its human rights record on").
-                let verb_after_opening_plural = || {
-                    let w = *id as usize;
-                    let word = words[w];
-                    // in the body: a headline has its own grammar
-                    // ("Nissan names successor to Ghosn")
-                    if at < headline
-                        || !matches!(class[w], None | Some(WordClass::MaybeVerb))
-                        || plural[w]
-                    {
-                        return false;
-                    }
-                    // the word before it, in the phrase or not
-                    let Some(at_subject) = (start + len).checked_sub(2) else {
-                        return false;
-                    };
-                    let Some(Some((subject, written))) = chunk.get(at_subject) else {
-                        return false;
-                    };
-                    let subject = *subject as usize;
-                    // not a name in -s ("Lions tour to New Zealand",
-                    // "Clijsters"), capitalised away from the start
-                    let capital = at_subject > 0 && written.starts_with(char::is_uppercase);
-                    if !plural[subject]
-                        || class[subject].is_some()
-                        || stop[subject]
-                        || capital
-                        || in_name[at - 1].is_some()
-                        // the verb's forms last: the table is looked up
-                        || word.ends_with("ing")
-                        || word.ends_with("ed")
-                        || is_verb_s_form(word)
-                    {
-                        return false;
-                    }
-                    // back over the nouns and adjectives before the
-                    // subject to where its phrase opens
-                    let mut open = at_subject;
-                    while let Some(Some((p, _))) = open.checked_sub(1).map(|p| chunk[p]) {
-                        let p = p as usize;
-                        if stop[p] || !matches!(class[p], None | Some(WordClass::Adjective)) {
-                            break;
-                        }
-                        open -= 1;
-                    }
-                    // the sentence's start (over an opening quote), or a
-                    // word such as "as"; not a possessive ("the Union's
-                    // arms embargo on China") nor a quote inside it
-                    let subordinate = match open.checked_sub(1).map(|p| chunk[p]) {
-                        None => false,
-                        Some(None) if chunk[..open].iter().all(Option::is_none) => false,
-                        Some(Some((_, opener))) if with_lower(opener, is_subordinator) => true,
-                        _ => return false,
-                    };
-                    match chunk.get(start + len) {
-                        // the clause's end, after "as" or "while" ("as
-                        // prices fall.")
-                        None | Some(None) => subordinate,
-                        Some(Some((_, next))) => matches!(
-                            *next,
-                            "into"
-                                | "to"
-                                | "for"
-                                | "about"
-                                | "over"
-                                | "on"
-                                | "at"
-                                | "from"
-                                | "with"
-                                | "after"
-                                | "amid"
-                                | "against"
-                                | "across"
-                                | "towards"
-                                | "behind"
-                        ),
-                    }
-                };
                 let verb = match class[*id as usize] {
                     Some(WordClass::Verb) => !headline_modifiers.contains(&at),
                     Some(WordClass::MaybeVerb) => {
@@ -2289,7 +2290,7 @@ pub fn keywords(
                     }
                     _ => false,
                 } || headline_verbs.contains(&at)
-                    || verb_after_opening_plural()
+                    || is_plural_verb[at]
                     || after_who
                     || is_clause_verb[at]
                     || takes_object[at]
