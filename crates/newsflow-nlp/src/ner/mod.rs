@@ -253,6 +253,7 @@ impl Tagger {
             end_before_possessive(&view.words, &mut spans);
             places_by_their_last_word(&view.words, &mut spans);
             kinds_of_place::rivers_named_first(&view.words, &mut spans);
+            kinds_of_place::buildings_named_last(&view.words, &mut spans);
             waters_named_by_a_people(&view.words, &mut spans);
             villages_by_their_first_word(&view.words, &mut spans);
             companies_by_their_last_word(&view.words, &mut spans);
