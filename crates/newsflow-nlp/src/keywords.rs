@@ -1739,13 +1739,14 @@ pub fn keywords(
         .collect();
     // a number in words ("six", "million"), not a team's age limit that
     // the table counts as one ("under-21 championship"), or a count that
-    // names no number ("several officials", "various groups")
+    // names no number ("several officials", "various groups", "every
+    // step", and "every" alone, one of the ten of 12 BBC and GMB records)
     let number_word: Vec<bool> = words
         .iter()
         .zip(&class)
         .map(|(w, class)| {
             (*class == Some(WordClass::Number) && !w.bytes().any(|b| b.is_ascii_digit()))
-                || matches!(*w, "several" | "various" | "numerous")
+                || matches!(*w, "several" | "various" | "numerous" | "every")
         })
         .collect();
     // An "-ing" word the class table does not know is a verb's participle
@@ -3912,6 +3913,11 @@ mod tests {
         // anywhere: a count that names no number
         no_phrase_holds(&got, &["several"]);
         holds(&got, &["officials", "heatwave warning"]);
+        let got = phrases(
+            "Police search every exit",
+            "Officers searched every exit and every car. Every driver was stopped.",
+        );
+        no_phrase_holds(&got, &["every", "Every"]);
         // a figure before a letter that is no unit stays
         let got = phrases(
             "Operators launch 3G",
