@@ -590,9 +590,18 @@ fn is_quantity_word(lower: &str) -> bool {
 /// unit's letter after it: "42m", "1.8bn", "800m", but not a model such as
 /// "777-200lr" or "7e7".
 pub(crate) fn is_amount(lower: &str) -> bool {
-    let rest = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-    lower.starts_with(|c: char| c.is_ascii_digit())
-        && matches!(rest, "" | "m" | "bn" | "tn" | "k" | "p")
+    unit_of_figure(lower).is_some_and(|unit| matches!(unit, "" | "m" | "bn" | "tn" | "k" | "p"))
+}
+
+/// What follows the figure a lower-cased word opens with ("m" of "42m",
+/// "kg" of "3kg", "" of "1,500"), if it opens with one. Most words fail on
+/// their first byte.
+fn unit_of_figure(lower: &str) -> Option<&str> {
+    lower
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_digit)
+        .then(|| lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ','))
 }
 
 /// Whether a lower-cased word is a figure joined to a unit of weight,
@@ -600,32 +609,29 @@ pub(crate) fn is_amount(lower: &str) -> bool {
 /// is a reading, not a subject. Not "m", which is millions or an
 /// athletics distance ("800m").
 fn is_physical_quantity(lower: &str) -> bool {
-    // most words fail on their first byte
-    if !lower.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return false;
-    }
-    let unit = lower.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
-    matches!(
-        unit,
-        // not "g": "3G" is a mobile network
-        "kg" | "mg"
-            | "lb"
-            | "lbs"
-            | "km"
-            | "cm"
-            | "mm"
-            | "ft"
-            | "mph"
-            | "kph"
-            | "km/h"
-            | "c"
-            | "f"
-            | "mw"
-            | "gw"
-            | "kw"
-            | "kwh"
-            | "ml"
-    )
+    unit_of_figure(lower).is_some_and(|unit| {
+        matches!(
+            unit,
+            // not "g": "3G" is a mobile network
+            "kg" | "mg"
+                | "lb"
+                | "lbs"
+                | "km"
+                | "cm"
+                | "mm"
+                | "ft"
+                | "mph"
+                | "kph"
+                | "km/h"
+                | "c"
+                | "f"
+                | "mw"
+                | "gw"
+                | "kw"
+                | "kwh"
+                | "ml"
+        )
+    })
 }
 
 /// Whether a lower-cased word gives an age, which describes its noun as
@@ -2031,6 +2037,8 @@ pub fn keywords(
             Some(Some((_, opener))) if with_lower(opener, is_subordinator) => true,
             _ => return false,
         };
+        // a preposition of movement or of what the verb is about: not "of"
+        // or "in", which follow a noun as often ("a drugs test in")
         match chunk.get(p + 1) {
             // the clause's end, after "as" or "while" ("as prices fall.")
             None | Some(None) => subordinate,

@@ -7,6 +7,7 @@
 
 use super::tags::TokenSpan;
 use super::{capitalised, go_on, LOC, MISC, ORG, PER};
+use crate::tokenizer::is_possessive;
 
 /// Capitalised words for a kind of place that a name can follow after
 /// "of". Not "Union", "State" or "Commonwealth", which name organisations
@@ -91,15 +92,13 @@ pub(super) fn buildings_named_last(words: &[&str], spans: &mut [TokenSpan]) {
     for s in spans.iter_mut() {
         let building =
             s.end - s.start > 1 && matches!(words[s.end - 1], "Cathedral" | "Minster" | "Castle");
-        // "'s" a word of its own or the end of one, as the text was split,
-        // before the name or inside it, but for a saint's ("St Paul's
-        // Cathedral")
-        let possessive = |w: &&str| w.ends_with("'s") || w.ends_with("’s");
+        // a possessive before the name or inside it, but for a saint's
+        // ("St Paul's Cathedral")
         let saint = matches!(words[s.start], "St" | "St." | "Saint");
         let after_possessive = !saint
-            && (words[s.start.saturating_sub(1)..s.end - 1]
+            && words[s.start.saturating_sub(1)..s.end - 1]
                 .iter()
-                .any(possessive));
+                .any(|w| is_possessive(w));
         if building && !after_possessive && (s.kind == ORG || s.kind == MISC) {
             s.kind = LOC;
         }
